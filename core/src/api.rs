@@ -1,0 +1,223 @@
+//! Request and response bodies shared by the edge, the widget and the console,
+//! so the three cannot drift apart.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::delivery_status::DeliveryStatus;
+use crate::manager_links::{DisconnectIntent, ManagerLinks, TwoStepGuidance};
+use crate::reset::ResetDays;
+use crate::webhook::StatusError;
+
+/// Every error answer: `{"error": "...", "field": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NumberStatus {
+    Connected,
+    Disconnected,
+}
+
+/// A WhatsApp number as the admin API shows it. Never carries the access token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumberView {
+    pub phone_number_id: String,
+    pub waba_id: String,
+    pub label: String,
+    pub display_phone_number: String,
+    pub verified_name: Option<String>,
+    pub quality_rating: Option<String>,
+    pub status: NumberStatus,
+    pub handoff_enabled: bool,
+    /// This number's own reset rule; `None` follows the project default.
+    pub reset_days: Option<ResetDays>,
+    pub effective_reset_days: ResetDays,
+    pub manager_links: ManagerLinks,
+    pub connected_at: i64,
+    pub disconnected_at: Option<i64>,
+}
+
+/// The answer to `DELETE /api/admin/numbers/<id>?intent=…`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisconnectOutcome {
+    pub number: NumberView,
+    pub intent: DisconnectIntent,
+    pub two_step_verification: TwoStepGuidance,
+    /// Conversations and messages stay stored and readable.
+    pub conversations_kept: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Messenger,
+    Whatsapp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationStatus {
+    Open,
+    Closed,
+}
+
+/// Why a conversation closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CloseReason {
+    /// A new message came more than `reset_days` after the previous one.
+    Reset,
+    /// An agent closed it.
+    Agent,
+    /// The WhatsApp user's previous conversation, superseded by a handoff into this number.
+    Handoff,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationView {
+    pub id: String,
+    pub channel: Channel,
+    pub status: ConversationStatus,
+    pub close_reason: Option<CloseReason>,
+    pub phone_number_id: Option<String>,
+    pub wa_id: Option<String>,
+    pub contact_name: Option<String>,
+    pub visitor_id: Option<String>,
+    /// Set when a Messenger conversation continued on WhatsApp.
+    pub handed_off_at: Option<i64>,
+    pub opened_at: i64,
+    pub closed_at: Option<i64>,
+    pub last_message_at: i64,
+    /// The user's last message (the 24-hour reply window counts from here).
+    pub last_inbound_at: Option<i64>,
+    pub message_count: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Inbound,
+    Outbound,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageView {
+    pub id: String,
+    pub wamid: Option<String>,
+    pub channel: Channel,
+    pub direction: Direction,
+    /// `text`, `image`, …, or the type Meta sent that we do not know.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub text: Option<String>,
+    /// The typed content (see `webhook::MessageContent`), for media, locations and the like.
+    pub content: Option<Value>,
+    pub reply_to: Option<String>,
+    /// The message's own time (Meta's timestamp for WhatsApp), unix seconds.
+    pub sent_at: i64,
+    pub received_at: i64,
+    pub status: Option<DeliveryStatus>,
+    pub error: Option<StatusError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationDetail {
+    pub conversation: ConversationView,
+    pub messages: Vec<MessageView>,
+}
+
+/// `POST /api/admin/conversations/<id>/messages`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentReply {
+    pub text: String,
+}
+
+/// `POST /api/widget/session`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetSessionRequest {
+    /// The token from an earlier visit, if the widget has one.
+    pub visitor_token: Option<String>,
+    /// The script tag's `data-number` (a phone number id or a label).
+    pub number: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetSession {
+    pub visitor_token: String,
+    pub business_name: String,
+    pub greeting: String,
+    pub accent_color: String,
+    /// Present when "Continue on WhatsApp" may be offered.
+    pub handoff: Option<HandoffTarget>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoffTarget {
+    pub phone_number_id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Author {
+    Visitor,
+    Business,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetMessage {
+    pub id: String,
+    pub author: Author,
+    pub text: String,
+    pub sent_at: i64,
+}
+
+/// `GET /api/widget/conversation`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetConversation {
+    pub messages: Vec<WidgetMessage>,
+    /// Set once the conversation continued on WhatsApp: the widget then only links there.
+    pub continued_on_whatsapp: Option<ContinuedOnWhatsapp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContinuedOnWhatsapp {
+    pub wa_link: String,
+    pub display_phone_number: String,
+}
+
+/// `POST /api/widget/messages`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitorMessage {
+    pub text: String,
+}
+
+/// `POST /api/widget/handoff`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoffRequest {
+    pub number: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoffOffer {
+    pub code: String,
+    pub wa_link: String,
+    /// The link as a QR code (SVG document) for scanning from a desktop.
+    pub qr_svg: String,
+    pub expires_at: i64,
+}
+
+/// The longest message a visitor or agent may send (WhatsApp's own text limit).
+pub const MAX_TEXT_CHARS: usize = 4096;
+
+/// Trims a visitor's or agent's text and checks it is 1–4096 characters.
+pub fn checked_text(text: &str) -> Option<&str> {
+    let text = text.trim();
+    (!text.is_empty() && text.chars().count() <= MAX_TEXT_CHARS).then_some(text)
+}

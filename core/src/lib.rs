@@ -1,0 +1,16 @@
+//! Switchboard's domain rules as plain functions over plain types.
+//!
+//! Nothing here knows about Workers, browsers or HTTP: the edge, the widget and
+//! the console are thin adapters that call into these modules. Each rule lives
+//! in the module named after it.
+
+pub mod api;
+pub mod delivery_status;
+pub mod handoff;
+pub mod manager_links;
+pub mod reset;
+pub mod settings;
+pub mod signature;
+pub mod token_cipher;
+pub mod visitor_token;
+pub mod webhook;

@@ -1,0 +1,279 @@
+//! Parser tests over payloads shaped exactly as Meta's webhook reference shows them.
+
+use super::*;
+use serde_json::json;
+
+fn delivery(messages: Value, statuses: Value) -> Vec<u8> {
+    json!({
+        "object": "whatsapp_business_account",
+        "entry": [{
+            "id": "102290129340398",
+            "changes": [{
+                "value": {
+                    "messaging_product": "whatsapp",
+                    "metadata": { "display_phone_number": "15550783881", "phone_number_id": "106540352242922" },
+                    "contacts": [{ "profile": { "name": "Sheena Nelson" }, "wa_id": "16505551234" }],
+                    "messages": messages,
+                    "statuses": statuses
+                },
+                "field": "messages"
+            }]
+        }]
+    })
+    .to_string()
+    .into_bytes()
+}
+
+fn only_message(m: Value) -> InboundMessage {
+    let parsed = parse_delivery(&delivery(json!([m]), json!([]))).unwrap();
+    parsed.changes[0].messages[0].clone()
+}
+
+#[test]
+fn text_message_with_contact_and_metadata() {
+    let body = delivery(
+        json!([{ "from": "16505551234", "id": "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=",
+                 "timestamp": "1749416383", "type": "text", "text": { "body": "Does it come in another color?" } }]),
+        json!([]),
+    );
+    let parsed = parse_delivery(&body).unwrap();
+    assert_eq!(parsed.changes.len(), 1);
+    let change = &parsed.changes[0];
+    assert_eq!(change.waba_id, "102290129340398");
+    assert_eq!(change.phone_number_id, "106540352242922");
+    assert_eq!(change.display_phone_number.as_deref(), Some("15550783881"));
+    assert_eq!(
+        change.contacts,
+        vec![Contact {
+            wa_id: "16505551234".into(),
+            profile_name: Some("Sheena Nelson".into())
+        }]
+    );
+    let m = &change.messages[0];
+    assert_eq!(m.from, "16505551234");
+    assert_eq!(m.timestamp, 1_749_416_383);
+    assert_eq!(
+        m.content,
+        MessageContent::Text {
+            body: "Does it come in another color?".into()
+        }
+    );
+    assert_eq!(m.content.type_name(), "text");
+}
+
+#[test]
+fn media_types_keep_id_mime_caption_and_filename() {
+    let image = only_message(
+        json!({ "from": "1", "id": "wamid.a", "timestamp": "1", "type": "image",
+        "image": { "caption": "Chair", "mime_type": "image/jpeg", "sha256": "abc", "id": "1003383421387256" } }),
+    );
+    assert_eq!(
+        image.content,
+        MessageContent::Media {
+            kind: MediaKind::Image,
+            media_id: "1003383421387256".into(),
+            mime_type: Some("image/jpeg".into()),
+            caption: Some("Chair".into()),
+            filename: None
+        }
+    );
+    let document = only_message(
+        json!({ "from": "1", "id": "wamid.b", "timestamp": "1", "type": "document",
+        "document": { "filename": "invoice.pdf", "mime_type": "application/pdf", "sha256": "x", "id": "55" } }),
+    );
+    assert!(matches!(document.content,
+        MessageContent::Media { kind: MediaKind::Document, ref filename, .. } if filename.as_deref() == Some("invoice.pdf")));
+    for kind in ["audio", "video", "sticker"] {
+        let m = only_message(
+            json!({ "from": "1", "id": "wamid.c", "timestamp": "1", "type": kind,
+            kind: { "mime_type": "x/y", "sha256": "x", "id": "77" } }),
+        );
+        assert_eq!(m.content.type_name(), kind);
+    }
+}
+
+#[test]
+fn location_contacts_interactive_button_reaction_and_context() {
+    let location = only_message(
+        json!({ "from": "1", "id": "wamid.l", "timestamp": "1", "type": "location",
+        "location": { "address": "1 Hacker Way, Menlo Park, CA 94025", "latitude": 37.483307, "longitude": -122.148981, "name": "Main Street Beach" } }),
+    );
+    assert!(
+        matches!(location.content, MessageContent::Location { latitude, .. } if (latitude - 37.483307).abs() < 1e-9)
+    );
+
+    let contacts = only_message(
+        json!({ "from": "1", "id": "wamid.k", "timestamp": "1", "type": "contacts",
+        "contacts": [{ "name": { "formatted_name": "Barbara J. Johnson", "first_name": "Barbara" }, "phones": [{ "phone": "+1 (940) 555-1234" }] }] }),
+    );
+    assert_eq!(
+        contacts.content,
+        MessageContent::Contacts {
+            names: vec!["Barbara J. Johnson".into()]
+        }
+    );
+
+    let list = only_message(
+        json!({ "from": "1", "id": "wamid.i", "timestamp": "1", "type": "interactive",
+        "context": { "from": "15550783881", "id": "wamid.original" },
+        "interactive": { "type": "list_reply", "list_reply": { "id": "priority_express", "title": "Priority Mail Express", "description": "Next Day to 2 Days" } } }),
+    );
+    assert_eq!(
+        list.content,
+        MessageContent::Interactive {
+            reply_kind: "list_reply".into(),
+            reply_id: "priority_express".into(),
+            title: "Priority Mail Express".into()
+        }
+    );
+    assert_eq!(list.reply_to.as_deref(), Some("wamid.original"));
+
+    let button_reply = only_message(
+        json!({ "from": "1", "id": "wamid.br", "timestamp": "1", "type": "interactive",
+        "interactive": { "type": "button_reply", "button_reply": { "id": "yes", "title": "Yes" } } }),
+    );
+    assert_eq!(button_reply.content.text().as_deref(), Some("Yes"));
+
+    let button = only_message(
+        json!({ "from": "1", "id": "wamid.bt", "timestamp": "1", "type": "button",
+        "context": { "from": "15550783881", "id": "wamid.template" }, "button": { "payload": "Unsubscribe", "text": "Stop promotions" } }),
+    );
+    assert_eq!(
+        button.content,
+        MessageContent::Button {
+            text: "Stop promotions".into(),
+            payload: Some("Unsubscribe".into())
+        }
+    );
+
+    let reaction = only_message(
+        json!({ "from": "1", "id": "wamid.r", "timestamp": "1", "type": "reaction",
+        "reaction": { "message_id": "wamid.target", "emoji": "\u{1F600}" } }),
+    );
+    assert_eq!(
+        reaction.content,
+        MessageContent::Reaction {
+            message_id: "wamid.target".into(),
+            emoji: Some("\u{1F600}".into())
+        }
+    );
+}
+
+#[test]
+fn unsupported_and_unknown_types_are_kept_with_raw_json() {
+    let unsupported = only_message(
+        json!({ "from": "1", "id": "wamid.u", "timestamp": "1", "type": "unsupported",
+        "errors": [{ "code": 131051, "title": "Message type unknown" }] }),
+    );
+    assert_eq!(
+        unsupported.content,
+        MessageContent::Other {
+            original_type: "unsupported".into()
+        }
+    );
+    assert_eq!(unsupported.raw["errors"][0]["code"], 131051);
+
+    let future = only_message(
+        json!({ "from": "1", "id": "wamid.f", "timestamp": "1", "type": "hologram", "hologram": {} }),
+    );
+    assert_eq!(future.content.type_name(), "hologram");
+
+    // A known type whose object is incomplete is still kept, not dropped.
+    let broken_text =
+        only_message(json!({ "from": "1", "id": "wamid.t", "timestamp": "1", "type": "text" }));
+    assert_eq!(broken_text.content.type_name(), "text");
+}
+
+#[test]
+fn statuses_with_errors() {
+    let body = delivery(
+        json!([]),
+        json!([
+            { "id": "wamid.s1", "status": "read", "timestamp": "1750263773", "recipient_id": "16505551234" },
+            { "id": "wamid.s2", "status": "failed", "timestamp": "1750263774", "recipient_id": "16505551234",
+              "errors": [{ "code": 131047, "title": "Re-engagement message", "message": "Re-engagement message",
+                           "error_data": { "details": "Message failed to send because more than 24 hours have passed" } }] }
+        ]),
+    );
+    let statuses = &parse_delivery(&body).unwrap().changes[0].statuses;
+    assert_eq!(statuses[0].status, DeliveryStatus::Read);
+    assert_eq!(statuses[1].status, DeliveryStatus::Failed);
+    assert_eq!(
+        statuses[1].error,
+        Some(StatusError {
+            code: 131047,
+            title: "Re-engagement message".into()
+        })
+    );
+}
+
+#[test]
+fn every_entry_change_and_message_is_parsed() {
+    let change = |number: &str, wamid: &str| {
+        json!({ "field": "messages", "value": {
+        "messaging_product": "whatsapp", "metadata": { "phone_number_id": number },
+        "messages": [{ "from": "1", "id": wamid, "timestamp": "5", "type": "text", "text": { "body": "hi" } },
+                     { "from": "2", "id": format!("{wamid}-2"), "timestamp": "6", "type": "text", "text": { "body": "yo" } }] } })
+    };
+    let body = json!({ "object": "whatsapp_business_account", "entry": [
+        { "id": "w1", "changes": [change("n1", "a"), change("n2", "b"),
+            { "field": "account_update", "value": { "event": "VERIFIED_ACCOUNT" } }] },
+        { "id": "w2", "changes": [change("n3", "c")] } ] });
+    let parsed = parse_delivery(body.to_string().as_bytes()).unwrap();
+    let numbers: Vec<_> = parsed
+        .changes
+        .iter()
+        .map(|c| c.phone_number_id.as_str())
+        .collect();
+    assert_eq!(numbers, ["n1", "n2", "n3"]);
+    assert_eq!(
+        parsed
+            .changes
+            .iter()
+            .map(|c| c.messages.len())
+            .sum::<usize>(),
+        6
+    );
+}
+
+#[test]
+fn bad_bodies_say_what_is_wrong() {
+    assert!(matches!(
+        parse_delivery(b"{nope"),
+        Err(ParseError::NotJson(_))
+    ));
+    assert_eq!(
+        parse_delivery(br#"{"object":"page","entry":[]}"#),
+        Err(ParseError::WrongObject("\"page\"".into()))
+    );
+    let err = parse_delivery(br#"{"object":"whatsapp_business_account"}"#).unwrap_err();
+    assert_eq!(err.to_string(), "entry: missing or not an array");
+    let no_id = delivery(
+        json!([{ "from": "1", "timestamp": "1", "type": "text", "text": { "body": "x" } }]),
+        json!([]),
+    );
+    assert_eq!(
+        parse_delivery(&no_id).unwrap_err().to_string(),
+        "entry[0].changes[0].value.messages[0].id: missing or not a string"
+    );
+    let bad_status = delivery(
+        json!([]),
+        json!([{ "id": "w", "status": "teleported", "timestamp": "1" }]),
+    );
+    assert!(parse_delivery(&bad_status)
+        .unwrap_err()
+        .to_string()
+        .contains("statuses[0].status"));
+}
+
+proptest::proptest! {
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048)) {
+        let _ = parse_delivery(&bytes);
+    }
+
+    #[test]
+    fn arbitrary_json_never_panics(s in "\\{\"object\":\"whatsapp_business_account\",\"entry\":\\[\\{\"id\":\"1\",\"changes\":\\[\\{\"field\":\"messages\",\"value\":[ -~]{0,200}\\}\\]\\}\\]\\}") {
+        let _ = parse_delivery(s.as_bytes());
+    }
+}
