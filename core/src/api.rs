@@ -132,10 +132,28 @@ pub struct ConversationDetail {
     pub messages: Vec<MessageView>,
 }
 
-/// `POST /api/admin/conversations/<id>/messages`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `POST /api/admin/conversations/<id>/messages`: a free-form text, or (outside
+/// WhatsApp's 24-hour window) one of the number's approved templates.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgentReply {
-    pub text: String,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub template: Option<TemplateChoice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateChoice {
+    pub name: String,
+    pub language: String,
+}
+
+/// WhatsApp allows free-form replies only this long after the user's last message.
+pub const REPLY_WINDOW_SECONDS: i64 = 24 * 60 * 60;
+
+/// True when a free-form WhatsApp reply is still allowed at `now`.
+pub fn within_reply_window(last_inbound_at: Option<i64>, now: i64) -> bool {
+    last_inbound_at.is_some_and(|t| now - t < REPLY_WINDOW_SECONDS)
 }
 
 /// `POST /api/widget/session`.

@@ -4,9 +4,11 @@
 //! the console are thin adapters that call into these modules. Each rule lives
 //! in the module named after it.
 
+pub mod admin_auth;
 pub mod api;
 pub mod delivery_status;
 pub mod handoff;
+pub mod handoff_routing;
 pub mod manager_links;
 pub mod reset;
 pub mod settings;

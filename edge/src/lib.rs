@@ -1,1 +1,27 @@
+//! Switchboard's Cloudflare Worker: a thin adapter that turns HTTP requests and
+//! the KV/D1 bindings into calls of `switchboard_core`, and core results into
+//! HTTP answers. Static assets (demo page, widget, console) are served by the
+//! Workers assets binding before this code runs.
 
+mod clock;
+mod config;
+mod config_store;
+mod conversations;
+mod d1;
+mod error;
+mod graph;
+mod handoff;
+mod health;
+mod http;
+mod numbers;
+mod random;
+mod routes;
+mod visitor_api;
+mod webhooks;
+
+use worker::{event, Context, Env, Request, Response};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    Ok(routes::handle(req, &env).await.unwrap_or_else(error::EdgeError::into_response))
+}

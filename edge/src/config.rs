@@ -1,0 +1,59 @@
+//! Secrets and settings from the Worker's environment.
+//!
+//! Secrets (`.dev.vars` locally, `wrangler secret put` in production):
+//! `ADMIN_TOKEN`, `WHATSAPP_APP_SECRET`, `WHATSAPP_VERIFY_TOKEN`, `ENCRYPTION_KEY`.
+//! Vars (wrangler.toml): `GRAPH_API_BASE`, `GRAPH_API_VERSION`, and the test seam
+//! `TRUST_TEST_COUNTRY_HEADER`.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use switchboard_core::token_cipher::TokenCipher;
+use worker::Env;
+
+use crate::error::EdgeError;
+
+pub struct Config {
+    pub admin_token: String,
+    pub app_secret: String,
+    pub verify_token: String,
+    pub cipher: TokenCipher,
+    /// Key for visitor tokens (the decoded encryption key, used under its own HMAC domain).
+    pub visitor_key: Vec<u8>,
+    pub graph_base: String,
+    pub graph_version: String,
+    /// Lets tests say which country a visitor is in (`X-Test-Country`); never set in production.
+    pub trust_test_country_header: bool,
+}
+
+fn value(env: &Env, name: &str) -> Option<String> {
+    env.secret(name)
+        .map(|s| s.to_string())
+        .or_else(|_| env.var(name).map(|v| v.to_string()))
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+}
+
+fn required(env: &Env, name: &str) -> Result<String, EdgeError> {
+    value(env, name).ok_or_else(|| EdgeError::Internal(format!("secret {name} is not set")))
+}
+
+impl Config {
+    pub fn from_env(env: &Env) -> Result<Self, EdgeError> {
+        let key = required(env, "ENCRYPTION_KEY")?;
+        let cipher = TokenCipher::from_base64_key(&key)
+            .map_err(|e| EdgeError::Internal(format!("ENCRYPTION_KEY: {e}")))?;
+        Ok(Self {
+            admin_token: required(env, "ADMIN_TOKEN")?,
+            app_secret: required(env, "WHATSAPP_APP_SECRET")?,
+            verify_token: required(env, "WHATSAPP_VERIFY_TOKEN")?,
+            cipher,
+            visitor_key: STANDARD.decode(key.trim()).unwrap_or_default(),
+            graph_base: value(env, "GRAPH_API_BASE")
+                .unwrap_or_else(|| "https://graph.facebook.com".to_owned())
+                .trim_end_matches('/')
+                .to_owned(),
+            graph_version: value(env, "GRAPH_API_VERSION").unwrap_or_else(|| "v23.0".to_owned()),
+            trust_test_country_header: value(env, "TRUST_TEST_COUNTRY_HEADER").as_deref() == Some("true"),
+        })
+    }
+}

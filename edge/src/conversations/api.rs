@@ -1,0 +1,200 @@
+//! Routes under `/api/admin/conversations`: list, read, reply, retry, close, reopen.
+
+use switchboard_core::api::{checked_text, within_reply_window, AgentReply, ConversationDetail, MessageView};
+use switchboard_core::delivery_status::DeliveryStatus;
+use worker::{Request, Response};
+
+use super::rows::{ConversationRow, NewMessage};
+use super::store::{ConversationFilter, ConversationStore};
+use crate::clock::{now_millis, now_seconds};
+use crate::d1::is_constraint_violation;
+use crate::error::EdgeError;
+use crate::http::{json_response, ok_json, query, read_json};
+use crate::numbers::service::Numbers;
+use crate::random;
+
+pub async fn list(req: &Request, store: &ConversationStore) -> Result<Response, EdgeError> {
+    let limit = match query(req, "limit") {
+        Some(l) => l
+            .parse::<i64>()
+            .ok()
+            .filter(|l| (1..=500).contains(l))
+            .ok_or_else(|| EdgeError::BadRequest("limit must be 1–500".to_owned()))?,
+        None => 100,
+    };
+    let filter = ConversationFilter {
+        phone_number_id: query(req, "number"),
+        wa_id: query(req, "wa_id"),
+        status: query(req, "status"),
+        channel: query(req, "channel"),
+        limit,
+    };
+    let rows = store.list(&filter).await?;
+    ok_json(&rows.iter().map(ConversationRow::view).collect::<Vec<_>>())
+}
+
+pub async fn detail(store: &ConversationStore, id: &str) -> Result<ConversationDetail, EdgeError> {
+    let conversation = find(store, id).await?;
+    let messages = store.messages(id).await?;
+    Ok(ConversationDetail {
+        conversation: conversation.view(),
+        messages: messages.iter().map(|m| m.view()).collect(),
+    })
+}
+
+pub async fn find(store: &ConversationStore, id: &str) -> Result<ConversationRow, EdgeError> {
+    store
+        .conversation(id)
+        .await?
+        .ok_or_else(|| EdgeError::NotFound(format!("no conversation {id}")))
+}
+
+/// An agent's reply: to the widget for Messenger, through the Graph API for WhatsApp.
+/// The message is stored before it is sent, so a failed send stays visible with its error.
+pub async fn reply(req: &mut Request, store: &ConversationStore, numbers: &Numbers<'_>, id: &str) -> Result<Response, EdgeError> {
+    let body: AgentReply = read_json(req).await?;
+    let conversation = find(store, id).await?;
+    let now = now_seconds();
+    let text = match (&body.text, &body.template) {
+        (Some(text), None) => Some(
+            checked_text(text)
+                .ok_or_else(|| EdgeError::BadRequest("text must be 1–4096 characters".to_owned()))?
+                .to_owned(),
+        ),
+        (None, Some(_)) => None,
+        _ => return Err(EdgeError::BadRequest("send either text or template".to_owned())),
+    };
+    if conversation.channel == "messenger" {
+        let text = text.ok_or_else(|| EdgeError::BadRequest("Messenger replies are text".to_owned()))?;
+        let message_id = random::id("msg")?;
+        store
+            .batch(vec![
+                store.insert_message(&outbound(&message_id, &conversation, "text", Some(&text), None, now), false)?,
+                store.touch(id, now, false, None)?,
+            ])
+            .await?;
+        return Ok(json_response(&message(store, id, &message_id).await?, 201));
+    }
+    if text.is_some() && !within_reply_window(conversation.last_inbound_at, now) {
+        return Err(EdgeError::Conflict(
+            "more than 24 hours have passed since the customer's last message: WhatsApp only allows an approved template now"
+                .to_owned(),
+        ));
+    }
+    let number = conversation.phone_number_id.clone().unwrap_or_default();
+    let (_, graph) = numbers.graph_for(&number).await.map_err(|e| match e {
+        EdgeError::NotFound(_) => EdgeError::Conflict(format!("number {number} is not connected")),
+        other => other,
+    })?;
+    let message_id = random::id("msg")?;
+    let (kind, shown) = match (&text, &body.template) {
+        (Some(t), _) => ("text", t.clone()),
+        (None, Some(t)) => ("template", format!("Template: {} ({})", t.name, t.language)),
+        (None, None) => unreachable!("checked above"),
+    };
+    let content = body.template.as_ref().and_then(|t| serde_json::to_string(t).ok());
+    store
+        .batch(vec![
+            store.insert_message(&outbound(&message_id, &conversation, kind, Some(&shown), content, now), false)?,
+            store.touch(id, now, false, None)?,
+        ])
+        .await?;
+    let to = conversation.wa_id.clone().unwrap_or_default();
+    let sent = match (&text, &body.template) {
+        (Some(t), _) => graph.send_text(&number, &to, t).await,
+        (None, Some(t)) => graph.send_template(&number, &to, &t.name, &t.language).await,
+        (None, None) => unreachable!("checked above"),
+    };
+    store
+        .mark_sent(&message_id, sent.as_deref().map_err(|e| (e.code, e.message.as_str())))
+        .await?;
+    let view = message(store, id, &message_id).await?;
+    let status = if sent.is_ok() { 201 } else { 502 };
+    Ok(json_response(&view, status))
+}
+
+/// Sends a failed outbound WhatsApp message again.
+pub async fn retry(store: &ConversationStore, numbers: &Numbers<'_>, id: &str, message_id: &str) -> Result<Response, EdgeError> {
+    let conversation = find(store, id).await?;
+    let failed = message(store, id, message_id).await?;
+    if failed.status != Some(DeliveryStatus::Failed) {
+        return Err(EdgeError::Conflict("only a failed message can be retried".to_owned()));
+    }
+    let number = conversation.phone_number_id.clone().unwrap_or_default();
+    let (_, graph) = numbers.graph_for(&number).await?;
+    let to = conversation.wa_id.clone().unwrap_or_default();
+    let sent = if failed.kind == "template" {
+        let t: switchboard_core::api::TemplateChoice = failed
+            .content
+            .clone()
+            .and_then(|c| serde_json::from_value(c).ok())
+            .ok_or_else(|| EdgeError::Internal("stored template is unreadable".to_owned()))?;
+        graph.send_template(&number, &to, &t.name, &t.language).await
+    } else {
+        if !within_reply_window(conversation.last_inbound_at, now_seconds()) {
+            return Err(EdgeError::Conflict("outside the 24-hour window: send a template instead".to_owned()));
+        }
+        graph.send_text(&number, &to, failed.text.as_deref().unwrap_or_default()).await
+    };
+    store
+        .mark_sent(message_id, sent.as_deref().map_err(|e| (e.code, e.message.as_str())))
+        .await?;
+    let view = message(store, id, message_id).await?;
+    Ok(json_response(&view, if sent.is_ok() { 200 } else { 502 }))
+}
+
+pub async fn close(store: &ConversationStore, id: &str) -> Result<Response, EdgeError> {
+    find(store, id).await?;
+    store.close(id, "agent", now_seconds())?.run().await?;
+    ok_json(&detail(store, id).await?.conversation)
+}
+
+pub async fn reopen(store: &ConversationStore, id: &str) -> Result<Response, EdgeError> {
+    find(store, id).await?;
+    store.reopen(id).await.map_err(|e| {
+        if is_constraint_violation(&e) {
+            EdgeError::Conflict("this customer already has another open conversation on this number".to_owned())
+        } else {
+            e
+        }
+    })?;
+    ok_json(&detail(store, id).await?.conversation)
+}
+
+async fn message(store: &ConversationStore, conversation_id: &str, message_id: &str) -> Result<MessageView, EdgeError> {
+    store
+        .messages(conversation_id)
+        .await?
+        .iter()
+        .find(|m| m.id == message_id)
+        .map(|m| m.view())
+        .ok_or_else(|| EdgeError::NotFound(format!("no message {message_id} in {conversation_id}")))
+}
+
+fn outbound<'a>(
+    id: &str,
+    conversation: &'a ConversationRow,
+    kind: &'a str,
+    text: Option<&'a str>,
+    content: Option<String>,
+    now: i64,
+) -> NewMessage<'a> {
+    let whatsapp = conversation.channel == "whatsapp";
+    NewMessage {
+        id: id.to_owned(),
+        conversation_id: &conversation.id,
+        wamid: None,
+        channel: if whatsapp { "whatsapp" } else { "messenger" },
+        direction: "outbound",
+        phone_number_id: conversation.phone_number_id.as_deref(),
+        wa_id: conversation.wa_id.as_deref(),
+        kind,
+        text,
+        content,
+        reply_to: None,
+        raw: None,
+        sent_at: now,
+        received_at: now_millis(),
+        status: whatsapp.then_some(DeliveryStatus::Pending),
+    }
+}

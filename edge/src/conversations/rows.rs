@@ -1,0 +1,131 @@
+//! D1 rows and their conversion into the shared API views.
+
+use serde::Deserialize;
+use switchboard_core::api::{
+    Channel, CloseReason, ConversationStatus, ConversationView, Direction, MessageView,
+};
+use switchboard_core::delivery_status::DeliveryStatus;
+use switchboard_core::webhook::StatusError;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ConversationRow {
+    pub id: String,
+    pub channel: String,
+    pub status: String,
+    pub close_reason: Option<String>,
+    pub phone_number_id: Option<String>,
+    pub wa_id: Option<String>,
+    pub contact_name: Option<String>,
+    pub visitor_id: Option<String>,
+    pub handed_off_at: Option<i64>,
+    pub opened_at: i64,
+    pub closed_at: Option<i64>,
+    pub last_message_at: i64,
+    pub last_inbound_at: Option<i64>,
+    #[serde(default)]
+    pub message_count: Option<i64>,
+}
+
+impl ConversationRow {
+    pub fn is_open(&self) -> bool {
+        self.status == "open"
+    }
+
+    pub fn view(&self) -> ConversationView {
+        ConversationView {
+            id: self.id.clone(),
+            channel: channel(&self.channel),
+            status: if self.is_open() { ConversationStatus::Open } else { ConversationStatus::Closed },
+            close_reason: self.close_reason.as_deref().and_then(|r| match r {
+                "reset" => Some(CloseReason::Reset),
+                "agent" => Some(CloseReason::Agent),
+                "handoff" => Some(CloseReason::Handoff),
+                _ => None,
+            }),
+            phone_number_id: self.phone_number_id.clone(),
+            wa_id: self.wa_id.clone(),
+            contact_name: self.contact_name.clone(),
+            visitor_id: self.visitor_id.clone(),
+            handed_off_at: self.handed_off_at,
+            opened_at: self.opened_at,
+            closed_at: self.closed_at,
+            last_message_at: self.last_message_at,
+            last_inbound_at: self.last_inbound_at,
+            message_count: self.message_count.unwrap_or(0),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MessageRow {
+    pub id: String,
+    pub wamid: Option<String>,
+    pub channel: String,
+    pub direction: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub text: Option<String>,
+    pub content: Option<String>,
+    pub reply_to: Option<String>,
+    pub sent_at: i64,
+    pub received_at: i64,
+    pub status: Option<String>,
+    pub error_code: Option<i64>,
+    pub error_title: Option<String>,
+}
+
+impl MessageRow {
+    pub fn is_inbound(&self) -> bool {
+        self.direction == "inbound"
+    }
+
+    pub fn view(&self) -> MessageView {
+        MessageView {
+            id: self.id.clone(),
+            wamid: self.wamid.clone(),
+            channel: channel(&self.channel),
+            direction: if self.is_inbound() { Direction::Inbound } else { Direction::Outbound },
+            kind: self.kind.clone(),
+            text: self.text.clone(),
+            content: self.content.as_deref().and_then(|c| serde_json::from_str(c).ok()),
+            reply_to: self.reply_to.clone(),
+            sent_at: self.sent_at,
+            received_at: self.received_at,
+            status: self.status.as_deref().and_then(|s| match s {
+                "pending" => Some(DeliveryStatus::Pending),
+                other => DeliveryStatus::from_meta(other),
+            }),
+            error: self.error_code.map(|code| StatusError {
+                code,
+                title: self.error_title.clone().unwrap_or_default(),
+            }),
+        }
+    }
+}
+
+fn channel(name: &str) -> Channel {
+    if name == "whatsapp" {
+        Channel::Whatsapp
+    } else {
+        Channel::Messenger
+    }
+}
+
+/// A message about to be stored.
+pub struct NewMessage<'a> {
+    pub id: String,
+    pub conversation_id: &'a str,
+    pub wamid: Option<&'a str>,
+    pub channel: &'static str,
+    pub direction: &'static str,
+    pub phone_number_id: Option<&'a str>,
+    pub wa_id: Option<&'a str>,
+    pub kind: &'a str,
+    pub text: Option<&'a str>,
+    pub content: Option<String>,
+    pub reply_to: Option<&'a str>,
+    pub raw: Option<String>,
+    pub sent_at: i64,
+    pub received_at: i64,
+    pub status: Option<DeliveryStatus>,
+}

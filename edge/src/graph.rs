@@ -1,0 +1,205 @@
+//! The WhatsApp Cloud API (Meta's Graph API) client.
+//!
+//! Base URL and version come from configuration: production uses
+//! `https://graph.facebook.com`, tests a local stand-in that speaks the same
+//! formats. Graph's error object (`error.message`, `type`, `code`, `fbtrace_id`)
+//! is passed on to the caller in [`GraphError`]. Tokens never appear in errors.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use wasm_bindgen::JsValue;
+use worker::{Fetch, Headers, Method, Request, RequestInit};
+
+use crate::config::Config;
+
+/// A refusal or failure from the Graph API.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("WhatsApp Cloud API: {message}{}", code.map(|c| format!(" (code {c})")).unwrap_or_default())]
+pub struct GraphError {
+    /// Graph's HTTP status; 0 when Graph could not be reached.
+    pub http_status: u16,
+    pub message: String,
+    pub code: Option<i64>,
+    pub fbtrace_id: Option<String>,
+}
+
+impl GraphError {
+    /// Graph refusing what we asked (bad id, bad token) is the owner's input: 400.
+    /// Graph failing or unreachable: 502.
+    pub fn our_status(&self) -> u16 {
+        match self.http_status {
+            400..=499 => 400,
+            _ => 502,
+        }
+    }
+
+    fn unreachable(e: impl std::fmt::Display) -> Self {
+        Self { http_status: 0, message: format!("could not reach the Graph API: {e}"), code: None, fbtrace_id: None }
+    }
+}
+
+#[derive(Deserialize)]
+struct ErrorEnvelope {
+    error: ErrorObject,
+}
+
+#[derive(Deserialize)]
+struct ErrorObject {
+    message: String,
+    code: Option<i64>,
+    fbtrace_id: Option<String>,
+}
+
+/// `GET /<phone_number_id>`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PhoneNumberInfo {
+    pub display_phone_number: String,
+    pub verified_name: Option<String>,
+    pub quality_rating: Option<String>,
+}
+
+/// The editable fields of a WhatsApp business profile.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct BusinessProfile {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub about: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub websites: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vertical: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile_picture_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct DataList<T> {
+    data: Vec<T>,
+}
+
+#[derive(Deserialize)]
+struct SendResult {
+    messages: Vec<SentMessage>,
+}
+
+#[derive(Deserialize)]
+struct SentMessage {
+    id: String,
+}
+
+pub struct GraphClient<'a> {
+    config: &'a Config,
+    access_token: String,
+}
+
+impl<'a> GraphClient<'a> {
+    pub fn new(config: &'a Config, access_token: String) -> Self {
+        Self { config, access_token }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/{}/{}", self.config.graph_base, self.config.graph_version, path)
+    }
+
+    async fn call<T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<&Value>) -> Result<T, GraphError> {
+        let headers = Headers::new();
+        headers
+            .set("authorization", &format!("Bearer {}", self.access_token))
+            .map_err(GraphError::unreachable)?;
+        let mut init = RequestInit::new();
+        init.with_method(method);
+        if let Some(body) = body {
+            headers.set("content-type", "application/json").map_err(GraphError::unreachable)?;
+            init.with_body(Some(JsValue::from_str(&body.to_string())));
+        }
+        init.with_headers(headers);
+        let request = Request::new_with_init(&self.url(path), &init).map_err(GraphError::unreachable)?;
+        let mut response = Fetch::Request(request).send().await.map_err(GraphError::unreachable)?;
+        let status = response.status_code();
+        let text = response.text().await.map_err(GraphError::unreachable)?;
+        if (200..300).contains(&status) {
+            return serde_json::from_str(&text).map_err(|e| GraphError {
+                http_status: 502,
+                message: format!("unexpected answer from the Graph API: {e}"),
+                code: None,
+                fbtrace_id: None,
+            });
+        }
+        Err(match serde_json::from_str::<ErrorEnvelope>(&text) {
+            Ok(ErrorEnvelope { error }) => GraphError {
+                http_status: status,
+                message: error.message,
+                code: error.code,
+                fbtrace_id: error.fbtrace_id,
+            },
+            Err(_) => GraphError { http_status: status, message: format!("HTTP {status}"), code: None, fbtrace_id: None },
+        })
+    }
+
+    pub async fn phone_number(&self, phone_number_id: &str) -> Result<PhoneNumberInfo, GraphError> {
+        let path = format!("{phone_number_id}?fields=display_phone_number,verified_name,quality_rating");
+        self.call(Method::Get, &path, None).await
+    }
+
+    pub async fn business_profile(&self, phone_number_id: &str) -> Result<BusinessProfile, GraphError> {
+        let path = format!(
+            "{phone_number_id}/whatsapp_business_profile?fields=about,address,description,email,profile_picture_url,websites,vertical"
+        );
+        let list: DataList<BusinessProfile> = self.call(Method::Get, &path, None).await?;
+        Ok(list.data.into_iter().next().unwrap_or_default())
+    }
+
+    pub async fn update_business_profile(&self, phone_number_id: &str, profile: &BusinessProfile) -> Result<(), GraphError> {
+        let mut body = serde_json::to_value(profile).unwrap_or_default();
+        body["messaging_product"] = Value::from("whatsapp");
+        let path = format!("{phone_number_id}/whatsapp_business_profile");
+        let _: Value = self.call(Method::Post, &path, Some(&body)).await?;
+        Ok(())
+    }
+
+    /// Sends a free-form text; returns the new message's wamid.
+    pub async fn send_text(&self, phone_number_id: &str, to: &str, text: &str) -> Result<String, GraphError> {
+        let body = serde_json::json!({
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": to,
+            "type": "text",
+            "text": { "preview_url": false, "body": text },
+        });
+        self.send(phone_number_id, &body).await
+    }
+
+    /// Sends an approved template (for replies outside the 24-hour window).
+    pub async fn send_template(&self, phone_number_id: &str, to: &str, name: &str, language: &str) -> Result<String, GraphError> {
+        let body = serde_json::json!({
+            "messaging_product": "whatsapp",
+            "to": to,
+            "type": "template",
+            "template": { "name": name, "language": { "code": language } },
+        });
+        self.send(phone_number_id, &body).await
+    }
+
+    async fn send(&self, phone_number_id: &str, body: &Value) -> Result<String, GraphError> {
+        let result: SendResult = self.call(Method::Post, &format!("{phone_number_id}/messages"), Some(body)).await?;
+        result.messages.into_iter().next().map(|m| m.id).ok_or_else(|| GraphError {
+            http_status: 502,
+            message: "the Graph API accepted the message but returned no id".to_owned(),
+            code: None,
+            fbtrace_id: None,
+        })
+    }
+
+    /// The account's approved message templates.
+    pub async fn templates(&self, waba_id: &str) -> Result<Vec<Value>, GraphError> {
+        let path = format!("{waba_id}/message_templates?fields=name,language,status,category,components&status=APPROVED");
+        let list: DataList<Value> = self.call(Method::Get, &path, None).await?;
+        Ok(list.data)
+    }
+}

@@ -1,0 +1,4 @@
+//! Connected WhatsApp numbers: connect, settings, business profile, disconnect.
+
+pub mod api;
+pub mod service;

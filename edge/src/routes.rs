@@ -1,0 +1,54 @@
+//! Request routing: path and method to the adapter that answers.
+
+use switchboard_core::admin_auth::bearer_matches;
+use worker::{Env, Method, Request, Response};
+
+use crate::config::Config;
+use crate::config_store::ConfigStore;
+use crate::conversations::{api as conversations, store::ConversationStore};
+use crate::error::EdgeError;
+use crate::http::{header, ok_json};
+use crate::numbers::{api as numbers, service::Numbers};
+use crate::{health, visitor_api, webhooks};
+
+pub async fn handle(mut req: Request, env: &Env) -> Result<Response, EdgeError> {
+    let path = req.path();
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    if segments == ["healthz"] {
+        return Ok(health::health(env).await);
+    }
+    let config = Config::from_env(env)?;
+    match segments.as_slice() {
+        ["webhooks", "whatsapp"] => webhooks::api::handle(&mut req, env, &config).await,
+        ["api", "widget", route @ ..] => visitor_api::handle(&mut req, env, &config, route).await,
+        ["api", "admin", route @ ..] => {
+            if !bearer_matches(header(&req, "authorization").as_deref(), &config.admin_token) {
+                return Err(EdgeError::Unauthorized);
+            }
+            admin(&mut req, env, &config, route).await
+        }
+        _ => Err(EdgeError::NotFound(format!("nothing at {path}"))),
+    }
+}
+
+async fn admin(req: &mut Request, env: &Env, config: &Config, route: &[&str]) -> Result<Response, EdgeError> {
+    let numbers = Numbers { config, store: ConfigStore::new(env)? };
+    let store = ConversationStore::new(env)?;
+    match (req.method(), route) {
+        (_, ["settings"]) => numbers::settings(req, &numbers).await,
+        (_, ["numbers"]) => numbers::collection(req, &numbers).await,
+        (_, ["numbers", id]) => numbers::item(req, &numbers, &store, id).await,
+        (_, ["numbers", id, "profile"]) => numbers::profile(req, &numbers, id).await,
+        (Method::Get, ["numbers", id, "templates"]) => numbers::templates(&numbers, id).await,
+        (Method::Get, ["conversations"]) => conversations::list(req, &store).await,
+        (Method::Get, ["conversations", id]) => ok_json(&conversations::detail(&store, id).await?),
+        (Method::Post, ["conversations", id, "messages"]) => conversations::reply(req, &store, &numbers, id).await,
+        (Method::Post, ["conversations", id, "messages", message, "retry"]) => {
+            conversations::retry(&store, &numbers, id, message).await
+        }
+        (Method::Post, ["conversations", id, "close"]) => conversations::close(&store, id).await,
+        (Method::Post, ["conversations", id, "reopen"]) => conversations::reopen(&store, id).await,
+        (Method::Get, ["unrouted"]) => ok_json(&store.unrouted(100).await?),
+        _ => Err(numbers::method_not_allowed()),
+    }
+}

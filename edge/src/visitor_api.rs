@@ -1,0 +1,220 @@
+//! The widget's API under `/api/widget`: session, conversation, messages, handoff.
+//!
+//! Only origins in the project settings (and the edge's own) may call it.
+//! A visitor proves who they are with the token issued by `session`; a visitor
+//! can only ever read and write their own conversation.
+
+use switchboard_core::api::{
+    checked_text, Author, ContinuedOnWhatsapp, HandoffRequest, HandoffTarget, VisitorMessage, WidgetConversation,
+    WidgetMessage, WidgetSession, WidgetSessionRequest,
+};
+use switchboard_core::handoff_routing::{choose_number, RoutableNumber};
+use switchboard_core::settings::{normalize_origin, ProjectSettings};
+use switchboard_core::visitor_token;
+use worker::{Env, Method, Request, Response};
+
+use crate::clock::{now_millis, now_seconds};
+use crate::config::Config;
+use crate::config_store::{ConfigStore, NumberRecord};
+use crate::conversations::rows::{ConversationRow, NewMessage};
+use crate::conversations::store::ConversationStore;
+use crate::error::EdgeError;
+use crate::handoff;
+use crate::http::{header, json_response, ok_json, read_json};
+use crate::random;
+
+struct Context<'a> {
+    config: &'a Config,
+    settings: ProjectSettings,
+    numbers: Vec<NumberRecord>,
+    store: ConversationStore,
+}
+
+pub async fn handle(req: &mut Request, env: &Env, config: &Config, route: &[&str]) -> Result<Response, EdgeError> {
+    let config_store = ConfigStore::new(env)?;
+    let settings = config_store.settings().await?;
+    let allowed_origin = check_origin(req, &settings)?;
+    let ctx = Context { config, settings, numbers: config_store.numbers().await?, store: ConversationStore::new(env)? };
+    let result = match (req.method(), route) {
+        (Method::Options, _) => Response::empty().map(|r| r.with_status(204)).map_err(EdgeError::from),
+        (Method::Post, ["session"]) => session(req, &ctx).await,
+        (Method::Get, ["conversation"]) => conversation(req, &ctx).await,
+        (Method::Post, ["messages"]) => post_message(req, &ctx).await,
+        (Method::Post, ["handoff"]) => start_handoff(req, &ctx).await,
+        _ => Err(EdgeError::NotFound("no such widget route".to_owned())),
+    };
+    let mut response = result.unwrap_or_else(EdgeError::into_response);
+    if let Some(origin) = allowed_origin {
+        let headers = response.headers_mut();
+        headers.set("access-control-allow-origin", &origin)?;
+        headers.set("access-control-allow-headers", "authorization, content-type")?;
+        headers.set("access-control-allow-methods", "GET, POST, OPTIONS")?;
+        headers.set("vary", "Origin")?;
+    }
+    Ok(response)
+}
+
+/// `Some(origin)` for a cross-origin caller that is allowed; 403 for one that is not.
+fn check_origin(req: &Request, settings: &ProjectSettings) -> Result<Option<String>, EdgeError> {
+    let Some(origin) = header(req, "origin") else {
+        return Ok(None);
+    };
+    let own = req.url().ok().map(|u| u.origin().ascii_serialization());
+    if normalize_origin(&origin) == own.as_deref().and_then(normalize_origin) {
+        return Ok(None);
+    }
+    if settings.allows_origin(&origin) {
+        return Ok(Some(origin));
+    }
+    Err(EdgeError::Forbidden(format!(
+        "origin {origin} may not embed this widget; add it to allowed_origins in the settings"
+    )))
+}
+
+fn visitor_id(req: &Request, config: &Config) -> Result<String, EdgeError> {
+    header(req, "authorization")
+        .as_deref()
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .and_then(|token| visitor_token::verify(&config.visitor_key, token))
+        .ok_or_else(|| EdgeError::BadSignature("missing or invalid visitor token; start a session first".to_owned()))
+}
+
+fn country(req: &Request, config: &Config) -> Option<String> {
+    if config.trust_test_country_header {
+        if let Some(country) = header(req, "x-test-country") {
+            return Some(country);
+        }
+    }
+    req.cf().and_then(|cf| cf.country())
+}
+
+fn handoff_number<'a>(ctx: &'a Context<'_>, requested: Option<&str>, country: Option<&str>) -> Option<&'a NumberRecord> {
+    let routable: Vec<RoutableNumber<'_>> = ctx
+        .numbers
+        .iter()
+        .map(|n| RoutableNumber {
+            phone_number_id: &n.phone_number_id,
+            label: &n.label,
+            connected: n.connected,
+            handoff_enabled: n.handoff_enabled,
+        })
+        .collect();
+    let id = choose_number(&ctx.settings, &routable, requested, country)?;
+    ctx.numbers.iter().find(|n| n.phone_number_id == id)
+}
+
+async fn session(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeError> {
+    let body: WidgetSessionRequest = read_json(req).await?;
+    let key = &ctx.config.visitor_key;
+    let visitor_token = match body.visitor_token.as_deref().and_then(|t| visitor_token::verify(key, t)) {
+        Some(id) => visitor_token::issue(key, &id),
+        None => visitor_token::issue(key, &visitor_token::new_visitor_id(random::bytes::<16>()?)),
+    };
+    let country = country(req, ctx.config);
+    let handoff = handoff_number(ctx, body.number.as_deref(), country.as_deref()).map(|n| HandoffTarget {
+        phone_number_id: n.phone_number_id.clone(),
+        label: n.label.clone(),
+    });
+    ok_json(&WidgetSession {
+        visitor_token,
+        business_name: ctx.settings.business_name.clone(),
+        greeting: ctx.settings.greeting.clone(),
+        accent_color: ctx.settings.accent_color.clone(),
+        handoff,
+    })
+}
+
+async fn conversation(req: &Request, ctx: &Context<'_>) -> Result<Response, EdgeError> {
+    let visitor = visitor_id(req, ctx.config)?;
+    let Some(conversation) = ctx.store.visitor_conversation(&visitor).await? else {
+        return ok_json(&WidgetConversation { messages: Vec::new(), continued_on_whatsapp: None });
+    };
+    let messages = ctx
+        .store
+        .messages(&conversation.id)
+        .await?
+        .into_iter()
+        .filter(|m| m.channel == "messenger")
+        .map(|m| WidgetMessage {
+            author: if m.is_inbound() { Author::Visitor } else { Author::Business },
+            text: m.text.clone().unwrap_or_default(),
+            id: m.id,
+            sent_at: m.sent_at,
+        })
+        .collect();
+    let continued_on_whatsapp = continued_on_whatsapp(ctx, &conversation);
+    ok_json(&WidgetConversation { messages, continued_on_whatsapp })
+}
+
+fn continued_on_whatsapp(ctx: &Context<'_>, conversation: &ConversationRow) -> Option<ContinuedOnWhatsapp> {
+    conversation.handed_off_at?;
+    let number = ctx
+        .numbers
+        .iter()
+        .find(|n| Some(&n.phone_number_id) == conversation.phone_number_id.as_ref())?;
+    Some(ContinuedOnWhatsapp {
+        wa_link: handoff::chat_link(number),
+        display_phone_number: number.display_phone_number.clone(),
+    })
+}
+
+/// The visitor's open Messenger conversation, opened now if there is none; 409 once handed off.
+async fn open_conversation(ctx: &Context<'_>, visitor: &str) -> Result<(String, Option<worker::D1PreparedStatement>), EdgeError> {
+    match ctx.store.visitor_conversation(visitor).await? {
+        Some(c) if c.handed_off_at.is_some() => Err(EdgeError::Conflict(
+            "this conversation continues on WhatsApp; the Messenger no longer takes messages for it".to_owned(),
+        )),
+        Some(c) if c.is_open() => Ok((c.id, None)),
+        _ => {
+            let id = random::id("conv")?;
+            let insert = ctx.store.insert_conversation(&id, "messenger", None, None, None, Some(visitor), now_seconds())?;
+            Ok((id, Some(insert)))
+        }
+    }
+}
+
+async fn post_message(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeError> {
+    let visitor = visitor_id(req, ctx.config)?;
+    let body: VisitorMessage = read_json(req).await?;
+    let text = checked_text(&body.text).ok_or_else(|| EdgeError::BadRequest("text must be 1–4096 characters".to_owned()))?;
+    let (conversation_id, open) = open_conversation(ctx, &visitor).await?;
+    let now = now_seconds();
+    let message = NewMessage {
+        id: random::id("msg")?,
+        conversation_id: &conversation_id,
+        wamid: None,
+        channel: "messenger",
+        direction: "inbound",
+        phone_number_id: None,
+        wa_id: None,
+        kind: "text",
+        text: Some(text),
+        content: None,
+        reply_to: None,
+        raw: None,
+        sent_at: now,
+        received_at: now_millis(),
+        status: None,
+    };
+    let mut statements: Vec<_> = open.into_iter().collect();
+    statements.push(ctx.store.insert_message(&message, false)?);
+    statements.push(ctx.store.touch(&conversation_id, now, true, None)?);
+    ctx.store.batch(statements).await?;
+    Ok(json_response(
+        &WidgetMessage { id: message.id.clone(), author: Author::Visitor, text: text.to_owned(), sent_at: now },
+        201,
+    ))
+}
+
+async fn start_handoff(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeError> {
+    let visitor = visitor_id(req, ctx.config)?;
+    let body: HandoffRequest = read_json(req).await?;
+    let country = country(req, ctx.config);
+    let number = handoff_number(ctx, body.number.as_deref(), country.as_deref())
+        .ok_or_else(|| EdgeError::Conflict("Continue on WhatsApp is not available here".to_owned()))?;
+    let (conversation_id, open) = open_conversation(ctx, &visitor).await?;
+    if let Some(insert) = open {
+        ctx.store.batch(vec![insert]).await?;
+    }
+    ok_json(&handoff::issue(&ctx.store, &conversation_id, number).await?)
+}

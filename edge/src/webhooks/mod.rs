@@ -1,0 +1,4 @@
+//! WhatsApp Cloud API webhooks: the verification handshake and signed deliveries.
+
+pub mod api;
+pub mod service;

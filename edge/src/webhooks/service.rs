@@ -1,0 +1,209 @@
+//! Applying a parsed delivery: route each change to its number, store each
+//! message once in the right conversation (handoff code, else the reset rule),
+//! apply each status, and keep what belongs to no connected number.
+
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use switchboard_core::handoff::HandoffCode;
+use switchboard_core::reset::{place, Placement, ResetDays};
+use switchboard_core::webhook::{Change, Delivery, InboundMessage};
+use worker::Env;
+
+use crate::clock::{now_millis, now_seconds};
+use crate::config_store::ConfigStore;
+use crate::conversations::rows::NewMessage;
+use crate::conversations::store::ConversationStore;
+use crate::d1::is_constraint_violation;
+use crate::error::EdgeError;
+use crate::random;
+
+/// What a delivery did; the webhook's 200 answer.
+#[derive(Debug, Default, Serialize)]
+pub struct DeliverySummary {
+    pub messages_stored: u32,
+    pub duplicates: u32,
+    pub handoffs: u32,
+    pub statuses: u32,
+    pub unrouted_changes: u32,
+}
+
+enum Applied {
+    Stored,
+    Handoff,
+    Duplicate,
+}
+
+/// How many times a placement is recomputed after losing a race to a concurrent delivery.
+const PLACEMENT_ATTEMPTS: usize = 4;
+
+pub async fn apply_delivery(env: &Env, delivery: &Delivery) -> Result<DeliverySummary, EdgeError> {
+    let config = ConfigStore::new(env)?;
+    let settings = config.settings().await?;
+    let numbers = config.numbers().await?;
+    let store = ConversationStore::new(env)?;
+    let mut summary = DeliverySummary::default();
+    for change in &delivery.changes {
+        let Some(number) = numbers
+            .iter()
+            .find(|n| n.connected && n.phone_number_id == change.phone_number_id)
+        else {
+            record_unrouted(&store, change).await?;
+            summary.unrouted_changes += 1;
+            continue;
+        };
+        let reset_days = number.effective_reset_days(&settings);
+        for message in &change.messages {
+            let contact_name = change
+                .contacts
+                .iter()
+                .find(|c| c.wa_id == message.from)
+                .and_then(|c| c.profile_name.as_deref());
+            match apply_message(&store, &change.phone_number_id, reset_days, contact_name, message).await? {
+                Applied::Stored => summary.messages_stored += 1,
+                Applied::Handoff => {
+                    summary.messages_stored += 1;
+                    summary.handoffs += 1;
+                }
+                Applied::Duplicate => summary.duplicates += 1,
+            }
+        }
+        for status in &change.statuses {
+            store.apply_status(status).await?;
+            summary.statuses += 1;
+        }
+    }
+    Ok(summary)
+}
+
+async fn apply_message(
+    store: &ConversationStore,
+    phone_number_id: &str,
+    reset_days: ResetDays,
+    contact_name: Option<&str>,
+    message: &InboundMessage,
+) -> Result<Applied, EdgeError> {
+    if store.message_exists(&message.wamid).await? {
+        return Ok(Applied::Duplicate);
+    }
+    let now = now_seconds();
+    let text = message.content.text();
+    let content = serde_json::to_string(&message.content).ok();
+    let raw = message.raw.to_string();
+
+    if let Some(code) = text.as_deref().and_then(HandoffCode::find_in) {
+        if let Some(conversation_id) = store
+            .claim_handoff_code(code.as_str(), phone_number_id, &message.from, now)
+            .await?
+        {
+            let linkable = store
+                .conversation(&conversation_id)
+                .await?
+                .is_some_and(|c| c.handed_off_at.is_none());
+            if linkable {
+                store
+                    .batch(vec![
+                        store.close_others_for_handoff(phone_number_id, &message.from, &conversation_id, now)?,
+                        store.link_handoff(&conversation_id, phone_number_id, &message.from, contact_name, now)?,
+                        store.insert_message(&inbound_row(&conversation_id, phone_number_id, message, text.as_deref(), &content, &raw)?, false)?,
+                        store.touch(&conversation_id, message.timestamp, true, contact_name)?,
+                    ])
+                    .await?;
+                return Ok(Applied::Handoff);
+            }
+        }
+    }
+
+    for _ in 0..PLACEMENT_ATTEMPTS {
+        let history = store.user_history(phone_number_id, &message.from, message.timestamp).await?;
+        let mut statements = Vec::new();
+        let conversation_id = match place(message.timestamp, reset_days, &history) {
+            Placement::Join(id) => {
+                statements.push(store.insert_message(&inbound_row(&id, phone_number_id, message, text.as_deref(), &content, &raw)?, true)?);
+                id
+            }
+            placement => {
+                if let Placement::OpenAfterReset { close: Some(old) } = &placement {
+                    statements.push(store.close(old, "reset", message.timestamp)?);
+                }
+                let id = random::id("conv")?;
+                statements.push(store.insert_conversation(
+                    &id,
+                    "whatsapp",
+                    Some(phone_number_id),
+                    Some(&message.from),
+                    contact_name,
+                    None,
+                    message.timestamp,
+                )?);
+                statements.push(store.insert_message(&inbound_row(&id, phone_number_id, message, text.as_deref(), &content, &raw)?, false)?);
+                id
+            }
+        };
+        statements.push(store.touch(&conversation_id, message.timestamp, true, contact_name)?);
+        match store.batch(statements).await {
+            Ok(()) => return Ok(Applied::Stored),
+            // A concurrent delivery opened the conversation or stored this wamid first: decide again.
+            Err(e) if is_constraint_violation(&e) => {
+                if store.message_exists(&message.wamid).await? {
+                    return Ok(Applied::Duplicate);
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(EdgeError::Storage(format!(
+        "could not place message {} after {PLACEMENT_ATTEMPTS} attempts",
+        message.wamid
+    )))
+}
+
+fn inbound_row<'a>(
+    conversation_id: &'a str,
+    phone_number_id: &'a str,
+    message: &'a InboundMessage,
+    text: Option<&'a str>,
+    content: &Option<String>,
+    raw: &str,
+) -> Result<NewMessage<'a>, EdgeError> {
+    Ok(NewMessage {
+        id: random::id("msg")?,
+        conversation_id,
+        wamid: Some(&message.wamid),
+        channel: "whatsapp",
+        direction: "inbound",
+        phone_number_id: Some(phone_number_id),
+        wa_id: Some(&message.from),
+        kind: message.content.type_name(),
+        text,
+        content: content.clone(),
+        reply_to: message.reply_to.as_deref(),
+        raw: Some(raw.to_owned()),
+        sent_at: message.timestamp,
+        received_at: now_millis(),
+        status: None,
+    })
+}
+
+/// Keeps a change for a number that is not connected, once per identical change.
+async fn record_unrouted(store: &ConversationStore, change: &Change) -> Result<(), EdgeError> {
+    let payload = json!({
+        "phone_number_id": change.phone_number_id,
+        "display_phone_number": change.display_phone_number,
+        "waba_id": change.waba_id,
+        "messages": change.messages.iter().map(|m| &m.raw).collect::<Vec<_>>(),
+        "statuses": change.statuses.iter().map(|s| json!({ "id": s.wamid, "status": s.status.as_str() })).collect::<Vec<_>>(),
+    })
+    .to_string();
+    let id = hex::encode(Sha256::digest(payload.as_bytes()));
+    store
+        .record_unrouted(
+            &id,
+            &change.phone_number_id,
+            now_seconds(),
+            change.messages.len() as i64,
+            change.statuses.len() as i64,
+            &payload,
+        )
+        .await
+}
