@@ -1,0 +1,28 @@
+// The edge comes up in local workerd with KV and D1 reachable, and serves the demo page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEdge } from '../support/edge.mjs';
+
+let edge;
+before(async () => { edge = await startEdge(); });
+after(async () => { await edge?.stop(); });
+
+test('healthz reports the version and that KV and D1 are reachable', async () => {
+  const r = await fetch(`${edge.url}/healthz`);
+  assert.equal(r.status, 200);
+  const body = await r.json();
+  assert.match(body.version, /^\d+\.\d+\.\d+$/);
+  assert.equal(body.kv, true);
+  assert.equal(body.d1, true);
+});
+
+test('the demo page embeds the widget with one script tag', async () => {
+  const html = await (await fetch(`${edge.url}/`)).text();
+  assert.match(html, /<script src="\/widget\.js" async><\/script>/);
+});
+
+test('unknown paths answer 404 with a JSON reason', async () => {
+  const r = await fetch(`${edge.url}/api/nothing`);
+  assert.equal(r.status, 404);
+  assert.match((await r.json()).error, /nothing at/);
+});

@@ -1,0 +1,89 @@
+// Starts the built Worker in wrangler dev (workerd) on a free 127.0.0.1 port with its own
+// fresh KV/D1 state, pointed at a Graph API stand-in. Secrets come from .dev.vars.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createHmac } from 'node:crypto';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+const WRANGLER = join(ROOT, 'node_modules/.bin/wrangler');
+
+export function devVars() {
+  const vars = {};
+  for (const line of readFileSync(join(ROOT, '.dev.vars'), 'utf8').split('\n')) {
+    const m = line.match(/^(\w+)="?(.*?)"?$/);
+    if (m) vars[m[1]] = m[2];
+  }
+  return vars;
+}
+
+async function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+    s.on('error', rej);
+  });
+}
+
+export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {} } = {}) {
+  const state = mkdtempSync(join(tmpdir(), 'switchboard-state-'));
+  const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1' };
+  execFileSync(WRANGLER, ['d1', 'migrations', 'apply', 'switchboard', '--local', '--persist-to', state], {
+    cwd: ROOT, env, stdio: 'pipe',
+  });
+  const port = await freePort();
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--local', '--persist-to', state,
+    '--show-interactive-dev-session=false', '--inspector-port', String(await freePort()),
+    '--var', `GRAPH_API_BASE:${graphBase}`, '--var', 'TRUST_TEST_COUNTRY_HEADER:true'];
+  for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
+  const child = spawn(WRANGLER, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.ok) break;
+    } catch {}
+    if (Date.now() > deadline || child.exitCode !== null) {
+      try { process.kill(-child.pid); } catch {}
+      throw new Error(`wrangler dev did not come up:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const secrets = devVars();
+  return {
+    url,
+    secrets,
+    log: () => log,
+    admin: (path, init = {}) => fetch(`${url}/api/admin${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${secrets.ADMIN_TOKEN}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+    }),
+    async adminJson(path, init) {
+      const r = await this.admin(path, init);
+      return { status: r.status, body: await r.json() };
+    },
+    /** POSTs a delivery signed with the app secret, as Meta does. */
+    async deliver(payload, { secret = secrets.WHATSAPP_APP_SECRET, raw } = {}) {
+      const body = raw ?? JSON.stringify(payload);
+      const signature = 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
+      return fetch(`${url}/webhooks/whatsapp`, {
+        method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+      });
+    },
+    async stop() {
+      try { process.kill(-child.pid, 'SIGTERM'); } catch {}
+      await new Promise((r) => setTimeout(r, 300));
+      try { process.kill(-child.pid, 'SIGKILL'); } catch {}
+      rmSync(state, { recursive: true, force: true });
+    },
+  };
+}
