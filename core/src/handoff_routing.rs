@@ -41,12 +41,25 @@ pub fn choose_number<'a>(
 mod tests {
     use super::*;
 
-    fn number<'a>(id: &'a str, label: &'a str, connected: bool, handoff: bool) -> RoutableNumber<'a> {
-        RoutableNumber { phone_number_id: id, label, connected, handoff_enabled: handoff }
+    fn number<'a>(
+        id: &'a str,
+        label: &'a str,
+        connected: bool,
+        handoff: bool,
+    ) -> RoutableNumber<'a> {
+        RoutableNumber {
+            phone_number_id: id,
+            label,
+            connected,
+            handoff_enabled: handoff,
+        }
     }
 
     fn settings() -> ProjectSettings {
-        let mut s = ProjectSettings { handoff_enabled: true, ..Default::default() };
+        let mut s = ProjectSettings {
+            handoff_enabled: true,
+            ..Default::default()
+        };
         s.default_handoff_number = Some("1".into());
         s.country_numbers.insert("DE".into(), "2".into());
         s
@@ -54,23 +67,48 @@ mod tests {
 
     #[test]
     fn script_tag_then_country_then_default() {
-        let numbers = [number("1", "Support", true, true), number("2", "Germany", true, true), number("3", "Sales", true, true)];
-        assert_eq!(choose_number(&settings(), &numbers, Some("3"), Some("DE")), Some("3"));
-        assert_eq!(choose_number(&settings(), &numbers, Some("sales"), None), Some("3"));
-        assert_eq!(choose_number(&settings(), &numbers, None, Some("de")), Some("2"));
-        assert_eq!(choose_number(&settings(), &numbers, None, Some("FR")), Some("1"));
+        let numbers = [
+            number("1", "Support", true, true),
+            number("2", "Germany", true, true),
+            number("3", "Sales", true, true),
+        ];
+        assert_eq!(
+            choose_number(&settings(), &numbers, Some("3"), Some("DE")),
+            Some("3")
+        );
+        assert_eq!(
+            choose_number(&settings(), &numbers, Some("sales"), None),
+            Some("3")
+        );
+        assert_eq!(
+            choose_number(&settings(), &numbers, None, Some("de")),
+            Some("2")
+        );
+        assert_eq!(
+            choose_number(&settings(), &numbers, None, Some("FR")),
+            Some("1")
+        );
         assert_eq!(choose_number(&settings(), &numbers, None, None), Some("1"));
     }
 
     #[test]
     fn nothing_is_offered_when_handoff_is_off_or_the_number_is_unavailable() {
-        let numbers = [number("1", "Support", true, false), number("2", "Germany", false, true)];
+        let numbers = [
+            number("1", "Support", true, false),
+            number("2", "Germany", false, true),
+        ];
         let mut off = settings();
         off.handoff_enabled = false;
-        assert_eq!(choose_number(&off, &[number("1", "x", true, true)], None, None), None);
+        assert_eq!(
+            choose_number(&off, &[number("1", "x", true, true)], None, None),
+            None
+        );
         assert_eq!(choose_number(&settings(), &numbers, Some("1"), None), None);
         // The German number is disconnected: fall back to the default, whose handoff is off.
         assert_eq!(choose_number(&settings(), &numbers, None, Some("DE")), None);
-        assert_eq!(choose_number(&settings(), &numbers, Some("unknown"), None), None);
+        assert_eq!(
+            choose_number(&settings(), &numbers, Some("unknown"), None),
+            None
+        );
     }
 }

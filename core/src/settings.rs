@@ -247,8 +247,10 @@ mod tests {
         ] {
             assert_eq!(normalize_origin(bad), None, "{bad}");
         }
-        let mut s = ProjectSettings::default();
-        s.allowed_origins = vec!["https://a.example".into(), "nope".into()];
+        let s = ProjectSettings {
+            allowed_origins: vec!["https://a.example".into(), "nope".into()],
+            ..Default::default()
+        };
         let err = s.validate().unwrap_err();
         assert_eq!(err.field, "allowed_origins");
         assert!(err.reason.contains("\"nope\""));

@@ -53,7 +53,8 @@ impl Config {
                 .trim_end_matches('/')
                 .to_owned(),
             graph_version: value(env, "GRAPH_API_VERSION").unwrap_or_else(|| "v23.0".to_owned()),
-            trust_test_country_header: value(env, "TRUST_TEST_COUNTRY_HEADER").as_deref() == Some("true"),
+            trust_test_country_header: value(env, "TRUST_TEST_COUNTRY_HEADER").as_deref()
+                == Some("true"),
         })
     }
 }

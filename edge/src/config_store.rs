@@ -4,10 +4,10 @@
 //! one document so that a disconnect is visible to the next read at once).
 
 use serde::{Deserialize, Serialize};
+use switchboard_core::api::{NumberStatus, NumberView};
 use switchboard_core::manager_links::ManagerLinks;
 use switchboard_core::reset::ResetDays;
 use switchboard_core::settings::ProjectSettings;
-use switchboard_core::api::{NumberStatus, NumberView};
 use worker::kv::KvStore;
 use worker::Env;
 
@@ -48,7 +48,11 @@ impl NumberRecord {
             display_phone_number: self.display_phone_number.clone(),
             verified_name: self.verified_name.clone(),
             quality_rating: self.quality_rating.clone(),
-            status: if self.connected { NumberStatus::Connected } else { NumberStatus::Disconnected },
+            status: if self.connected {
+                NumberStatus::Connected
+            } else {
+                NumberStatus::Disconnected
+            },
             handoff_enabled: self.handoff_enabled,
             reset_days: self.reset_days,
             effective_reset_days: self.effective_reset_days(settings),
@@ -65,7 +69,9 @@ pub struct ConfigStore {
 
 impl ConfigStore {
     pub fn new(env: &Env) -> Result<Self, EdgeError> {
-        Ok(Self { kv: env.kv("CONFIG")? })
+        Ok(Self {
+            kv: env.kv("CONFIG")?,
+        })
     }
 
     pub async fn settings(&self) -> Result<ProjectSettings, EdgeError> {
@@ -85,7 +91,10 @@ impl ConfigStore {
     }
 
     /// The connected number with this id, if any.
-    pub async fn connected_number(&self, phone_number_id: &str) -> Result<Option<NumberRecord>, EdgeError> {
+    pub async fn connected_number(
+        &self,
+        phone_number_id: &str,
+    ) -> Result<Option<NumberRecord>, EdgeError> {
         Ok(self
             .numbers()
             .await?

@@ -48,7 +48,11 @@ impl Arg<'_> {
 }
 
 /// `db.prepare(sql).bind(args)`.
-pub fn statement(db: &D1Database, sql: &str, args: &[Arg<'_>]) -> Result<D1PreparedStatement, EdgeError> {
+pub fn statement(
+    db: &D1Database,
+    sql: &str,
+    args: &[Arg<'_>],
+) -> Result<D1PreparedStatement, EdgeError> {
     let values: Vec<JsValue> = args.iter().map(Arg::js).collect();
     Ok(db.prepare(sql).bind(&values)?)
 }

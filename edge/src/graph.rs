@@ -35,7 +35,12 @@ impl GraphError {
     }
 
     fn unreachable(e: impl std::fmt::Display) -> Self {
-        Self { http_status: 0, message: format!("could not reach the Graph API: {e}"), code: None, fbtrace_id: None }
+        Self {
+            http_status: 0,
+            message: format!("could not reach the Graph API: {e}"),
+            code: None,
+            fbtrace_id: None,
+        }
     }
 }
 
@@ -100,14 +105,25 @@ pub struct GraphClient<'a> {
 
 impl<'a> GraphClient<'a> {
     pub fn new(config: &'a Config, access_token: String) -> Self {
-        Self { config, access_token }
+        Self {
+            config,
+            access_token,
+        }
     }
 
     fn url(&self, path: &str) -> String {
-        format!("{}/{}/{}", self.config.graph_base, self.config.graph_version, path)
+        format!(
+            "{}/{}/{}",
+            self.config.graph_base, self.config.graph_version, path
+        )
     }
 
-    async fn call<T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<&Value>) -> Result<T, GraphError> {
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<T, GraphError> {
         let headers = Headers::new();
         headers
             .set("authorization", &format!("Bearer {}", self.access_token))
@@ -115,12 +131,18 @@ impl<'a> GraphClient<'a> {
         let mut init = RequestInit::new();
         init.with_method(method);
         if let Some(body) = body {
-            headers.set("content-type", "application/json").map_err(GraphError::unreachable)?;
+            headers
+                .set("content-type", "application/json")
+                .map_err(GraphError::unreachable)?;
             init.with_body(Some(JsValue::from_str(&body.to_string())));
         }
         init.with_headers(headers);
-        let request = Request::new_with_init(&self.url(path), &init).map_err(GraphError::unreachable)?;
-        let mut response = Fetch::Request(request).send().await.map_err(GraphError::unreachable)?;
+        let request =
+            Request::new_with_init(&self.url(path), &init).map_err(GraphError::unreachable)?;
+        let mut response = Fetch::Request(request)
+            .send()
+            .await
+            .map_err(GraphError::unreachable)?;
         let status = response.status_code();
         let text = response.text().await.map_err(GraphError::unreachable)?;
         if (200..300).contains(&status) {
@@ -138,16 +160,25 @@ impl<'a> GraphClient<'a> {
                 code: error.code,
                 fbtrace_id: error.fbtrace_id,
             },
-            Err(_) => GraphError { http_status: status, message: format!("HTTP {status}"), code: None, fbtrace_id: None },
+            Err(_) => GraphError {
+                http_status: status,
+                message: format!("HTTP {status}"),
+                code: None,
+                fbtrace_id: None,
+            },
         })
     }
 
     pub async fn phone_number(&self, phone_number_id: &str) -> Result<PhoneNumberInfo, GraphError> {
-        let path = format!("{phone_number_id}?fields=display_phone_number,verified_name,quality_rating");
+        let path =
+            format!("{phone_number_id}?fields=display_phone_number,verified_name,quality_rating");
         self.call(Method::Get, &path, None).await
     }
 
-    pub async fn business_profile(&self, phone_number_id: &str) -> Result<BusinessProfile, GraphError> {
+    pub async fn business_profile(
+        &self,
+        phone_number_id: &str,
+    ) -> Result<BusinessProfile, GraphError> {
         let path = format!(
             "{phone_number_id}/whatsapp_business_profile?fields=about,address,description,email,profile_picture_url,websites,vertical"
         );
@@ -155,7 +186,11 @@ impl<'a> GraphClient<'a> {
         Ok(list.data.into_iter().next().unwrap_or_default())
     }
 
-    pub async fn update_business_profile(&self, phone_number_id: &str, profile: &BusinessProfile) -> Result<(), GraphError> {
+    pub async fn update_business_profile(
+        &self,
+        phone_number_id: &str,
+        profile: &BusinessProfile,
+    ) -> Result<(), GraphError> {
         let mut body = serde_json::to_value(profile).unwrap_or_default();
         body["messaging_product"] = Value::from("whatsapp");
         let path = format!("{phone_number_id}/whatsapp_business_profile");
@@ -164,7 +199,12 @@ impl<'a> GraphClient<'a> {
     }
 
     /// Sends a free-form text; returns the new message's wamid.
-    pub async fn send_text(&self, phone_number_id: &str, to: &str, text: &str) -> Result<String, GraphError> {
+    pub async fn send_text(
+        &self,
+        phone_number_id: &str,
+        to: &str,
+        text: &str,
+    ) -> Result<String, GraphError> {
         let body = serde_json::json!({
             "messaging_product": "whatsapp",
             "recipient_type": "individual",
@@ -176,7 +216,13 @@ impl<'a> GraphClient<'a> {
     }
 
     /// Sends an approved template (for replies outside the 24-hour window).
-    pub async fn send_template(&self, phone_number_id: &str, to: &str, name: &str, language: &str) -> Result<String, GraphError> {
+    pub async fn send_template(
+        &self,
+        phone_number_id: &str,
+        to: &str,
+        name: &str,
+        language: &str,
+    ) -> Result<String, GraphError> {
         let body = serde_json::json!({
             "messaging_product": "whatsapp",
             "to": to,
@@ -187,13 +233,24 @@ impl<'a> GraphClient<'a> {
     }
 
     async fn send(&self, phone_number_id: &str, body: &Value) -> Result<String, GraphError> {
-        let result: SendResult = self.call(Method::Post, &format!("{phone_number_id}/messages"), Some(body)).await?;
-        result.messages.into_iter().next().map(|m| m.id).ok_or_else(|| GraphError {
-            http_status: 502,
-            message: "the Graph API accepted the message but returned no id".to_owned(),
-            code: None,
-            fbtrace_id: None,
-        })
+        let result: SendResult = self
+            .call(
+                Method::Post,
+                &format!("{phone_number_id}/messages"),
+                Some(body),
+            )
+            .await?;
+        result
+            .messages
+            .into_iter()
+            .next()
+            .map(|m| m.id)
+            .ok_or_else(|| GraphError {
+                http_status: 502,
+                message: "the Graph API accepted the message but returned no id".to_owned(),
+                code: None,
+                fbtrace_id: None,
+            })
     }
 
     /// The account's approved message templates.

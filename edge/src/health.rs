@@ -19,9 +19,20 @@ pub async fn health(env: &Env) -> Response {
         Err(_) => false,
     };
     let d1 = match env.d1("DB") {
-        Ok(db) => db.prepare("SELECT 1 AS ok").first::<serde_json::Value>(None).await.is_ok(),
+        Ok(db) => db
+            .prepare("SELECT 1 AS ok")
+            .first::<serde_json::Value>(None)
+            .await
+            .is_ok(),
         Err(_) => false,
     };
     let status = if kv && d1 { 200 } else { 503 };
-    json_response(&Health { version: env!("CARGO_PKG_VERSION"), kv, d1 }, status)
+    json_response(
+        &Health {
+            version: env!("CARGO_PKG_VERSION"),
+            kv,
+            d1,
+        },
+        status,
+    )
 }

@@ -43,7 +43,8 @@ pub async fn read_body(req: &mut Request, limit: usize) -> Result<Vec<u8>, EdgeE
 
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, EdgeError> {
     let body = read_body(req, MAX_API_BODY).await?;
-    serde_json::from_slice(&body).map_err(|e| EdgeError::BadRequest(format!("invalid JSON body: {e}")))
+    serde_json::from_slice(&body)
+        .map_err(|e| EdgeError::BadRequest(format!("invalid JSON body: {e}")))
 }
 
 pub fn header(req: &Request, name: &str) -> Option<String> {

@@ -23,5 +23,7 @@ use worker::{event, Context, Env, Request, Response};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
-    Ok(routes::handle(req, &env).await.unwrap_or_else(error::EdgeError::into_response))
+    Ok(routes::handle(req, &env)
+        .await
+        .unwrap_or_else(error::EdgeError::into_response))
 }

@@ -22,7 +22,10 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, EdgeError> 
         ["webhooks", "whatsapp"] => webhooks::api::handle(&mut req, env, &config).await,
         ["api", "widget", route @ ..] => visitor_api::handle(&mut req, env, &config, route).await,
         ["api", "admin", route @ ..] => {
-            if !bearer_matches(header(&req, "authorization").as_deref(), &config.admin_token) {
+            if !bearer_matches(
+                header(&req, "authorization").as_deref(),
+                &config.admin_token,
+            ) {
                 return Err(EdgeError::Unauthorized);
             }
             admin(&mut req, env, &config, route).await
@@ -31,8 +34,16 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, EdgeError> 
     }
 }
 
-async fn admin(req: &mut Request, env: &Env, config: &Config, route: &[&str]) -> Result<Response, EdgeError> {
-    let numbers = Numbers { config, store: ConfigStore::new(env)? };
+async fn admin(
+    req: &mut Request,
+    env: &Env,
+    config: &Config,
+    route: &[&str],
+) -> Result<Response, EdgeError> {
+    let numbers = Numbers {
+        config,
+        store: ConfigStore::new(env)?,
+    };
     let store = ConversationStore::new(env)?;
     match (req.method(), route) {
         (_, ["settings"]) => numbers::settings(req, &numbers).await,
@@ -42,7 +53,9 @@ async fn admin(req: &mut Request, env: &Env, config: &Config, route: &[&str]) ->
         (Method::Get, ["numbers", id, "templates"]) => numbers::templates(&numbers, id).await,
         (Method::Get, ["conversations"]) => conversations::list(req, &store).await,
         (Method::Get, ["conversations", id]) => ok_json(&conversations::detail(&store, id).await?),
-        (Method::Post, ["conversations", id, "messages"]) => conversations::reply(req, &store, &numbers, id).await,
+        (Method::Post, ["conversations", id, "messages"]) => {
+            conversations::reply(req, &store, &numbers, id).await
+        }
         (Method::Post, ["conversations", id, "messages", message, "retry"]) => {
             conversations::retry(&store, &numbers, id, message).await
         }

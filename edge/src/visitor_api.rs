@@ -5,8 +5,8 @@
 //! can only ever read and write their own conversation.
 
 use switchboard_core::api::{
-    checked_text, Author, ContinuedOnWhatsapp, HandoffRequest, HandoffTarget, VisitorMessage, WidgetConversation,
-    WidgetMessage, WidgetSession, WidgetSessionRequest,
+    checked_text, Author, ContinuedOnWhatsapp, HandoffRequest, HandoffTarget, VisitorMessage,
+    WidgetConversation, WidgetMessage, WidgetSession, WidgetSessionRequest,
 };
 use switchboard_core::handoff_routing::{choose_number, RoutableNumber};
 use switchboard_core::settings::{normalize_origin, ProjectSettings};
@@ -30,13 +30,25 @@ struct Context<'a> {
     store: ConversationStore,
 }
 
-pub async fn handle(req: &mut Request, env: &Env, config: &Config, route: &[&str]) -> Result<Response, EdgeError> {
+pub async fn handle(
+    req: &mut Request,
+    env: &Env,
+    config: &Config,
+    route: &[&str],
+) -> Result<Response, EdgeError> {
     let config_store = ConfigStore::new(env)?;
     let settings = config_store.settings().await?;
     let allowed_origin = check_origin(req, &settings)?;
-    let ctx = Context { config, settings, numbers: config_store.numbers().await?, store: ConversationStore::new(env)? };
+    let ctx = Context {
+        config,
+        settings,
+        numbers: config_store.numbers().await?,
+        store: ConversationStore::new(env)?,
+    };
     let result = match (req.method(), route) {
-        (Method::Options, _) => Response::empty().map(|r| r.with_status(204)).map_err(EdgeError::from),
+        (Method::Options, _) => Response::empty()
+            .map(|r| r.with_status(204))
+            .map_err(EdgeError::from),
         (Method::Post, ["session"]) => session(req, &ctx).await,
         (Method::Get, ["conversation"]) => conversation(req, &ctx).await,
         (Method::Post, ["messages"]) => post_message(req, &ctx).await,
@@ -47,7 +59,10 @@ pub async fn handle(req: &mut Request, env: &Env, config: &Config, route: &[&str
     if let Some(origin) = allowed_origin {
         let headers = response.headers_mut();
         headers.set("access-control-allow-origin", &origin)?;
-        headers.set("access-control-allow-headers", "authorization, content-type")?;
+        headers.set(
+            "access-control-allow-headers",
+            "authorization, content-type",
+        )?;
         headers.set("access-control-allow-methods", "GET, POST, OPTIONS")?;
         headers.set("vary", "Origin")?;
     }
@@ -76,7 +91,11 @@ fn visitor_id(req: &Request, config: &Config) -> Result<String, EdgeError> {
         .as_deref()
         .and_then(|h| h.strip_prefix("Bearer "))
         .and_then(|token| visitor_token::verify(&config.visitor_key, token))
-        .ok_or_else(|| EdgeError::BadSignature("missing or invalid visitor token; start a session first".to_owned()))
+        .ok_or_else(|| {
+            EdgeError::BadSignature(
+                "missing or invalid visitor token; start a session first".to_owned(),
+            )
+        })
 }
 
 fn country(req: &Request, config: &Config) -> Option<String> {
@@ -88,7 +107,11 @@ fn country(req: &Request, config: &Config) -> Option<String> {
     req.cf().and_then(|cf| cf.country())
 }
 
-fn handoff_number<'a>(ctx: &'a Context<'_>, requested: Option<&str>, country: Option<&str>) -> Option<&'a NumberRecord> {
+fn handoff_number<'a>(
+    ctx: &'a Context<'_>,
+    requested: Option<&str>,
+    country: Option<&str>,
+) -> Option<&'a NumberRecord> {
     let routable: Vec<RoutableNumber<'_>> = ctx
         .numbers
         .iter()
@@ -106,15 +129,20 @@ fn handoff_number<'a>(ctx: &'a Context<'_>, requested: Option<&str>, country: Op
 async fn session(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeError> {
     let body: WidgetSessionRequest = read_json(req).await?;
     let key = &ctx.config.visitor_key;
-    let visitor_token = match body.visitor_token.as_deref().and_then(|t| visitor_token::verify(key, t)) {
+    let visitor_token = match body
+        .visitor_token
+        .as_deref()
+        .and_then(|t| visitor_token::verify(key, t))
+    {
         Some(id) => visitor_token::issue(key, &id),
         None => visitor_token::issue(key, &visitor_token::new_visitor_id(random::bytes::<16>()?)),
     };
     let country = country(req, ctx.config);
-    let handoff = handoff_number(ctx, body.number.as_deref(), country.as_deref()).map(|n| HandoffTarget {
-        phone_number_id: n.phone_number_id.clone(),
-        label: n.label.clone(),
-    });
+    let handoff =
+        handoff_number(ctx, body.number.as_deref(), country.as_deref()).map(|n| HandoffTarget {
+            phone_number_id: n.phone_number_id.clone(),
+            label: n.label.clone(),
+        });
     ok_json(&WidgetSession {
         visitor_token,
         business_name: ctx.settings.business_name.clone(),
@@ -127,7 +155,10 @@ async fn session(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeE
 async fn conversation(req: &Request, ctx: &Context<'_>) -> Result<Response, EdgeError> {
     let visitor = visitor_id(req, ctx.config)?;
     let Some(conversation) = ctx.store.visitor_conversation(&visitor).await? else {
-        return ok_json(&WidgetConversation { messages: Vec::new(), continued_on_whatsapp: None });
+        return ok_json(&WidgetConversation {
+            messages: Vec::new(),
+            continued_on_whatsapp: None,
+        });
     };
     let messages = ctx
         .store
@@ -136,17 +167,27 @@ async fn conversation(req: &Request, ctx: &Context<'_>) -> Result<Response, Edge
         .into_iter()
         .filter(|m| m.channel == "messenger")
         .map(|m| WidgetMessage {
-            author: if m.is_inbound() { Author::Visitor } else { Author::Business },
+            author: if m.is_inbound() {
+                Author::Visitor
+            } else {
+                Author::Business
+            },
             text: m.text.clone().unwrap_or_default(),
             id: m.id,
             sent_at: m.sent_at,
         })
         .collect();
     let continued_on_whatsapp = continued_on_whatsapp(ctx, &conversation);
-    ok_json(&WidgetConversation { messages, continued_on_whatsapp })
+    ok_json(&WidgetConversation {
+        messages,
+        continued_on_whatsapp,
+    })
 }
 
-fn continued_on_whatsapp(ctx: &Context<'_>, conversation: &ConversationRow) -> Option<ContinuedOnWhatsapp> {
+fn continued_on_whatsapp(
+    ctx: &Context<'_>,
+    conversation: &ConversationRow,
+) -> Option<ContinuedOnWhatsapp> {
     conversation.handed_off_at?;
     let number = ctx
         .numbers
@@ -159,7 +200,10 @@ fn continued_on_whatsapp(ctx: &Context<'_>, conversation: &ConversationRow) -> O
 }
 
 /// The visitor's open Messenger conversation, opened now if there is none; 409 once handed off.
-async fn open_conversation(ctx: &Context<'_>, visitor: &str) -> Result<(String, Option<worker::D1PreparedStatement>), EdgeError> {
+async fn open_conversation(
+    ctx: &Context<'_>,
+    visitor: &str,
+) -> Result<(String, Option<worker::D1PreparedStatement>), EdgeError> {
     match ctx.store.visitor_conversation(visitor).await? {
         Some(c) if c.handed_off_at.is_some() => Err(EdgeError::Conflict(
             "this conversation continues on WhatsApp; the Messenger no longer takes messages for it".to_owned(),
@@ -176,7 +220,8 @@ async fn open_conversation(ctx: &Context<'_>, visitor: &str) -> Result<(String, 
 async fn post_message(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeError> {
     let visitor = visitor_id(req, ctx.config)?;
     let body: VisitorMessage = read_json(req).await?;
-    let text = checked_text(&body.text).ok_or_else(|| EdgeError::BadRequest("text must be 1–4096 characters".to_owned()))?;
+    let text = checked_text(&body.text)
+        .ok_or_else(|| EdgeError::BadRequest("text must be 1–4096 characters".to_owned()))?;
     let (conversation_id, open) = open_conversation(ctx, &visitor).await?;
     let now = now_seconds();
     let message = NewMessage {
@@ -201,7 +246,12 @@ async fn post_message(req: &mut Request, ctx: &Context<'_>) -> Result<Response, 
     statements.push(ctx.store.touch(&conversation_id, now, true, None)?);
     ctx.store.batch(statements).await?;
     Ok(json_response(
-        &WidgetMessage { id: message.id.clone(), author: Author::Visitor, text: text.to_owned(), sent_at: now },
+        &WidgetMessage {
+            id: message.id.clone(),
+            author: Author::Visitor,
+            text: text.to_owned(),
+            sent_at: now,
+        },
         201,
     ))
 }
@@ -210,8 +260,10 @@ async fn start_handoff(req: &mut Request, ctx: &Context<'_>) -> Result<Response,
     let visitor = visitor_id(req, ctx.config)?;
     let body: HandoffRequest = read_json(req).await?;
     let country = country(req, ctx.config);
-    let number = handoff_number(ctx, body.number.as_deref(), country.as_deref())
-        .ok_or_else(|| EdgeError::Conflict("Continue on WhatsApp is not available here".to_owned()))?;
+    let number =
+        handoff_number(ctx, body.number.as_deref(), country.as_deref()).ok_or_else(|| {
+            EdgeError::Conflict("Continue on WhatsApp is not available here".to_owned())
+        })?;
     let (conversation_id, open) = open_conversation(ctx, &visitor).await?;
     if let Some(insert) = open {
         ctx.store.batch(vec![insert]).await?;

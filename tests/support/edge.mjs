@@ -62,6 +62,7 @@ export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {} } 
   return {
     url,
     secrets,
+    statePath: state,
     log: () => log,
     admin: (path, init = {}) => fetch(`${url}/api/admin${path}`, {
       ...init,

@@ -1,6 +1,8 @@
 //! Routes under `/api/admin/conversations`: list, read, reply, retry, close, reopen.
 
-use switchboard_core::api::{checked_text, within_reply_window, AgentReply, ConversationDetail, MessageView};
+use switchboard_core::api::{
+    checked_text, within_reply_window, AgentReply, ConversationDetail, MessageView,
+};
 use switchboard_core::delivery_status::DeliveryStatus;
 use worker::{Request, Response};
 
@@ -51,7 +53,12 @@ pub async fn find(store: &ConversationStore, id: &str) -> Result<ConversationRow
 
 /// An agent's reply: to the widget for Messenger, through the Graph API for WhatsApp.
 /// The message is stored before it is sent, so a failed send stays visible with its error.
-pub async fn reply(req: &mut Request, store: &ConversationStore, numbers: &Numbers<'_>, id: &str) -> Result<Response, EdgeError> {
+pub async fn reply(
+    req: &mut Request,
+    store: &ConversationStore,
+    numbers: &Numbers<'_>,
+    id: &str,
+) -> Result<Response, EdgeError> {
     let body: AgentReply = read_json(req).await?;
     let conversation = find(store, id).await?;
     let now = now_seconds();
@@ -62,14 +69,22 @@ pub async fn reply(req: &mut Request, store: &ConversationStore, numbers: &Numbe
                 .to_owned(),
         ),
         (None, Some(_)) => None,
-        _ => return Err(EdgeError::BadRequest("send either text or template".to_owned())),
+        _ => {
+            return Err(EdgeError::BadRequest(
+                "send either text or template".to_owned(),
+            ))
+        }
     };
     if conversation.channel == "messenger" {
-        let text = text.ok_or_else(|| EdgeError::BadRequest("Messenger replies are text".to_owned()))?;
+        let text =
+            text.ok_or_else(|| EdgeError::BadRequest("Messenger replies are text".to_owned()))?;
         let message_id = random::id("msg")?;
         store
             .batch(vec![
-                store.insert_message(&outbound(&message_id, &conversation, "text", Some(&text), None, now), false)?,
+                store.insert_message(
+                    &outbound(&message_id, &conversation, "text", Some(&text), None, now),
+                    false,
+                )?,
                 store.touch(id, now, false, None)?,
             ])
             .await?;
@@ -92,21 +107,34 @@ pub async fn reply(req: &mut Request, store: &ConversationStore, numbers: &Numbe
         (None, Some(t)) => ("template", format!("Template: {} ({})", t.name, t.language)),
         (None, None) => unreachable!("checked above"),
     };
-    let content = body.template.as_ref().and_then(|t| serde_json::to_string(t).ok());
+    let content = body
+        .template
+        .as_ref()
+        .and_then(|t| serde_json::to_string(t).ok());
     store
         .batch(vec![
-            store.insert_message(&outbound(&message_id, &conversation, kind, Some(&shown), content, now), false)?,
+            store.insert_message(
+                &outbound(&message_id, &conversation, kind, Some(&shown), content, now),
+                false,
+            )?,
             store.touch(id, now, false, None)?,
         ])
         .await?;
     let to = conversation.wa_id.clone().unwrap_or_default();
     let sent = match (&text, &body.template) {
         (Some(t), _) => graph.send_text(&number, &to, t).await,
-        (None, Some(t)) => graph.send_template(&number, &to, &t.name, &t.language).await,
+        (None, Some(t)) => {
+            graph
+                .send_template(&number, &to, &t.name, &t.language)
+                .await
+        }
         (None, None) => unreachable!("checked above"),
     };
     store
-        .mark_sent(&message_id, sent.as_deref().map_err(|e| (e.code, e.message.as_str())))
+        .mark_sent(
+            &message_id,
+            sent.as_deref().map_err(|e| (e.code, e.message.as_str())),
+        )
         .await?;
     let view = message(store, id, &message_id).await?;
     let status = if sent.is_ok() { 201 } else { 502 };
@@ -114,11 +142,18 @@ pub async fn reply(req: &mut Request, store: &ConversationStore, numbers: &Numbe
 }
 
 /// Sends a failed outbound WhatsApp message again.
-pub async fn retry(store: &ConversationStore, numbers: &Numbers<'_>, id: &str, message_id: &str) -> Result<Response, EdgeError> {
+pub async fn retry(
+    store: &ConversationStore,
+    numbers: &Numbers<'_>,
+    id: &str,
+    message_id: &str,
+) -> Result<Response, EdgeError> {
     let conversation = find(store, id).await?;
     let failed = message(store, id, message_id).await?;
     if failed.status != Some(DeliveryStatus::Failed) {
-        return Err(EdgeError::Conflict("only a failed message can be retried".to_owned()));
+        return Err(EdgeError::Conflict(
+            "only a failed message can be retried".to_owned(),
+        ));
     }
     let number = conversation.phone_number_id.clone().unwrap_or_default();
     let (_, graph) = numbers.graph_for(&number).await?;
@@ -129,15 +164,24 @@ pub async fn retry(store: &ConversationStore, numbers: &Numbers<'_>, id: &str, m
             .clone()
             .and_then(|c| serde_json::from_value(c).ok())
             .ok_or_else(|| EdgeError::Internal("stored template is unreadable".to_owned()))?;
-        graph.send_template(&number, &to, &t.name, &t.language).await
+        graph
+            .send_template(&number, &to, &t.name, &t.language)
+            .await
     } else {
         if !within_reply_window(conversation.last_inbound_at, now_seconds()) {
-            return Err(EdgeError::Conflict("outside the 24-hour window: send a template instead".to_owned()));
+            return Err(EdgeError::Conflict(
+                "outside the 24-hour window: send a template instead".to_owned(),
+            ));
         }
-        graph.send_text(&number, &to, failed.text.as_deref().unwrap_or_default()).await
+        graph
+            .send_text(&number, &to, failed.text.as_deref().unwrap_or_default())
+            .await
     };
     store
-        .mark_sent(message_id, sent.as_deref().map_err(|e| (e.code, e.message.as_str())))
+        .mark_sent(
+            message_id,
+            sent.as_deref().map_err(|e| (e.code, e.message.as_str())),
+        )
         .await?;
     let view = message(store, id, message_id).await?;
     Ok(json_response(&view, if sent.is_ok() { 200 } else { 502 }))
@@ -153,7 +197,9 @@ pub async fn reopen(store: &ConversationStore, id: &str) -> Result<Response, Edg
     find(store, id).await?;
     store.reopen(id).await.map_err(|e| {
         if is_constraint_violation(&e) {
-            EdgeError::Conflict("this customer already has another open conversation on this number".to_owned())
+            EdgeError::Conflict(
+                "this customer already has another open conversation on this number".to_owned(),
+            )
         } else {
             e
         }
@@ -161,7 +207,11 @@ pub async fn reopen(store: &ConversationStore, id: &str) -> Result<Response, Edg
     ok_json(&detail(store, id).await?.conversation)
 }
 
-async fn message(store: &ConversationStore, conversation_id: &str, message_id: &str) -> Result<MessageView, EdgeError> {
+async fn message(
+    store: &ConversationStore,
+    conversation_id: &str,
+    message_id: &str,
+) -> Result<MessageView, EdgeError> {
     store
         .messages(conversation_id)
         .await?

@@ -35,7 +35,11 @@ impl ConversationRow {
         ConversationView {
             id: self.id.clone(),
             channel: channel(&self.channel),
-            status: if self.is_open() { ConversationStatus::Open } else { ConversationStatus::Closed },
+            status: if self.is_open() {
+                ConversationStatus::Open
+            } else {
+                ConversationStatus::Closed
+            },
             close_reason: self.close_reason.as_deref().and_then(|r| match r {
                 "reset" => Some(CloseReason::Reset),
                 "agent" => Some(CloseReason::Agent),
@@ -84,10 +88,17 @@ impl MessageRow {
             id: self.id.clone(),
             wamid: self.wamid.clone(),
             channel: channel(&self.channel),
-            direction: if self.is_inbound() { Direction::Inbound } else { Direction::Outbound },
+            direction: if self.is_inbound() {
+                Direction::Inbound
+            } else {
+                Direction::Outbound
+            },
             kind: self.kind.clone(),
             text: self.text.clone(),
-            content: self.content.as_deref().and_then(|c| serde_json::from_str(c).ok()),
+            content: self
+                .content
+                .as_deref()
+                .and_then(|c| serde_json::from_str(c).ok()),
             reply_to: self.reply_to.clone(),
             sent_at: self.sent_at,
             received_at: self.received_at,

@@ -70,7 +70,10 @@ impl ConversationStore {
 
     pub async fn count_for_number(&self, phone_number_id: &str) -> Result<u64, EdgeError> {
         let row: Option<Count> = self
-            .stmt("SELECT COUNT(*) AS n FROM conversations WHERE phone_number_id = ?1", args![phone_number_id])?
+            .stmt(
+                "SELECT COUNT(*) AS n FROM conversations WHERE phone_number_id = ?1",
+                args![phone_number_id],
+            )?
             .first(None)
             .await?;
         Ok(row.map_or(0, |r| r.n.max(0) as u64))
@@ -85,7 +88,12 @@ impl ConversationStore {
     }
 
     /// What the reset rule needs about a WhatsApp user on a number, around `timestamp`.
-    pub async fn user_history(&self, phone_number_id: &str, wa_id: &str, timestamp: i64) -> Result<UserHistory<String>, EdgeError> {
+    pub async fn user_history(
+        &self,
+        phone_number_id: &str,
+        wa_id: &str,
+        timestamp: i64,
+    ) -> Result<UserHistory<String>, EdgeError> {
         let neighbour = |sql: &str| self.stmt(sql, args![phone_number_id, wa_id, timestamp]);
         let previous: Option<Neighbor> = neighbour(
             "SELECT sent_at, conversation_id FROM messages WHERE phone_number_id = ?1 AND wa_id = ?2 \
@@ -106,8 +114,15 @@ impl ConversationStore {
             )?
             .first(None)
             .await?;
-        let to_neighbour = |n: Neighbor| Neighbour { timestamp: n.sent_at, conversation: n.conversation_id };
-        Ok(UserHistory { previous: previous.map(to_neighbour), next: next.map(to_neighbour), open: open.map(|o| o.id) })
+        let to_neighbour = |n: Neighbor| Neighbour {
+            timestamp: n.sent_at,
+            conversation: n.conversation_id,
+        };
+        Ok(UserHistory {
+            previous: previous.map(to_neighbour),
+            next: next.map(to_neighbour),
+            open: open.map(|o| o.id),
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -129,8 +144,16 @@ impl ConversationStore {
     }
 
     /// `or_ignore`: a message whose wamid is already stored is skipped instead of failing.
-    pub fn insert_message(&self, m: &NewMessage<'_>, or_ignore: bool) -> Result<D1PreparedStatement, EdgeError> {
-        let verb = if or_ignore { "INSERT OR IGNORE" } else { "INSERT" };
+    pub fn insert_message(
+        &self,
+        m: &NewMessage<'_>,
+        or_ignore: bool,
+    ) -> Result<D1PreparedStatement, EdgeError> {
+        let verb = if or_ignore {
+            "INSERT OR IGNORE"
+        } else {
+            "INSERT"
+        };
         let sql = format!(
             "{verb} INTO messages (id, conversation_id, wamid, channel, direction, phone_number_id, wa_id, type, text, content, \
              reply_to, raw, sent_at, received_at, status, status_rank) \
@@ -160,7 +183,13 @@ impl ConversationStore {
     }
 
     /// Moves a conversation's clocks forward for a new message (never backwards).
-    pub fn touch(&self, conversation_id: &str, at: i64, inbound: bool, contact_name: Option<&str>) -> Result<D1PreparedStatement, EdgeError> {
+    pub fn touch(
+        &self,
+        conversation_id: &str,
+        at: i64,
+        inbound: bool,
+        contact_name: Option<&str>,
+    ) -> Result<D1PreparedStatement, EdgeError> {
         self.stmt(
             "UPDATE conversations SET last_message_at = MAX(last_message_at, ?2), \
              last_inbound_at = CASE WHEN ?3 = 1 THEN MAX(COALESCE(last_inbound_at, 0), ?2) ELSE last_inbound_at END, \
@@ -170,7 +199,12 @@ impl ConversationStore {
         )
     }
 
-    pub fn close(&self, conversation_id: &str, reason: &str, at: i64) -> Result<D1PreparedStatement, EdgeError> {
+    pub fn close(
+        &self,
+        conversation_id: &str,
+        reason: &str,
+        at: i64,
+    ) -> Result<D1PreparedStatement, EdgeError> {
         self.stmt(
             "UPDATE conversations SET status = 'closed', close_reason = ?2, closed_at = ?3 WHERE id = ?1 AND status = 'open'",
             args![conversation_id, reason, at],
@@ -178,7 +212,13 @@ impl ConversationStore {
     }
 
     /// Closes the WhatsApp user's other open conversation on the number: the handoff supersedes it.
-    pub fn close_others_for_handoff(&self, phone_number_id: &str, wa_id: &str, keep: &str, at: i64) -> Result<D1PreparedStatement, EdgeError> {
+    pub fn close_others_for_handoff(
+        &self,
+        phone_number_id: &str,
+        wa_id: &str,
+        keep: &str,
+        at: i64,
+    ) -> Result<D1PreparedStatement, EdgeError> {
         self.stmt(
             "UPDATE conversations SET status = 'closed', close_reason = 'handoff', closed_at = ?4 \
              WHERE phone_number_id = ?1 AND wa_id = ?2 AND status = 'open' AND id != ?3",
@@ -187,7 +227,14 @@ impl ConversationStore {
     }
 
     /// The Messenger conversation continues on WhatsApp with this user and number.
-    pub fn link_handoff(&self, conversation_id: &str, phone_number_id: &str, wa_id: &str, contact_name: Option<&str>, at: i64) -> Result<D1PreparedStatement, EdgeError> {
+    pub fn link_handoff(
+        &self,
+        conversation_id: &str,
+        phone_number_id: &str,
+        wa_id: &str,
+        contact_name: Option<&str>,
+        at: i64,
+    ) -> Result<D1PreparedStatement, EdgeError> {
         self.stmt(
             "UPDATE conversations SET channel = 'whatsapp', phone_number_id = ?2, wa_id = ?3, \
              contact_name = COALESCE(?4, contact_name), handed_off_at = ?5, status = 'open', close_reason = NULL, closed_at = NULL \
@@ -226,7 +273,11 @@ impl ConversationStore {
     }
 
     /// Records the Graph API's answer to an outbound send.
-    pub async fn mark_sent(&self, message_id: &str, result: Result<&str, (Option<i64>, &str)>) -> Result<(), EdgeError> {
+    pub async fn mark_sent(
+        &self,
+        message_id: &str,
+        result: Result<&str, (Option<i64>, &str)>,
+    ) -> Result<(), EdgeError> {
         let stmt = match result {
             Ok(wamid) => self.stmt(
                 "UPDATE messages SET wamid = ?2, status = 'sent', status_rank = ?3, error_code = NULL, error_title = NULL \
@@ -259,8 +310,14 @@ impl ConversationStore {
             }
             None => "",
         };
-        if let Some(status) = f.status.as_deref().filter(|s| !matches!(*s, "open" | "closed")) {
-            return Err(EdgeError::BadRequest(format!("status must be open or closed, not {status:?}")));
+        if let Some(status) = f
+            .status
+            .as_deref()
+            .filter(|s| !matches!(*s, "open" | "closed"))
+        {
+            return Err(EdgeError::BadRequest(format!(
+                "status must be open or closed, not {status:?}"
+            )));
         }
         let sql = format!(
             "SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE (?1 IS NULL OR c.phone_number_id = ?1) \
@@ -268,7 +325,15 @@ impl ConversationStore {
              ORDER BY c.last_message_at DESC LIMIT ?4"
         );
         let result = self
-            .stmt(&sql, args![f.phone_number_id.as_ref(), f.wa_id.as_ref(), f.status.as_ref(), f.limit])?
+            .stmt(
+                &sql,
+                args![
+                    f.phone_number_id.as_ref(),
+                    f.wa_id.as_ref(),
+                    f.status.as_ref(),
+                    f.limit
+                ],
+            )?
             .all()
             .await?;
         Ok(result.results()?)
@@ -279,18 +344,32 @@ impl ConversationStore {
         let sql = format!(
             "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?1 ORDER BY sent_at, received_at, rowid"
         );
-        Ok(self.stmt(&sql, args![conversation_id])?.all().await?.results()?)
+        Ok(self
+            .stmt(&sql, args![conversation_id])?
+            .all()
+            .await?
+            .results()?)
     }
 
     /// The visitor's latest conversation.
-    pub async fn visitor_conversation(&self, visitor_id: &str) -> Result<Option<ConversationRow>, EdgeError> {
+    pub async fn visitor_conversation(
+        &self,
+        visitor_id: &str,
+    ) -> Result<Option<ConversationRow>, EdgeError> {
         let sql = format!(
             "SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.visitor_id = ?1 ORDER BY c.opened_at DESC, c.rowid DESC LIMIT 1"
         );
         Ok(self.stmt(&sql, args![visitor_id])?.first(None).await?)
     }
 
-    pub async fn insert_handoff_code(&self, code: &str, conversation_id: &str, phone_number_id: &str, now: i64, expires_at: i64) -> Result<(), EdgeError> {
+    pub async fn insert_handoff_code(
+        &self,
+        code: &str,
+        conversation_id: &str,
+        phone_number_id: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), EdgeError> {
         self.stmt(
             "INSERT INTO handoff_codes (code, conversation_id, phone_number_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             args![code, conversation_id, phone_number_id, now, expires_at],
@@ -302,7 +381,13 @@ impl ConversationStore {
 
     /// Marks the code used, if it is unused, unexpired and issued for this number;
     /// returns the conversation it was issued for. One statement, so a code is used once.
-    pub async fn claim_handoff_code(&self, code: &str, phone_number_id: &str, wa_id: &str, now: i64) -> Result<Option<String>, EdgeError> {
+    pub async fn claim_handoff_code(
+        &self,
+        code: &str,
+        phone_number_id: &str,
+        wa_id: &str,
+        now: i64,
+    ) -> Result<Option<String>, EdgeError> {
         let claim: Option<CodeClaim> = self
             .stmt(
                 "UPDATE handoff_codes SET used_at = ?4, used_by_wa_id = ?3 \
@@ -315,7 +400,15 @@ impl ConversationStore {
         Ok(claim.map(|c| c.conversation_id))
     }
 
-    pub async fn record_unrouted(&self, id: &str, phone_number_id: &str, at: i64, messages: i64, statuses: i64, payload: &str) -> Result<(), EdgeError> {
+    pub async fn record_unrouted(
+        &self,
+        id: &str,
+        phone_number_id: &str,
+        at: i64,
+        messages: i64,
+        statuses: i64,
+        payload: &str,
+    ) -> Result<(), EdgeError> {
         self.stmt(
             "INSERT OR IGNORE INTO unrouted_events (id, phone_number_id, received_at, message_count, status_count, payload) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -63,14 +63,20 @@ pub async fn item(
     }
 }
 
-pub async fn profile(req: &mut Request, numbers: &Numbers<'_>, id: &str) -> Result<Response, EdgeError> {
+pub async fn profile(
+    req: &mut Request,
+    numbers: &Numbers<'_>,
+    id: &str,
+) -> Result<Response, EdgeError> {
     let (_, graph) = numbers.graph_for(id).await?;
     match req.method() {
         Method::Get => ok_json(&graph.business_profile(id).await?),
         Method::Post => {
             let update: BusinessProfile = read_json(req).await?;
             if update.email.as_deref().is_some_and(|e| !e.contains('@')) {
-                return Err(EdgeError::BadRequest("email must be an email address".to_owned()));
+                return Err(EdgeError::BadRequest(
+                    "email must be an email address".to_owned(),
+                ));
             }
             graph.update_business_profile(id, &update).await?;
             ok_json(&graph.business_profile(id).await?)

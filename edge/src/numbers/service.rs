@@ -19,7 +19,13 @@ pub struct Numbers<'a> {
 impl<'a> Numbers<'a> {
     pub async fn list(&self) -> Result<Vec<NumberView>, EdgeError> {
         let settings = self.store.settings().await?;
-        Ok(self.store.numbers().await?.iter().map(|n| n.view(&settings)).collect())
+        Ok(self
+            .store
+            .numbers()
+            .await?
+            .iter()
+            .map(|n| n.view(&settings))
+            .collect())
     }
 
     pub async fn get(&self, phone_number_id: &str) -> Result<NumberView, EdgeError> {
@@ -32,7 +38,10 @@ impl<'a> Numbers<'a> {
     pub async fn connect(&self, request: ConnectNumber) -> Result<NumberView, EdgeError> {
         let request = request.validate()?;
         let mut numbers = self.store.numbers().await?;
-        if numbers.iter().any(|n| n.connected && n.phone_number_id == request.phone_number_id) {
+        if numbers
+            .iter()
+            .any(|n| n.connected && n.phone_number_id == request.phone_number_id)
+        {
             return Err(EdgeError::Conflict(format!(
                 "number {} is already connected",
                 request.phone_number_id
@@ -62,7 +71,11 @@ impl<'a> Numbers<'a> {
         Ok(record.view(&self.store.settings().await?))
     }
 
-    pub async fn patch(&self, phone_number_id: &str, patch: NumberPatch) -> Result<NumberView, EdgeError> {
+    pub async fn patch(
+        &self,
+        phone_number_id: &str,
+        patch: NumberPatch,
+    ) -> Result<NumberView, EdgeError> {
         let patch = patch.validate()?;
         let mut numbers = self.store.numbers().await?;
         let record = numbers
@@ -70,7 +83,9 @@ impl<'a> Numbers<'a> {
             .find(|n| n.phone_number_id == phone_number_id)
             .ok_or_else(|| not_found(phone_number_id))?;
         if let Some(token) = &patch.access_token {
-            let info = GraphClient::new(self.config, token.clone()).phone_number(phone_number_id).await?;
+            let info = GraphClient::new(self.config, token.clone())
+                .phone_number(phone_number_id)
+                .await?;
             record.display_phone_number = info.display_phone_number;
             record.verified_name = info.verified_name;
             record.quality_rating = info.quality_rating;
@@ -103,7 +118,9 @@ impl<'a> Numbers<'a> {
             .find(|n| n.phone_number_id == phone_number_id)
             .ok_or_else(|| not_found(phone_number_id))?;
         if !record.connected {
-            return Err(EdgeError::Conflict(format!("number {phone_number_id} is already disconnected")));
+            return Err(EdgeError::Conflict(format!(
+                "number {phone_number_id} is already disconnected"
+            )));
         }
         record.connected = false;
         record.sealed_access_token = None;
@@ -120,7 +137,10 @@ impl<'a> Numbers<'a> {
     }
 
     /// A Graph client for a connected number, with its token unsealed.
-    pub async fn graph_for(&self, phone_number_id: &str) -> Result<(NumberRecord, GraphClient<'a>), EdgeError> {
+    pub async fn graph_for(
+        &self,
+        phone_number_id: &str,
+    ) -> Result<(NumberRecord, GraphClient<'a>), EdgeError> {
         let record = self
             .store
             .connected_number(phone_number_id)
@@ -131,18 +151,28 @@ impl<'a> Numbers<'a> {
     }
 
     fn seal(&self, phone_number_id: &str, token: &str) -> Result<String, EdgeError> {
-        Ok(self.config.cipher.seal(random::bytes::<12>()?, phone_number_id, token))
+        Ok(self
+            .config
+            .cipher
+            .seal(random::bytes::<12>()?, phone_number_id, token))
     }
 
     fn unseal(&self, record: &NumberRecord) -> Result<String, EdgeError> {
-        let sealed = record
-            .sealed_access_token
-            .as_deref()
-            .ok_or_else(|| EdgeError::Conflict(format!("number {} has no access token", record.phone_number_id)))?;
+        let sealed = record.sealed_access_token.as_deref().ok_or_else(|| {
+            EdgeError::Conflict(format!(
+                "number {} has no access token",
+                record.phone_number_id
+            ))
+        })?;
         self.config
             .cipher
             .open(&record.phone_number_id, sealed)
-            .map_err(|e| EdgeError::Internal(format!("stored access token of {}: {e}", record.phone_number_id)))
+            .map_err(|e| {
+                EdgeError::Internal(format!(
+                    "stored access token of {}: {e}",
+                    record.phone_number_id
+                ))
+            })
     }
 }
 
@@ -150,7 +180,10 @@ fn not_found(phone_number_id: &str) -> EdgeError {
     EdgeError::NotFound(format!("no number {phone_number_id}"))
 }
 
-fn find<'n>(numbers: &'n [NumberRecord], phone_number_id: &str) -> Result<&'n NumberRecord, EdgeError> {
+fn find<'n>(
+    numbers: &'n [NumberRecord],
+    phone_number_id: &str,
+) -> Result<&'n NumberRecord, EdgeError> {
     numbers
         .iter()
         .find(|n| n.phone_number_id == phone_number_id)

@@ -21,10 +21,13 @@ pub async fn handle(req: &mut Request, env: &Env, config: &Config) -> Result<Res
                 header(req, "x-hub-signature-256").as_deref(),
             )
             .map_err(|e| EdgeError::BadSignature(e.to_string()))?;
-            let delivery = parse_delivery(&body).map_err(|e| EdgeError::BadRequest(e.to_string()))?;
+            let delivery =
+                parse_delivery(&body).map_err(|e| EdgeError::BadRequest(e.to_string()))?;
             ok_json(&apply_delivery(env, &delivery).await?)
         }
-        _ => Err(EdgeError::NotFound("webhooks accept GET (verification) and POST (deliveries)".to_owned())),
+        _ => Err(EdgeError::NotFound(
+            "webhooks accept GET (verification) and POST (deliveries)".to_owned(),
+        )),
     }
 }
 
@@ -38,5 +41,7 @@ fn verify_subscription(req: &Request, config: &Config) -> Result<Response, EdgeE
         response.headers_mut().set("content-type", "text/plain")?;
         return Ok(response);
     }
-    Err(EdgeError::Forbidden("hub.mode must be subscribe and hub.verify_token must match".to_owned()))
+    Err(EdgeError::Forbidden(
+        "hub.mode must be subscribe and hub.verify_token must match".to_owned(),
+    ))
 }

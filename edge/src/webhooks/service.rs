@@ -59,7 +59,15 @@ pub async fn apply_delivery(env: &Env, delivery: &Delivery) -> Result<DeliverySu
                 .iter()
                 .find(|c| c.wa_id == message.from)
                 .and_then(|c| c.profile_name.as_deref());
-            match apply_message(&store, &change.phone_number_id, reset_days, contact_name, message).await? {
+            match apply_message(
+                &store,
+                &change.phone_number_id,
+                reset_days,
+                contact_name,
+                message,
+            )
+            .await?
+            {
                 Applied::Stored => summary.messages_stored += 1,
                 Applied::Handoff => {
                     summary.messages_stored += 1;
@@ -103,9 +111,30 @@ async fn apply_message(
             if linkable {
                 store
                     .batch(vec![
-                        store.close_others_for_handoff(phone_number_id, &message.from, &conversation_id, now)?,
-                        store.link_handoff(&conversation_id, phone_number_id, &message.from, contact_name, now)?,
-                        store.insert_message(&inbound_row(&conversation_id, phone_number_id, message, text.as_deref(), &content, &raw)?, false)?,
+                        store.close_others_for_handoff(
+                            phone_number_id,
+                            &message.from,
+                            &conversation_id,
+                            now,
+                        )?,
+                        store.link_handoff(
+                            &conversation_id,
+                            phone_number_id,
+                            &message.from,
+                            contact_name,
+                            now,
+                        )?,
+                        store.insert_message(
+                            &inbound_row(
+                                &conversation_id,
+                                phone_number_id,
+                                message,
+                                text.as_deref(),
+                                &content,
+                                &raw,
+                            )?,
+                            false,
+                        )?,
                         store.touch(&conversation_id, message.timestamp, true, contact_name)?,
                     ])
                     .await?;
@@ -115,11 +144,23 @@ async fn apply_message(
     }
 
     for _ in 0..PLACEMENT_ATTEMPTS {
-        let history = store.user_history(phone_number_id, &message.from, message.timestamp).await?;
+        let history = store
+            .user_history(phone_number_id, &message.from, message.timestamp)
+            .await?;
         let mut statements = Vec::new();
         let conversation_id = match place(message.timestamp, reset_days, &history) {
             Placement::Join(id) => {
-                statements.push(store.insert_message(&inbound_row(&id, phone_number_id, message, text.as_deref(), &content, &raw)?, true)?);
+                statements.push(store.insert_message(
+                    &inbound_row(
+                        &id,
+                        phone_number_id,
+                        message,
+                        text.as_deref(),
+                        &content,
+                        &raw,
+                    )?,
+                    true,
+                )?);
                 id
             }
             placement => {
@@ -136,7 +177,17 @@ async fn apply_message(
                     None,
                     message.timestamp,
                 )?);
-                statements.push(store.insert_message(&inbound_row(&id, phone_number_id, message, text.as_deref(), &content, &raw)?, false)?);
+                statements.push(store.insert_message(
+                    &inbound_row(
+                        &id,
+                        phone_number_id,
+                        message,
+                        text.as_deref(),
+                        &content,
+                        &raw,
+                    )?,
+                    false,
+                )?);
                 id
             }
         };

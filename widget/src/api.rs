@@ -1,0 +1,64 @@
+//! Calls to the edge's widget API (`/api/widget/*`), typed with the core's shared bodies.
+
+use gloo_net::http::{Request, RequestBuilder};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use switchboard_core::api::{
+    ErrorBody, HandoffOffer, HandoffRequest, VisitorMessage, WidgetConversation, WidgetMessage,
+    WidgetSession, WidgetSessionRequest,
+};
+
+/// Where the edge is and who the visitor is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edge {
+    pub base: String,
+    pub token: Option<String>,
+}
+
+async fn send<T: DeserializeOwned>(builder: RequestBuilder, body: Option<&impl Serialize>) -> Result<T, String> {
+    let request = match body {
+        Some(b) => builder.json(b).map_err(|e| e.to_string())?,
+        None => builder.build().map_err(|e| e.to_string())?,
+    };
+    let response = request
+        .send()
+        .await
+        .map_err(|_| "Can't reach the chat right now. Check your connection.".to_owned())?;
+    if response.ok() {
+        return response.json().await.map_err(|e| e.to_string());
+    }
+    Err(match response.json::<ErrorBody>().await {
+        Ok(body) => body.error,
+        Err(_) => format!("The chat answered {}", response.status()),
+    })
+}
+
+impl Edge {
+    fn url(&self, path: &str) -> String {
+        format!("{}/api/widget/{path}", self.base)
+    }
+
+    fn authorized(&self, builder: RequestBuilder) -> RequestBuilder {
+        match &self.token {
+            Some(token) => builder.header("authorization", &format!("Bearer {token}")),
+            None => builder,
+        }
+    }
+
+    pub async fn session(&self, number: Option<String>) -> Result<WidgetSession, String> {
+        let body = WidgetSessionRequest { visitor_token: self.token.clone(), number };
+        send(Request::post(&self.url("session")), Some(&body)).await
+    }
+
+    pub async fn conversation(&self) -> Result<WidgetConversation, String> {
+        send(self.authorized(Request::get(&self.url("conversation"))), None::<&()>).await
+    }
+
+    pub async fn post_message(&self, text: String) -> Result<WidgetMessage, String> {
+        send(self.authorized(Request::post(&self.url("messages"))), Some(&VisitorMessage { text })).await
+    }
+
+    pub async fn handoff(&self, number: Option<String>) -> Result<HandoffOffer, String> {
+        send(self.authorized(Request::post(&self.url("handoff"))), Some(&HandoffRequest { number })).await
+    }
+}

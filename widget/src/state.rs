@@ -1,0 +1,179 @@
+//! The Messenger's state and its transitions, free of any browser type so they
+//! are unit-tested natively. The view dispatches [`Action`]s; [`Chat::apply`]
+//! is the only place the state changes.
+
+use switchboard_core::api::{
+    Author, ContinuedOnWhatsapp, HandoffOffer, WidgetConversation, WidgetMessage, WidgetSession,
+};
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Chat {
+    pub open: bool,
+    pub session: Option<WidgetSession>,
+    pub messages: Vec<WidgetMessage>,
+    /// Messages the visitor sent that the edge has not confirmed yet, or that failed.
+    pub outbox: Vec<Outgoing>,
+    pub continued_on_whatsapp: Option<ContinuedOnWhatsapp>,
+    pub handoff: Handoff,
+    /// A problem to show (connection lost, refused), cleared by the next success.
+    pub notice: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    pub local_id: u32,
+    pub text: String,
+    pub failed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Handoff {
+    #[default]
+    Idle,
+    Requesting,
+    Offered(HandoffOffer),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Toggle,
+    SessionStarted(WidgetSession),
+    ConversationLoaded(WidgetConversation),
+    Sending { local_id: u32, text: String },
+    Sent { local_id: u32, message: WidgetMessage },
+    SendFailed { local_id: u32, reason: String },
+    Retry { local_id: u32 },
+    HandoffRequested,
+    HandoffOffered(HandoffOffer),
+    HandoffFailed(String),
+    Problem(String),
+}
+
+impl Chat {
+    /// True while the visitor may still type here (not handed off).
+    pub fn composer_enabled(&self) -> bool {
+        self.session.is_some() && self.continued_on_whatsapp.is_none()
+    }
+
+    /// "Continue on WhatsApp" shows only when the edge offered a number and the conversation has not moved yet.
+    pub fn handoff_available(&self) -> bool {
+        self.continued_on_whatsapp.is_none()
+            && self.session.as_ref().is_some_and(|s| s.handoff.is_some())
+    }
+
+    pub fn apply(mut self, action: Action) -> Self {
+        match action {
+            Action::Toggle => self.open = !self.open,
+            Action::SessionStarted(session) => {
+                self.session = Some(session);
+                self.notice = None;
+            }
+            Action::ConversationLoaded(conversation) => {
+                self.messages = conversation.messages;
+                // Drop outgoing messages the server now lists.
+                let confirmed: Vec<&str> = self
+                    .messages
+                    .iter()
+                    .filter(|m| m.author == Author::Visitor)
+                    .map(|m| m.text.as_str())
+                    .collect();
+                self.outbox.retain(|o| o.failed || !confirmed.contains(&o.text.as_str()));
+                if conversation.continued_on_whatsapp.is_some() {
+                    self.handoff = Handoff::Idle;
+                    self.outbox.clear();
+                }
+                self.continued_on_whatsapp = conversation.continued_on_whatsapp;
+                self.notice = None;
+            }
+            Action::Sending { local_id, text } => {
+                self.outbox.push(Outgoing { local_id, text, failed: false });
+            }
+            Action::Sent { local_id, message } => {
+                self.outbox.retain(|o| o.local_id != local_id);
+                if !self.messages.iter().any(|m| m.id == message.id) {
+                    self.messages.push(message);
+                }
+                self.notice = None;
+            }
+            Action::SendFailed { local_id, reason } => {
+                if let Some(o) = self.outbox.iter_mut().find(|o| o.local_id == local_id) {
+                    o.failed = true;
+                }
+                self.notice = Some(reason);
+            }
+            Action::Retry { local_id } => {
+                if let Some(o) = self.outbox.iter_mut().find(|o| o.local_id == local_id) {
+                    o.failed = false;
+                }
+            }
+            Action::HandoffRequested => self.handoff = Handoff::Requesting,
+            Action::HandoffOffered(offer) => self.handoff = Handoff::Offered(offer),
+            Action::HandoffFailed(reason) => {
+                self.handoff = Handoff::Idle;
+                self.notice = Some(reason);
+            }
+            Action::Problem(reason) => self.notice = Some(reason),
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use switchboard_core::api::HandoffTarget;
+
+    fn session(handoff: bool) -> WidgetSession {
+        WidgetSession {
+            visitor_token: "t".into(),
+            business_name: "Shop".into(),
+            greeting: "Hi".into(),
+            accent_color: "#000000".into(),
+            handoff: handoff.then(|| HandoffTarget { phone_number_id: "1".into(), label: "Support".into() }),
+        }
+    }
+
+    fn message(id: &str, author: Author, text: &str) -> WidgetMessage {
+        WidgetMessage { id: id.into(), author, text: text.into(), sent_at: 0 }
+    }
+
+    #[test]
+    fn a_sent_message_leaves_the_outbox_once_confirmed() {
+        let chat = Chat::default()
+            .apply(Action::SessionStarted(session(false)))
+            .apply(Action::Sending { local_id: 1, text: "hello".into() });
+        assert_eq!(chat.outbox.len(), 1);
+        let chat = chat.apply(Action::Sent { local_id: 1, message: message("m1", Author::Visitor, "hello") });
+        assert!(chat.outbox.is_empty());
+        assert_eq!(chat.messages.len(), 1);
+    }
+
+    #[test]
+    fn a_failed_message_stays_with_a_notice_and_can_be_retried() {
+        let chat = Chat::default()
+            .apply(Action::Sending { local_id: 7, text: "are you there?".into() })
+            .apply(Action::SendFailed { local_id: 7, reason: "offline".into() });
+        assert!(chat.outbox[0].failed);
+        assert_eq!(chat.notice.as_deref(), Some("offline"));
+        let chat = chat.apply(Action::Retry { local_id: 7 });
+        assert!(!chat.outbox[0].failed);
+    }
+
+    #[test]
+    fn handoff_is_offered_only_with_a_number_and_ends_the_composer_for_good() {
+        let chat = Chat::default().apply(Action::SessionStarted(session(false)));
+        assert!(!chat.handoff_available());
+        let chat = chat.apply(Action::SessionStarted(session(true)));
+        assert!(chat.handoff_available() && chat.composer_enabled());
+        let chat = chat.apply(Action::ConversationLoaded(WidgetConversation {
+            messages: vec![message("m1", Author::Visitor, "hi")],
+            continued_on_whatsapp: Some(ContinuedOnWhatsapp {
+                wa_link: "https://wa.me/1".into(),
+                display_phone_number: "+1".into(),
+            }),
+        }));
+        assert!(!chat.handoff_available());
+        assert!(!chat.composer_enabled());
+        assert_eq!(chat.messages.len(), 1, "the history stays visible");
+    }
+}

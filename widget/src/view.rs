@@ -1,0 +1,254 @@
+//! The Messenger's markup: launcher, panel, message log, handoff and composer.
+//! Every user-provided string is rendered as a text node, never as HTML.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Interval;
+use switchboard_core::api::{Author, HandoffOffer};
+use wasm_bindgen_futures::spawn_local;
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+use crate::api::Edge;
+use crate::state::{Action, Chat, Handoff};
+use crate::storage;
+
+/// How often an open Messenger asks for new replies.
+const POLL_MS: u32 = 3_000;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct AppProps {
+    pub base: String,
+    pub number: Option<String>,
+}
+
+struct ChatState(Chat);
+
+impl Reducible for ChatState {
+    type Action = Action;
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        Rc::new(ChatState(self.0.clone().apply(action)))
+    }
+}
+
+fn edge(props: &AppProps, chat: &Chat) -> Edge {
+    Edge { base: props.base.clone(), token: chat.session.as_ref().map(|s| s.visitor_token.clone()) }
+}
+
+fn refresh(edge: Edge, dispatch: UseReducerDispatcher<ChatState>) {
+    spawn_local(async move {
+        match edge.conversation().await {
+            Ok(c) => dispatch.dispatch(Action::ConversationLoaded(c)),
+            Err(e) => dispatch.dispatch(Action::Problem(e)),
+        }
+    });
+}
+
+#[function_component(App)]
+pub fn app(props: &AppProps) -> Html {
+    let state = use_reducer(|| ChatState(Chat { open: true, ..Chat::default() }));
+    let chat = &state.0;
+    let draft = use_state(String::new);
+    let next_local_id = use_mut_ref(|| Cell::new(1u32));
+
+    {
+        // Start (or resume) the visitor's session, then load the conversation.
+        let dispatch = state.dispatcher();
+        let props = props.clone();
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                let edge = Edge { base: props.base.clone(), token: storage::load_token() };
+                match edge.session(props.number.clone()).await {
+                    Ok(session) => {
+                        storage::save_token(&session.visitor_token);
+                        let edge = Edge { token: Some(session.visitor_token.clone()), ..edge };
+                        dispatch.dispatch(Action::SessionStarted(session));
+                        refresh(edge, dispatch);
+                    }
+                    Err(e) => dispatch.dispatch(Action::Problem(e)),
+                }
+            });
+        });
+    }
+    {
+        // While open and not yet on WhatsApp-only, poll for replies and for the handoff completing.
+        let dispatch = state.dispatcher();
+        let edge = edge(props, chat);
+        let polling = chat.open && edge.token.is_some() && chat.continued_on_whatsapp.is_none();
+        use_effect_with((polling, edge.token.clone()), move |_| {
+            let interval = polling.then(|| Interval::new(POLL_MS, move || refresh(edge.clone(), dispatch.clone())));
+            move || drop(interval)
+        });
+    }
+
+    let toggle = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_| dispatch.dispatch(Action::Toggle))
+    };
+    let send = {
+        let dispatch = state.dispatcher();
+        let edge = edge(props, chat);
+        let draft = draft.clone();
+        let next_local_id = next_local_id.clone();
+        Callback::from(move |text: String| {
+            let text = text.trim().to_owned();
+            if text.is_empty() {
+                return;
+            }
+            let local_id = next_local_id.borrow().get();
+            next_local_id.borrow().set(local_id + 1);
+            dispatch.dispatch(Action::Sending { local_id, text: text.clone() });
+            draft.set(String::new());
+            post(edge.clone(), dispatch.clone(), local_id, text);
+        })
+    };
+    let on_submit = {
+        let send = send.clone();
+        let draft = draft.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            send.emit((*draft).clone());
+        })
+    };
+    let on_input = {
+        let draft = draft.clone();
+        Callback::from(move |e: InputEvent| draft.set(e.target_unchecked_into::<HtmlTextAreaElement>().value()))
+    };
+    let on_keydown = {
+        let send = send.clone();
+        let draft = draft.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" && !e.shift_key() && !e.is_composing() {
+                e.prevent_default();
+                send.emit((*draft).clone());
+            }
+        })
+    };
+    let start_handoff = {
+        let dispatch = state.dispatcher();
+        let edge = edge(props, chat);
+        let number = props.number.clone();
+        Callback::from(move |_| {
+            dispatch.dispatch(Action::HandoffRequested);
+            let (edge, dispatch, number) = (edge.clone(), dispatch.clone(), number.clone());
+            spawn_local(async move {
+                match edge.handoff(number).await {
+                    Ok(offer) => dispatch.dispatch(Action::HandoffOffered(offer)),
+                    Err(e) => dispatch.dispatch(Action::HandoffFailed(e)),
+                }
+            });
+        })
+    };
+
+    let business = chat.session.as_ref().map(|s| s.business_name.clone()).unwrap_or_else(|| "Chat".to_owned());
+    let accent = chat.session.as_ref().map(|s| s.accent_color.clone()).unwrap_or_else(|| "#0b7a5c".to_owned());
+    let greeting = chat.session.as_ref().map(|s| s.greeting.clone());
+
+    html! {
+        <div class="sb" style={format!("--sb-accent: {accent}")}>
+            if chat.open {
+                <section class="sb-panel" role="dialog" aria-label={format!("Chat with {business}")}>
+                    <header class="sb-head">
+                        <strong>{ business.clone() }</strong>
+                        <button class="sb-close" aria-label="Close chat" onclick={toggle.clone()}>{ "×" }</button>
+                    </header>
+                    <ol class="sb-log" role="log" aria-live="polite" aria-label="Messages">
+                        if let Some(greeting) = greeting {
+                            <li class="sb-msg sb-business">{ greeting }</li>
+                        }
+                        { for chat.messages.iter().map(|m| html! {
+                            <li key={m.id.clone()} class={classes!("sb-msg", if m.author == Author::Visitor { "sb-visitor" } else { "sb-business" })}>
+                                { m.text.clone() }
+                            </li>
+                        }) }
+                        { for chat.outbox.iter().map(|o| outgoing(o, edge(props, chat), state.dispatcher())) }
+                    </ol>
+                    if let Some(notice) = &chat.notice {
+                        <p class="sb-notice" role="alert">{ notice.clone() }</p>
+                    }
+                    if let Some(continued) = &chat.continued_on_whatsapp {
+                        <div class="sb-continued" role="status">
+                            <p>{ "This conversation continues on WhatsApp." }</p>
+                            <a class="sb-wa" href={continued.wa_link.clone()} target="_blank" rel="noopener noreferrer">
+                                { format!("Open WhatsApp ({})", continued.display_phone_number) }
+                            </a>
+                        </div>
+                    } else {
+                        { handoff_section(chat, start_handoff) }
+                        <form class="sb-composer" onsubmit={on_submit}>
+                            <label class="sb-sr" for="sb-input">{ "Message" }</label>
+                            <textarea id="sb-input" rows="1" placeholder="Write a message…" maxlength="4096"
+                                value={(*draft).clone()} oninput={on_input} onkeydown={on_keydown}
+                                disabled={!chat.composer_enabled()} />
+                            <button type="submit" class="sb-send" disabled={!chat.composer_enabled()}>{ "Send" }</button>
+                        </form>
+                    }
+                </section>
+            }
+            <button class="sb-launcher" aria-label={if chat.open { "Close chat" } else { "Open chat" }}
+                aria-expanded={chat.open.to_string()} onclick={toggle}>
+                <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>
+            </button>
+        </div>
+    }
+}
+
+fn post(edge: Edge, dispatch: UseReducerDispatcher<ChatState>, local_id: u32, text: String) {
+    spawn_local(async move {
+        match edge.post_message(text).await {
+            Ok(message) => dispatch.dispatch(Action::Sent { local_id, message }),
+            Err(reason) => {
+                dispatch.dispatch(Action::SendFailed { local_id, reason });
+                // The conversation may have moved to WhatsApp meanwhile.
+                refresh(edge, dispatch);
+            }
+        }
+    });
+}
+
+fn outgoing(o: &crate::state::Outgoing, edge: Edge, dispatch: UseReducerDispatcher<ChatState>) -> Html {
+    let retry = {
+        let (local_id, text) = (o.local_id, o.text.clone());
+        Callback::from(move |_| {
+            dispatch.dispatch(Action::Retry { local_id });
+            post(edge.clone(), dispatch.clone(), local_id, text.clone());
+        })
+    };
+    html! {
+        <li key={format!("local-{}", o.local_id)} class={classes!("sb-msg", "sb-visitor", if o.failed { "sb-failed" } else { "sb-pending" })}>
+            { o.text.clone() }
+            if o.failed {
+                <button class="sb-retry" onclick={retry}>{ "Not sent — retry" }</button>
+            }
+        </li>
+    }
+}
+
+fn handoff_section(chat: &Chat, start: Callback<MouseEvent>) -> Html {
+    match &chat.handoff {
+        Handoff::Offered(offer) => offered(offer),
+        _ if !chat.handoff_available() => html! {},
+        Handoff::Requesting => html! {
+            <button class="sb-handoff-btn" disabled=true>{ "Preparing WhatsApp…" }</button>
+        },
+        Handoff::Idle => html! {
+            <button class="sb-handoff-btn" onclick={start}>{ "Continue on WhatsApp" }</button>
+        },
+    }
+}
+
+fn offered(offer: &HandoffOffer) -> Html {
+    let qr = format!("data:image/svg+xml;charset=utf-8,{}", js_sys::encode_uri_component(&offer.qr_svg));
+    html! {
+        <div class="sb-handoff" role="status">
+            <p>{ "Continue this conversation on WhatsApp. Send the prepared message — it carries your reference " }
+               <code>{ offer.code.clone() }</code>{ "." }</p>
+            <a class="sb-wa" href={offer.wa_link.clone()} target="_blank" rel="noopener noreferrer">{ "Open WhatsApp" }</a>
+            <figure class="sb-qr">
+                <img src={qr} alt="QR code that opens this conversation in WhatsApp" width="176" height="176" />
+                <figcaption>{ "On a computer? Scan this with your phone." }</figcaption>
+            </figure>
+        </div>
+    }
+}
