@@ -2,12 +2,14 @@
 //!
 //! Secrets (`.dev.vars` locally, `wrangler secret put` in production):
 //! `ADMIN_TOKEN`, `WHATSAPP_APP_SECRET`, `WHATSAPP_VERIFY_TOKEN`, `ENCRYPTION_KEY`.
-//! Vars (wrangler.toml): `GRAPH_API_BASE`, `GRAPH_API_VERSION`, and the test seam
+//! Vars (wrangler.toml): `GRAPH_API_BASE`, `GRAPH_API_VERSION`, `HANDOFF_CODE_LIFETIME_SECONDS`, and the test seam
 //! `TRUST_TEST_COUNTRY_HEADER`.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use switchboard_core::handoff::CODE_LIFETIME_SECONDS;
 use switchboard_core::token_cipher::TokenCipher;
+use wasm_bindgen::JsValue;
 use worker::Env;
 
 use crate::error::EdgeError;
@@ -21,15 +23,20 @@ pub struct Config {
     pub visitor_key: Vec<u8>,
     pub graph_base: String,
     pub graph_version: String,
+    /// How long a handoff code stays valid (`HANDOFF_CODE_LIFETIME_SECONDS`, default 30 minutes).
+    pub handoff_code_lifetime: i64,
     /// Lets tests say which country a visitor is in (`X-Test-Country`); never set in production.
     pub trust_test_country_header: bool,
 }
 
+/// A secret or var as text. `wrangler dev --var K:true` binds JSON values, so booleans and
+/// numbers are accepted too.
 fn value(env: &Env, name: &str) -> Option<String> {
-    env.secret(name)
-        .map(|s| s.to_string())
-        .or_else(|_| env.var(name).map(|v| v.to_string()))
-        .ok()
+    let binding = js_sys::Reflect::get(env, &JsValue::from_str(name)).ok()?;
+    binding
+        .as_string()
+        .or_else(|| binding.as_bool().map(|b| b.to_string()))
+        .or_else(|| binding.as_f64().map(|n| n.to_string()))
         .filter(|v| !v.trim().is_empty())
 }
 
@@ -53,6 +60,10 @@ impl Config {
                 .trim_end_matches('/')
                 .to_owned(),
             graph_version: value(env, "GRAPH_API_VERSION").unwrap_or_else(|| "v23.0".to_owned()),
+            handoff_code_lifetime: value(env, "HANDOFF_CODE_LIFETIME_SECONDS")
+                .and_then(|v| v.parse().ok())
+                .filter(|s: &i64| *s > 0)
+                .unwrap_or(CODE_LIFETIME_SECONDS),
             trust_test_country_header: value(env, "TRUST_TEST_COUNTRY_HEADER").as_deref()
                 == Some("true"),
         })

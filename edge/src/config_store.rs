@@ -79,7 +79,14 @@ impl ConfigStore {
     }
 
     pub async fn save_settings(&self, settings: &ProjectSettings) -> Result<(), EdgeError> {
-        Ok(self.kv.put(SETTINGS_KEY, settings)?.execute().await?)
+        self.put_json(SETTINGS_KEY, settings).await
+    }
+
+    /// Stores JSON text: `KvStore::put` with a struct goes through serde-wasm-bindgen, which turns
+    /// maps into JS `Map`s that `JSON.stringify` writes as `{}`.
+    async fn put_json<T: Serialize>(&self, key: &str, value: &T) -> Result<(), EdgeError> {
+        let json = serde_json::to_string(value).map_err(|e| EdgeError::Internal(e.to_string()))?;
+        Ok(self.kv.put(key, json)?.execute().await?)
     }
 
     pub async fn numbers(&self) -> Result<Vec<NumberRecord>, EdgeError> {
@@ -87,7 +94,7 @@ impl ConfigStore {
     }
 
     pub async fn save_numbers(&self, numbers: &[NumberRecord]) -> Result<(), EdgeError> {
-        Ok(self.kv.put(NUMBERS_KEY, numbers)?.execute().await?)
+        self.put_json(NUMBERS_KEY, &numbers).await
     }
 
     /// The connected number with this id, if any.

@@ -3,9 +3,7 @@
 use qrcode::render::svg;
 use qrcode::QrCode;
 use switchboard_core::api::HandoffOffer;
-use switchboard_core::handoff::{
-    prefilled_message, wa_me_link, HandoffCode, CODE_LIFETIME_SECONDS,
-};
+use switchboard_core::handoff::{prefilled_message, wa_me_link, HandoffCode};
 
 use crate::clock::now_seconds;
 use crate::config_store::NumberRecord;
@@ -18,10 +16,11 @@ pub async fn issue(
     store: &ConversationStore,
     conversation_id: &str,
     number: &NumberRecord,
+    lifetime_seconds: i64,
 ) -> Result<HandoffOffer, EdgeError> {
     let now = now_seconds();
     let code = HandoffCode::from_random(random::bytes::<5>()?);
-    let expires_at = now + CODE_LIFETIME_SECONDS;
+    let expires_at = now + lifetime_seconds;
     store
         .insert_handoff_code(
             code.as_str(),

@@ -268,5 +268,13 @@ async fn start_handoff(req: &mut Request, ctx: &Context<'_>) -> Result<Response,
     if let Some(insert) = open {
         ctx.store.batch(vec![insert]).await?;
     }
-    ok_json(&handoff::issue(&ctx.store, &conversation_id, number).await?)
+    ok_json(
+        &handoff::issue(
+            &ctx.store,
+            &conversation_id,
+            number,
+            ctx.config.handoff_code_lifetime,
+        )
+        .await?,
+    )
 }

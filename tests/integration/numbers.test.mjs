@@ -25,11 +25,13 @@ test('project settings are read, validated and saved', async () => {
   assert.equal(unknown.status, 400);
   const saved = await edge.adminJson('/settings', {
     method: 'PUT',
-    body: JSON.stringify({ ...defaults, reset_days: 'off', handoff_enabled: true, allowed_origins: ['https://Shop.Example/'] }),
+    body: JSON.stringify({ ...defaults, reset_days: 'off', handoff_enabled: true, allowed_origins: ['https://Shop.Example/'], country_numbers: { DE: '111111111111111' } }),
   });
   assert.equal(saved.status, 200);
   assert.deepEqual(saved.body.allowed_origins, ['https://shop.example']);
-  assert.equal((await edge.adminJson('/settings')).body.reset_days, 'off');
+  const reread = (await edge.adminJson('/settings')).body;
+  assert.equal(reread.reset_days, 'off');
+  assert.deepEqual(reread.country_numbers, { DE: '111111111111111' }, 'maps survive the round trip through KV');
   await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify(defaults) });
 });
 

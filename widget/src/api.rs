@@ -15,7 +15,10 @@ pub struct Edge {
     pub token: Option<String>,
 }
 
-async fn send<T: DeserializeOwned>(builder: RequestBuilder, body: Option<&impl Serialize>) -> Result<T, String> {
+async fn send<T: DeserializeOwned>(
+    builder: RequestBuilder,
+    body: Option<&impl Serialize>,
+) -> Result<T, String> {
     let request = match body {
         Some(b) => builder.json(b).map_err(|e| e.to_string())?,
         None => builder.build().map_err(|e| e.to_string())?,
@@ -46,19 +49,34 @@ impl Edge {
     }
 
     pub async fn session(&self, number: Option<String>) -> Result<WidgetSession, String> {
-        let body = WidgetSessionRequest { visitor_token: self.token.clone(), number };
+        let body = WidgetSessionRequest {
+            visitor_token: self.token.clone(),
+            number,
+        };
         send(Request::post(&self.url("session")), Some(&body)).await
     }
 
     pub async fn conversation(&self) -> Result<WidgetConversation, String> {
-        send(self.authorized(Request::get(&self.url("conversation"))), None::<&()>).await
+        send(
+            self.authorized(Request::get(&self.url("conversation"))),
+            None::<&()>,
+        )
+        .await
     }
 
     pub async fn post_message(&self, text: String) -> Result<WidgetMessage, String> {
-        send(self.authorized(Request::post(&self.url("messages"))), Some(&VisitorMessage { text })).await
+        send(
+            self.authorized(Request::post(&self.url("messages"))),
+            Some(&VisitorMessage { text }),
+        )
+        .await
     }
 
     pub async fn handoff(&self, number: Option<String>) -> Result<HandoffOffer, String> {
-        send(self.authorized(Request::post(&self.url("handoff"))), Some(&HandoffRequest { number })).await
+        send(
+            self.authorized(Request::post(&self.url("handoff"))),
+            Some(&HandoffRequest { number }),
+        )
+        .await
     }
 }

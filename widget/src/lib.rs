@@ -22,7 +22,10 @@ mod entry {
     /// `base` is the edge's origin, `number` the script tag's `data-number`.
     #[wasm_bindgen]
     pub fn mount(root: web_sys::Element, base: String, number: Option<String>) {
-        let props = AppProps { base, number: number.filter(|n| !n.is_empty()) };
+        let props = AppProps {
+            base,
+            number: number.filter(|n| !n.is_empty()),
+        };
         yew::Renderer::<App>::with_root_and_props(root, props).render();
     }
 }

@@ -39,10 +39,21 @@ pub enum Action {
     Toggle,
     SessionStarted(WidgetSession),
     ConversationLoaded(WidgetConversation),
-    Sending { local_id: u32, text: String },
-    Sent { local_id: u32, message: WidgetMessage },
-    SendFailed { local_id: u32, reason: String },
-    Retry { local_id: u32 },
+    Sending {
+        local_id: u32,
+        text: String,
+    },
+    Sent {
+        local_id: u32,
+        message: WidgetMessage,
+    },
+    SendFailed {
+        local_id: u32,
+        reason: String,
+    },
+    Retry {
+        local_id: u32,
+    },
     HandoffRequested,
     HandoffOffered(HandoffOffer),
     HandoffFailed(String),
@@ -77,7 +88,8 @@ impl Chat {
                     .filter(|m| m.author == Author::Visitor)
                     .map(|m| m.text.as_str())
                     .collect();
-                self.outbox.retain(|o| o.failed || !confirmed.contains(&o.text.as_str()));
+                self.outbox
+                    .retain(|o| o.failed || !confirmed.contains(&o.text.as_str()));
                 if conversation.continued_on_whatsapp.is_some() {
                     self.handoff = Handoff::Idle;
                     self.outbox.clear();
@@ -86,7 +98,11 @@ impl Chat {
                 self.notice = None;
             }
             Action::Sending { local_id, text } => {
-                self.outbox.push(Outgoing { local_id, text, failed: false });
+                self.outbox.push(Outgoing {
+                    local_id,
+                    text,
+                    failed: false,
+                });
             }
             Action::Sent { local_id, message } => {
                 self.outbox.retain(|o| o.local_id != local_id);
@@ -129,21 +145,35 @@ mod tests {
             business_name: "Shop".into(),
             greeting: "Hi".into(),
             accent_color: "#000000".into(),
-            handoff: handoff.then(|| HandoffTarget { phone_number_id: "1".into(), label: "Support".into() }),
+            handoff: handoff.then(|| HandoffTarget {
+                phone_number_id: "1".into(),
+                label: "Support".into(),
+            }),
         }
     }
 
     fn message(id: &str, author: Author, text: &str) -> WidgetMessage {
-        WidgetMessage { id: id.into(), author, text: text.into(), sent_at: 0 }
+        WidgetMessage {
+            id: id.into(),
+            author,
+            text: text.into(),
+            sent_at: 0,
+        }
     }
 
     #[test]
     fn a_sent_message_leaves_the_outbox_once_confirmed() {
         let chat = Chat::default()
             .apply(Action::SessionStarted(session(false)))
-            .apply(Action::Sending { local_id: 1, text: "hello".into() });
+            .apply(Action::Sending {
+                local_id: 1,
+                text: "hello".into(),
+            });
         assert_eq!(chat.outbox.len(), 1);
-        let chat = chat.apply(Action::Sent { local_id: 1, message: message("m1", Author::Visitor, "hello") });
+        let chat = chat.apply(Action::Sent {
+            local_id: 1,
+            message: message("m1", Author::Visitor, "hello"),
+        });
         assert!(chat.outbox.is_empty());
         assert_eq!(chat.messages.len(), 1);
     }
@@ -151,8 +181,14 @@ mod tests {
     #[test]
     fn a_failed_message_stays_with_a_notice_and_can_be_retried() {
         let chat = Chat::default()
-            .apply(Action::Sending { local_id: 7, text: "are you there?".into() })
-            .apply(Action::SendFailed { local_id: 7, reason: "offline".into() });
+            .apply(Action::Sending {
+                local_id: 7,
+                text: "are you there?".into(),
+            })
+            .apply(Action::SendFailed {
+                local_id: 7,
+                reason: "offline".into(),
+            });
         assert!(chat.outbox[0].failed);
         assert_eq!(chat.notice.as_deref(), Some("offline"));
         let chat = chat.apply(Action::Retry { local_id: 7 });

@@ -33,7 +33,10 @@ impl Reducible for ChatState {
 }
 
 fn edge(props: &AppProps, chat: &Chat) -> Edge {
-    Edge { base: props.base.clone(), token: chat.session.as_ref().map(|s| s.visitor_token.clone()) }
+    Edge {
+        base: props.base.clone(),
+        token: chat.session.as_ref().map(|s| s.visitor_token.clone()),
+    }
 }
 
 fn refresh(edge: Edge, dispatch: UseReducerDispatcher<ChatState>) {
@@ -47,7 +50,12 @@ fn refresh(edge: Edge, dispatch: UseReducerDispatcher<ChatState>) {
 
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
-    let state = use_reducer(|| ChatState(Chat { open: true, ..Chat::default() }));
+    let state = use_reducer(|| {
+        ChatState(Chat {
+            open: true,
+            ..Chat::default()
+        })
+    });
     let chat = &state.0;
     let draft = use_state(String::new);
     let next_local_id = use_mut_ref(|| Cell::new(1u32));
@@ -58,11 +66,17 @@ pub fn app(props: &AppProps) -> Html {
         let props = props.clone();
         use_effect_with((), move |_| {
             spawn_local(async move {
-                let edge = Edge { base: props.base.clone(), token: storage::load_token() };
+                let edge = Edge {
+                    base: props.base.clone(),
+                    token: storage::load_token(),
+                };
                 match edge.session(props.number.clone()).await {
                     Ok(session) => {
                         storage::save_token(&session.visitor_token);
-                        let edge = Edge { token: Some(session.visitor_token.clone()), ..edge };
+                        let edge = Edge {
+                            token: Some(session.visitor_token.clone()),
+                            ..edge
+                        };
                         dispatch.dispatch(Action::SessionStarted(session));
                         refresh(edge, dispatch);
                     }
@@ -77,7 +91,8 @@ pub fn app(props: &AppProps) -> Html {
         let edge = edge(props, chat);
         let polling = chat.open && edge.token.is_some() && chat.continued_on_whatsapp.is_none();
         use_effect_with((polling, edge.token.clone()), move |_| {
-            let interval = polling.then(|| Interval::new(POLL_MS, move || refresh(edge.clone(), dispatch.clone())));
+            let interval = polling
+                .then(|| Interval::new(POLL_MS, move || refresh(edge.clone(), dispatch.clone())));
             move || drop(interval)
         });
     }
@@ -98,7 +113,10 @@ pub fn app(props: &AppProps) -> Html {
             }
             let local_id = next_local_id.borrow().get();
             next_local_id.borrow().set(local_id + 1);
-            dispatch.dispatch(Action::Sending { local_id, text: text.clone() });
+            dispatch.dispatch(Action::Sending {
+                local_id,
+                text: text.clone(),
+            });
             draft.set(String::new());
             post(edge.clone(), dispatch.clone(), local_id, text);
         })
@@ -113,7 +131,9 @@ pub fn app(props: &AppProps) -> Html {
     };
     let on_input = {
         let draft = draft.clone();
-        Callback::from(move |e: InputEvent| draft.set(e.target_unchecked_into::<HtmlTextAreaElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            draft.set(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+        })
     };
     let on_keydown = {
         let send = send.clone();
@@ -141,8 +161,16 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
 
-    let business = chat.session.as_ref().map(|s| s.business_name.clone()).unwrap_or_else(|| "Chat".to_owned());
-    let accent = chat.session.as_ref().map(|s| s.accent_color.clone()).unwrap_or_else(|| "#0b7a5c".to_owned());
+    let business = chat
+        .session
+        .as_ref()
+        .map(|s| s.business_name.clone())
+        .unwrap_or_else(|| "Chat".to_owned());
+    let accent = chat
+        .session
+        .as_ref()
+        .map(|s| s.accent_color.clone())
+        .unwrap_or_else(|| "#0b7a5c".to_owned());
     let greeting = chat.session.as_ref().map(|s| s.greeting.clone());
 
     html! {
@@ -207,7 +235,11 @@ fn post(edge: Edge, dispatch: UseReducerDispatcher<ChatState>, local_id: u32, te
     });
 }
 
-fn outgoing(o: &crate::state::Outgoing, edge: Edge, dispatch: UseReducerDispatcher<ChatState>) -> Html {
+fn outgoing(
+    o: &crate::state::Outgoing,
+    edge: Edge,
+    dispatch: UseReducerDispatcher<ChatState>,
+) -> Html {
     let retry = {
         let (local_id, text) = (o.local_id, o.text.clone());
         Callback::from(move |_| {
@@ -239,7 +271,10 @@ fn handoff_section(chat: &Chat, start: Callback<MouseEvent>) -> Html {
 }
 
 fn offered(offer: &HandoffOffer) -> Html {
-    let qr = format!("data:image/svg+xml;charset=utf-8,{}", js_sys::encode_uri_component(&offer.qr_svg));
+    let qr = format!(
+        "data:image/svg+xml;charset=utf-8,{}",
+        js_sys::encode_uri_component(&offer.qr_svg)
+    );
     html! {
         <div class="sb-handoff" role="status">
             <p>{ "Continue this conversation on WhatsApp. Send the prepared message — it carries your reference " }

@@ -1,0 +1,145 @@
+// The widget API and the one-way handoff, against the local Worker: sessions and visitor
+// isolation, allowed origins, number choice, single-use and expiring codes, the 409 after handoff.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack } from '../support/fixtures.mjs';
+import { delivery, text } from '../support/meta.mjs';
+import { visitor, codeFromLink } from '../support/visitor.mjs';
+
+const SUPPORT = '106540352242922';
+const GERMANY = '111111111111111';
+let stack, edge;
+before(async () => {
+  stack = await startStack({ vars: { HANDOFF_CODE_LIFETIME_SECONDS: '3' } });
+  edge = stack.edge;
+  await stack.connect({ id: SUPPORT, label: 'Support', display: '+1 555-078-3881' });
+  await stack.connect({ id: GERMANY, waba: '222', label: 'Germany', display: '+49 30 1234567' });
+  const { body: settings } = await edge.adminJson('/settings');
+  await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify({
+    ...settings, handoff_enabled: true, default_handoff_number: SUPPORT, country_numbers: { DE: GERMANY },
+    allowed_origins: ['https://shop.example'],
+  }) });
+});
+after(async () => { await stack?.stop(); });
+
+const now = () => Math.floor(Date.now() / 1000);
+
+test('a visitor keeps their identity and can never read another visitor\'s conversation', async () => {
+  const alice = visitor(edge);
+  await alice.session();
+  assert.equal((await alice.say('I am Alice')).status, 201);
+  const again = visitor(edge);
+  again.token = alice.token;
+  assert.equal((await again.session()).status, 200);
+  assert.equal(again.token, alice.token, 'a valid token is kept');
+  assert.deepEqual((await again.conversation()).body.messages.map((m) => m.text), ['I am Alice']);
+
+  const bob = visitor(edge);
+  await bob.session();
+  assert.deepEqual((await bob.conversation()).body.messages, []);
+  const forged = visitor(edge);
+  forged.token = alice.token.slice(0, -4) + '0000';
+  assert.equal((await forged.conversation()).status, 401);
+  assert.equal((await forged.say('hi')).status, 401);
+  assert.equal((await bob.say('<script>alert(1)</script>')).status, 201);
+  assert.equal((await bob.say('   ')).status, 400);
+});
+
+test('only allowed origins may use the widget API', async () => {
+  const allowed = await visitor(edge, { origin: 'https://shop.example' }).session();
+  assert.equal(allowed.status, 200);
+  assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://shop.example');
+  const refused = await visitor(edge, { origin: 'https://evil.example' }).session();
+  assert.equal(refused.status, 403);
+  assert.match(refused.body.error, /allowed_origins/);
+});
+
+test('the handoff number: script tag, then country, then the default; none when unavailable', async () => {
+  assert.equal((await visitor(edge).session()).body.handoff.phone_number_id, SUPPORT);
+  assert.equal((await visitor(edge, { country: 'DE' }).session()).body.handoff.phone_number_id, GERMANY);
+  assert.equal((await visitor(edge).session('Germany')).body.handoff.phone_number_id, GERMANY);
+  await edge.adminJson(`/numbers/${GERMANY}`, { method: 'PATCH', body: JSON.stringify({ handoff_enabled: false }) });
+  assert.equal((await visitor(edge).session(GERMANY)).body.handoff, null);
+  const v = visitor(edge);
+  await v.session(GERMANY);
+  assert.equal((await v.handoff(GERMANY)).status, 409);
+  await edge.adminJson(`/numbers/${GERMANY}`, { method: 'PATCH', body: JSON.stringify({ handoff_enabled: true }) });
+});
+
+test('a valid code moves the same conversation to WhatsApp, one way', async () => {
+  const v = visitor(edge);
+  await v.session();
+  await v.say('Do you ship to Canada?');
+  const offer = (await v.handoff()).body;
+  assert.match(offer.wa_link, /^https:\/\/wa\.me\/15550783881\?text=/);
+  assert.match(offer.qr_svg, /^<\?xml|^<svg/);
+  const code = codeFromLink(offer.wa_link);
+  assert.equal(code, offer.code);
+
+  const waUser = '15145550001';
+  const r = await edge.deliver(delivery(SUPPORT, { messages: [text(waUser, `Hi! I'd like to continue my website chat here. (ref ${code})`, now())] }));
+  assert.equal((await r.json()).handoffs, 1);
+  const conversation = (await v.conversation()).body;
+  assert.equal(conversation.continued_on_whatsapp.wa_link, 'https://wa.me/15550783881');
+  assert.equal((await v.say('one more thing')).status, 409);
+
+  const [linked] = (await edge.adminJson(`/conversations?wa_id=${waUser}`)).body;
+  assert.equal(linked.channel, 'whatsapp');
+  assert.ok(linked.handed_off_at);
+  const { messages } = (await edge.adminJson(`/conversations/${linked.id}`)).body;
+  assert.deepEqual(messages.map((m) => [m.channel, m.direction]), [['messenger', 'inbound'], ['whatsapp', 'inbound']]);
+
+  // Later WhatsApp messages join it; agent replies go to WhatsApp.
+  await edge.deliver(delivery(SUPPORT, { messages: [text(waUser, 'still there?', now() + 1)] }));
+  const reply = await edge.adminJson(`/conversations/${linked.id}/messages`, { method: 'POST', body: JSON.stringify({ text: 'Yes, we ship to Canada.' }) });
+  assert.equal(reply.status, 201);
+  assert.equal(stack.graph.sent.at(-1).to, waUser);
+  assert.equal((await edge.adminJson(`/conversations/${linked.id}`)).body.messages.length, 4);
+});
+
+test('reused, forged and expired codes link nothing; the message is still stored', async () => {
+  const v = visitor(edge);
+  await v.session();
+  await v.say('hello');
+  const code = (await v.handoff()).body.code;
+  await edge.deliver(delivery(SUPPORT, { messages: [text('15145550002', `ref ${code}`, now())] }));
+  // Reused by someone else: a normal WhatsApp conversation.
+  await edge.deliver(delivery(SUPPORT, { messages: [text('15145550003', `ref ${code}`, now())] }));
+  const reused = (await edge.adminJson('/conversations?wa_id=15145550003')).body;
+  assert.equal(reused.length, 1);
+  assert.equal(reused[0].handed_off_at, null);
+  assert.equal(reused[0].message_count, 1);
+  // Forged.
+  await edge.deliver(delivery(SUPPORT, { messages: [text('15145550004', 'ref SB-0000-0000', now())] }));
+  assert.equal((await edge.adminJson('/conversations?wa_id=15145550004')).body[0].handed_off_at, null);
+  // A code for another number does not link on this one.
+  const w = visitor(edge);
+  await w.session();
+  const german = (await w.handoff('Germany')).body.code;
+  await edge.deliver(delivery(SUPPORT, { messages: [text('15145550005', `ref ${german}`, now())] }));
+  assert.equal((await edge.adminJson('/conversations?wa_id=15145550005')).body[0].handed_off_at, null);
+  assert.equal((await w.conversation()).body.continued_on_whatsapp, null);
+  // Expired (this edge's codes live 3 seconds).
+  const x = visitor(edge);
+  await x.session();
+  const expiring = (await x.handoff()).body.code;
+  await new Promise((r) => setTimeout(r, 4500));
+  await edge.deliver(delivery(SUPPORT, { messages: [text('15145550006', `ref ${expiring}`, now())] }));
+  assert.equal((await edge.adminJson('/conversations?wa_id=15145550006')).body[0].handed_off_at, null);
+  assert.equal((await x.conversation()).body.continued_on_whatsapp, null);
+});
+
+test('a handoff supersedes the WhatsApp user\'s own open conversation on that number', async () => {
+  const waUser = '15145550007';
+  await edge.deliver(delivery(SUPPORT, { messages: [text(waUser, 'earlier chat', now() - 100)] }));
+  const v = visitor(edge);
+  await v.session();
+  await v.say('from the website');
+  const code = (await v.handoff()).body.code;
+  await edge.deliver(delivery(SUPPORT, { messages: [text(waUser, `ref ${code}`, now())] }));
+  const list = (await edge.adminJson(`/conversations?wa_id=${waUser}`)).body;
+  assert.equal(list.length, 2);
+  assert.equal(list.filter((c) => c.status === 'open').length, 1);
+  assert.equal(list.find((c) => c.status === 'closed').close_reason, 'handoff');
+  assert.ok(list.find((c) => c.status === 'open').handed_off_at);
+});

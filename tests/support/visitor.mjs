@@ -1,0 +1,29 @@
+// A visitor speaking to the widget API directly (what the Messenger does), for integration tests.
+export function visitor(edge, { origin, country } = {}) {
+  let token = null;
+  const headers = () => ({
+    'content-type': 'application/json',
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+    ...(origin ? { origin } : {}),
+    ...(country ? { 'x-test-country': country } : {}),
+  });
+  const call = async (method, path, body) => {
+    const r = await fetch(`${edge.url}/api/widget/${path}`, { method, headers: headers(), body: body && JSON.stringify(body) });
+    return { status: r.status, headers: r.headers, body: await r.json().catch(() => null) };
+  };
+  return {
+    get token() { return token; },
+    set token(t) { token = t; },
+    async session(number) {
+      const r = await call('POST', 'session', { visitor_token: token, number });
+      if (r.status === 200) token = r.body.visitor_token;
+      return r;
+    },
+    conversation: () => call('GET', 'conversation'),
+    say: (text) => call('POST', 'messages', { text }),
+    handoff: (number) => call('POST', 'handoff', { number }),
+  };
+}
+
+/** The code inside a wa.me link's prefilled text. */
+export const codeFromLink = (link) => decodeURIComponent(new URL(link).searchParams.get('text')).match(/SB-[0-9A-Z]{4}-[0-9A-Z]{4}/)[0];
