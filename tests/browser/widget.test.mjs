@@ -1,0 +1,138 @@
+// The Messenger in headless chromium against the local edge: a visitor chats, an agent reply
+// arrives, the visitor hands off, a signed webhook with the code arrives, the widget shows the
+// WhatsApp state, and the admin API shows one conversation holding both channels' messages.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack } from '../support/fixtures.mjs';
+import { launchBrowser, shot } from '../support/browser.mjs';
+import { delivery, text } from '../support/meta.mjs';
+import { codeFromLink } from '../support/visitor.mjs';
+
+const NUMBER = '106540352242922';
+let stack, edge, browser;
+before(async () => {
+  stack = await startStack();
+  edge = stack.edge;
+  await stack.connect({ id: NUMBER, label: 'Support', display: '+1 555-078-3881' });
+  const { body: settings } = await edge.adminJson('/settings');
+  await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify({
+    ...settings, handoff_enabled: true, default_handoff_number: NUMBER, business_name: 'Demo Shop',
+    greeting: 'Hi! Ask us anything about your order.',
+  }) });
+  browser = await launchBrowser();
+});
+after(async () => { await browser?.close(); await stack?.stop(); });
+
+const errorsOf = (page) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+};
+
+test('a visitor chats, gets a reply, hands off to WhatsApp and cannot come back', async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const page = await context.newPage();
+  const errors = errorsOf(page);
+  await page.goto(`${edge.url}/`);
+  const launcher = page.getByRole('button', { name: 'Open chat' });
+  await launcher.waitFor();
+  await shot(page, 'widget-1-launcher');
+  await launcher.click();
+  await page.getByRole('dialog', { name: 'Chat with Demo Shop' }).waitFor();
+  await page.getByText('Hi! Ask us anything about your order.').waitFor();
+
+  const input = page.getByLabel('Message', { exact: true });
+  await input.fill('Hi, where is my order <b>#1234</b>?');
+  await input.press('Enter');
+  const mine = page.locator('.sb-visitor', { hasText: 'where is my order' });
+  await mine.waitFor();
+  assert.equal(await mine.innerText(), 'Hi, where is my order <b>#1234</b>?', 'text is shown as text');
+  assert.equal(await page.locator('.sb-msg b').count(), 0);
+
+  // An agent answers from the admin API; the reply appears without a reload.
+  const [conversation] = (await edge.adminJson('/conversations?channel=messenger')).body;
+  const reply = await edge.adminJson(`/conversations/${conversation.id}/messages`, { method: 'POST', body: JSON.stringify({ text: 'It ships tomorrow!' }) });
+  assert.equal(reply.status, 201);
+  await page.locator('.sb-business', { hasText: 'It ships tomorrow!' }).waitFor({ timeout: 10_000 });
+  await shot(page, 'widget-2-chat');
+
+  // Identity survives a reload.
+  await page.reload();
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  await page.locator('.sb-business', { hasText: 'It ships tomorrow!' }).waitFor();
+
+  // Hand off: a one-time code in a wa.me link, and a QR code on desktop.
+  await page.getByRole('button', { name: 'Continue on WhatsApp' }).click();
+  const open = page.getByRole('link', { name: 'Open WhatsApp' });
+  await open.waitFor();
+  const link = await open.getAttribute('href');
+  assert.match(link, /^https:\/\/wa\.me\/15550783881\?text=/);
+  assert.ok(await page.getByAltText('QR code that opens this conversation in WhatsApp').isVisible());
+  await shot(page, 'widget-3-handoff-offer');
+
+  const code = codeFromLink(link);
+  const waUser = '15145551111';
+  const prefilled = decodeURIComponent(new URL(link).searchParams.get('text'));
+  const r = await edge.deliver(delivery(NUMBER, { messages: [text(waUser, prefilled, Math.floor(Date.now() / 1000))] }));
+  assert.equal((await r.json()).handoffs, 1);
+
+  await page.getByText('This conversation continues on WhatsApp.').waitFor({ timeout: 10_000 });
+  assert.equal(await page.getByLabel('Message', { exact: true }).count(), 0, 'no composer once handed off');
+  assert.equal(await page.getByRole('button', { name: 'Continue on WhatsApp' }).count(), 0);
+  assert.equal(await page.getByRole('link', { name: /Open WhatsApp/ }).getAttribute('href'), 'https://wa.me/15550783881');
+  await shot(page, 'widget-4-continued-on-whatsapp');
+
+  // The widget API refuses new visitor messages now.
+  const token = await page.evaluate(() => localStorage.getItem('switchboard.visitor.v1'));
+  const refused = await fetch(`${edge.url}/api/widget/messages`, {
+    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'back?' }),
+  });
+  assert.equal(refused.status, 409);
+
+  // One conversation holds both channels' messages, and it now lives on WhatsApp.
+  const detail = (await edge.adminJson(`/conversations/${conversation.id}`)).body;
+  assert.equal(detail.conversation.channel, 'whatsapp');
+  assert.equal(detail.conversation.wa_id, waUser);
+  assert.deepEqual(detail.messages.map((m) => [m.channel, m.direction]),
+    [['messenger', 'inbound'], ['messenger', 'outbound'], ['whatsapp', 'inbound']]);
+  assert.ok(detail.messages[2].text.includes(code));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('no handoff button when handoff is off; the Messenger still works at phone width', async () => {
+  await edge.adminJson(`/numbers/${NUMBER}`, { method: 'PATCH', body: JSON.stringify({ handoff_enabled: false }) });
+  const context = await browser.newContext({ viewport: { width: 390, height: 800 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  const errors = errorsOf(page);
+  await page.goto(`${edge.url}/`);
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  await page.getByLabel('Message', { exact: true }).fill('Hello from my phone');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.locator('.sb-visitor', { hasText: 'Hello from my phone' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Continue on WhatsApp' }).count(), 0);
+  const panel = await page.locator('.sb-panel').boundingBox();
+  assert.ok(panel.width >= 389, `the panel fills a phone screen (${panel.width}px)`);
+  await shot(page, 'widget-5-phone-no-handoff');
+  // Keyboard only: Escape is not required, but the close button is reachable and labelled.
+  await page.getByRole('button', { name: 'Close chat' }).first().click();
+  assert.equal(await page.locator('.sb-panel').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+  await edge.adminJson(`/numbers/${NUMBER}`, { method: 'PATCH', body: JSON.stringify({ handoff_enabled: true }) });
+});
+
+test('the loader does not block the host page and keeps its styles apart', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${edge.url}/`);
+  await page.getByRole('button', { name: 'Open chat' }).waitFor();
+  // No wasm is fetched until the visitor opens the chat.
+  const wasmBefore = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).length);
+  assert.equal(wasmBefore, 0);
+  // The host page's styles do not reach into the Messenger.
+  await page.addStyleTag({ content: 'button { background: red !important; }' });
+  const bg = await page.locator('.sb-launcher').evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.notEqual(bg, 'rgb(255, 0, 0)');
+  await context.close();
+});
