@@ -239,3 +239,56 @@ pub fn checked_text(text: &str) -> Option<&str> {
     let text = text.trim();
     (!text.is_empty() && text.chars().count() <= MAX_TEXT_CHARS).then_some(text)
 }
+
+/// `GET /api/admin/stats`: why the reset rule matters, per number, over a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumberStats {
+    pub phone_number_id: String,
+    pub conversations_opened: i64,
+    pub resets_applied: i64,
+    /// Median seconds from a conversation opening to the first agent reply; `None` with no replies.
+    pub median_first_response_seconds: Option<i64>,
+}
+
+/// The median of whole seconds (the lower middle for an even count), `None` when empty.
+pub fn median(mut values: Vec<i64>) -> Option<i64> {
+    values.sort_unstable();
+    match values.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(values[n / 2]),
+        n => Some((values[n / 2 - 1] + values[n / 2]) / 2),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_even_and_empty() {
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![30, 10, 20]), Some(20));
+        assert_eq!(median(vec![40, 10, 20, 30]), Some(25));
+    }
+
+    #[test]
+    fn the_reply_window_is_24_hours_from_the_last_customer_message() {
+        assert!(within_reply_window(
+            Some(1_000),
+            1_000 + REPLY_WINDOW_SECONDS - 1
+        ));
+        assert!(!within_reply_window(
+            Some(1_000),
+            1_000 + REPLY_WINDOW_SECONDS
+        ));
+        assert!(!within_reply_window(None, 0));
+    }
+
+    #[test]
+    fn texts_are_trimmed_and_bounded() {
+        assert_eq!(checked_text("  hi "), Some("hi"));
+        assert_eq!(checked_text("   "), None);
+        assert!(checked_text(&"x".repeat(MAX_TEXT_CHARS)).is_some());
+        assert!(checked_text(&"x".repeat(MAX_TEXT_CHARS + 1)).is_none());
+    }
+}

@@ -51,6 +51,10 @@ async fn admin(
         (_, ["numbers", id]) => numbers::item(req, &numbers, &store, id).await,
         (_, ["numbers", id, "profile"]) => numbers::profile(req, &numbers, id).await,
         (Method::Get, ["numbers", id, "templates"]) => numbers::templates(&numbers, id).await,
+        (Method::Get, ["numbers", id, "disconnect"]) => {
+            numbers::disconnect_preview(req, &numbers, id).await
+        }
+        (Method::Get, ["stats"]) => numbers::stats(req, &numbers, &store).await,
         (Method::Get, ["conversations"]) => conversations::list(req, &store).await,
         (Method::Get, ["conversations", id]) => ok_json(&conversations::detail(&store, id).await?),
         (Method::Post, ["conversations", id, "messages"]) => {

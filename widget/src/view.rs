@@ -97,6 +97,18 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    let log_ref = use_node_ref();
+    {
+        // Keep the newest message in view.
+        let log_ref = log_ref.clone();
+        let count = chat.messages.len() + chat.outbox.len();
+        use_effect_with((count, chat.open, chat.handoff.clone()), move |_| {
+            if let Some(log) = log_ref.cast::<web_sys::Element>() {
+                log.set_scroll_top(log.scroll_height());
+            }
+        });
+    }
+
     let toggle = {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::Toggle))
@@ -181,7 +193,7 @@ pub fn app(props: &AppProps) -> Html {
                         <strong>{ business.clone() }</strong>
                         <button class="sb-close" aria-label="Close chat" onclick={toggle.clone()}>{ "×" }</button>
                     </header>
-                    <ol class="sb-log" role="log" aria-live="polite" aria-label="Messages">
+                    <ol class="sb-log" ref={log_ref} role="log" aria-live="polite" aria-label="Messages">
                         if let Some(greeting) = greeting {
                             <li class="sb-msg sb-business">{ greeting }</li>
                         }

@@ -281,7 +281,7 @@ impl ConversationStore {
         let stmt = match result {
             Ok(wamid) => self.stmt(
                 "UPDATE messages SET wamid = ?2, status = 'sent', status_rank = ?3, error_code = NULL, error_title = NULL \
-                 WHERE id = ?1 AND COALESCE(status_rank, -1) < ?3",
+                 WHERE id = ?1 AND (status = 'failed' OR COALESCE(status_rank, -1) < ?3)",
                 args![message_id, wamid, switchboard_core::delivery_status::DeliveryStatus::Sent.rank()],
             )?,
             Err((code, title)) => self.stmt(
@@ -360,6 +360,44 @@ impl ConversationStore {
             "SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.visitor_id = ?1 ORDER BY c.opened_at DESC, c.rowid DESC LIMIT 1"
         );
         Ok(self.stmt(&sql, args![visitor_id])?.first(None).await?)
+    }
+
+    /// Conversations opened, resets applied and first-response times for a number over `[from, to)`.
+    pub async fn stats(
+        &self,
+        phone_number_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<(i64, i64, Vec<i64>), EdgeError> {
+        let opened: Option<Count> = self
+            .stmt(
+                "SELECT COUNT(*) AS n FROM conversations WHERE phone_number_id = ?1 AND opened_at >= ?2 AND opened_at < ?3",
+                args![phone_number_id, from, to],
+            )?
+            .first(None)
+            .await?;
+        let resets: Option<Count> = self
+            .stmt(
+                "SELECT COUNT(*) AS n FROM conversations WHERE phone_number_id = ?1 AND close_reason = 'reset' \
+                 AND closed_at >= ?2 AND closed_at < ?3",
+                args![phone_number_id, from, to],
+            )?
+            .first(None)
+            .await?;
+        let responses: Vec<Count> = self
+            .stmt(
+                "SELECT first_response_at - opened_at AS n FROM conversations WHERE phone_number_id = ?1 \
+                 AND opened_at >= ?2 AND opened_at < ?3 AND first_response_at IS NOT NULL",
+                args![phone_number_id, from, to],
+            )?
+            .all()
+            .await?
+            .results()?;
+        Ok((
+            opened.map_or(0, |c| c.n),
+            resets.map_or(0, |c| c.n),
+            responses.into_iter().map(|c| c.n.max(0)).collect(),
+        ))
     }
 
     pub async fn insert_handoff_code(

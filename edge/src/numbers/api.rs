@@ -1,6 +1,7 @@
 //! Routes under `/api/admin/numbers` and `/api/admin/settings`.
 
-use switchboard_core::manager_links::DisconnectIntent;
+use switchboard_core::api::{median, NumberStats};
+use switchboard_core::manager_links::{two_step_guidance, DisconnectIntent};
 use switchboard_core::settings::{ConnectNumber, NumberPatch, ProjectSettings};
 use worker::{Method, Request, Response};
 
@@ -47,20 +48,70 @@ pub async fn item(
             ok_json(&numbers.patch(id, patch).await?)
         }
         Method::Delete => {
-            let intent = query(req, "intent")
-                .as_deref()
-                .and_then(DisconnectIntent::parse)
-                .ok_or_else(|| {
-                    EdgeError::BadRequest(
-                        "intent must be reuse (connect it here again) or migrate (move to another tool or provider)".to_owned(),
-                    )
-                })?;
+            let intent = intent(req)?;
             numbers.get(id).await?;
             let kept = conversations.count_for_number(id).await?;
             ok_json(&numbers.disconnect(id, intent, kept).await?)
         }
         _ => Err(method_not_allowed()),
     }
+}
+
+/// `GET /api/admin/numbers/<id>/disconnect?intent=…`: the guidance the console shows before the owner confirms.
+pub async fn disconnect_preview(
+    req: &Request,
+    numbers: &Numbers<'_>,
+    id: &str,
+) -> Result<Response, EdgeError> {
+    let intent = intent(req)?;
+    let number = numbers.get(id).await?;
+    ok_json(&two_step_guidance(intent, &number.manager_links))
+}
+
+fn intent(req: &Request) -> Result<DisconnectIntent, EdgeError> {
+    query(req, "intent")
+        .as_deref()
+        .and_then(DisconnectIntent::parse)
+        .ok_or_else(|| {
+            EdgeError::BadRequest(
+                "intent must be reuse (connect it here again) or migrate (move to another tool or provider)"
+                    .to_owned(),
+            )
+        })
+}
+
+/// `GET /api/admin/stats?from=&to=` (unix seconds; default: the last 30 days).
+pub async fn stats(
+    req: &Request,
+    numbers: &Numbers<'_>,
+    conversations: &ConversationStore,
+) -> Result<Response, EdgeError> {
+    let seconds = |name: &str| -> Result<Option<i64>, EdgeError> {
+        query(req, name)
+            .map(|v| {
+                v.parse::<i64>()
+                    .map_err(|_| EdgeError::BadRequest(format!("{name} must be unix seconds")))
+            })
+            .transpose()
+    };
+    let to = seconds("to")?.unwrap_or_else(|| crate::clock::now_seconds() + 1);
+    let from = seconds("from")?.unwrap_or(to - 30 * 86_400);
+    if from >= to {
+        return Err(EdgeError::BadRequest("from must be before to".to_owned()));
+    }
+    let mut out = Vec::new();
+    for number in numbers.list().await? {
+        let (opened, resets, responses) = conversations
+            .stats(&number.phone_number_id, from, to)
+            .await?;
+        out.push(NumberStats {
+            phone_number_id: number.phone_number_id,
+            conversations_opened: opened,
+            resets_applied: resets,
+            median_first_response_seconds: median(responses),
+        });
+    }
+    ok_json(&out)
 }
 
 pub async fn profile(

@@ -1,0 +1,122 @@
+//! Sign-in with the admin token (kept for the browser tab only) and the two pages.
+
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::api::Admin;
+use crate::connections::Connections;
+use crate::dom::bind_input;
+use crate::inbox::Inbox;
+use switchboard_core::settings::ProjectSettings;
+
+const TOKEN_KEY: &str = "switchboard.admin";
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Page {
+    Connections,
+    Inbox,
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let admin = use_state(|| {
+        session_storage()
+            .and_then(|s| s.get_item(TOKEN_KEY).ok().flatten())
+            .map(|token| Admin { token })
+    });
+    let page = use_state(|| Page::Connections);
+    let Some(current) = (*admin).clone() else {
+        let on_signed_in = {
+            let admin = admin.clone();
+            Callback::from(move |a: Admin| {
+                if let Some(s) = session_storage() {
+                    let _ = s.set_item(TOKEN_KEY, &a.token);
+                }
+                admin.set(Some(a));
+            })
+        };
+        return html! { <SignIn {on_signed_in} /> };
+    };
+    let go = |p: Page| {
+        let page = page.clone();
+        Callback::from(move |_| page.set(p))
+    };
+    let sign_out = {
+        let admin = admin.clone();
+        Callback::from(move |_| {
+            if let Some(s) = session_storage() {
+                let _ = s.remove_item(TOKEN_KEY);
+            }
+            admin.set(None);
+        })
+    };
+    let tab = |p: Page, label: &str| {
+        html! {
+            <button class={classes!("tab", (*page == p).then_some("active"))} aria-current={(*page == p).then_some("page")} onclick={go(p)}>{ label.to_owned() }</button>
+        }
+    };
+    html! {
+        <>
+            <header class="top">
+                <strong class="brand">{ "Switchboard" }</strong>
+                <nav aria-label="Console">
+                    { tab(Page::Connections, "Connections › WhatsApp") }
+                    { tab(Page::Inbox, "Inbox") }
+                </nav>
+                <button class="link" onclick={sign_out}>{ "Sign out" }</button>
+            </header>
+            <main>
+                { match *page {
+                    Page::Connections => html! { <Connections admin={current} /> },
+                    Page::Inbox => html! { <Inbox admin={current} /> },
+                } }
+            </main>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SignInProps {
+    on_signed_in: Callback<Admin>,
+}
+
+#[function_component(SignIn)]
+fn sign_in(props: &SignInProps) -> Html {
+    let token = use_state(String::new);
+    let error = use_state(|| None::<String>);
+    let submit = {
+        let (token, error, done) = (token.clone(), error.clone(), props.on_signed_in.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let admin = Admin {
+                token: token.trim().to_owned(),
+            };
+            let (error, done) = (error.clone(), done.clone());
+            spawn_local(async move {
+                match admin.get::<ProjectSettings>("/settings").await {
+                    Ok(_) => done.emit(admin),
+                    Err(e) if e.status == 401 => {
+                        error.set(Some("That admin token is not right.".to_owned()))
+                    }
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+            });
+        })
+    };
+    html! {
+        <main class="signin">
+            <form class="card" onsubmit={submit}>
+                <h1>{ "Switchboard console" }</h1>
+                <label for="admin-token">{ "Admin token" }</label>
+                <input id="admin-token" type="password" autocomplete="current-password" value={(*token).clone()} oninput={bind_input(&token)} />
+                if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
+                <button type="submit" class="primary">{ "Sign in" }</button>
+                <p class="hint">{ "The token is ADMIN_TOKEN (.dev.vars locally, a Worker secret in production)." }</p>
+            </form>
+        </main>
+    }
+}

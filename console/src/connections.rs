@@ -1,0 +1,645 @@
+//! Connections › WhatsApp: the numbers with their settings, business profile,
+//! WhatsApp Manager links and disconnect flow; connecting a number; the project
+//! defaults; the install snippet; and the reset KPIs per number.
+
+use serde_json::{json, Value};
+use switchboard_core::api::{DisconnectOutcome, NumberStats, NumberStatus, NumberView};
+use switchboard_core::manager_links::TwoStepGuidance;
+use switchboard_core::settings::ProjectSettings;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::api::{Admin, ApiError};
+use crate::dom::{bind_input, bind_textarea, checked, now_seconds, select_value, Counter};
+use crate::forms::{
+    duration, format_country_map, parse_country_map, parse_lines, parse_reset_days,
+    reset_days_input, reset_days_label,
+};
+
+const RESET_EXPLANATION: &str = "A new message from the same customer more than this many days after their previous one opens a new conversation, so each conversation measures one request: response times, resolution KPIs and CSAT stay clean.";
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub admin: Admin,
+}
+
+#[derive(Clone, PartialEq, Default)]
+struct Loaded {
+    numbers: Vec<NumberView>,
+    settings: Option<ProjectSettings>,
+    stats: Vec<NumberStats>,
+}
+
+#[function_component(Connections)]
+pub fn connections(props: &Props) -> Html {
+    let loaded = use_state(Loaded::default);
+    let error = use_state(|| None::<String>);
+    let version = use_reducer(Counter::default);
+    let period_days = use_state(|| 30i64);
+    {
+        let (admin, loaded, error) = (props.admin.clone(), loaded.clone(), error.clone());
+        let days = *period_days;
+        use_effect_with((version.0, days), move |_| {
+            spawn_local(async move {
+                let to = now_seconds() + 1;
+                let result = async {
+                    Ok::<_, ApiError>(Loaded {
+                        numbers: admin.get("/numbers").await?,
+                        settings: Some(admin.get("/settings").await?),
+                        stats: admin
+                            .get(&format!("/stats?from={}&to={to}", to - days * 86_400))
+                            .await?,
+                    })
+                }
+                .await;
+                match result {
+                    Ok(l) => loaded.set(l),
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+            });
+        });
+    }
+    let reload = {
+        let version = version.dispatcher();
+        Callback::from(move |_: ()| version.dispatch(()))
+    };
+    let on_period = {
+        let period_days = period_days.clone();
+        Callback::from(move |e: Event| period_days.set(select_value(&e).parse().unwrap_or(30)))
+    };
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    let snippet = format!("<script src=\"{origin}/widget.js\" async></script>");
+    let settings = loaded.settings.clone();
+    html! {
+        <div class="page">
+            <h1>{ "Connections › WhatsApp" }</h1>
+            if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
+            <section aria-labelledby="numbers-h">
+                <div class="row between">
+                    <h2 id="numbers-h">{ "Numbers" }</h2>
+                    <label class="inline">{ "Figures over " }
+                        <select onchange={on_period} aria-label="Period">
+                            <option value="7" selected={*period_days == 7}>{ "7 days" }</option>
+                            <option value="30" selected={*period_days == 30}>{ "30 days" }</option>
+                            <option value="90" selected={*period_days == 90}>{ "90 days" }</option>
+                        </select>
+                    </label>
+                </div>
+                if loaded.numbers.is_empty() {
+                    <p class="empty">{ "No number connected yet. Connect one below." }</p>
+                }
+                { for loaded.numbers.iter().map(|n| {
+                    let stats = loaded.stats.iter().find(|s| s.phone_number_id == n.phone_number_id).cloned();
+                    html! { <NumberCard key={n.phone_number_id.clone()} admin={props.admin.clone()} number={n.clone()} {stats} on_change={reload.clone()} /> }
+                }) }
+            </section>
+            <ConnectForm admin={props.admin.clone()} on_connected={reload.clone()} />
+            if let Some(settings) = settings {
+                <DefaultsForm admin={props.admin.clone()} {settings} numbers={loaded.numbers.clone()} on_saved={reload.clone()} />
+            }
+            <section class="card" aria-labelledby="install-h">
+                <h2 id="install-h">{ "Install the Messenger" }</h2>
+                <p>{ "Paste this tag into your site's HTML, just before </body>. Add data-number=\"<phone number id or label>\" to pick the handoff number." }</p>
+                <pre class="snippet"><code>{ snippet.clone() }</code></pre>
+                <button onclick={Callback::from(move |_| {
+                    if let Some(w) = web_sys::window() { let _ = w.navigator().clipboard().write_text(&snippet); }
+                })}>{ "Copy snippet" }</button>
+            </section>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CardProps {
+    admin: Admin,
+    number: NumberView,
+    stats: Option<NumberStats>,
+    on_change: Callback<()>,
+}
+
+#[derive(Clone, PartialEq)]
+enum Disconnect {
+    Closed,
+    Choosing,
+    Preview {
+        intent: &'static str,
+        guidance: TwoStepGuidance,
+    },
+    Done(DisconnectOutcome),
+}
+
+#[function_component(NumberCard)]
+fn number_card(props: &CardProps) -> Html {
+    let n = &props.number;
+    let reset_text = use_state(|| reset_days_input(n.reset_days));
+    let message = use_state(|| None::<Result<String, String>>);
+    let disconnect = use_state(|| Disconnect::Closed);
+    let show_profile = use_state(|| false);
+    let id = n.phone_number_id.clone();
+    let connected = n.status == NumberStatus::Connected;
+
+    let patch = {
+        let (admin, id, message, on_change) = (
+            props.admin.clone(),
+            id.clone(),
+            message.clone(),
+            props.on_change.clone(),
+        );
+        Callback::from(move |body: Value| {
+            let (admin, id, message, on_change) = (
+                admin.clone(),
+                id.clone(),
+                message.clone(),
+                on_change.clone(),
+            );
+            spawn_local(async move {
+                match admin
+                    .patch::<NumberView>(&format!("/numbers/{id}"), &body)
+                    .await
+                {
+                    Ok(_) => {
+                        message.set(Some(Ok("Saved.".to_owned())));
+                        on_change.emit(());
+                    }
+                    Err(e) => message.set(Some(Err(e.to_string()))),
+                }
+            });
+        })
+    };
+    let on_handoff = {
+        let patch = patch.clone();
+        Callback::from(move |e: Event| patch.emit(json!({ "handoff_enabled": checked(&e) })))
+    };
+    let save_reset = {
+        let (patch, reset_text, message) = (patch.clone(), reset_text.clone(), message.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            match parse_reset_days(&reset_text, true) {
+                Ok(days) => patch.emit(json!({ "reset_days": days })),
+                Err(e) => message.set(Some(Err(e))),
+            }
+        })
+    };
+    let choose = |intent: &'static str| {
+        let (admin, id, disconnect, message) = (
+            props.admin.clone(),
+            id.clone(),
+            disconnect.clone(),
+            message.clone(),
+        );
+        Callback::from(move |_| {
+            let (admin, id, disconnect, message) = (
+                admin.clone(),
+                id.clone(),
+                disconnect.clone(),
+                message.clone(),
+            );
+            spawn_local(async move {
+                match admin
+                    .get::<TwoStepGuidance>(&format!("/numbers/{id}/disconnect?intent={intent}"))
+                    .await
+                {
+                    Ok(guidance) => disconnect.set(Disconnect::Preview { intent, guidance }),
+                    Err(e) => message.set(Some(Err(e.to_string()))),
+                }
+            });
+        })
+    };
+    let confirm = {
+        let (admin, id, disconnect, message, on_change) = (
+            props.admin.clone(),
+            id.clone(),
+            disconnect.clone(),
+            message.clone(),
+            props.on_change.clone(),
+        );
+        Callback::from(move |_| {
+            let Disconnect::Preview { intent, .. } = &*disconnect else {
+                return;
+            };
+            let intent = *intent;
+            let (admin, id, disconnect, message, on_change) = (
+                admin.clone(),
+                id.clone(),
+                disconnect.clone(),
+                message.clone(),
+                on_change.clone(),
+            );
+            spawn_local(async move {
+                match admin
+                    .delete::<DisconnectOutcome>(&format!("/numbers/{id}?intent={intent}"))
+                    .await
+                {
+                    Ok(outcome) => {
+                        disconnect.set(Disconnect::Done(outcome));
+                        on_change.emit(());
+                    }
+                    Err(e) => message.set(Some(Err(e.to_string()))),
+                }
+            });
+        })
+    };
+    let set_disconnect = |d: Disconnect| {
+        let disconnect = disconnect.clone();
+        Callback::from(move |_| disconnect.set(d.clone()))
+    };
+    let toggle_profile = {
+        let show_profile = show_profile.clone();
+        Callback::from(move |_| show_profile.set(!*show_profile))
+    };
+
+    html! {
+        <article class={classes!("card", "number", (!connected).then_some("disconnected"))} aria-label={format!("Number {}", n.label)}>
+            <div class="row between">
+                <div>
+                    <h3>{ n.label.clone() }</h3>
+                    <p class="meta">
+                        { n.display_phone_number.clone() }
+                        { n.verified_name.as_ref().map(|v| format!(" · {v}")).unwrap_or_default() }
+                        { " · id " }{ n.phone_number_id.clone() }
+                    </p>
+                </div>
+                <div class="badges">
+                    <span class={classes!("badge", if connected { "ok" } else { "off" })}>{ if connected { "Connected" } else { "Disconnected" } }</span>
+                    if let Some(q) = &n.quality_rating {
+                        <span class={classes!("badge", format!("quality-{}", q.to_ascii_lowercase()))} title="Quality rating">{ format!("Quality: {q}") }</span>
+                    }
+                </div>
+            </div>
+            if let Some(s) = &props.stats {
+                <dl class="stats">
+                    <div><dt>{ "Conversations opened" }</dt><dd>{ s.conversations_opened }</dd></div>
+                    <div><dt>{ "Resets applied" }</dt><dd>{ s.resets_applied }</dd></div>
+                    <div><dt>{ "Median first response" }</dt><dd>{ s.median_first_response_seconds.map(duration).unwrap_or_else(|| "—".to_owned()) }</dd></div>
+                </dl>
+            }
+            if connected {
+                <div class="settings-grid">
+                    <label class="inline">
+                        <input type="checkbox" checked={n.handoff_enabled} onchange={on_handoff} />
+                        { " Offer \"Continue on WhatsApp\" in the Messenger" }
+                    </label>
+                    <form class="inline" onsubmit={save_reset}>
+                        <label for={format!("reset-{id}")}>{ "Reset after (days, off, or empty for the project default)" }</label>
+                        <input id={format!("reset-{id}")} size="6" value={(*reset_text).clone()} oninput={bind_input(&reset_text)} placeholder={reset_days_label(Some(n.effective_reset_days))} />
+                        <button type="submit">{ "Save" }</button>
+                        <span class="hint">{ format!("Now: {}", reset_days_label(Some(n.effective_reset_days))) }</span>
+                    </form>
+                    <p class="hint">{ RESET_EXPLANATION }</p>
+                </div>
+                <p class="links">
+                    <a href={n.manager_links.number_settings.clone()} target="_blank" rel="noopener">{ "Manage in WhatsApp Manager" }</a>
+                    <a href={n.manager_links.phone_numbers.clone()} target="_blank" rel="noopener">{ "All phone numbers" }</a>
+                    <a href={n.manager_links.two_step_verification.clone()} target="_blank" rel="noopener">{ "Two-step verification" }</a>
+                    <button class="link" onclick={toggle_profile}>{ if *show_profile { "Hide business profile" } else { "Edit business profile" } }</button>
+                </p>
+                if *show_profile { <ProfileEditor admin={props.admin.clone()} id={id.clone()} /> }
+            }
+            if let Some(m) = &*message {
+                { match m { Ok(t) => html! { <p class="ok" role="status">{ t.clone() }</p> }, Err(t) => html! { <p class="error" role="alert">{ t.clone() }</p> } } }
+            }
+            { match &*disconnect {
+                Disconnect::Closed if connected => html! { <button class="danger" onclick={set_disconnect(Disconnect::Choosing)}>{ "Disconnect…" }</button> },
+                Disconnect::Closed => html! {},
+                Disconnect::Choosing => html! {
+                    <div class="dialog" role="group" aria-label="Disconnect">
+                        <p><strong>{ "What will you do with this number?" }</strong></p>
+                        <button onclick={choose("reuse")}>{ "Connect it here again later (reuse)" }</button>
+                        <button onclick={choose("migrate")}>{ "Move it to another tool or provider" }</button>
+                        <button class="link" onclick={set_disconnect(Disconnect::Closed)}>{ "Cancel" }</button>
+                    </div>
+                },
+                Disconnect::Preview { guidance, .. } => html! {
+                    <div class="dialog" role="group" aria-label="Confirm disconnect">
+                        { guidance_view(guidance) }
+                        <p>{ "Its conversations stay in the inbox. The Messenger stops offering it at once." }</p>
+                        <button class="danger" onclick={confirm}>{ "Disconnect now" }</button>
+                        <button class="link" onclick={set_disconnect(Disconnect::Closed)}>{ "Cancel" }</button>
+                    </div>
+                },
+                Disconnect::Done(outcome) => html! {
+                    <div class="dialog" role="status">
+                        <p><strong>{ format!("Disconnected. {} conversation(s) kept.", outcome.conversations_kept) }</strong></p>
+                        { guidance_view(&outcome.two_step_verification) }
+                    </div>
+                },
+            } }
+        </article>
+    }
+}
+
+fn guidance_view(g: &TwoStepGuidance) -> Html {
+    html! {
+        <div class={classes!("guidance", g.must_disable_two_step_verification.then_some("warn"))}>
+            <p>{ g.summary.clone() }</p>
+            if !g.steps.is_empty() {
+                <ol>{ for g.steps.iter().map(|s| html! { <li>{ s.clone() }</li> }) }</ol>
+            }
+            if let Some(link) = &g.link {
+                <a href={link.clone()} target="_blank" rel="noopener">{ "Open two-step verification in WhatsApp Manager" }</a>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ProfileProps {
+    admin: Admin,
+    id: String,
+}
+
+#[function_component(ProfileEditor)]
+fn profile_editor(props: &ProfileProps) -> Html {
+    let fields = ["about", "address", "description", "email", "vertical"];
+    let values = use_state(|| None::<Value>);
+    let websites = use_state(String::new);
+    let status = use_state(|| None::<Result<String, String>>);
+    {
+        let (admin, id, values, websites, status) = (
+            props.admin.clone(),
+            props.id.clone(),
+            values.clone(),
+            websites.clone(),
+            status.clone(),
+        );
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                match admin.get::<Value>(&format!("/numbers/{id}/profile")).await {
+                    Ok(v) => {
+                        let sites = v["websites"].as_array().map(|a| {
+                            a.iter()
+                                .filter_map(Value::as_str)
+                                .collect::<Vec<_>>()
+                                .join("\n")
+                        });
+                        websites.set(sites.unwrap_or_default());
+                        values.set(Some(v));
+                    }
+                    Err(e) => status.set(Some(Err(e.to_string()))),
+                }
+            });
+        });
+    }
+    let Some(current) = (*values).clone() else {
+        return html! { <div class="profile">{ status.as_ref().map(|s| html! { <p class="error" role="alert">{ s.clone().unwrap_err() }</p> }).unwrap_or_else(|| html! { <p>{ "Loading profile…" }</p> }) }</div> };
+    };
+    let save = {
+        let (admin, id, values, websites, status) = (
+            props.admin.clone(),
+            props.id.clone(),
+            values.clone(),
+            websites.clone(),
+            status.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let mut body = json!({});
+            if let Some(v) = &*values {
+                for f in fields {
+                    if let Some(s) = v.get(f).and_then(Value::as_str) {
+                        body[f] = json!(s);
+                    }
+                }
+            }
+            body["websites"] = json!(parse_lines(&websites));
+            let (admin, id, values, status) =
+                (admin.clone(), id.clone(), values.clone(), status.clone());
+            spawn_local(async move {
+                match admin
+                    .post::<Value>(&format!("/numbers/{id}/profile"), &body)
+                    .await
+                {
+                    Ok(v) => {
+                        values.set(Some(v));
+                        status.set(Some(Ok("Profile updated on WhatsApp.".to_owned())));
+                    }
+                    Err(e) => status.set(Some(Err(e.to_string()))),
+                }
+            });
+        })
+    };
+    html! {
+        <form class="profile" onsubmit={save} aria-label="Business profile">
+            { for fields.iter().map(|f| {
+                let values = values.clone();
+                let key = *f;
+                let oninput = Callback::from(move |e: InputEvent| {
+                    let mut v = (*values).clone().unwrap_or_default();
+                    v[key] = json!(crate::dom::input_value(&e));
+                    values.set(Some(v));
+                });
+                let id = format!("profile-{}-{key}", props.id);
+                html! {
+                    <div class="field">
+                        <label for={id.clone()}>{ key }</label>
+                        <input id={id} value={current.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()} {oninput} />
+                    </div>
+                }
+            }) }
+            <div class="field">
+                <label for={format!("profile-{}-websites", props.id)}>{ "websites (one per line)" }</label>
+                <textarea id={format!("profile-{}-websites", props.id)} value={(*websites).clone()} oninput={bind_textarea(&websites)} />
+            </div>
+            if let Some(s) = &*status {
+                { match s { Ok(t) => html! { <p class="ok" role="status">{ t.clone() }</p> }, Err(t) => html! { <p class="error" role="alert">{ t.clone() }</p> } } }
+            }
+            <button type="submit" class="primary">{ "Save profile" }</button>
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ConnectProps {
+    admin: Admin,
+    on_connected: Callback<()>,
+}
+
+#[function_component(ConnectForm)]
+fn connect_form(props: &ConnectProps) -> Html {
+    let phone_number_id = use_state(String::new);
+    let waba_id = use_state(String::new);
+    let access_token = use_state(String::new);
+    let label = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let submit = {
+        let (admin, done) = (props.admin.clone(), props.on_connected.clone());
+        let (phone_number_id, waba_id, access_token, label, error, busy) = (
+            phone_number_id.clone(),
+            waba_id.clone(),
+            access_token.clone(),
+            label.clone(),
+            error.clone(),
+            busy.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let body = json!({ "phone_number_id": *phone_number_id, "waba_id": *waba_id, "access_token": *access_token, "label": *label });
+            let (admin, done, error, busy, access_token) = (
+                admin.clone(),
+                done.clone(),
+                error.clone(),
+                busy.clone(),
+                access_token.clone(),
+            );
+            busy.set(true);
+            spawn_local(async move {
+                let result = admin.post::<NumberView>("/numbers", &body).await;
+                busy.set(false);
+                match result {
+                    Ok(_) => {
+                        error.set(None);
+                        access_token.set(String::new());
+                        done.emit(());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let field = |id: &str,
+                 label_text: &str,
+                 state: &UseStateHandle<String>,
+                 kind: &str,
+                 hint: &str| {
+        let invalid = error.as_ref().and_then(|e| e.field.as_deref()) == Some(id);
+        html! {
+            <div class="field">
+                <label for={format!("connect-{id}")}>{ label_text.to_owned() }</label>
+                <input id={format!("connect-{id}")} type={kind.to_owned()} value={(**state).clone()} oninput={bind_input(state)}
+                    aria-invalid={invalid.to_string()} autocomplete="off" />
+                <span class="hint">{ hint.to_owned() }</span>
+            </div>
+        }
+    };
+    html! {
+        <section class="card" aria-labelledby="connect-h">
+            <h2 id="connect-h">{ "Connect a number" }</h2>
+            <form onsubmit={submit}>
+                { field("label", "Label", &label, "text", "For you: a team, brand or region.") }
+                { field("phone_number_id", "Phone number ID", &phone_number_id, "text", "WhatsApp Manager › API Setup.") }
+                { field("waba_id", "WhatsApp Business Account ID", &waba_id, "text", "") }
+                { field("access_token", "Access token", &access_token, "password", "Stored encrypted; never shown again.") }
+                if let Some(e) = &*error { <p class="error" role="alert">{ e.to_string() }</p> }
+                <button type="submit" class="primary" disabled={*busy}>{ if *busy { "Checking with WhatsApp…" } else { "Connect" } }</button>
+            </form>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DefaultsProps {
+    admin: Admin,
+    settings: ProjectSettings,
+    numbers: Vec<NumberView>,
+    on_saved: Callback<()>,
+}
+
+#[function_component(DefaultsForm)]
+fn defaults_form(props: &DefaultsProps) -> Html {
+    let s = &props.settings;
+    let handoff = use_state(|| s.handoff_enabled);
+    let reset = use_state(|| reset_days_input(Some(s.reset_days)));
+    let origins = use_state(|| s.allowed_origins.join("\n"));
+    let business_name = use_state(|| s.business_name.clone());
+    let greeting = use_state(|| s.greeting.clone());
+    let accent = use_state(|| s.accent_color.clone());
+    let default_number = use_state(|| s.default_handoff_number.clone().unwrap_or_default());
+    let countries = use_state(|| format_country_map(&s.country_numbers));
+    let status = use_state(|| None::<Result<String, String>>);
+    let submit = {
+        let (admin, done, status) = (props.admin.clone(), props.on_saved.clone(), status.clone());
+        let (handoff, reset, origins, business_name, greeting, accent, default_number, countries) = (
+            handoff.clone(),
+            reset.clone(),
+            origins.clone(),
+            business_name.clone(),
+            greeting.clone(),
+            accent.clone(),
+            default_number.clone(),
+            countries.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let built = (|| {
+                Ok::<_, String>(ProjectSettings {
+                    handoff_enabled: *handoff,
+                    reset_days: parse_reset_days(&reset, false)?
+                        .expect("inherit is not allowed here"),
+                    allowed_origins: parse_lines(&origins),
+                    business_name: (*business_name).clone(),
+                    greeting: (*greeting).clone(),
+                    accent_color: (*accent).clone(),
+                    default_handoff_number: Some((*default_number).clone())
+                        .filter(|n| !n.is_empty()),
+                    country_numbers: parse_country_map(&countries)?,
+                })
+            })();
+            let settings = match built {
+                Ok(s) => s,
+                Err(e) => return status.set(Some(Err(e))),
+            };
+            let (admin, done, status) = (admin.clone(), done.clone(), status.clone());
+            spawn_local(async move {
+                match admin.put::<ProjectSettings>("/settings", &settings).await {
+                    Ok(_) => {
+                        status.set(Some(Ok("Defaults saved.".to_owned())));
+                        done.emit(());
+                    }
+                    Err(e) => status.set(Some(Err(e.to_string()))),
+                }
+            });
+        })
+    };
+    let on_handoff = {
+        let handoff = handoff.clone();
+        Callback::from(move |e: Event| handoff.set(checked(&e)))
+    };
+    let on_default = {
+        let default_number = default_number.clone();
+        Callback::from(move |e: Event| default_number.set(select_value(&e)))
+    };
+    let on_accent = {
+        let accent = accent.clone();
+        Callback::from(move |e: InputEvent| accent.set(crate::dom::input_value(&e)))
+    };
+    html! {
+        <section class="card" aria-labelledby="defaults-h">
+            <h2 id="defaults-h">{ "Project defaults" }</h2>
+            <form onsubmit={submit}>
+                <label class="inline"><input type="checkbox" checked={*handoff} onchange={on_handoff} />{ " Handoff to WhatsApp enabled for this project" }</label>
+                <div class="field">
+                    <label for="defaults-reset">{ "Reset after (days, or off)" }</label>
+                    <input id="defaults-reset" size="6" value={(*reset).clone()} oninput={bind_input(&reset)} />
+                    <span class="hint">{ RESET_EXPLANATION }</span>
+                </div>
+                <div class="field">
+                    <label for="defaults-default-number">{ "Default handoff number" }</label>
+                    <select id="defaults-default-number" onchange={on_default}>
+                        <option value="" selected={default_number.is_empty()}>{ "None" }</option>
+                        { for props.numbers.iter().filter(|n| n.status == NumberStatus::Connected).map(|n| html! {
+                            <option value={n.phone_number_id.clone()} selected={*default_number == n.phone_number_id}>{ format!("{} ({})", n.label, n.display_phone_number) }</option>
+                        }) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="defaults-countries">{ "Handoff number by visitor country (DE = <phone number id>, one per line)" }</label>
+                    <textarea id="defaults-countries" value={(*countries).clone()} oninput={bind_textarea(&countries)} />
+                </div>
+                <div class="field">
+                    <label for="defaults-origins">{ "Sites allowed to embed the Messenger (one origin per line)" }</label>
+                    <textarea id="defaults-origins" placeholder="https://shop.example" value={(*origins).clone()} oninput={bind_textarea(&origins)} />
+                </div>
+                <div class="field"><label for="defaults-name">{ "Business name" }</label><input id="defaults-name" value={(*business_name).clone()} oninput={bind_input(&business_name)} /></div>
+                <div class="field"><label for="defaults-greeting">{ "Greeting" }</label><input id="defaults-greeting" value={(*greeting).clone()} oninput={bind_input(&greeting)} /></div>
+                <div class="field"><label for="defaults-accent">{ "Accent colour" }</label><input id="defaults-accent" type="color" value={(*accent).clone()} oninput={on_accent} /></div>
+                if let Some(st) = &*status {
+                    { match st { Ok(t) => html! { <p class="ok" role="status">{ t.clone() }</p> }, Err(t) => html! { <p class="error" role="alert">{ t.clone() }</p> } } }
+                }
+                <button type="submit" class="primary">{ "Save defaults" }</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,422 @@
+//! The inbox: conversations filtered by number, channel and status; a thread
+//! with every message type labelled, the handoff marked, delivery statuses, and
+//! a reply box that respects WhatsApp's 24-hour window (templates outside it).
+//! Nothing typed is lost: a failed send stays visible with its error and a retry.
+
+use gloo_timers::callback::Interval;
+use serde_json::{json, Value};
+use switchboard_core::api::{
+    within_reply_window, Channel, ConversationDetail, ConversationStatus, ConversationView,
+    Direction, MessageView, NumberView,
+};
+use switchboard_core::delivery_status::DeliveryStatus;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::api::Admin;
+use crate::dom::{bind_textarea, now_seconds, select_value, time_label, Counter};
+use crate::forms::describe;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub admin: Admin,
+}
+
+#[function_component(Inbox)]
+pub fn inbox(props: &Props) -> Html {
+    let number = use_state(String::new);
+    let channel = use_state(String::new);
+    let status = use_state(|| "open".to_owned());
+    let numbers = use_state(Vec::<NumberView>::new);
+    let list = use_state(Vec::<ConversationView>::new);
+    let selected = use_state(|| None::<String>);
+    let tick = use_reducer(Counter::default);
+    let error = use_state(|| None::<String>);
+    {
+        let (admin, numbers) = (props.admin.clone(), numbers.clone());
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                if let Ok(n) = admin.get::<Vec<NumberView>>("/numbers").await {
+                    numbers.set(n);
+                }
+            });
+        });
+    }
+    {
+        let (admin, list, error) = (props.admin.clone(), list.clone(), error.clone());
+        let query = format!(
+            "/conversations?number={}&channel={}&status={}",
+            *number, *channel, *status
+        );
+        use_effect_with((query, tick.0), move |(query, _)| {
+            let query = query.clone();
+            spawn_local(async move {
+                match admin.get::<Vec<ConversationView>>(&query).await {
+                    Ok(l) => {
+                        list.set(l);
+                        error.set(None);
+                    }
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+            });
+        });
+    }
+    {
+        // New conversations appear without a reload.
+        let tick = tick.dispatcher();
+        use_effect_with((), move |_| {
+            let interval = Interval::new(5_000, move || tick.dispatch(()));
+            move || drop(interval)
+        });
+    }
+    let filter = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |e: Event| state.set(select_value(&e)))
+    };
+    let refresh = {
+        let tick = tick.dispatcher();
+        Callback::from(move |_: ()| tick.dispatch(()))
+    };
+    let label_of = |id: &Option<String>| {
+        id.as_ref()
+            .and_then(|id| numbers.iter().find(|n| &n.phone_number_id == id))
+            .map(|n| n.label.clone())
+    };
+    html! {
+        <div class="page inbox">
+            <h1>{ "Inbox" }</h1>
+            <div class="filters" role="group" aria-label="Filters">
+                <label>{ "Number " }
+                    <select onchange={filter(&number)} aria-label="Number">
+                        <option value="" selected={number.is_empty()}>{ "All numbers" }</option>
+                        { for numbers.iter().map(|n| html! { <option value={n.phone_number_id.clone()} selected={*number == n.phone_number_id}>{ n.label.clone() }</option> }) }
+                    </select>
+                </label>
+                <label>{ "Channel " }
+                    <select onchange={filter(&channel)} aria-label="Channel">
+                        { for [("", "All channels"), ("messenger", "Messenger"), ("whatsapp", "WhatsApp"), ("handed_off", "Handed off")]
+                            .iter()
+                            .map(|(value, label)| html! { <option value={*value} selected={channel.as_str() == *value}>{ *label }</option> }) }
+                    </select>
+                </label>
+                <label>{ "Status " }
+                    <select onchange={filter(&status)} aria-label="Status">
+                        <option value="open" selected={*status == "open"}>{ "Open" }</option>
+                        <option value="closed" selected={*status == "closed"}>{ "Closed" }</option>
+                        <option value="" selected={status.is_empty()}>{ "All" }</option>
+                    </select>
+                </label>
+            </div>
+            if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
+            <div class="split">
+                <ul class="conversations" aria-label="Conversations">
+                    if list.is_empty() { <li class="empty">{ "No conversations match." }</li> }
+                    { for list.iter().map(|c| {
+                        let id = c.id.clone();
+                        let onclick = { let selected = selected.clone(); Callback::from(move |_| selected.set(Some(id.clone()))) };
+                        let who = c.contact_name.clone().or_else(|| c.wa_id.clone()).unwrap_or_else(|| "Website visitor".to_owned());
+                        html! {
+                            <li key={c.id.clone()}>
+                                <button class={classes!("conversation", (selected.as_deref() == Some(c.id.as_str())).then_some("active"))} {onclick}>
+                                    <strong>{ who }</strong>
+                                    <span class="meta">{ channel_label(c) }{ label_of(&c.phone_number_id).map(|l| format!(" · {l}")).unwrap_or_default() }{ format!(" · {} messages", c.message_count) }</span>
+                                    <span class="meta">{ time_label(c.last_message_at) }</span>
+                                </button>
+                            </li>
+                        }
+                    }) }
+                </ul>
+                { match &*selected {
+                    Some(id) => html! { <Thread key={id.clone()} admin={props.admin.clone()} id={id.clone()} on_change={refresh} /> },
+                    None => html! { <p class="empty thread">{ "Choose a conversation." }</p> },
+                } }
+            </div>
+        </div>
+    }
+}
+
+fn channel_label(c: &ConversationView) -> &'static str {
+    match (c.channel, c.handed_off_at) {
+        (_, Some(_)) => "Messenger → WhatsApp",
+        (Channel::Whatsapp, None) => "WhatsApp",
+        (Channel::Messenger, None) => "Messenger",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ThreadProps {
+    admin: Admin,
+    id: String,
+    on_change: Callback<()>,
+}
+
+#[function_component(Thread)]
+fn thread(props: &ThreadProps) -> Html {
+    let detail = use_state(|| None::<ConversationDetail>);
+    let draft = use_state(String::new);
+    let send_error = use_state(|| None::<String>);
+    let templates = use_state(Vec::<Value>::new);
+    let template = use_state(String::new);
+    let version = use_reducer(Counter::default);
+    {
+        let (admin, id, detail) = (props.admin.clone(), props.id.clone(), detail.clone());
+        use_effect_with(version.0, move |_| {
+            spawn_local(async move {
+                if let Ok(d) = admin
+                    .get::<ConversationDetail>(&format!("/conversations/{id}"))
+                    .await
+                {
+                    detail.set(Some(d));
+                }
+            });
+        });
+    }
+    {
+        // Delivery statuses and new customer messages arrive by webhook: keep the thread fresh.
+        let version = version.dispatcher();
+        use_effect_with((), move |_| {
+            let interval = Interval::new(3_000, move || version.dispatch(()));
+            move || drop(interval)
+        });
+    }
+    let Some(d) = (*detail).clone() else {
+        return html! { <section class="thread"><p>{ "Loading…" }</p></section> };
+    };
+    let c = &d.conversation;
+    let whatsapp = c.channel == Channel::Whatsapp;
+    let window_open = !whatsapp || within_reply_window(c.last_inbound_at, now_seconds());
+    {
+        let (admin, templates) = (props.admin.clone(), templates.clone());
+        let number = c.phone_number_id.clone();
+        let needed = whatsapp && !window_open;
+        use_effect_with((needed, number.clone()), move |_| {
+            if let (true, Some(number)) = (needed, number) {
+                spawn_local(async move {
+                    if let Ok(t) = admin
+                        .get::<Vec<Value>>(&format!("/numbers/{number}/templates"))
+                        .await
+                    {
+                        templates.set(t);
+                    }
+                });
+            }
+        });
+    }
+    let bump = {
+        let (version, on_change) = (version.dispatcher(), props.on_change.clone());
+        Callback::from(move |_: ()| {
+            version.dispatch(());
+            on_change.emit(());
+        })
+    };
+    let send = {
+        let (admin, id, draft, send_error, bump) = (
+            props.admin.clone(),
+            props.id.clone(),
+            draft.clone(),
+            send_error.clone(),
+            bump.clone(),
+        );
+        Callback::from(move |body: Value| {
+            let (admin, id, draft, send_error, bump) = (
+                admin.clone(),
+                id.clone(),
+                draft.clone(),
+                send_error.clone(),
+                bump.clone(),
+            );
+            let is_text = body.get("text").is_some();
+            spawn_local(async move {
+                match admin
+                    .post::<MessageView>(&format!("/conversations/{id}/messages"), &body)
+                    .await
+                {
+                    Ok(_) => {
+                        if is_text {
+                            draft.set(String::new());
+                        }
+                        send_error.set(None);
+                    }
+                    // Stored but refused by WhatsApp: it shows in the thread as failed, with a retry.
+                    Err(e) if e.status == 502 => {
+                        if is_text {
+                            draft.set(String::new());
+                        }
+                        send_error.set(Some("WhatsApp did not accept the message. It is kept in the thread with the error and a Retry button.".to_owned()));
+                    }
+                    // Not stored (window closed, network): the text stays in the box.
+                    Err(e) => send_error.set(Some(e.to_string())),
+                }
+                bump.emit(());
+            });
+        })
+    };
+    let on_submit = {
+        let (send, draft) = (send.clone(), draft.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if !draft.trim().is_empty() {
+                send.emit(json!({ "text": *draft }));
+            }
+        })
+    };
+    let on_template = {
+        let template = template.clone();
+        Callback::from(move |e: Event| template.set(select_value(&e)))
+    };
+    let send_template = {
+        let (send, template, templates) = (send.clone(), template.clone(), templates.clone());
+        Callback::from(move |_| {
+            let chosen = templates
+                .iter()
+                .find(|t| t["name"].as_str() == Some(template.as_str()))
+                .or_else(|| templates.first());
+            if let Some(t) = chosen {
+                send.emit(json!({ "template": { "name": t["name"], "language": t["language"] } }));
+            }
+        })
+    };
+    let action = |path: &'static str| {
+        let (admin, id, bump, send_error) = (
+            props.admin.clone(),
+            props.id.clone(),
+            bump.clone(),
+            send_error.clone(),
+        );
+        Callback::from(move |_| {
+            let (admin, id, bump, send_error) =
+                (admin.clone(), id.clone(), bump.clone(), send_error.clone());
+            spawn_local(async move {
+                if let Err(e) = admin
+                    .post::<ConversationView>(&format!("/conversations/{id}/{path}"), &json!({}))
+                    .await
+                {
+                    send_error.set(Some(e.to_string()));
+                }
+                bump.emit(());
+            });
+        })
+    };
+    let retry = |message_id: String| {
+        let (admin, id, bump, send_error) = (
+            props.admin.clone(),
+            props.id.clone(),
+            bump.clone(),
+            send_error.clone(),
+        );
+        Callback::from(move |_| {
+            let (admin, id, bump, send_error, message_id) = (
+                admin.clone(),
+                id.clone(),
+                bump.clone(),
+                send_error.clone(),
+                message_id.clone(),
+            );
+            spawn_local(async move {
+                match admin
+                    .post::<MessageView>(
+                        &format!("/conversations/{id}/messages/{message_id}/retry"),
+                        &json!({}),
+                    )
+                    .await
+                {
+                    Ok(_) => send_error.set(None),
+                    Err(e) => send_error.set(Some(e.to_string())),
+                }
+                bump.emit(());
+            });
+        })
+    };
+
+    let mut items = Vec::new();
+    let mut previous_channel = None;
+    for m in &d.messages {
+        if c.handed_off_at.is_some()
+            && previous_channel == Some(Channel::Messenger)
+            && m.channel == Channel::Whatsapp
+        {
+            items.push(
+                html! { <li class="divider" role="separator">{ "Continued on WhatsApp" }</li> },
+            );
+        }
+        previous_channel = Some(m.channel);
+        items.push(message_item(m, retry(m.id.clone())));
+    }
+    let title = c
+        .contact_name
+        .clone()
+        .or_else(|| c.wa_id.clone())
+        .unwrap_or_else(|| "Website visitor".to_owned());
+    let open = c.status == ConversationStatus::Open;
+    html! {
+        <section class="thread" aria-label={format!("Conversation with {title}")}>
+            <header class="row between">
+                <div>
+                    <h2>{ title }</h2>
+                    <p class="meta">
+                        { channel_label(c) }
+                        { c.wa_id.as_ref().map(|w| format!(" · +{w}")).unwrap_or_default() }
+                        { if open { " · open".to_owned() } else { format!(" · closed{}", c.close_reason.map(|r| format!(" ({})", serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())).unwrap_or_default()) } }
+                    </p>
+                </div>
+                if open { <button onclick={action("close")}>{ "Close conversation" }</button> }
+                else { <button onclick={action("reopen")}>{ "Reopen" }</button> }
+            </header>
+            <ol class="messages" aria-label="Messages">{ for items }</ol>
+            if let Some(e) = &*send_error { <p class="error" role="alert">{ e.clone() }</p> }
+            if window_open {
+                <form class="reply" onsubmit={on_submit}>
+                    <label for="reply-text" class="sr">{ "Reply" }</label>
+                    <textarea id="reply-text" placeholder={if whatsapp { "Reply on WhatsApp…" } else { "Reply in the Messenger…" }}
+                        value={(*draft).clone()} oninput={bind_textarea(&draft)} />
+                    <button type="submit" class="primary">{ "Send" }</button>
+                </form>
+            } else {
+                <div class="window-closed" role="status">
+                    <p>{ "More than 24 hours have passed since the customer's last message. WhatsApp only allows an approved template now." }</p>
+                    if !draft.is_empty() { <p class="hint">{ format!("Your unsent text is kept: “{}”", *draft) }</p> }
+                    <label for="template">{ "Template " }</label>
+                    <select id="template" onchange={on_template}>
+                        { for templates.iter().map(|t| {
+                            let name = t["name"].as_str().unwrap_or_default().to_owned();
+                            let body = t["components"].as_array().and_then(|c| c.iter().find(|c| c["type"] == "BODY")).and_then(|c| c["text"].as_str()).unwrap_or_default().to_owned();
+                            html! { <option value={name.clone()} selected={*template == name}>{ format!("{name} ({}) — {body}", t["language"].as_str().unwrap_or_default()) }</option> }
+                        }) }
+                    </select>
+                    <button class="primary" onclick={send_template} disabled={templates.is_empty()}>{ "Send template" }</button>
+                </div>
+            }
+        </section>
+    }
+}
+
+fn message_item(m: &MessageView, retry: Callback<MouseEvent>) -> Html {
+    let mine = m.direction == Direction::Outbound;
+    let status = m.status.map(|s| s.as_str()).unwrap_or_default();
+    html! {
+        <li key={m.id.clone()} class={classes!("message", if mine { "out" } else { "in" }, format!("via-{}", if m.channel == Channel::Whatsapp { "whatsapp" } else { "messenger" }))}>
+            if let Some(reply_to) = &m.reply_to { <span class="reply-to">{ format!("↪ reply to {}", short(reply_to)) }</span> }
+            <span class="body">{ describe(m) }</span>
+            <span class="meta">
+                { time_label(m.sent_at) }
+                if mine && !status.is_empty() { <span class={classes!("status", status.to_owned())}>{ format!(" · {status}") }</span> }
+            </span>
+            if let Some(err) = &m.error { <span class="error">{ format!("{} (code {})", err.title, err.code) }</span> }
+            if m.status == Some(DeliveryStatus::Failed) {
+                <button class="retry" onclick={retry}>{ "Retry" }</button>
+            }
+        </li>
+    }
+}
+
+fn short(wamid: &str) -> String {
+    let tail: String = wamid
+        .chars()
+        .rev()
+        .take(8)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    format!("…{tail}")
+}

@@ -1,0 +1,176 @@
+// The console in headless chromium against the local edge and the Graph stand-in: sign in,
+// connect a number, change its settings and profile, see a webhook-created conversation,
+// reply within and outside the 24-hour window, retry a failed send, disconnect with each intent.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack } from '../support/fixtures.mjs';
+import { launchBrowser, shot } from '../support/browser.mjs';
+import { delivery, text, status, DAY } from '../support/meta.mjs';
+
+const NUMBER = '106540352242922';
+const SECOND = '202020202020202';
+let stack, edge, browser, page;
+const errors = [];
+before(async () => {
+  stack = await startStack();
+  edge = stack.edge;
+  await stack.graph.addNumber({ phone_number_id: NUMBER, waba_id: '102290129340398', access_token: 'EAAGsupport', display_phone_number: '+1 555-078-3881', verified_name: 'Demo Shop', quality_rating: 'GREEN' });
+  browser = await launchBrowser();
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+});
+after(async () => { await browser?.close(); await stack?.stop(); });
+
+const now = () => Math.floor(Date.now() / 1000);
+
+test('sign in with the admin token', async () => {
+  await page.goto(`${edge.url}/console`);
+  await page.getByLabel('Admin token').fill('wrong');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('That admin token is not right.').waitFor();
+  await page.getByLabel('Admin token').fill(edge.secrets.ADMIN_TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Connections › WhatsApp' }).waitFor();
+  await page.getByText('No number connected yet.').waitFor();
+});
+
+test('connect a number: Graph errors are shown, then it appears with its details', async () => {
+  const form = page.getByRole('region', { name: 'Connect a number' });
+  await form.getByLabel('Label', { exact: true }).fill('Support');
+  await form.getByLabel('Phone number ID', { exact: true }).fill(NUMBER);
+  await form.getByLabel('WhatsApp Business Account ID').fill('102290129340398');
+  await form.getByLabel('Access token').fill('EAAGwrong');
+  await form.getByRole('button', { name: 'Connect', exact: true }).click();
+  await form.getByText(/Invalid OAuth access token/).waitFor();
+  await form.getByLabel('Access token').fill('EAAGsupport');
+  await form.getByRole('button', { name: 'Connect', exact: true }).click();
+  const card = page.getByRole('article', { name: 'Number Support' });
+  await card.waitFor();
+  await card.getByText('+1 555-078-3881 · Demo Shop').waitFor();
+  await card.getByText('Quality: GREEN').waitFor();
+  assert.equal(await form.getByLabel('Access token').inputValue(), '', 'the token field is cleared');
+  const manage = card.getByRole('link', { name: 'Manage in WhatsApp Manager' });
+  assert.match(await manage.getAttribute('href'), /business\.facebook\.com\/.*asset_id=102290129340398.*phone_number_id=106540352242922/);
+  await shot(page, 'console-1-connections');
+});
+
+test('per-number handoff and reset days, the business profile and the project defaults', async () => {
+  const card = page.getByRole('article', { name: 'Number Support' });
+  await card.getByLabel('Offer "Continue on WhatsApp" in the Messenger').uncheck();
+  await card.getByText('Saved.').waitFor();
+  assert.equal((await edge.adminJson(`/numbers/${NUMBER}`)).body.handoff_enabled, false);
+  await card.getByLabel(/Reset after/).fill('400');
+  await card.getByRole('button', { name: 'Save', exact: true }).click();
+  await card.getByText('reset days must be 1–365, or off').waitFor();
+  await card.getByLabel(/Reset after/).fill('14');
+  await card.getByRole('button', { name: 'Save', exact: true }).click();
+  await card.getByText('Now: 14 days').waitFor();
+  assert.equal((await edge.adminJson(`/numbers/${NUMBER}`)).body.reset_days, 14);
+  await card.getByLabel('Offer "Continue on WhatsApp" in the Messenger').check();
+
+  await card.getByRole('button', { name: 'Edit business profile' }).click();
+  const profile = card.getByRole('form', { name: 'Business profile' });
+  await profile.getByLabel('about').waitFor();
+  assert.equal(await profile.getByLabel('about').inputValue(), 'Hello from the demo shop');
+  await profile.getByLabel('about').fill('x'.repeat(150));
+  await profile.getByRole('button', { name: 'Save profile' }).click();
+  await profile.getByText(/about must be at most 139 characters/).waitFor();
+  await profile.getByLabel('about').fill('Open 9–17, Monday to Friday');
+  await profile.getByRole('button', { name: 'Save profile' }).click();
+  await profile.getByText('Profile updated on WhatsApp.').waitFor();
+  assert.equal((await edge.adminJson(`/numbers/${NUMBER}/profile`)).body.about, 'Open 9–17, Monday to Friday');
+
+  const defaults = page.getByRole('region', { name: 'Project defaults' });
+  await defaults.getByLabel('Handoff to WhatsApp enabled for this project').check();
+  await defaults.getByLabel('Default handoff number').selectOption(NUMBER);
+  await defaults.getByLabel(/one origin per line/).fill('https://shop.example\nnot an origin');
+  await defaults.getByRole('button', { name: 'Save defaults' }).click();
+  await defaults.getByText(/"not an origin" is not an origin/).waitFor();
+  await defaults.getByLabel(/one origin per line/).fill('https://shop.example');
+  await defaults.getByRole('button', { name: 'Save defaults' }).click();
+  await defaults.getByText('Defaults saved.').waitFor();
+  const settings = (await edge.adminJson('/settings')).body;
+  assert.equal(settings.handoff_enabled, true);
+  assert.equal(settings.default_handoff_number, NUMBER);
+  assert.deepEqual(settings.allowed_origins, ['https://shop.example']);
+  await page.getByText(`<script src="${edge.url}/widget.js" async></script>`).waitFor();
+  await shot(page, 'console-2-settings');
+});
+
+test('inbox: a webhook conversation, a reply with live status, a failed send retried', async () => {
+  await edge.deliver(delivery(NUMBER, { messages: [text('15145552222', 'Is the blue chair in stock?', now())], contacts: [{ profile: { name: 'Ana Lima' }, wa_id: '15145552222' }] }));
+  await page.getByRole('button', { name: 'Inbox' }).click();
+  await page.getByRole('button', { name: /Ana Lima/ }).click();
+  const thread = page.getByRole('region', { name: 'Conversation with Ana Lima' });
+  await thread.getByText('Is the blue chair in stock?').waitFor();
+  await thread.getByLabel('Reply').fill('Yes, 3 left!');
+  await thread.getByRole('button', { name: 'Send' }).click();
+  await thread.getByText('Yes, 3 left!').waitFor();
+  await thread.getByText('· sent').waitFor();
+  const sent = stack.graph.sent.at(-1);
+  assert.equal(sent.to, '15145552222');
+  assert.equal(sent.text.body, 'Yes, 3 left!');
+  await edge.deliver(delivery(NUMBER, { statuses: [status(sent.wamid, 'read', now(), '15145552222')] }));
+  await thread.getByText('· read').waitFor({ timeout: 10_000 });
+
+  stack.graph.failSends({ status: 400, message: '(#131030) Recipient phone number not in allowed list', code: 131030 });
+  await thread.getByLabel('Reply').fill('Shall I reserve one?');
+  await thread.getByRole('button', { name: 'Send' }).click();
+  await thread.getByText(/WhatsApp did not accept the message/).waitFor();
+  await thread.getByText(/Recipient phone number not in allowed list \(code 131030\)/).waitFor();
+  await shot(page, 'console-3-inbox-failed-send');
+  stack.graph.failSends(null);
+  await thread.getByRole('button', { name: 'Retry' }).click();
+  await thread.locator('.message.out', { hasText: 'Shall I reserve one?' }).getByText('· sent').waitFor();
+  assert.equal(stack.graph.sent.at(-1).text.body, 'Shall I reserve one?');
+  await shot(page, 'console-4-inbox-reply');
+});
+
+test('outside the 24-hour window the console offers an approved template instead', async () => {
+  await edge.deliver(delivery(NUMBER, { messages: [text('15145553333', 'Hello, anyone?', now() - 2 * DAY)], contacts: [{ profile: { name: 'Old Customer' }, wa_id: '15145553333' }] }));
+  await page.getByRole('button', { name: /Old Customer/ }).click();
+  const thread = page.getByRole('region', { name: 'Conversation with Old Customer' });
+  await thread.getByText(/More than 24 hours have passed/).waitFor();
+  assert.equal(await thread.getByLabel('Reply').count(), 0);
+  await thread.getByLabel('Template').waitFor();
+  await thread.getByRole('button', { name: 'Send template' }).click();
+  await thread.getByText('Template: hello_world (en_US)').waitFor();
+  const sent = stack.graph.sent.at(-1);
+  assert.equal(sent.type, 'template');
+  assert.equal(sent.template.name, 'hello_world');
+  await shot(page, 'console-5-template');
+  // Closing and reopening.
+  await thread.getByRole('button', { name: 'Close conversation' }).click();
+  await thread.getByRole('button', { name: 'Reopen' }).waitFor();
+  await thread.getByRole('button', { name: 'Reopen' }).click();
+  await thread.getByRole('button', { name: 'Close conversation' }).waitFor();
+});
+
+test('disconnect shows the right two-step-verification guidance for each intent', async () => {
+  await stack.connect({ id: SECOND, waba: '303030', label: 'Sales', display: '+44 20 7946 0000' });
+  await page.getByRole('button', { name: 'Connections › WhatsApp' }).click();
+  const support = page.getByRole('article', { name: 'Number Support' });
+  await support.getByRole('button', { name: 'Disconnect…' }).click();
+  await support.getByRole('button', { name: /reuse/ }).click();
+  await support.getByText('Nothing to do: to connect this number here again, two-step verification can stay on.').waitFor();
+  await support.getByRole('button', { name: 'Disconnect now' }).click();
+  await support.getByText(/Disconnected\. 2 conversation\(s\) kept\./).waitFor();
+  await support.getByText('Disconnected', { exact: true }).waitFor();
+
+  const sales = page.getByRole('article', { name: 'Number Sales' });
+  await sales.getByRole('button', { name: 'Disconnect…' }).click();
+  await sales.getByRole('button', { name: /another tool or provider/ }).click();
+  await sales.getByText(/disable its two-step verification in WhatsApp Manager/).waitFor();
+  for (const step of ['Open WhatsApp Manager', 'Choose this phone number', 'Open Two-step verification', 'Select Disable and confirm']) {
+    await sales.getByText(step, { exact: true }).waitFor();
+  }
+  const link = sales.getByRole('link', { name: 'Open two-step verification in WhatsApp Manager' });
+  assert.match(await link.getAttribute('href'), /phone_number_id=202020202020202/);
+  await shot(page, 'console-6-disconnect-migrate');
+  await sales.getByRole('button', { name: 'Disconnect now' }).click();
+  await sales.getByText(/Disconnected\. 0 conversation\(s\) kept\./).waitFor();
+  assert.deepEqual((await edge.adminJson('/numbers')).body.map((n) => n.status), ['disconnected', 'disconnected']);
+  // The history stays readable after disconnecting.
+  assert.equal((await edge.adminJson(`/conversations?number=${NUMBER}&status=`)).body.length, 2);
+  assert.deepEqual(errors, []);
+});
