@@ -6,6 +6,8 @@
 (function () {
   var script = document.currentScript;
   if (!script || window.__switchboard) return;
+  var perf = window.performance && performance.mark ? performance : null;
+  if (perf) perf.mark('switchboard:loader-start');
   window.__switchboard = true;
   var base = new URL(script.src, location.href).origin;
   var number = script.getAttribute('data-number') || '';
@@ -65,6 +67,7 @@
       mounted = true;
       app.textContent = '';
       m.mount(app, base, number || null);
+      if (perf) perf.mark('switchboard:messenger-mounted');
     }, function () {
       launcher.removeAttribute('aria-busy');
       launcher.title = 'The chat could not load. Try again.';
@@ -76,6 +79,9 @@
   // Warm the download when the visitor shows intent, without blocking anything.
   launcher.addEventListener('pointerenter', load, { once: true });
   launcher.addEventListener('focus', load, { once: true });
-  function attach() { document.body.appendChild(host); if (script.getAttribute('data-open') === 'true') open(); }
+  function attach() {
+    document.body.appendChild(host);
+    if (perf) perf.mark('switchboard:launcher-visible');
+    if (script.getAttribute('data-open') === 'true') open(); }
   if (document.body) attach(); else document.addEventListener('DOMContentLoaded', attach);
 })();

@@ -30,12 +30,15 @@ async function freePort() {
   });
 }
 
-export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {} } = {}) {
-  const state = mkdtempSync(join(tmpdir(), 'switchboard-state-'));
+/** `state`: reuse an existing state folder (kept at stop); otherwise a fresh one is made and removed. */
+export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {}, state: existing } = {}) {
+  const state = existing ?? mkdtempSync(join(tmpdir(), 'switchboard-state-'));
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1' };
-  execFileSync(WRANGLER, ['d1', 'migrations', 'apply', 'switchboard', '--local', '--persist-to', state], {
-    cwd: ROOT, env, stdio: 'pipe',
-  });
+  if (!existing) {
+    execFileSync(WRANGLER, ['d1', 'migrations', 'apply', 'switchboard', '--local', '--persist-to', state], {
+      cwd: ROOT, env, stdio: 'pipe',
+    });
+  }
   const port = await freePort();
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--local', '--persist-to', state,
     '--show-interactive-dev-session=false', '--inspector-port', String(await freePort()),
@@ -80,11 +83,16 @@ export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {} } 
         method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
       });
     },
+    async stopKeepingState() {
+      try { process.kill(-child.pid, 'SIGTERM'); } catch {}
+      await new Promise((r) => setTimeout(r, 300));
+      try { process.kill(-child.pid, 'SIGKILL'); } catch {}
+    },
     async stop() {
       try { process.kill(-child.pid, 'SIGTERM'); } catch {}
       await new Promise((r) => setTimeout(r, 300));
       try { process.kill(-child.pid, 'SIGKILL'); } catch {}
-      rmSync(state, { recursive: true, force: true });
+      if (!existing) rmSync(state, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,100 @@
+// Benchmarks with printed figures (not tests): bundle sizes, Messenger load time in headless
+// chromium against a plain page, and signed webhook deliveries against the local Worker beside
+// its trivial /healthz, before and after D1 holds 100k messages.
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from '../support/edge.mjs';
+import { startStack } from '../support/fixtures.mjs';
+import { launchBrowser } from '../support/browser.mjs';
+import { delivery, text } from '../support/meta.mjs';
+
+const size = (...files) => {
+  const bufs = files.map((f) => readFileSync(join(ROOT, f)));
+  const raw = bufs.reduce((n, b) => n + b.length, 0);
+  const gz = bufs.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0);
+  return `${(raw / 1024).toFixed(1)} KiB raw, ${(gz / 1024).toFixed(1)} KiB gzip`;
+};
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+console.log('## Sizes');
+console.log(`edge worker wasm:        ${size('edge/build/index_bg.wasm')}`);
+console.log(`loader widget.js:        ${size('static/widget.js')}`);
+console.log(`Messenger wasm + JS:     ${size('static/widget/pkg/switchboard_widget_bg.wasm', 'static/widget/pkg/switchboard_widget.js')}`);
+console.log(`console wasm + JS + CSS: ${size('static/console/pkg/switchboard_console_bg.wasm', 'static/console/pkg/switchboard_console.js', 'static/console/console.css')}`);
+
+const stack = await startStack();
+let edge = stack.edge;
+const NUMBER = '106540352242922';
+await stack.connect({ id: NUMBER });
+
+async function load(name, runs, fn) {
+  const times = [];
+  const start = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < runs) {
+      const i = next++;
+      const t = performance.now();
+      const r = await fn(i);
+      if (!r.ok) throw new Error(`${name}: HTTP ${r.status} ${await r.text()}`);
+      await r.arrayBuffer();
+      times.push(performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  const seconds = (performance.now() - start) / 1000;
+  times.sort((a, b) => a - b);
+  console.log(`${name.padEnd(34)} ${(runs / seconds).toFixed(0).padStart(5)} req/s   p50 ${pct(times, 50).toFixed(1)} ms   p99 ${pct(times, 99).toFixed(1)} ms   (${runs} requests, 8 concurrent)`);
+}
+
+let user = 0;
+const webhookRound = async (label) => {
+  console.log(`\n## Local Worker (wrangler dev / workerd), ${label}`);
+  await load('GET /healthz', 1000, () => fetch(`${edge.url}/healthz`));
+  const base = 1_790_000_000;
+  await load('POST /webhooks/whatsapp (1 message)', 1000, (i) =>
+    edge.deliver(delivery(NUMBER, { messages: [text(`1999${String(user++ % 200).padStart(7, '0')}`, `bench ${i}`, base + i)] })));
+};
+
+await webhookRound('empty D1');
+
+// Seed D1 with 100k messages in 10k conversations, straight into the local SQLite file while the
+// Worker is stopped (wrangler d1 execute takes minutes for this), then start it again on that state.
+const seedStart = performance.now();
+await stack.restart(async (state) => {
+  execFileSync('python3', [join(ROOT, 'tests/bench/seed_d1.py'), state, NUMBER, '10000', '10'], { stdio: 'inherit' });
+});
+console.log(`\n(seeded 100,000 messages in 10,000 conversations and restarted in ${((performance.now() - seedStart) / 1000).toFixed(1)} s)`);
+edge = stack.edge;
+await webhookRound('D1 holding 100k messages');
+
+console.log('\n## Messenger load in headless chromium (median of 15 runs)');
+const browser = await launchBrowser();
+const plainHtml = '<!doctype html><html><head><meta charset="utf-8"><title>plain</title></head><body><h1>Demo shop</h1></body></html>';
+const samples = { plain: [], host: [], launcher: [], open: [] };
+for (let i = 0; i < 15; i++) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.route(`${edge.url}/bench-plain`, (route) => route.fulfill({ contentType: 'text/html', body: plainHtml }));
+  await page.goto(`${edge.url}/bench-plain`, { waitUntil: 'load' });
+  samples.plain.push(await page.evaluate(() => performance.getEntriesByType('navigation')[0].loadEventEnd));
+  await page.goto(`${edge.url}/`, { waitUntil: 'load' });
+  await page.waitForFunction(() => performance.getEntriesByName('switchboard:launcher-visible').length > 0);
+  samples.host.push(await page.evaluate(() => performance.getEntriesByType('navigation')[0].loadEventEnd));
+  samples.launcher.push(await page.evaluate(() =>
+    performance.getEntriesByName('switchboard:launcher-visible')[0].startTime - performance.getEntriesByName('switchboard:loader-start')[0].startTime));
+  const clicked = await page.evaluate(() => performance.now());
+  await page.locator('.sb-launcher').click();
+  await page.waitForFunction(() => performance.getEntriesByName('switchboard:messenger-mounted').length > 0);
+  samples.open.push(await page.evaluate((c) => performance.getEntriesByName('switchboard:messenger-mounted')[0].startTime - c, clicked));
+  await context.close();
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+console.log(`plain page load event:                 ${median(samples.plain).toFixed(1)} ms`);
+console.log(`demo page (with loader) load event:    ${median(samples.host).toFixed(1)} ms`);
+console.log(`loader start → launcher visible:       ${median(samples.launcher).toFixed(2)} ms`);
+console.log(`click → Messenger mounted (wasm cold): ${median(samples.open).toFixed(1)} ms`);
+await browser.close();
+await stack.stop();
