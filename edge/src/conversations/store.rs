@@ -34,14 +34,13 @@ struct Count {
 }
 
 #[derive(Deserialize)]
-struct Neighbor {
-    sent_at: i64,
-    conversation_id: String,
-}
-
-#[derive(Deserialize)]
-struct IdRow {
-    id: String,
+struct InboundContext {
+    duplicate: i64,
+    previous_at: Option<i64>,
+    previous_conversation: Option<String>,
+    next_at: Option<i64>,
+    next_conversation: Option<String>,
+    open_conversation: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -79,50 +78,46 @@ impl ConversationStore {
         Ok(row.map_or(0, |r| r.n.max(0) as u64))
     }
 
-    pub async fn message_exists(&self, wamid: &str) -> Result<bool, EdgeError> {
-        let row: Option<IdRow> = self
-            .stmt("SELECT id FROM messages WHERE wamid = ?1", args![wamid])?
-            .first(None)
-            .await?;
-        Ok(row.is_some())
-    }
 
-    /// What the reset rule needs about a WhatsApp user on a number, around `timestamp`.
-    pub async fn user_history(
+    /// In one round trip: whether `wamid` is already stored, and what the reset rule needs about
+    /// the WhatsApp user on this number around `timestamp`. Each part is an index lookup.
+    pub async fn inbound_context(
         &self,
         phone_number_id: &str,
         wa_id: &str,
         timestamp: i64,
-    ) -> Result<UserHistory<String>, EdgeError> {
-        let neighbour = |sql: &str| self.stmt(sql, args![phone_number_id, wa_id, timestamp]);
-        let previous: Option<Neighbor> = neighbour(
-            "SELECT sent_at, conversation_id FROM messages WHERE phone_number_id = ?1 AND wa_id = ?2 \
-             AND direction = 'inbound' AND sent_at <= ?3 ORDER BY sent_at DESC LIMIT 1",
-        )?
-        .first(None)
-        .await?;
-        let next: Option<Neighbor> = neighbour(
-            "SELECT sent_at, conversation_id FROM messages WHERE phone_number_id = ?1 AND wa_id = ?2 \
-             AND direction = 'inbound' AND sent_at > ?3 ORDER BY sent_at ASC LIMIT 1",
-        )?
-        .first(None)
-        .await?;
-        let open: Option<IdRow> = self
-            .stmt(
-                "SELECT id FROM conversations WHERE phone_number_id = ?1 AND wa_id = ?2 AND status = 'open'",
-                args![phone_number_id, wa_id],
-            )?
+        wamid: &str,
+    ) -> Result<(bool, UserHistory<String>), EdgeError> {
+        const NEIGHBOURS: &str =
+            "FROM messages WHERE phone_number_id = ?1 AND wa_id = ?2 AND direction = 'inbound'";
+        let sql = format!(
+            "SELECT EXISTS (SELECT 1 FROM messages WHERE wamid = ?4) AS duplicate, \
+             (SELECT sent_at {NEIGHBOURS} AND sent_at <= ?3 ORDER BY sent_at DESC LIMIT 1) AS previous_at, \
+             (SELECT conversation_id {NEIGHBOURS} AND sent_at <= ?3 ORDER BY sent_at DESC LIMIT 1) AS previous_conversation, \
+             (SELECT sent_at {NEIGHBOURS} AND sent_at > ?3 ORDER BY sent_at ASC LIMIT 1) AS next_at, \
+             (SELECT conversation_id {NEIGHBOURS} AND sent_at > ?3 ORDER BY sent_at ASC LIMIT 1) AS next_conversation, \
+             (SELECT id FROM conversations WHERE phone_number_id = ?1 AND wa_id = ?2 AND status = 'open') AS open_conversation"
+        );
+        let row: Option<InboundContext> = self
+            .stmt(&sql, args![phone_number_id, wa_id, timestamp, wamid])?
             .first(None)
             .await?;
-        let to_neighbour = |n: Neighbor| Neighbour {
-            timestamp: n.sent_at,
-            conversation: n.conversation_id,
+        let row =
+            row.ok_or_else(|| EdgeError::Storage("context query returned no row".to_owned()))?;
+        let neighbour = |at: Option<i64>, conversation: Option<String>| {
+            Some(Neighbour {
+                timestamp: at?,
+                conversation: conversation?,
+            })
         };
-        Ok(UserHistory {
-            previous: previous.map(to_neighbour),
-            next: next.map(to_neighbour),
-            open: open.map(|o| o.id),
-        })
+        Ok((
+            row.duplicate != 0,
+            UserHistory {
+                previous: neighbour(row.previous_at, row.previous_conversation),
+                next: neighbour(row.next_at, row.next_conversation),
+                open: row.open_conversation,
+            },
+        ))
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -91,14 +91,22 @@ async fn apply_message(
     contact_name: Option<&str>,
     message: &InboundMessage,
 ) -> Result<Applied, EdgeError> {
-    if store.message_exists(&message.wamid).await? {
-        return Ok(Applied::Duplicate);
-    }
     let now = now_seconds();
     let text = message.content.text();
     let content = serde_json::to_string(&message.content).ok();
     let raw = message.raw.to_string();
 
+    let (duplicate, mut history) = store
+        .inbound_context(
+            phone_number_id,
+            &message.from,
+            message.timestamp,
+            &message.wamid,
+        )
+        .await?;
+    if duplicate {
+        return Ok(Applied::Duplicate);
+    }
     if let Some(code) = text.as_deref().and_then(HandoffCode::find_in) {
         if let Some(conversation_id) = store
             .claim_handoff_code(code.as_str(), phone_number_id, &message.from, now)
@@ -144,9 +152,6 @@ async fn apply_message(
     }
 
     for _ in 0..PLACEMENT_ATTEMPTS {
-        let history = store
-            .user_history(phone_number_id, &message.from, message.timestamp)
-            .await?;
         let mut statements = Vec::new();
         let conversation_id = match place(message.timestamp, reset_days, &history) {
             Placement::Join(id) => {
@@ -196,9 +201,18 @@ async fn apply_message(
             Ok(()) => return Ok(Applied::Stored),
             // A concurrent delivery opened the conversation or stored this wamid first: decide again.
             Err(e) if is_constraint_violation(&e) => {
-                if store.message_exists(&message.wamid).await? {
+                let (duplicate, fresh) = store
+                    .inbound_context(
+                        phone_number_id,
+                        &message.from,
+                        message.timestamp,
+                        &message.wamid,
+                    )
+                    .await?;
+                if duplicate {
                     return Ok(Applied::Duplicate);
                 }
+                history = fresh;
             }
             Err(e) => return Err(e),
         }
