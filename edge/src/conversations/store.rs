@@ -78,7 +78,6 @@ impl ConversationStore {
         Ok(row.map_or(0, |r| r.n.max(0) as u64))
     }
 
-
     /// In one round trip: whether `wamid` is already stored, and what the reset rule needs about
     /// the WhatsApp user on this number around `timestamp`. Each part is an index lookup.
     pub async fn inbound_context(
