@@ -28,6 +28,7 @@ struct Loaded {
     numbers: Vec<NumberView>,
     settings: Option<ProjectSettings>,
     stats: Vec<NumberStats>,
+    unrouted: Vec<Value>,
 }
 
 #[function_component(Connections)]
@@ -49,6 +50,7 @@ pub fn connections(props: &Props) -> Html {
                         stats: admin
                             .get(&format!("/stats?from={}&to={to}", to - days * 86_400))
                             .await?,
+                        unrouted: admin.get("/unrouted").await?,
                     })
                 }
                 .await;
@@ -95,6 +97,23 @@ pub fn connections(props: &Props) -> Html {
                     html! { <NumberCard key={n.phone_number_id.clone()} admin={props.admin.clone()} number={n.clone()} {stats} on_change={reload.clone()} /> }
                 }) }
             </section>
+            if !loaded.unrouted.is_empty() {
+                <section class="card" aria-labelledby="unrouted-h">
+                    <h2 id="unrouted-h">{ "Deliveries for numbers that are not connected" }</h2>
+                    <p class="hint">{ "WhatsApp sent these for a number that is not connected here (or was disconnected). They were acknowledged so WhatsApp stops retrying, and kept for you." }</p>
+                    <ul class="unrouted">
+                        { for loaded.unrouted.iter().map(|u| html! {
+                            <li>
+                                { format!("Number {} · {} message(s), {} status update(s) · ",
+                                    u["phone_number_id"].as_str().unwrap_or_default(),
+                                    u["message_count"].as_i64().unwrap_or_default(),
+                                    u["status_count"].as_i64().unwrap_or_default()) }
+                                { crate::dom::time_label(u["received_at"].as_i64().unwrap_or_default()) }
+                            </li>
+                        }) }
+                    </ul>
+                </section>
+            }
             <ConnectForm admin={props.admin.clone()} on_connected={reload.clone()} />
             if let Some(settings) = settings {
                 <DefaultsForm admin={props.admin.clone()} {settings} numbers={loaded.numbers.clone()} on_saved={reload.clone()} />

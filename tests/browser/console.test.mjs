@@ -170,6 +170,12 @@ test('disconnect shows the right two-step-verification guidance for each intent'
   await sales.getByRole('button', { name: 'Disconnect now' }).click();
   await sales.getByText(/Disconnected\. 0 conversation\(s\) kept\./).waitFor();
   assert.deepEqual((await edge.adminJson('/numbers')).body.map((n) => n.status), ['disconnected', 'disconnected']);
+  // What WhatsApp sends for the disconnected number is acknowledged and shown to the owner.
+  await edge.deliver(delivery(NUMBER, { messages: [text('15145554444', 'anyone?', now())] }));
+  await page.getByRole('button', { name: 'Inbox' }).click();
+  await page.getByRole('button', { name: 'Connections › WhatsApp' }).click();
+  const unrouted = page.getByRole('region', { name: 'Deliveries for numbers that are not connected' });
+  await unrouted.getByText(`Number ${NUMBER} · 1 message(s), 0 status update(s)`).waitFor();
   // The history stays readable after disconnecting.
   assert.equal((await edge.adminJson(`/conversations?number=${NUMBER}&status=`)).body.length, 2);
   assert.deepEqual(errors, []);

@@ -31,6 +31,8 @@ const errorsOf = (page) => {
 
 test('a visitor chats, gets a reply, hands off to WhatsApp and cannot come back', async () => {
   const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  // wa.me is not reachable from here: answer for it so the opened tab keeps its address.
+  await context.route('https://wa.me/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>WhatsApp</title>' }));
   const page = await context.newPage();
   const errors = errorsOf(page);
   await page.goto(`${edge.url}/`);
@@ -61,8 +63,12 @@ test('a visitor chats, gets a reply, hands off to WhatsApp and cannot come back'
   await page.getByRole('button', { name: 'Open chat' }).click();
   await page.locator('.sb-business', { hasText: 'It ships tomorrow!' }).waitFor();
 
-  // Hand off: a one-time code in a wa.me link, and a QR code on desktop.
+  // Hand off: WhatsApp opens in a new tab, and the link and a QR code stay shown on desktop.
+  const popup = context.waitForEvent('page');
   await page.getByRole('button', { name: 'Continue on WhatsApp' }).click();
+  const opened = await popup;
+  assert.match(opened.url(), /^https:\/\/wa\.me\/15550783881\?text=/);
+  await opened.close();
   const open = page.getByRole('link', { name: 'Open WhatsApp' });
   await open.waitFor();
   const link = await open.getAttribute('href');
@@ -114,7 +120,11 @@ test('no handoff button when handoff is off; the Messenger still works at phone 
   const panel = await page.locator('.sb-panel').boundingBox();
   assert.ok(panel.width >= 389, `the panel fills a phone screen (${panel.width}px)`);
   await shot(page, 'widget-5-phone-no-handoff');
-  // Keyboard only: Escape is not required, but the close button is reachable and labelled.
+  // Keyboard: Escape closes the Messenger, the launcher opens it again.
+  await page.getByLabel('Message', { exact: true }).press('Escape');
+  assert.equal(await page.locator('.sb-panel').count(), 0);
+  await page.getByRole('button', { name: 'Open chat' }).press('Enter');
+  await page.locator('.sb-panel').waitFor();
   await page.getByRole('button', { name: 'Close chat' }).first().click();
   assert.equal(await page.locator('.sb-panel').count(), 0);
   assert.deepEqual(errors, []);

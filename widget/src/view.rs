@@ -113,6 +113,14 @@ pub fn app(props: &AppProps) -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::Toggle))
     };
+    let close_on_escape = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                dispatch.dispatch(Action::Toggle);
+            }
+        })
+    };
     let send = {
         let dispatch = state.dispatcher();
         let edge = edge(props, chat);
@@ -166,7 +174,19 @@ pub fn app(props: &AppProps) -> Html {
             let (edge, dispatch, number) = (edge.clone(), dispatch.clone(), number.clone());
             spawn_local(async move {
                 match edge.handoff(number).await {
-                    Ok(offer) => dispatch.dispatch(Action::HandoffOffered(offer)),
+                    Ok(offer) => {
+                        // Still within the click's user activation: open WhatsApp (the app on a
+                        // phone, WhatsApp Web on a desktop). The link and QR code stay shown in
+                        // case a popup blocker or a missing app stops it.
+                        if let Some(window) = web_sys::window() {
+                            let _ = window.open_with_url_and_target_and_features(
+                                &offer.wa_link,
+                                "_blank",
+                                "noopener",
+                            );
+                        }
+                        dispatch.dispatch(Action::HandoffOffered(offer));
+                    }
                     Err(e) => dispatch.dispatch(Action::HandoffFailed(e)),
                 }
             });
@@ -188,7 +208,7 @@ pub fn app(props: &AppProps) -> Html {
     html! {
         <div class="sb" style={format!("--sb-accent: {accent}")}>
             if chat.open {
-                <section class="sb-panel" role="dialog" aria-label={format!("Chat with {business}")}>
+                <section class="sb-panel" role="dialog" aria-label={format!("Chat with {business}")} onkeydown={close_on_escape}>
                     <header class="sb-head">
                         <strong>{ business.clone() }</strong>
                         <button class="sb-close" aria-label="Close chat" onclick={toggle.clone()}>{ "×" }</button>
