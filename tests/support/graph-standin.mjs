@@ -146,5 +146,8 @@ export async function startGraphStandin(port = 0) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const s = await startGraphStandin(Number(process.argv[2] ?? 8788));
-  console.log(`Graph API stand-in on ${s.base}`);
+  // A demo number to connect from the console: id 106540352242922, WABA 102290129340398, token EAAG-demo.
+  await s.addNumber({ phone_number_id: '106540352242922', waba_id: '102290129340398', access_token: 'EAAG-demo',
+    display_phone_number: '+1 555-078-3881', verified_name: 'Demo Shop', quality_rating: 'GREEN' });
+  console.log(`Graph API stand-in on ${s.base} (demo number 106540352242922, WABA 102290129340398, token EAAG-demo)`);
 }
