@@ -10,7 +10,7 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{Admin, ApiError};
-use crate::dom::{bind_input, bind_textarea, checked, now_seconds, select_value, Counter};
+use crate::dom::{bind_input, bind_textarea, checked, now_seconds, outcome, select_value, Counter};
 use crate::forms::{
     duration, format_country_map, parse_country_map, parse_lines, parse_reset_days,
     reset_days_input, reset_days_label,
@@ -317,7 +317,7 @@ fn number_card(props: &CardProps) -> Html {
                 if *show_profile { <ProfileEditor admin={props.admin.clone()} id={id.clone()} /> }
             }
             if let Some(m) = &*message {
-                { match m { Ok(t) => html! { <p class="ok" role="status">{ t.clone() }</p> }, Err(t) => html! { <p class="error" role="alert">{ t.clone() }</p> } } }
+                { outcome(m) }
             }
             { match &*disconnect {
                 Disconnect::Closed if connected => html! { <button class="danger" onclick={set_disconnect(Disconnect::Choosing)}>{ "Disconnect…" }</button> },
@@ -462,7 +462,7 @@ fn profile_editor(props: &ProfileProps) -> Html {
                 <textarea id={format!("profile-{}-websites", props.id)} value={(*websites).clone()} oninput={bind_textarea(&websites)} />
             </div>
             if let Some(s) = &*status {
-                { match s { Ok(t) => html! { <p class="ok" role="status">{ t.clone() }</p> }, Err(t) => html! { <p class="error" role="alert">{ t.clone() }</p> } } }
+                { outcome(s) }
             }
             <button type="submit" class="primary">{ "Save profile" }</button>
         </form>
@@ -655,7 +655,7 @@ fn defaults_form(props: &DefaultsProps) -> Html {
                 <div class="field"><label for="defaults-greeting">{ "Greeting" }</label><input id="defaults-greeting" value={(*greeting).clone()} oninput={bind_input(&greeting)} /></div>
                 <div class="field"><label for="defaults-accent">{ "Accent colour" }</label><input id="defaults-accent" type="color" value={(*accent).clone()} oninput={on_accent} /></div>
                 if let Some(st) = &*status {
-                    { match st { Ok(t) => html! { <p class="ok" role="status">{ t.clone() }</p> }, Err(t) => html! { <p class="error" role="alert">{ t.clone() }</p> } } }
+                    { outcome(st) }
                 }
                 <button type="submit" class="primary">{ "Save defaults" }</button>
             </form>

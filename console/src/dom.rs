@@ -50,3 +50,11 @@ impl Reducible for Counter {
         std::rc::Rc::new(Counter(self.0.wrapping_add(1)))
     }
 }
+
+/// A form's outcome: a success note, or an error announced to screen readers.
+pub fn outcome(result: &Result<String, String>) -> Html {
+    match result {
+        Ok(text) => html! { <p class="ok" role="status">{ text.clone() }</p> },
+        Err(text) => html! { <p class="error" role="alert">{ text.clone() }</p> },
+    }
+}

@@ -276,7 +276,8 @@ fn thread(props: &ThreadProps) -> Html {
             }
         })
     };
-    let action = |path: &'static str| {
+    // Close, reopen and retry: a POST under the conversation, then a refresh.
+    let post_action = |path: String| {
         let (admin, id, bump, send_error) = (
             props.admin.clone(),
             props.id.clone(),
@@ -284,42 +285,14 @@ fn thread(props: &ThreadProps) -> Html {
             send_error.clone(),
         );
         Callback::from(move |_| {
-            let (admin, id, bump, send_error) =
-                (admin.clone(), id.clone(), bump.clone(), send_error.clone());
-            spawn_local(async move {
-                if let Err(e) = admin
-                    .post::<ConversationView>(&format!("/conversations/{id}/{path}"), &json!({}))
-                    .await
-                {
-                    send_error.set(Some(e.to_string()));
-                }
-                bump.emit(());
-            });
-        })
-    };
-    let retry = |message_id: String| {
-        let (admin, id, bump, send_error) = (
-            props.admin.clone(),
-            props.id.clone(),
-            bump.clone(),
-            send_error.clone(),
-        );
-        Callback::from(move |_| {
-            let (admin, id, bump, send_error, message_id) = (
+            let (admin, url, bump, send_error) = (
                 admin.clone(),
-                id.clone(),
+                format!("/conversations/{id}/{path}"),
                 bump.clone(),
                 send_error.clone(),
-                message_id.clone(),
             );
             spawn_local(async move {
-                match admin
-                    .post::<MessageView>(
-                        &format!("/conversations/{id}/messages/{message_id}/retry"),
-                        &json!({}),
-                    )
-                    .await
-                {
+                match admin.post::<Value>(&url, &json!({})).await {
                     Ok(_) => send_error.set(None),
                     Err(e) => send_error.set(Some(e.to_string())),
                 }
@@ -340,7 +313,10 @@ fn thread(props: &ThreadProps) -> Html {
             );
         }
         previous_channel = Some(m.channel);
-        items.push(message_item(m, retry(m.id.clone())));
+        items.push(message_item(
+            m,
+            post_action(format!("messages/{}/retry", m.id)),
+        ));
     }
     let title = c
         .contact_name
@@ -359,8 +335,8 @@ fn thread(props: &ThreadProps) -> Html {
                         { if open { " · open".to_owned() } else { format!(" · closed{}", c.close_reason.map(|r| format!(" ({})", serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())).unwrap_or_default()) } }
                     </p>
                 </div>
-                if open { <button onclick={action("close")}>{ "Close conversation" }</button> }
-                else { <button onclick={action("reopen")}>{ "Reopen" }</button> }
+                if open { <button onclick={post_action("close".to_owned())}>{ "Close conversation" }</button> }
+                else { <button onclick={post_action("reopen".to_owned())}>{ "Reopen" }</button> }
             </header>
             <ol class="messages" aria-label="Messages">{ for items }</ol>
             if let Some(e) = &*send_error { <p class="error" role="alert">{ e.clone() }</p> }

@@ -6,9 +6,9 @@ use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use switchboard_core::handoff::HandoffCode;
-use switchboard_core::reset::{place, Placement, ResetDays};
+use switchboard_core::reset::{place, Placement, ResetDays, UserHistory};
 use switchboard_core::webhook::{Change, Delivery, InboundMessage};
-use worker::Env;
+use worker::{D1PreparedStatement, Env};
 
 use crate::clock::{now_millis, now_seconds};
 use crate::config_store::ConfigStore;
@@ -84,6 +84,93 @@ pub async fn apply_delivery(env: &Env, delivery: &Delivery) -> Result<DeliverySu
     Ok(summary)
 }
 
+/// One inbound message on its way into storage, with what every write of it needs.
+struct Inbound<'a> {
+    store: &'a ConversationStore,
+    phone_number_id: &'a str,
+    contact_name: Option<&'a str>,
+    message: &'a InboundMessage,
+    text: Option<String>,
+    content: Option<String>,
+    raw: String,
+}
+
+impl<'a> Inbound<'a> {
+    /// Whether the wamid is already stored, and the user's history around this message.
+    async fn context(&self) -> Result<(bool, UserHistory<String>), EdgeError> {
+        let m = self.message;
+        self.store
+            .inbound_context(self.phone_number_id, &m.from, m.timestamp, &m.wamid)
+            .await
+    }
+
+    /// The statements that store the message in `conversation_id` and move its clocks.
+    /// `or_ignore`: joining an existing conversation tolerates a concurrent duplicate.
+    fn store_in(
+        &self,
+        conversation_id: &str,
+        or_ignore: bool,
+    ) -> Result<[D1PreparedStatement; 2], EdgeError> {
+        let m = self.message;
+        let row = NewMessage {
+            id: random::id("msg")?,
+            conversation_id,
+            wamid: Some(&m.wamid),
+            channel: "whatsapp",
+            direction: "inbound",
+            phone_number_id: Some(self.phone_number_id),
+            wa_id: Some(&m.from),
+            kind: m.content.type_name(),
+            text: self.text.as_deref(),
+            content: self.content.clone(),
+            reply_to: m.reply_to.as_deref(),
+            raw: Some(self.raw.clone()),
+            sent_at: m.timestamp,
+            received_at: now_millis(),
+            status: None,
+        };
+        Ok([
+            self.store.insert_message(&row, or_ignore)?,
+            self.store
+                .touch(conversation_id, m.timestamp, true, self.contact_name)?,
+        ])
+    }
+
+    /// Links the conversation a valid handoff code was issued for; `false` when the code links nothing.
+    async fn try_handoff(&self, now: i64) -> Result<bool, EdgeError> {
+        let (store, m) = (self.store, self.message);
+        let Some(code) = self.text.as_deref().and_then(HandoffCode::find_in) else {
+            return Ok(false);
+        };
+        let Some(conversation_id) = store
+            .claim_handoff_code(code.as_str(), self.phone_number_id, &m.from, now)
+            .await?
+        else {
+            return Ok(false);
+        };
+        let linkable = store
+            .conversation(&conversation_id)
+            .await?
+            .is_some_and(|c| c.handed_off_at.is_none());
+        if !linkable {
+            return Ok(false);
+        }
+        let mut statements = vec![
+            store.close_others_for_handoff(self.phone_number_id, &m.from, &conversation_id, now)?,
+            store.link_handoff(
+                &conversation_id,
+                self.phone_number_id,
+                &m.from,
+                self.contact_name,
+                now,
+            )?,
+        ];
+        statements.extend(self.store_in(&conversation_id, false)?);
+        store.batch(statements).await?;
+        Ok(true)
+    }
+}
+
 async fn apply_message(
     store: &ConversationStore,
     phone_number_id: &str,
@@ -91,83 +178,26 @@ async fn apply_message(
     contact_name: Option<&str>,
     message: &InboundMessage,
 ) -> Result<Applied, EdgeError> {
-    let now = now_seconds();
-    let text = message.content.text();
-    let content = serde_json::to_string(&message.content).ok();
-    let raw = message.raw.to_string();
-
-    let (duplicate, mut history) = store
-        .inbound_context(
-            phone_number_id,
-            &message.from,
-            message.timestamp,
-            &message.wamid,
-        )
-        .await?;
+    let inbound = Inbound {
+        store,
+        phone_number_id,
+        contact_name,
+        message,
+        text: message.content.text(),
+        content: serde_json::to_string(&message.content).ok(),
+        raw: message.raw.to_string(),
+    };
+    let (duplicate, mut history) = inbound.context().await?;
     if duplicate {
         return Ok(Applied::Duplicate);
     }
-    if let Some(code) = text.as_deref().and_then(HandoffCode::find_in) {
-        if let Some(conversation_id) = store
-            .claim_handoff_code(code.as_str(), phone_number_id, &message.from, now)
-            .await?
-        {
-            let linkable = store
-                .conversation(&conversation_id)
-                .await?
-                .is_some_and(|c| c.handed_off_at.is_none());
-            if linkable {
-                store
-                    .batch(vec![
-                        store.close_others_for_handoff(
-                            phone_number_id,
-                            &message.from,
-                            &conversation_id,
-                            now,
-                        )?,
-                        store.link_handoff(
-                            &conversation_id,
-                            phone_number_id,
-                            &message.from,
-                            contact_name,
-                            now,
-                        )?,
-                        store.insert_message(
-                            &inbound_row(
-                                &conversation_id,
-                                phone_number_id,
-                                message,
-                                text.as_deref(),
-                                &content,
-                                &raw,
-                            )?,
-                            false,
-                        )?,
-                        store.touch(&conversation_id, message.timestamp, true, contact_name)?,
-                    ])
-                    .await?;
-                return Ok(Applied::Handoff);
-            }
-        }
+    if inbound.try_handoff(now_seconds()).await? {
+        return Ok(Applied::Handoff);
     }
-
     for _ in 0..PLACEMENT_ATTEMPTS {
         let mut statements = Vec::new();
-        let conversation_id = match place(message.timestamp, reset_days, &history) {
-            Placement::Join(id) => {
-                statements.push(store.insert_message(
-                    &inbound_row(
-                        &id,
-                        phone_number_id,
-                        message,
-                        text.as_deref(),
-                        &content,
-                        &raw,
-                    )?,
-                    true,
-                )?);
-                id
-            }
+        match place(message.timestamp, reset_days, &history) {
+            Placement::Join(id) => statements.extend(inbound.store_in(&id, true)?),
             placement => {
                 if let Placement::OpenAfterReset { close: Some(old) } = &placement {
                     statements.push(store.close(old, "reset", message.timestamp)?);
@@ -182,33 +212,14 @@ async fn apply_message(
                     None,
                     message.timestamp,
                 )?);
-                statements.push(store.insert_message(
-                    &inbound_row(
-                        &id,
-                        phone_number_id,
-                        message,
-                        text.as_deref(),
-                        &content,
-                        &raw,
-                    )?,
-                    false,
-                )?);
-                id
+                statements.extend(inbound.store_in(&id, false)?);
             }
-        };
-        statements.push(store.touch(&conversation_id, message.timestamp, true, contact_name)?);
+        }
         match store.batch(statements).await {
             Ok(()) => return Ok(Applied::Stored),
             // A concurrent delivery opened the conversation or stored this wamid first: decide again.
             Err(e) if is_constraint_violation(&e) => {
-                let (duplicate, fresh) = store
-                    .inbound_context(
-                        phone_number_id,
-                        &message.from,
-                        message.timestamp,
-                        &message.wamid,
-                    )
-                    .await?;
+                let (duplicate, fresh) = inbound.context().await?;
                 if duplicate {
                     return Ok(Applied::Duplicate);
                 }
@@ -221,33 +232,6 @@ async fn apply_message(
         "could not place message {} after {PLACEMENT_ATTEMPTS} attempts",
         message.wamid
     )))
-}
-
-fn inbound_row<'a>(
-    conversation_id: &'a str,
-    phone_number_id: &'a str,
-    message: &'a InboundMessage,
-    text: Option<&'a str>,
-    content: &Option<String>,
-    raw: &str,
-) -> Result<NewMessage<'a>, EdgeError> {
-    Ok(NewMessage {
-        id: random::id("msg")?,
-        conversation_id,
-        wamid: Some(&message.wamid),
-        channel: "whatsapp",
-        direction: "inbound",
-        phone_number_id: Some(phone_number_id),
-        wa_id: Some(&message.from),
-        kind: message.content.type_name(),
-        text,
-        content: content.clone(),
-        reply_to: message.reply_to.as_deref(),
-        raw: Some(raw.to_owned()),
-        sent_at: message.timestamp,
-        received_at: now_millis(),
-        status: None,
-    })
 }
 
 /// Keeps a change for a number that is not connected, once per identical change.
