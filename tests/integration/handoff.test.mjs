@@ -10,7 +10,7 @@ const SUPPORT = '106540352242922';
 const GERMANY = '111111111111111';
 let stack, edge;
 before(async () => {
-  stack = await startStack({ vars: { HANDOFF_CODE_LIFETIME_SECONDS: '3' } });
+  stack = await startStack({ vars: { HANDOFF_CODE_LIFETIME_SECONDS: '10' } });
   edge = stack.edge;
   await stack.connect({ id: SUPPORT, label: 'Support', display: '+1 555-078-3881' });
   await stack.connect({ id: GERMANY, waba: '222', label: 'Germany', display: '+49 30 1234567' });
@@ -102,7 +102,8 @@ test('reused, forged and expired codes link nothing; the message is still stored
   await v.session();
   await v.say('hello');
   const code = (await v.handoff()).body.code;
-  await edge.deliver(delivery(SUPPORT, { messages: [text('15145550002', `ref ${code}`, now())] }));
+  const first = await edge.deliver(delivery(SUPPORT, { messages: [text('15145550002', `ref ${code}`, now())] }));
+  assert.equal((await first.json()).handoffs, 1, 'the first use links');
   // Reused by someone else: a normal WhatsApp conversation.
   await edge.deliver(delivery(SUPPORT, { messages: [text('15145550003', `ref ${code}`, now())] }));
   const reused = (await edge.adminJson('/conversations?wa_id=15145550003')).body;
@@ -119,11 +120,11 @@ test('reused, forged and expired codes link nothing; the message is still stored
   await edge.deliver(delivery(SUPPORT, { messages: [text('15145550005', `ref ${german}`, now())] }));
   assert.equal((await edge.adminJson('/conversations?wa_id=15145550005')).body[0].handed_off_at, null);
   assert.equal((await w.conversation()).body.continued_on_whatsapp, null);
-  // Expired (this edge's codes live 3 seconds).
+  // Expired (this edge's codes live 10 seconds).
   const x = visitor(edge);
   await x.session();
   const expiring = (await x.handoff()).body.code;
-  await new Promise((r) => setTimeout(r, 4500));
+  await new Promise((r) => setTimeout(r, 11_500));
   await edge.deliver(delivery(SUPPORT, { messages: [text('15145550006', `ref ${expiring}`, now())] }));
   assert.equal((await edge.adminJson('/conversations?wa_id=15145550006')).body[0].handed_off_at, null);
   assert.equal((await x.conversation()).body.continued_on_whatsapp, null);

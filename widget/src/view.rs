@@ -91,8 +91,11 @@ pub fn app(props: &AppProps) -> Html {
         let edge = edge(props, chat);
         let polling = chat.open && edge.token.is_some() && chat.continued_on_whatsapp.is_none();
         use_effect_with((polling, edge.token.clone()), move |_| {
-            let interval = polling
-                .then(|| Interval::new(POLL_MS, move || refresh(edge.clone(), dispatch.clone())));
+            let interval = polling.then(|| {
+                // Catch up at once when the panel (re)opens, then every few seconds.
+                refresh(edge.clone(), dispatch.clone());
+                Interval::new(POLL_MS, move || refresh(edge.clone(), dispatch.clone()))
+            });
             move || drop(interval)
         });
     }
