@@ -6,8 +6,8 @@
 use gloo_timers::callback::Interval;
 use serde_json::{json, Value};
 use switchboard_core::api::{
-    within_reply_window, Channel, ConversationDetail, ConversationStatus, ConversationView,
-    Direction, MessageView, NumberView,
+    template_placeholders, within_reply_window, Channel, ConversationDetail, ConversationStatus,
+    ConversationView, Direction, MessageView, NumberView,
 };
 use switchboard_core::delivery_status::DeliveryStatus;
 use wasm_bindgen_futures::spawn_local;
@@ -157,6 +157,7 @@ fn thread(props: &ThreadProps) -> Html {
     let send_error = use_state(|| None::<String>);
     let templates = use_state(Vec::<Value>::new);
     let template = use_state(String::new);
+    let parameters = use_state(Vec::<String>::new);
     let version = use_reducer(Counter::default);
     {
         let (admin, id, detail) = (props.admin.clone(), props.id.clone(), detail.clone());
@@ -261,18 +262,28 @@ fn thread(props: &ThreadProps) -> Html {
         })
     };
     let on_template = {
-        let template = template.clone();
-        Callback::from(move |e: Event| template.set(select_value(&e)))
+        let (template, parameters) = (template.clone(), parameters.clone());
+        Callback::from(move |e: Event| {
+            template.set(select_value(&e));
+            parameters.set(Vec::new());
+        })
     };
+    let chosen = templates
+        .iter()
+        .find(|t| t["name"].as_str() == Some(template.as_str()))
+        .or_else(|| templates.first())
+        .cloned();
+    let placeholders = chosen
+        .as_ref()
+        .map_or(0, |t| template_placeholders(&template_body(t)));
     let send_template = {
-        let (send, template, templates) = (send.clone(), template.clone(), templates.clone());
+        let (send, chosen, parameters) = (send.clone(), chosen.clone(), parameters.clone());
         Callback::from(move |_| {
-            let chosen = templates
-                .iter()
-                .find(|t| t["name"].as_str() == Some(template.as_str()))
-                .or_else(|| templates.first());
-            if let Some(t) = chosen {
-                send.emit(json!({ "template": { "name": t["name"], "language": t["language"] } }));
+            if let Some(t) = &chosen {
+                let values: Vec<String> = (0..placeholders)
+                    .map(|i| parameters.get(i).cloned().unwrap_or_default())
+                    .collect();
+                send.emit(json!({ "template": { "name": t["name"], "language": t["language"], "parameters": values } }));
             }
         })
     };
@@ -355,15 +366,41 @@ fn thread(props: &ThreadProps) -> Html {
                     <select id="template" onchange={on_template}>
                         { for templates.iter().map(|t| {
                             let name = t["name"].as_str().unwrap_or_default().to_owned();
-                            let body = t["components"].as_array().and_then(|c| c.iter().find(|c| c["type"] == "BODY")).and_then(|c| c["text"].as_str()).unwrap_or_default().to_owned();
-                            html! { <option value={name.clone()} selected={*template == name}>{ format!("{name} ({}) — {body}", t["language"].as_str().unwrap_or_default()) }</option> }
+                            html! { <option value={name.clone()} selected={*template == name}>{ format!("{name} ({}) — {}", t["language"].as_str().unwrap_or_default(), template_body(t)) }</option> }
                         }) }
                     </select>
+                    { for (0..placeholders).map(|i| {
+                        let value = parameters.get(i).cloned().unwrap_or_default();
+                        let parameters = parameters.clone();
+                        let oninput = Callback::from(move |e: InputEvent| {
+                            let mut values = (*parameters).clone();
+                            values.resize(values.len().max(i + 1), String::new());
+                            values[i] = crate::dom::input_value(&e);
+                            parameters.set(values);
+                        });
+                        let id = format!("template-param-{}", i + 1);
+                        html! {
+                            <div class="field">
+                                <label for={id.clone()}>{ format!("Value for {{{{{}}}}}", i + 1) }</label>
+                                <input id={id} {value} {oninput} />
+                            </div>
+                        }
+                    }) }
                     <button class="primary" onclick={send_template} disabled={templates.is_empty()}>{ "Send template" }</button>
                 </div>
             }
         </section>
     }
+}
+
+/// The text of a template's BODY component, as Graph lists it.
+fn template_body(t: &Value) -> String {
+    t["components"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["type"] == "BODY"))
+        .and_then(|c| c["text"].as_str())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn message_item(m: &MessageView, retry: Callback<MouseEvent>) -> Html {

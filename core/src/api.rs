@@ -146,6 +146,25 @@ pub struct AgentReply {
 pub struct TemplateChoice {
     pub name: String,
     pub language: String,
+    /// Values for the body's `{{1}}`, `{{2}}`, … in order.
+    #[serde(default)]
+    pub parameters: Vec<String>,
+}
+
+/// How many numbered placeholders (`{{1}}`, `{{2}}`, …) a template body has: the highest number used.
+pub fn template_placeholders(body: &str) -> usize {
+    let mut highest = 0;
+    let mut rest = body;
+    while let Some(start) = rest.find("{{") {
+        rest = &rest[start + 2..];
+        if let Some(end) = rest.find("}}") {
+            if let Ok(n) = rest[..end].trim().parse::<usize>() {
+                highest = highest.max(n);
+            }
+            rest = &rest[end + 2..];
+        }
+    }
+    highest
 }
 
 /// WhatsApp allows free-form replies only this long after the user's last message.
@@ -263,6 +282,17 @@ pub fn median(mut values: Vec<i64>) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn template_placeholders_count_the_highest_number() {
+        assert_eq!(template_placeholders("Hello!"), 0);
+        assert_eq!(
+            template_placeholders("Hi {{1}}, your order {{2}} ships {{ 3 }}."),
+            3
+        );
+        assert_eq!(template_placeholders("{{2}} then {{1}} again {{2}}"), 2);
+        assert_eq!(template_placeholders("broken {{1"), 0);
+    }
 
     #[test]
     fn median_of_odd_even_and_empty() {

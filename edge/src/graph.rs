@@ -8,6 +8,7 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use switchboard_core::api::TemplateChoice;
 use wasm_bindgen::JsValue;
 use worker::{Fetch, Headers, Method, Request, RequestInit};
 
@@ -220,15 +221,23 @@ impl<'a> GraphClient<'a> {
         &self,
         phone_number_id: &str,
         to: &str,
-        name: &str,
-        language: &str,
+        template: &TemplateChoice,
     ) -> Result<String, GraphError> {
-        let body = serde_json::json!({
+        let mut body = serde_json::json!({
             "messaging_product": "whatsapp",
             "to": to,
             "type": "template",
-            "template": { "name": name, "language": { "code": language } },
+            "template": { "name": template.name, "language": { "code": template.language } },
         });
+        if !template.parameters.is_empty() {
+            let parameters: Vec<Value> = template
+                .parameters
+                .iter()
+                .map(|text| serde_json::json!({ "type": "text", "text": text }))
+                .collect();
+            body["template"]["components"] =
+                serde_json::json!([{ "type": "body", "parameters": parameters }]);
+        }
         self.send(phone_number_id, &body).await
     }
 

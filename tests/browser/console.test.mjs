@@ -135,9 +135,17 @@ test('outside the 24-hour window the console offers an approved template instead
   await thread.getByLabel('Template').waitFor();
   await thread.getByRole('button', { name: 'Send template' }).click();
   await thread.getByText('Template: hello_world (en_US)').waitFor();
-  const sent = stack.graph.sent.at(-1);
+  let sent = stack.graph.sent.at(-1);
   assert.equal(sent.type, 'template');
   assert.equal(sent.template.name, 'hello_world');
+  // A template with variables asks for their values and sends them.
+  await thread.getByLabel('Template').selectOption('order_update');
+  await thread.getByLabel('Value for {{1}}').fill('Old Customer');
+  await thread.getByLabel('Value for {{2}}').fill('#1234');
+  await thread.getByRole('button', { name: 'Send template' }).click();
+  await thread.getByText('Template: order_update (en_US) — Old Customer, #1234').waitFor();
+  sent = stack.graph.sent.at(-1);
+  assert.deepEqual(sent.template.components, [{ type: 'body', parameters: [{ type: 'text', text: 'Old Customer' }, { type: 'text', text: '#1234' }] }]);
   await shot(page, 'console-5-template');
   // Closing and reopening.
   await thread.getByRole('button', { name: 'Close conversation' }).click();

@@ -74,6 +74,16 @@ export async function startGraphStandin(port = 0) {
       if (edge === 'messages') {
         if (failSends) return graphError(failSends.status, failSends.message, 'OAuthException', failSends.code);
         if (!body.to) return graphError(400, '(#100) The parameter to is required.', 'OAuthException', 100);
+        if (body.type === 'template') {
+          const template = number.templates.find((t) => t.name === body.template?.name && t.language === body.template?.language?.code);
+          if (!template) return graphError(404, `(#132001) Template name does not exist in the translation`, 'OAuthException', 132001);
+          const text = template.components.find((c) => c.type === 'BODY')?.text ?? '';
+          const expected = Math.max(0, ...[...text.matchAll(/\{\{(\d+)\}\}/g)].map((m) => Number(m[1])));
+          const given = body.template.components?.find((c) => c.type === 'body')?.parameters?.length ?? 0;
+          if (expected !== given) {
+            return graphError(400, '(#132000) Number of parameters does not match the expected number of params', 'OAuthException', 132000);
+          }
+        }
         const wamid = 'wamid.' + randomBytes(24).toString('base64url');
         sent.push({ phone_number_id: id, wamid, ...body });
         return {
@@ -110,6 +120,8 @@ export async function startGraphStandin(port = 0) {
         templates: n.templates ?? [
           { name: 'hello_world', language: 'en_US', status: 'APPROVED', category: 'UTILITY', id: '1',
             components: [{ type: 'BODY', text: 'Hello! We are following up on your conversation with us.' }] },
+          { name: 'order_update', language: 'en_US', status: 'APPROVED', category: 'UTILITY', id: '2',
+            components: [{ type: 'BODY', text: 'Hi {{1}}, your order {{2}} is on its way.' }] },
         ],
       });
       return reply(201, { ok: true });

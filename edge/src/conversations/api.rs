@@ -1,7 +1,7 @@
 //! Routes under `/api/admin/conversations`: list, read, reply, retry, close, reopen.
 
 use switchboard_core::api::{
-    checked_text, within_reply_window, AgentReply, ConversationDetail, MessageView,
+    checked_text, within_reply_window, AgentReply, ConversationDetail, MessageView, TemplateChoice,
 };
 use switchboard_core::delivery_status::DeliveryStatus;
 use worker::{Request, Response};
@@ -104,7 +104,7 @@ pub async fn reply(
     let message_id = random::id("msg")?;
     let (kind, shown) = match (&text, &body.template) {
         (Some(t), _) => ("text", t.clone()),
-        (None, Some(t)) => ("template", format!("Template: {} ({})", t.name, t.language)),
+        (None, Some(t)) => ("template", template_summary(t)),
         (None, None) => unreachable!("checked above"),
     };
     let content = body
@@ -123,11 +123,7 @@ pub async fn reply(
     let to = conversation.wa_id.clone().unwrap_or_default();
     let sent = match (&text, &body.template) {
         (Some(t), _) => graph.send_text(&number, &to, t).await,
-        (None, Some(t)) => {
-            graph
-                .send_template(&number, &to, &t.name, &t.language)
-                .await
-        }
+        (None, Some(t)) => graph.send_template(&number, &to, t).await,
         (None, None) => unreachable!("checked above"),
     };
     store
@@ -159,14 +155,12 @@ pub async fn retry(
     let (_, graph) = numbers.graph_for(&number).await?;
     let to = conversation.wa_id.clone().unwrap_or_default();
     let sent = if failed.kind == "template" {
-        let t: switchboard_core::api::TemplateChoice = failed
+        let t: TemplateChoice = failed
             .content
             .clone()
             .and_then(|c| serde_json::from_value(c).ok())
             .ok_or_else(|| EdgeError::Internal("stored template is unreadable".to_owned()))?;
-        graph
-            .send_template(&number, &to, &t.name, &t.language)
-            .await
+        graph.send_template(&number, &to, &t).await
     } else {
         if !within_reply_window(conversation.last_inbound_at, now_seconds()) {
             return Err(EdgeError::Conflict(
@@ -219,6 +213,15 @@ async fn message(
         .find(|m| m.id == message_id)
         .map(|m| m.view())
         .ok_or_else(|| EdgeError::NotFound(format!("no message {message_id} in {conversation_id}")))
+}
+
+/// How a sent template reads in the thread: its name, language and the values filled in.
+fn template_summary(t: &TemplateChoice) -> String {
+    let mut summary = format!("Template: {} ({})", t.name, t.language);
+    if !t.parameters.is_empty() {
+        summary.push_str(&format!(" — {}", t.parameters.join(", ")));
+    }
+    summary
 }
 
 fn outbound<'a>(
