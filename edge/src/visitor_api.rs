@@ -36,27 +36,13 @@ pub async fn handle(
     config: &Config,
     route: &[&str],
 ) -> Result<Response, EdgeError> {
-    let config_store = ConfigStore::new(env)?;
-    let settings = config_store.settings().await?;
-    let allowed_origin = check_origin(req, &settings)?;
-    let ctx = Context {
-        config,
-        settings,
-        numbers: config_store.numbers().await?,
-        store: ConversationStore::new(env)?,
-    };
-    let result = match (req.method(), route) {
-        (Method::Options, _) => Response::empty()
-            .map(|r| r.with_status(204))
-            .map_err(EdgeError::from),
-        (Method::Post, ["session"]) => session(req, &ctx).await,
-        (Method::Get, ["conversation"]) => conversation(req, &ctx).await,
-        (Method::Post, ["messages"]) => post_message(req, &ctx).await,
-        (Method::Post, ["handoff"]) => start_handoff(req, &ctx).await,
-        _ => Err(EdgeError::NotFound("no such widget route".to_owned())),
-    };
+    let cross_origin = cross_origin(req);
+    let result = answer(req, env, config, route, cross_origin.as_deref()).await;
     let mut response = result.unwrap_or_else(EdgeError::into_response);
-    if let Some(origin) = allowed_origin {
+    // CORS headers go on every answer to a cross-origin caller, refusals included, so that a
+    // Messenger on a site that is not allowed can show why instead of a bare network error.
+    // What a refused origin can read is only that refusal.
+    if let Some(origin) = cross_origin {
         let headers = response.headers_mut();
         headers.set("access-control-allow-origin", &origin)?;
         headers.set(
@@ -64,26 +50,49 @@ pub async fn handle(
             "authorization, content-type",
         )?;
         headers.set("access-control-allow-methods", "GET, POST, OPTIONS")?;
+        headers.set("access-control-max-age", "600")?;
         headers.set("vary", "Origin")?;
     }
     Ok(response)
 }
 
-/// `Some(origin)` for a cross-origin caller that is allowed; 403 for one that is not.
-fn check_origin(req: &Request, settings: &ProjectSettings) -> Result<Option<String>, EdgeError> {
-    let Some(origin) = header(req, "origin") else {
-        return Ok(None);
+async fn answer(
+    req: &mut Request,
+    env: &Env,
+    config: &Config,
+    route: &[&str],
+    cross_origin: Option<&str>,
+) -> Result<Response, EdgeError> {
+    if req.method() == Method::Options {
+        return Ok(Response::empty()?.with_status(204));
+    }
+    let config_store = ConfigStore::new(env)?;
+    let settings = config_store.settings().await?;
+    if let Some(origin) = cross_origin.filter(|o| !settings.allows_origin(o)) {
+        return Err(EdgeError::Forbidden(format!(
+            "origin {origin} may not embed this widget; add it to allowed_origins in the settings"
+        )));
+    }
+    let ctx = Context {
+        config,
+        settings,
+        numbers: config_store.numbers().await?,
+        store: ConversationStore::new(env)?,
     };
+    match (req.method(), route) {
+        (Method::Post, ["session"]) => session(req, &ctx).await,
+        (Method::Get, ["conversation"]) => conversation(req, &ctx).await,
+        (Method::Post, ["messages"]) => post_message(req, &ctx).await,
+        (Method::Post, ["handoff"]) => start_handoff(req, &ctx).await,
+        _ => Err(EdgeError::NotFound("no such widget route".to_owned())),
+    }
+}
+
+/// The caller's origin when it is not the edge's own (the demo page and console are same-origin).
+fn cross_origin(req: &Request) -> Option<String> {
+    let origin = header(req, "origin")?;
     let own = req.url().ok().map(|u| u.origin().ascii_serialization());
-    if normalize_origin(&origin) == own.as_deref().and_then(normalize_origin) {
-        return Ok(None);
-    }
-    if settings.allows_origin(&origin) {
-        return Ok(Some(origin));
-    }
-    Err(EdgeError::Forbidden(format!(
-        "origin {origin} may not embed this widget; add it to allowed_origins in the settings"
-    )))
+    (normalize_origin(&origin) != own.as_deref().and_then(normalize_origin)).then_some(origin)
 }
 
 fn visitor_id(req: &Request, config: &Config) -> Result<String, EdgeError> {

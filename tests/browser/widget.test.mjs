@@ -3,6 +3,7 @@
 // WhatsApp state, and the admin API shows one conversation holding both channels' messages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { startStack } from '../support/fixtures.mjs';
 import { launchBrowser, shot } from '../support/browser.mjs';
 import { delivery, text } from '../support/meta.mjs';
@@ -145,4 +146,42 @@ test('the loader does not block the host page and keeps its styles apart', async
   const bg = await page.locator('.sb-launcher').evaluate((el) => getComputedStyle(el).backgroundColor);
   assert.notEqual(bg, 'rgb(255, 0, 0)');
   await context.close();
+});
+
+test('embedded on another site: works for an allowed origin, refused for others', async () => {
+  // Another site, on its own origin (another port of this machine; Chromium keeps public pages
+  // from calling loopback addresses, so a made-up public host cannot stand in here).
+  const hostPage = `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title></head>
+    <body><h1>Another site</h1><script src="${edge.url}/widget.js" async></script></body></html>`;
+  const server = createServer((req, res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end(hostPage); });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const port = server.address().port;
+  const allowedOrigin = `http://127.0.0.1:${port}`;
+  const { body: settings } = await edge.adminJson('/settings');
+  await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify({ ...settings, allowed_origins: [allowedOrigin] }) });
+  try {
+    for (const [origin, allowed] of [[allowedOrigin, true], [`http://localhost:${port}`, false]]) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const errors = errorsOf(page);
+      await page.goto(`${origin}/`);
+      await page.getByRole('button', { name: 'Open chat' }).click();
+      if (allowed) {
+        await page.getByLabel('Message', { exact: true }).fill('Hello from another site');
+        await page.getByRole('button', { name: 'Send' }).click();
+        await page.locator('.sb-visitor', { hasText: 'Hello from another site' }).waitFor();
+        await page.waitForTimeout(300);
+        assert.equal(await page.locator('.sb-failed').count(), 0);
+        await shot(page, 'widget-6-cross-origin');
+      } else {
+        await page.getByRole('alert').getByText(/may not embed this widget/).waitFor();
+      }
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
+  } finally {
+    server.closeAllConnections();
+    server.close();
+    await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify(settings) });
+  }
 });

@@ -52,6 +52,12 @@ test('only allowed origins may use the widget API', async () => {
   const refused = await visitor(edge, { origin: 'https://evil.example' }).session();
   assert.equal(refused.status, 403);
   assert.match(refused.body.error, /allowed_origins/);
+  // The refusal is readable by the refused page (so its Messenger can say why), and nothing else is.
+  assert.equal(refused.headers.get('access-control-allow-origin'), 'https://evil.example');
+  const refusedVisitor = visitor(edge, { origin: 'https://evil.example' });
+  refusedVisitor.token = (await visitor(edge).session()).body.visitor_token;
+  assert.equal((await refusedVisitor.conversation()).status, 403);
+  assert.equal((await refusedVisitor.say('hi')).status, 403);
 });
 
 test('the handoff number: script tag, then country, then the default; none when unavailable', async () => {
