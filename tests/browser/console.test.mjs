@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { startStack } from '../support/fixtures.mjs';
 import { launchBrowser, shot } from '../support/browser.mjs';
 import { delivery, text, status, DAY } from '../support/meta.mjs';
+import { visitor } from '../support/visitor.mjs';
 
 const NUMBER = '106540352242922';
 const SECOND = '202020202020202';
@@ -124,6 +125,23 @@ test('inbox: a webhook conversation, a reply with live status, a failed send ret
   await thread.locator('.message.out', { hasText: 'Shall I reserve one?' }).getByText('· sent').waitFor();
   assert.equal(stack.graph.sent.at(-1).text.body, 'Shall I reserve one?');
   await shot(page, 'console-4-inbox-reply');
+});
+
+test('a Messenger reply from the inbox reaches the visitor\'s widget', async () => {
+  const v = visitor(edge);
+  await v.session();
+  await v.say('Do you have gift cards?');
+  await page.getByRole('group', { name: 'Filters' }).getByLabel('Channel').selectOption('messenger');
+  await page.getByRole('button', { name: /Website visitor/ }).first().click();
+  const thread = page.getByRole('region', { name: 'Conversation with Website visitor' });
+  await thread.getByText('Do you have gift cards?').waitFor();
+  await thread.getByLabel('Reply').fill('Yes, from 10 to 200 euros.');
+  await thread.getByRole('button', { name: 'Send' }).click();
+  await thread.getByText('Yes, from 10 to 200 euros.').waitFor();
+  const { body } = await v.conversation();
+  assert.deepEqual(body.messages.map((m) => [m.author, m.text]),
+    [['visitor', 'Do you have gift cards?'], ['business', 'Yes, from 10 to 200 euros.']]);
+  await page.getByRole('group', { name: 'Filters' }).getByLabel('Channel').selectOption('');
 });
 
 test('outside the 24-hour window the console offers an approved template instead', async () => {
