@@ -47,7 +47,8 @@ test('a visitor chats, gets a reply, hands off to WhatsApp and cannot come back'
   const input = page.getByLabel('Message', { exact: true });
   await input.fill('Hi, where is my order <b>#1234</b>?');
   await input.press('Enter');
-  const mine = page.locator('.sb-visitor', { hasText: 'where is my order' });
+  // Confirmed by the edge (a pending message carries .sb-pending until the edge stores it).
+  const mine = page.locator('.sb-visitor:not(.sb-pending)', { hasText: 'where is my order' });
   await mine.waitFor();
   assert.equal(await mine.innerText(), 'Hi, where is my order <b>#1234</b>?', 'text is shown as text');
   assert.equal(await page.locator('.sb-msg b').count(), 0);
@@ -116,7 +117,7 @@ test('no handoff button when handoff is off; the Messenger still works at phone 
   await page.getByRole('button', { name: 'Open chat' }).click();
   await page.getByLabel('Message', { exact: true }).fill('Hello from my phone');
   await page.getByRole('button', { name: 'Send' }).click();
-  await page.locator('.sb-visitor', { hasText: 'Hello from my phone' }).waitFor();
+  await page.locator('.sb-visitor:not(.sb-pending)', { hasText: 'Hello from my phone' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Continue on WhatsApp' }).count(), 0);
   const panel = await page.locator('.sb-panel').boundingBox();
   assert.ok(panel.width >= 389, `the panel fills a phone screen (${panel.width}px)`);
@@ -169,8 +170,7 @@ test('embedded on another site: works for an allowed origin, refused for others'
       if (allowed) {
         await page.getByLabel('Message', { exact: true }).fill('Hello from another site');
         await page.getByRole('button', { name: 'Send' }).click();
-        await page.locator('.sb-visitor', { hasText: 'Hello from another site' }).waitFor();
-        await page.waitForTimeout(300);
+        await page.locator('.sb-visitor:not(.sb-pending)', { hasText: 'Hello from another site' }).waitFor();
         assert.equal(await page.locator('.sb-failed').count(), 0);
         await shot(page, 'widget-6-cross-origin');
       } else {
