@@ -30,11 +30,12 @@ async function freePort() {
   });
 }
 
-/** `state`: reuse an existing state folder (kept at stop); otherwise a fresh one is made and removed. */
-export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {}, state: existing } = {}) {
+/** `state`: reuse an existing state folder (kept at stop); otherwise a fresh one is made and removed.
+ *  `migrate: false` leaves the fresh D1 database without its tables, so every D1 write fails. */
+export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {}, state: existing, migrate = true } = {}) {
   const state = existing ?? mkdtempSync(join(tmpdir(), 'switchboard-state-'));
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1' };
-  if (!existing) {
+  if (!existing && migrate) {
     execFileSync(WRANGLER, ['d1', 'migrations', 'apply', 'switchboard', '--local', '--persist-to', state], {
       cwd: ROOT, env, stdio: 'pipe',
     });
