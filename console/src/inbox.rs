@@ -27,6 +27,7 @@ pub fn inbox(props: &Props) -> Html {
     let number = use_state(String::new);
     let channel = use_state(String::new);
     let status = use_state(|| "open".to_owned());
+    let customer = use_state(String::new);
     let numbers = use_state(Vec::<NumberView>::new);
     let list = use_state(Vec::<ConversationView>::new);
     let selected = use_state(|| None::<String>);
@@ -44,8 +45,10 @@ pub fn inbox(props: &Props) -> Html {
     }
     {
         let (admin, list, error) = (props.admin.clone(), list.clone(), error.clone());
+        // WhatsApp ids are the number's digits: "+1 (650) 555-1234" finds 16505551234.
+        let wa_id: String = customer.chars().filter(char::is_ascii_digit).collect();
         let query = format!(
-            "/conversations?number={}&channel={}&status={}",
+            "/conversations?number={}&channel={}&status={}&wa_id={wa_id}",
             *number, *channel, *status
         );
         use_effect_with((query, tick.0), move |(query, _)| {
@@ -105,6 +108,10 @@ pub fn inbox(props: &Props) -> Html {
                         <option value="closed" selected={*status == "closed"}>{ "Closed" }</option>
                         <option value="" selected={status.is_empty()}>{ "All" }</option>
                     </select>
+                </label>
+                <label>{ "Customer " }
+                    <input type="search" aria-label="Customer's WhatsApp number" placeholder="+1 650 555 1234"
+                        value={(*customer).clone()} oninput={crate::dom::bind_input(&customer)} />
                 </label>
             </div>
             if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }

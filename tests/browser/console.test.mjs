@@ -108,6 +108,13 @@ test('inbox: a webhook conversation, a reply with live status, a failed send ret
   await thread.getByRole('button', { name: 'Send' }).click();
   await thread.getByText('Yes, 3 left!').waitFor();
   await thread.getByText('· sent').waitFor();
+  // Finding a customer by their number, typed the way people write it.
+  const filters = page.getByRole('group', { name: 'Filters' });
+  await filters.getByLabel("Customer's WhatsApp number").fill('+1 (514) 555-2222');
+  await page.getByRole('button', { name: /Ana Lima/ }).waitFor();
+  await filters.getByLabel("Customer's WhatsApp number").fill('+1 (514) 555-0000');
+  await page.getByText('No conversations match.').waitFor();
+  await filters.getByLabel("Customer's WhatsApp number").fill('');
   const sent = stack.graph.sent.at(-1);
   assert.equal(sent.to, '15145552222');
   assert.equal(sent.text.body, 'Yes, 3 left!');

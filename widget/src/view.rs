@@ -92,9 +92,14 @@ pub fn app(props: &AppProps) -> Html {
         let polling = chat.open && edge.token.is_some() && chat.continued_on_whatsapp.is_none();
         use_effect_with((polling, edge.token.clone()), move |_| {
             let interval = polling.then(|| {
-                // Catch up at once when the panel (re)opens, then every few seconds.
+                // Catch up at once when the panel (re)opens, then every few seconds while the
+                // visitor can see the page (a background tab asks for nothing).
                 refresh(edge.clone(), dispatch.clone());
-                Interval::new(POLL_MS, move || refresh(edge.clone(), dispatch.clone()))
+                Interval::new(POLL_MS, move || {
+                    if !page_hidden() {
+                        refresh(edge.clone(), dispatch.clone());
+                    }
+                })
             });
             move || drop(interval)
         });
@@ -255,6 +260,12 @@ pub fn app(props: &AppProps) -> Html {
             </button>
         </div>
     }
+}
+
+fn page_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.hidden())
 }
 
 fn post(edge: Edge, dispatch: UseReducerDispatcher<ChatState>, local_id: u32, text: String) {
