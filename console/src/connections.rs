@@ -187,9 +187,20 @@ fn number_card(props: &CardProps) -> Html {
             });
         })
     };
+    // The box follows the owner's click at once (a list refresh still in flight must not flip it
+    // back), and the saved value whenever it changes.
+    let handoff_on = use_state(|| n.handoff_enabled);
+    {
+        let handoff_on = handoff_on.clone();
+        use_effect_with(n.handoff_enabled, move |saved| handoff_on.set(*saved));
+    }
     let on_handoff = {
-        let patch = patch.clone();
-        Callback::from(move |e: Event| patch.emit(json!({ "handoff_enabled": checked(&e) })))
+        let (patch, handoff_on) = (patch.clone(), handoff_on.clone());
+        Callback::from(move |e: Event| {
+            let on = checked(&e);
+            handoff_on.set(on);
+            patch.emit(json!({ "handoff_enabled": on }));
+        })
     };
     let save_reset = {
         let (patch, reset_text, message) = (patch.clone(), reset_text.clone(), message.clone());
@@ -297,7 +308,7 @@ fn number_card(props: &CardProps) -> Html {
             if connected {
                 <div class="settings-grid">
                     <label class="inline">
-                        <input type="checkbox" checked={n.handoff_enabled} onchange={on_handoff} />
+                        <input type="checkbox" checked={*handoff_on} onchange={on_handoff} />
                         { " Offer \"Continue on WhatsApp\" in the Messenger" }
                     </label>
                     <form class="inline" onsubmit={save_reset}>
