@@ -115,6 +115,7 @@ test('disconnect stops routing at once, keeps history, gives 2FA guidance; recon
   const [conversation] = (await edge.adminJson(`/conversations?number=${id}`)).body;
 
   assert.equal((await edge.adminJson(`/numbers/${id}`, { method: 'DELETE' })).status, 400, 'intent is required');
+  assert.equal((await edge.adminJson('/numbers/123?intent=reuse', { method: 'DELETE' })).status, 404);
   const reuse = await edge.adminJson(`/numbers/${id}?intent=reuse`, { method: 'DELETE' });
   assert.equal(reuse.status, 200);
   assert.equal(reuse.body.number.status, 'disconnected');

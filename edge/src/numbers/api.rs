@@ -49,7 +49,7 @@ pub async fn item(
         }
         Method::Delete => {
             let intent = intent(req)?;
-            numbers.get(id).await?;
+            // An unknown id counts 0 here and is refused with 404 by `disconnect`.
             let kept = conversations.count_for_number(id).await?;
             ok_json(&numbers.disconnect(id, intent, kept).await?)
         }
