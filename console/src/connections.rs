@@ -29,6 +29,7 @@ struct Loaded {
     settings: Option<ProjectSettings>,
     stats: Vec<NumberStats>,
     unrouted: Vec<Value>,
+    not_understood: Vec<Value>,
 }
 
 #[function_component(Connections)]
@@ -51,6 +52,7 @@ pub fn connections(props: &Props) -> Html {
                             .get(&format!("/stats?from={}&to={to}", to - days * 86_400))
                             .await?,
                         unrouted: admin.get("/unrouted").await?,
+                        not_understood: admin.get("/not-understood").await?,
                     })
                 }
                 .await;
@@ -100,7 +102,7 @@ pub fn connections(props: &Props) -> Html {
             if !loaded.unrouted.is_empty() {
                 <section class="card" aria-labelledby="unrouted-h">
                     <h2 id="unrouted-h">{ "Deliveries for numbers that are not connected" }</h2>
-                    <p class="hint">{ "WhatsApp sent these for a number that is not connected here (or was disconnected). They were acknowledged so WhatsApp stops retrying, and kept for you." }</p>
+                    <p class="hint">{ "WhatsApp sent these for a number that is not connected here (or was disconnected). They were acknowledged so WhatsApp stops retrying, and kept for you. When the number is connected, they join its conversations." }</p>
                     <ul class="unrouted">
                         { for loaded.unrouted.iter().map(|u| html! {
                             <li>
@@ -109,6 +111,25 @@ pub fn connections(props: &Props) -> Html {
                                     u["message_count"].as_i64().unwrap_or_default(),
                                     u["status_count"].as_i64().unwrap_or_default()) }
                                 { crate::dom::time_label(u["received_at"].as_i64().unwrap_or_default()) }
+                                if u["replayed_at"].as_i64().is_some() {
+                                    <span class="hint">{ " · added to conversations" }</span>
+                                }
+                            </li>
+                        }) }
+                    </ul>
+                </section>
+            }
+            if !loaded.not_understood.is_empty() {
+                <section class="card" aria-labelledby="not-understood-h">
+                    <h2 id="not-understood-h">{ "Delivery items that could not be understood" }</h2>
+                    <p class="hint">{ "WhatsApp sent these inside otherwise good deliveries. Everything else in those deliveries was stored; these items are kept here exactly as they arrived, with the reason." }</p>
+                    <ul class="not-understood">
+                        { for loaded.not_understood.iter().map(|u| html! {
+                            <li>
+                                <strong>{ u["reason"].as_str().unwrap_or_default().to_owned() }</strong>
+                                { format!(" · number {} · ", u["phone_number_id"].as_str().unwrap_or("unknown")) }
+                                { crate::dom::time_label(u["received_at"].as_i64().unwrap_or_default()) }
+                                <pre class="raw"><code>{ u["raw"].as_str().unwrap_or_default().to_owned() }</code></pre>
                             </li>
                         }) }
                     </ul>
@@ -316,6 +337,7 @@ fn number_card(props: &CardProps) -> Html {
                         <input id={format!("reset-{id}")} size="6" value={(*reset_text).clone()} oninput={bind_input(&reset_text)} placeholder={reset_days_label(Some(n.effective_reset_days))} />
                         <button type="submit">{ "Save" }</button>
                         <span class="hint">{ format!("Now: {}", reset_days_label(Some(n.effective_reset_days))) }</span>
+                        <p class="hint">{ "A customer's message opens a new conversation when the last message between you — theirs, or one of yours that was not refused (a template counts) — is more than this many days older." }</p>
                     </form>
                     <p class="hint">{ RESET_EXPLANATION }</p>
                 </div>

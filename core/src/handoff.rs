@@ -34,36 +34,64 @@ impl HandoffCode {
         &self.0
     }
 
-    /// Finds the first well-formed code in a message, tolerant of case, a
-    /// missing dash and the letters people confuse with digits.
-    pub fn find_in(text: &str) -> Option<Self> {
-        let upper = text.to_ascii_uppercase();
-        let mut rest = upper.as_str();
-        while let Some(at) = rest.find(PREFIX) {
-            let candidate = &rest[at + PREFIX.len()..];
-            if let Some(code) = Self::parse_body(candidate) {
-                return Some(code);
+    /// The codes a message may carry, in order of appearance, at most
+    /// [`MAX_CANDIDATES`]: every `SB` followed by eight code characters once the
+    /// separators people type (spaces, hyphens, en and em dashes, underscores, dots)
+    /// are taken out, in any case, with the letters people confuse with digits
+    /// (`O` → `0`, `I`/`L` → `1`), glued to other words or not. A candidate that is
+    /// not a real code is harmless: it matches no stored code (40 random bits each).
+    pub fn candidates_in(text: &str) -> Vec<Self> {
+        let squeezed: Vec<char> = text
+            .chars()
+            .filter(|c| !is_separator(*c))
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        let mut found: Vec<Self> = Vec::new();
+        for start in 0..squeezed.len() {
+            if found.len() == MAX_CANDIDATES {
+                break;
             }
-            rest = &rest[at + PREFIX.len()..];
+            if squeezed[start] != 'S' || squeezed.get(start + 1) != Some(&'B') {
+                continue;
+            }
+            let body: Option<String> = squeezed
+                .get(start + 2..start + 10)
+                .and_then(|chars| chars.iter().map(|c| canonical_char(*c)).collect());
+            if let Some(body) = body {
+                let code = Self(format!("{PREFIX}{}-{}", &body[..4], &body[4..]));
+                if !found.contains(&code) {
+                    found.push(code);
+                }
+            }
         }
-        None
+        found
     }
 
-    fn parse_body(s: &str) -> Option<Self> {
-        let mut chars = s.chars().peekable();
-        let mut body = String::with_capacity(8);
-        while body.len() < 8 {
-            if body.len() == 4 && chars.peek() == Some(&'-') {
-                chars.next();
-            }
-            body.push(canonical_char(chars.next()?)?);
-        }
-        // The code must end there: `SB-ABCD-EFGHX` is not a code.
-        if chars.next().is_some_and(|c| c.is_ascii_alphanumeric()) {
-            return None;
-        }
-        Some(Self(format!("{PREFIX}{}-{}", &body[..4], &body[4..])))
+    /// The first candidate in a message, if any.
+    pub fn find_in(text: &str) -> Option<Self> {
+        Self::candidates_in(text).into_iter().next()
     }
+
+    /// Parses a code as a person would type it on its own (`sb 7k3m q9td`).
+    pub fn parse(text: &str) -> Option<Self> {
+        let squeezed: String = text.chars().filter(|c| !is_separator(*c)).collect();
+        (squeezed.chars().count() == 10)
+            .then(|| Self::find_in(&squeezed))
+            .flatten()
+    }
+}
+
+/// How many codes one message is checked for.
+pub const MAX_CANDIDATES: usize = 4;
+
+/// Characters people put inside a code as they retype it.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '_' | '.' | '\u{2010}'
+                ..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}'
+        )
 }
 
 fn canonical_char(c: char) -> Option<char> {
@@ -138,18 +166,56 @@ mod tests {
     }
 
     #[test]
-    fn text_without_a_well_formed_code_has_none() {
+    fn codes_are_found_as_people_retype_them() {
+        let want = Some(HandoffCode("SB-7K3M-Q9TD".into()));
+        for text in [
+            "SB 7K3M-Q9TD",
+            "sb7k3mq9td",
+            "SB–7K3M–Q9TD",
+            "SB—7K3M—Q9TD",
+            "my code is sb 7k3m q9td thanks",
+            "ref:SB-7K3M-Q9TD.",
+            "codeSB-7K3M-Q9TDplease",
+            "(ref sb_7k3m_q9td)",
+            "S B - 7 K 3 M - Q 9 T D",
+        ] {
+            assert_eq!(HandoffCode::find_in(text), want, "{text}");
+        }
+        assert_eq!(HandoffCode::parse(" sb 7k3m–q9td "), want);
+        assert_eq!(HandoffCode::parse("sb 7k3m q9td x"), None);
+    }
+
+    #[test]
+    fn text_without_a_code_has_no_candidates() {
         for text in [
             "hello",
             "SB-",
             "SB-12",
             "SB-ABCD-EFG",
-            "SB-ABCD-EFGHJ",
             "SB-ABCU-EFGH",
             "SB-ÄBCD-EFGH",
+            "",
         ] {
-            assert_eq!(HandoffCode::find_in(text), None, "{text}");
+            assert_eq!(HandoffCode::candidates_in(text), vec![], "{text}");
         }
+    }
+
+    #[test]
+    fn every_candidate_is_checked_up_to_the_limit() {
+        let text = "SB-AAAA-AAAA or sb-bbbb-bbbb, SB-AAAA-AAAA again, SB-CCCC-CCCC SB-DDDD-DDDD SB-EEEE-EEEE";
+        let found: Vec<_> = HandoffCode::candidates_in(text)
+            .into_iter()
+            .map(|c| c.0)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "SB-AAAA-AAAA",
+                "SB-BBBB-BBBB",
+                "SB-CCCC-CCCC",
+                "SB-DDDD-DDDD"
+            ]
+        );
     }
 
     #[test]
@@ -171,8 +237,26 @@ mod tests {
         }
 
         #[test]
-        fn any_text_is_safe_to_scan(text in ".{0,200}") {
-            let _ = HandoffCode::find_in(&text);
+        fn a_retyped_code_is_found(
+            bytes in any::<[u8; 5]>(),
+            seps in proptest::collection::vec(prop::sample::select(vec!["", " ", "-", "–", "—", "_", "  "]), 3),
+            lower in any::<bool>(),
+            before in "[a-z ]{0,12}",
+            after in "[ .,!?]{0,3}[a-z ]{0,12}",
+        ) {
+            let code = HandoffCode::from_random(bytes);
+            let body = code.as_str().replace('-', "");
+            let typed = format!("{}{}{}{}{}{}", &body[..2], seps[0], &body[2..6], seps[1], &body[6..], seps[2]);
+            let typed = if lower { typed.to_lowercase() } else { typed };
+            let text = format!("{before}{typed}{after}");
+            prop_assert!(HandoffCode::candidates_in(&text).contains(&code), "{}", text);
+        }
+
+        #[test]
+        fn any_text_is_safe_to_scan(text in ".{0,400}") {
+            let found = HandoffCode::candidates_in(&text);
+            prop_assert!(found.len() <= MAX_CANDIDATES);
+            let _ = HandoffCode::parse(&text);
         }
     }
 }

@@ -1,10 +1,15 @@
 //! The conversation-reset rule.
 //!
-//! A new WhatsApp message from a user opens a new conversation when the user's
-//! previous message on the same number is more than `reset_days` days older (by
-//! the messages' own timestamps). Exactly `reset_days` days later still joins.
-//! A late message (one older than a message already stored) joins the
-//! conversation of its own time and never causes a reset.
+//! A new WhatsApp message from a user opens a new conversation when the previous
+//! message between that user and the number is more than `reset_days` days older
+//! (by the messages' own timestamps). "Previous message" counts both directions:
+//! the user's own messages and the business's messages to them that were not
+//! refused (`failed`). So a customer answering a template the business sent after
+//! a long silence continues that conversation instead of opening a new one.
+//! Exactly `reset_days` days later still joins. A late message (one older than a
+//! message already stored) joins the conversation of its own time and never
+//! causes a reset; when Meta's multi-day retries reorder messages by more than the
+//! window, a late message joins the conversation it arrives next to.
 
 use serde::{Deserialize, Serialize};
 
@@ -77,9 +82,10 @@ pub struct Neighbour<C> {
 /// What storage knows about the user on this number when a message at `timestamp` arrives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserHistory<C> {
-    /// The user's latest stored message at or before the new one's timestamp.
+    /// The latest stored message with the user (theirs, or the business's that did not fail)
+    /// at or before the new one's timestamp.
     pub previous: Option<Neighbour<C>>,
-    /// The user's earliest stored message after the new one's timestamp (present for late deliveries).
+    /// The earliest such message after the new one's timestamp (present for late deliveries).
     pub next: Option<Neighbour<C>>,
     /// The user's open conversation on this number, if any.
     pub open: Option<C>,

@@ -1,10 +1,14 @@
-//! Parsing of WhatsApp Cloud API webhook deliveries.
+//! Parsing of WhatsApp Cloud API webhook deliveries, item by item.
 //!
 //! One delivery may carry several `entry[]`, each with several `changes[]`,
-//! each with any number of `messages[]` and `statuses[]`. Every message is kept:
-//! types we know are parsed into [`MessageContent`]; anything else (including
-//! Meta's `unsupported`) becomes [`MessageContent::Other`] with its raw JSON.
-
+//! each with any number of `messages[]` and `statuses[]`. Only a body that is not
+//! a delivery at all (not JSON, another `object`, no `entry` array) is an error.
+//! Inside a delivery every item stands alone: what can be understood is parsed,
+//! and each item that cannot be (a status we do not know, a message without an
+//! id, a timestamp outside [`TimestampWindow`]) becomes a [`NotUnderstood`] with
+//! its raw JSON and the reason, so that one odd item never costs the others.
+//! Message types we do not know (including Meta's `unsupported`) are still
+//! messages: [`MessageContent::Other`] with their raw JSON.
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -25,9 +29,20 @@ pub enum ParseError {
 }
 
 /// A whole delivery, flattened to its changes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Delivery {
     pub changes: Vec<Change>,
+    /// Entries and changes that name no number we could read.
+    pub not_understood: Vec<NotUnderstood>,
+}
+
+impl Delivery {
+    /// Every item kept as not understood, the delivery's own and each change's.
+    pub fn all_not_understood(&self) -> impl Iterator<Item = &NotUnderstood> {
+        self.not_understood
+            .iter()
+            .chain(self.changes.iter().flat_map(|c| &c.not_understood))
+    }
 }
 
 /// One `entry[].changes[]` item for the `messages` field.
@@ -39,6 +54,10 @@ pub struct Change {
     pub contacts: Vec<Contact>,
     pub messages: Vec<InboundMessage>,
     pub statuses: Vec<StatusUpdate>,
+    /// Items of this change that could not be understood.
+    pub not_understood: Vec<NotUnderstood>,
+    /// The change's `value` exactly as Meta sent it (kept for deliveries that cannot be routed yet).
+    pub value: Value,
 }
 
 /// `contacts[]`: who wrote, with the profile name they chose.
@@ -183,8 +202,52 @@ pub struct StatusError {
     pub title: String,
 }
 
-/// Parses a delivery body. Changes for fields other than `messages` are skipped.
-pub fn parse_delivery(body: &[u8]) -> Result<Delivery, ParseError> {
+/// The span of time a timestamp from Meta may fall in, in unix seconds.
+///
+/// From 2009-01-01 (WhatsApp did not exist before, so nothing real is older) to one day
+/// after `now` (Meta's clocks and ours agree within seconds; a day leaves room for any skew
+/// without letting a far-future value make every later message look "late" to the reset
+/// rule). An item outside it is kept as not understood, never stored as a message or status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimestampWindow {
+    pub earliest: i64,
+    pub latest: i64,
+}
+
+impl TimestampWindow {
+    /// 2009-01-01T00:00:00Z.
+    pub const EARLIEST: i64 = 1_230_768_000;
+    /// How far past `now` a timestamp may be.
+    pub const FUTURE_SKEW: i64 = 86_400;
+
+    pub fn around(now: i64) -> Self {
+        Self {
+            earliest: Self::EARLIEST,
+            latest: now.saturating_add(Self::FUTURE_SKEW),
+        }
+    }
+
+    pub fn contains(self, at: i64) -> bool {
+        (self.earliest..=self.latest).contains(&at)
+    }
+}
+
+/// An item of a delivery we could not understand: kept with its raw JSON for the owner.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NotUnderstood {
+    /// Where it was: `entry[0].changes[1].value.statuses[2]`.
+    pub path: String,
+    /// What is wrong with it: `status: "deleted" is not one of sent, delivered, read, failed`.
+    pub reason: String,
+    /// The number it was addressed to, when that much could be read.
+    pub phone_number_id: Option<String>,
+    /// The item exactly as Meta sent it.
+    pub raw: Value,
+}
+
+/// Parses a delivery body received at `now` (unix seconds).
+/// Changes for fields other than `messages` are skipped.
+pub fn parse_delivery(body: &[u8], now: i64) -> Result<Delivery, ParseError> {
     let root: Value =
         serde_json::from_slice(body).map_err(|e| ParseError::NotJson(e.to_string()))?;
     let object = root
@@ -193,74 +256,159 @@ pub fn parse_delivery(body: &[u8]) -> Result<Delivery, ParseError> {
     if object.as_str() != Some("whatsapp_business_account") {
         return Err(ParseError::WrongObject(object.to_string()));
     }
-    let entries = array(&root, "entry", "entry")?;
-    let mut changes = Vec::new();
+    let entries = root
+        .get("entry")
+        .and_then(Value::as_array)
+        .ok_or_else(|| invalid("entry", "missing or not an array"))?;
+    let window = TimestampWindow::around(now);
+    let mut delivery = Delivery::default();
     for (e, entry) in entries.iter().enumerate() {
         let entry_path = format!("entry[{e}]");
-        let waba_id = string(entry, "id", &entry_path)?;
-        for (c, change) in array(entry, "changes", &entry_path)?.iter().enumerate() {
+        let kept = |reason: String| NotUnderstood {
+            path: entry_path.clone(),
+            reason,
+            phone_number_id: None,
+            raw: entry.clone(),
+        };
+        let Some(waba_id) = opt_string(entry, "id") else {
+            delivery
+                .not_understood
+                .push(kept("id: missing or not a string".to_owned()));
+            continue;
+        };
+        let Some(changes) = entry.get("changes").and_then(Value::as_array) else {
+            delivery
+                .not_understood
+                .push(kept("changes: missing or not an array".to_owned()));
+            continue;
+        };
+        for (c, change) in changes.iter().enumerate() {
             let path = format!("{entry_path}.changes[{c}]");
             if change.get("field").and_then(Value::as_str) != Some("messages") {
                 continue;
             }
-            let value = change
-                .get("value")
-                .filter(|v| v.is_object())
-                .ok_or_else(|| invalid(&format!("{path}.value"), "missing or not an object"))?;
-            changes.push(parse_change(&waba_id, value, &format!("{path}.value"))?);
+            match change.get("value").filter(|v| v.is_object()) {
+                Some(value) => {
+                    match parse_change(&waba_id, value, &format!("{path}.value"), window) {
+                        Ok(parsed) => delivery.changes.push(parsed),
+                        Err(item) => delivery.not_understood.push(item),
+                    }
+                }
+                None => delivery.not_understood.push(NotUnderstood {
+                    path,
+                    reason: "value: missing or not an object".to_owned(),
+                    phone_number_id: None,
+                    raw: change.clone(),
+                }),
+            }
         }
     }
-    Ok(Delivery { changes })
+    Ok(delivery)
 }
 
-fn parse_change(waba_id: &str, value: &Value, path: &str) -> Result<Change, ParseError> {
-    let metadata = value
+/// Parses one change's `value` object. The change itself is refused (as one item not
+/// understood) only when it names no number; otherwise each of its items stands alone.
+pub fn parse_change(
+    waba_id: &str,
+    value: &Value,
+    path: &str,
+    window: TimestampWindow,
+) -> Result<Change, NotUnderstood> {
+    let Some(phone_number_id) = value
         .get("metadata")
-        .ok_or_else(|| invalid(&format!("{path}.metadata"), "missing"))?;
-    let phone_number_id = string(metadata, "phone_number_id", &format!("{path}.metadata"))?;
-    let display_phone_number = opt_string(metadata, "display_phone_number");
-    let contacts = optional_array(value, "contacts", path)?
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            Ok(Contact {
-                wa_id: string(c, "wa_id", &format!("{path}.contacts[{i}]"))?,
+        .and_then(|m| opt_string(m, "phone_number_id"))
+    else {
+        return Err(NotUnderstood {
+            path: path.to_owned(),
+            reason: "metadata.phone_number_id: missing or not a string".to_owned(),
+            phone_number_id: None,
+            raw: value.clone(),
+        });
+    };
+    let mut change = Change {
+        waba_id: waba_id.to_owned(),
+        display_phone_number: value
+            .get("metadata")
+            .and_then(|m| opt_string(m, "display_phone_number")),
+        phone_number_id,
+        contacts: Vec::new(),
+        messages: Vec::new(),
+        statuses: Vec::new(),
+        not_understood: Vec::new(),
+        value: value.clone(),
+    };
+    let number = change.phone_number_id.clone();
+    let items = |key: &str, change: &mut Change| -> Vec<(String, Value)> {
+        match value.get(key) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| (format!("{path}.{key}[{i}]"), item.clone()))
+                .collect(),
+            Some(other) => {
+                change.not_understood.push(NotUnderstood {
+                    path: format!("{path}.{key}"),
+                    reason: "not an array".to_owned(),
+                    phone_number_id: Some(number.clone()),
+                    raw: other.clone(),
+                });
+                Vec::new()
+            }
+        }
+    };
+    let contacts = items("contacts", &mut change);
+    let messages = items("messages", &mut change);
+    let statuses = items("statuses", &mut change);
+    let keep = |change: &mut Change, item_path: String, reason: String, raw: Value| {
+        change.not_understood.push(NotUnderstood {
+            path: item_path,
+            reason,
+            phone_number_id: Some(change.phone_number_id.clone()),
+            raw,
+        });
+    };
+    for (item_path, c) in contacts {
+        match opt_string(&c, "wa_id") {
+            Some(wa_id) => change.contacts.push(Contact {
+                wa_id,
                 profile_name: c
                     .pointer("/profile/name")
                     .and_then(Value::as_str)
                     .map(str::to_owned),
-            })
-        })
-        .collect::<Result<_, ParseError>>()?;
-    let messages = optional_array(value, "messages", path)?
-        .iter()
-        .enumerate()
-        .map(|(i, m)| parse_message(m, &format!("{path}.messages[{i}]")))
-        .collect::<Result<_, _>>()?;
-    let statuses = optional_array(value, "statuses", path)?
-        .iter()
-        .enumerate()
-        .map(|(i, s)| parse_status(s, &format!("{path}.statuses[{i}]")))
-        .collect::<Result<_, _>>()?;
-    Ok(Change {
-        waba_id: waba_id.to_owned(),
-        phone_number_id,
-        display_phone_number,
-        contacts,
-        messages,
-        statuses,
-    })
+            }),
+            None => keep(
+                &mut change,
+                item_path,
+                "wa_id: missing or not a string".into(),
+                c,
+            ),
+        }
+    }
+    for (item_path, m) in messages {
+        match parse_message(&m, window) {
+            Ok(message) => change.messages.push(message),
+            Err(reason) => keep(&mut change, item_path, reason, m),
+        }
+    }
+    for (item_path, s) in statuses {
+        match parse_status(&s, window) {
+            Ok(status) => change.statuses.push(status),
+            Err(reason) => keep(&mut change, item_path, reason, s),
+        }
+    }
+    Ok(change)
 }
 
-fn parse_message(m: &Value, path: &str) -> Result<InboundMessage, ParseError> {
+fn parse_message(m: &Value, window: TimestampWindow) -> Result<InboundMessage, String> {
     let type_name = opt_string(m, "type").unwrap_or_else(|| "unknown".to_owned());
     let content = parse_content(m, &type_name).unwrap_or(MessageContent::Other {
         original_type: type_name.clone(),
     });
     Ok(InboundMessage {
-        wamid: string(m, "id", path)?,
-        from: string(m, "from", path)?,
-        timestamp: unix_seconds(m, path)?,
+        wamid: required_id(m, "id")?,
+        from: required_id(m, "from")?,
+        timestamp: unix_seconds(m, window)?,
         content,
         reply_to: m
             .pointer("/context/id")
@@ -324,13 +472,11 @@ fn parse_content(m: &Value, type_name: &str) -> Option<MessageContent> {
     })
 }
 
-fn parse_status(s: &Value, path: &str) -> Result<StatusUpdate, ParseError> {
-    let status_name = string(s, "status", path)?;
+fn parse_status(s: &Value, window: TimestampWindow) -> Result<StatusUpdate, String> {
+    let wamid = required_id(s, "id")?;
+    let status_name = opt_string(s, "status").ok_or("status: missing or not a string")?;
     let status = DeliveryStatus::from_meta(&status_name).ok_or_else(|| {
-        invalid(
-            &format!("{path}.status"),
-            "not one of sent, delivered, read, failed",
-        )
+        format!("status: {status_name:?} is not one of sent, delivered, read, failed")
     })?;
     let error = s
         .get("errors")
@@ -343,12 +489,23 @@ fn parse_status(s: &Value, path: &str) -> Result<StatusUpdate, ParseError> {
                 .unwrap_or_default(),
         });
     Ok(StatusUpdate {
-        wamid: string(s, "id", path)?,
+        wamid,
         status,
-        timestamp: unix_seconds(s, path)?,
+        timestamp: unix_seconds(s, window)?,
         recipient_id: opt_string(s, "recipient_id"),
         error,
     })
+}
+
+/// Longest id (`wamid`, `wa_id`) we store; Meta's are under 100 characters.
+pub const MAX_ID_LENGTH: usize = 256;
+
+fn required_id(v: &Value, key: &str) -> Result<String, String> {
+    let id = opt_string(v, key).ok_or_else(|| format!("{key}: missing or not a string"))?;
+    if id.is_empty() || id.len() > MAX_ID_LENGTH {
+        return Err(format!("{key}: must be 1–{MAX_ID_LENGTH} characters"));
+    }
+    Ok(id)
 }
 
 fn invalid(path: &str, reason: &'static str) -> ParseError {
@@ -362,40 +519,22 @@ fn opt_string(v: &Value, key: &str) -> Option<String> {
     v.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
-fn string(v: &Value, key: &str, path: &str) -> Result<String, ParseError> {
-    opt_string(v, key).ok_or_else(|| invalid(&format!("{path}.{key}"), "missing or not a string"))
-}
-
-fn array<'a>(v: &'a Value, key: &str, path: &str) -> Result<&'a Vec<Value>, ParseError> {
-    v.get(key)
-        .and_then(Value::as_array)
-        .ok_or_else(|| invalid(&join(path, key), "missing or not an array"))
-}
-
-fn optional_array<'a>(v: &'a Value, key: &str, path: &str) -> Result<&'a [Value], ParseError> {
-    match v.get(key) {
-        None | Some(Value::Null) => Ok(&[]),
-        Some(Value::Array(items)) => Ok(items),
-        Some(_) => Err(invalid(&join(path, key), "not an array")),
+/// Meta sends `timestamp` as a string of unix seconds; accept a number too. It must fall in `window`.
+fn unix_seconds(v: &Value, window: TimestampWindow) -> Result<i64, String> {
+    let at = match v.get("timestamp") {
+        Some(Value::String(s)) => s.trim().parse::<i64>().ok(),
+        Some(Value::Number(n)) => n.as_i64(),
+        None => return Err("timestamp: missing".to_owned()),
+        _ => None,
     }
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path == key {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
+    .ok_or("timestamp: not whole unix seconds")?;
+    if !window.contains(at) {
+        return Err(format!(
+            "timestamp: {at} is outside {}–{} (2009-01-01 to one day from now)",
+            window.earliest, window.latest
+        ));
     }
-}
-
-/// Meta sends `timestamp` as a string of unix seconds; accept a number too.
-fn unix_seconds(v: &Value, path: &str) -> Result<i64, ParseError> {
-    let at = format!("{path}.timestamp");
-    match v.get("timestamp") {
-        Some(Value::String(s)) => s.parse().map_err(|_| invalid(&at, "not unix seconds")),
-        Some(Value::Number(n)) => n.as_i64().ok_or_else(|| invalid(&at, "not unix seconds")),
-        _ => Err(invalid(&at, "missing")),
-    }
+    Ok(at)
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
-//! Helpers for binding values to D1 statements and telling constraint failures apart.
+//! Helpers for binding values to D1 statements, decoding rows one by one, and telling
+//! constraint failures apart.
 
+use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement};
+use worker::{D1Database, D1PreparedStatement, D1Result};
 
 use crate::error::EdgeError;
 
@@ -67,4 +69,28 @@ macro_rules! args {
 /// which for us means a concurrent writer got there first: retry the decision.
 pub fn is_constraint_violation(e: &EdgeError) -> bool {
     matches!(e, EdgeError::Storage(msg) if msg.contains("constraint"))
+}
+
+/// The rows of a result, each decoded on its own: a row that does not decode (a value stored
+/// before it was validated, say) is logged with its id and skipped, so one bad row never fails
+/// a whole list or a later delivery.
+pub fn decode_rows<T: DeserializeOwned>(
+    result: &D1Result,
+    what: &str,
+) -> Result<Vec<T>, EdgeError> {
+    let rows: Vec<serde_json::Value> = result.results()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| match serde_json::from_value::<T>(row.clone()) {
+            Ok(decoded) => Some(decoded),
+            Err(e) => {
+                let id = row
+                    .get("id")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or("?");
+                worker::console_error!("skipped an undecodable {what} row {id}: {e}");
+                None
+            }
+        })
+        .collect())
 }

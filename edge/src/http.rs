@@ -1,5 +1,6 @@
 //! Small HTTP helpers: JSON answers, bounded body reading, query parameters.
 
+use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use worker::{Request, Response};
@@ -25,18 +26,26 @@ pub fn ok_json<T: Serialize>(value: &T) -> Result<Response, EdgeError> {
     Ok(json_response(value, 200))
 }
 
-/// The body, refused with 413 past `limit` (checked on Content-Length first, then on the bytes).
+/// The body, refused with 413 past `limit`: at once on a `Content-Length` over it, otherwise
+/// as soon as the bytes read from the stream pass it — a chunked body without a length is
+/// never buffered (or waited for) beyond the limit.
 pub async fn read_body(req: &mut Request, limit: usize) -> Result<Vec<u8>, EdgeError> {
     let declared = header(req, "content-length").and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
         return Err(EdgeError::TooLarge(limit));
     }
-    let body = req
-        .bytes()
-        .await
-        .map_err(|e| EdgeError::BadRequest(format!("could not read body: {e}")))?;
-    if body.len() > limit {
-        return Err(EdgeError::TooLarge(limit));
+    let unreadable = |e: worker::Error| EdgeError::BadRequest(format!("could not read body: {e}"));
+    let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit));
+    // A request without a body (GET, or an empty POST) has no stream.
+    let Ok(mut stream) = req.stream() else {
+        return Ok(body);
+    };
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(unreadable)?;
+        if body.len() + chunk.len() > limit {
+            return Err(EdgeError::TooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
     }
     Ok(body)
 }

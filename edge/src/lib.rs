@@ -13,17 +13,25 @@ mod graph;
 mod handoff;
 mod health;
 mod http;
+mod maintenance;
 mod numbers;
 mod random;
 mod routes;
 mod visitor_api;
 mod webhooks;
 
-use worker::{event, Context, Env, Request, Response};
+use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledEvent};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     Ok(routes::handle(req, &env)
         .await
         .unwrap_or_else(error::EdgeError::into_response))
+}
+
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    if let Err(e) = maintenance::run(&env).await {
+        worker::console_error!("scheduled maintenance failed (next run retries): {e}");
+    }
 }

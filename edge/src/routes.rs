@@ -9,6 +9,7 @@ use crate::conversations::{api as conversations, store::ConversationStore};
 use crate::error::EdgeError;
 use crate::http::{header, ok_json};
 use crate::numbers::{api as numbers, service::Numbers};
+use crate::webhooks::store::WebhookStore;
 use crate::{health, visitor_api, webhooks};
 
 pub async fn handle(mut req: Request, env: &Env) -> Result<Response, EdgeError> {
@@ -47,7 +48,7 @@ async fn admin(
     let store = ConversationStore::new(env)?;
     match (req.method(), route) {
         (_, ["settings"]) => numbers::settings(req, &numbers).await,
-        (_, ["numbers"]) => numbers::collection(req, &numbers).await,
+        (_, ["numbers"]) => numbers::collection(req, &numbers, &store).await,
         (_, ["numbers", id]) => numbers::item(req, &numbers, &store, id).await,
         (_, ["numbers", id, "profile"]) => numbers::profile(req, &numbers, id).await,
         (Method::Get, ["numbers", id, "templates"]) => numbers::templates(&numbers, id).await,
@@ -65,7 +66,10 @@ async fn admin(
         }
         (Method::Post, ["conversations", id, "close"]) => conversations::close(&store, id).await,
         (Method::Post, ["conversations", id, "reopen"]) => conversations::reopen(&store, id).await,
-        (Method::Get, ["unrouted"]) => ok_json(&store.unrouted(100).await?),
+        (Method::Get, ["unrouted"]) => ok_json(&WebhookStore(&store).unrouted(100).await?),
+        (Method::Get, ["not-understood"]) => {
+            ok_json(&WebhookStore(&store).not_understood(100).await?)
+        }
         _ => Err(numbers::method_not_allowed()),
     }
 }

@@ -208,34 +208,27 @@ fn continued_on_whatsapp(
     })
 }
 
-/// The visitor's open Messenger conversation, opened now if there is none; 409 once handed off.
-async fn open_conversation(
-    ctx: &Context<'_>,
-    visitor: &str,
-) -> Result<(String, Option<worker::D1PreparedStatement>), EdgeError> {
-    match ctx.store.visitor_conversation(visitor).await? {
-        Some(c) if c.handed_off_at.is_some() => Err(EdgeError::Conflict(
-            "this conversation continues on WhatsApp; the Messenger no longer takes messages for it".to_owned(),
-        )),
-        Some(c) if c.is_open() => Ok((c.id, None)),
-        _ => {
-            let id = random::id("conv")?;
-            let insert = ctx.store.insert_conversation(&id, "messenger", None, None, None, Some(visitor), now_seconds())?;
-            Ok((id, Some(insert)))
-        }
-    }
+fn handed_off() -> EdgeError {
+    EdgeError::Conflict(
+        "this conversation continues on WhatsApp; the Messenger no longer takes messages for it"
+            .to_owned(),
+    )
 }
 
+/// A visitor's message, in one batch: open a conversation if the visitor has none open (and
+/// never handed one off), insert the message into their open Messenger conversation, move its
+/// clocks. Each step resolves the conversation inside its statement, so two first messages at
+/// once share one conversation (invariant "one open Messenger conversation per visitor") and a
+/// message racing the handoff link is refused instead of landing in the WhatsApp conversation.
 async fn post_message(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeError> {
     let visitor = visitor_id(req, ctx.config)?;
     let body: VisitorMessage = read_json(req).await?;
     let text = checked_text(&body.text)
         .ok_or_else(|| EdgeError::BadRequest("text must be 1–4096 characters".to_owned()))?;
-    let (conversation_id, open) = open_conversation(ctx, &visitor).await?;
     let now = now_seconds();
     let message = NewMessage {
         id: random::id("msg")?,
-        conversation_id: &conversation_id,
+        conversation_id: "",
         wamid: None,
         channel: "messenger",
         direction: "inbound",
@@ -250,10 +243,18 @@ async fn post_message(req: &mut Request, ctx: &Context<'_>) -> Result<Response, 
         received_at: now_millis(),
         status: None,
     };
-    let mut statements: Vec<_> = open.into_iter().collect();
-    statements.push(ctx.store.insert_message(&message, false)?);
-    statements.push(ctx.store.touch(&conversation_id, now, true, None)?);
-    ctx.store.batch(statements).await?;
+    let results = ctx
+        .store
+        .batch(vec![
+            ctx.store
+                .open_visitor_conversation(&random::id("conv")?, &visitor, now)?,
+            ctx.store.insert_visitor_message(&message, &visitor)?,
+            ctx.store.touch(&message.id, now, true, None)?,
+        ])
+        .await?;
+    if !returned_a_row(results.get(1))? {
+        return Err(handed_off());
+    }
     Ok(json_response(
         &WidgetMessage {
             id: message.id.clone(),
@@ -265,6 +266,16 @@ async fn post_message(req: &mut Request, ctx: &Context<'_>) -> Result<Response, 
     ))
 }
 
+fn returned_a_row(result: Option<&worker::D1Result>) -> Result<bool, EdgeError> {
+    let rows: Vec<serde_json::Value> = match result {
+        Some(r) => r.results()?,
+        None => Vec::new(),
+    };
+    Ok(!rows.is_empty())
+}
+
+/// A handoff code for the visitor's open Messenger conversation (opened now if there is none),
+/// in one batch; 409 once the conversation continues on WhatsApp.
 async fn start_handoff(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeError> {
     let visitor = visitor_id(req, ctx.config)?;
     let body: HandoffRequest = read_json(req).await?;
@@ -273,17 +284,25 @@ async fn start_handoff(req: &mut Request, ctx: &Context<'_>) -> Result<Response,
         handoff_number(ctx, body.number.as_deref(), country.as_deref()).ok_or_else(|| {
             EdgeError::Conflict("Continue on WhatsApp is not available here".to_owned())
         })?;
-    let (conversation_id, open) = open_conversation(ctx, &visitor).await?;
-    if let Some(insert) = open {
-        ctx.store.batch(vec![insert]).await?;
+    let now = now_seconds();
+    let code = handoff::new_code()?;
+    let expires_at = now + ctx.config.handoff_code_lifetime;
+    let results = ctx
+        .store
+        .batch(vec![
+            ctx.store
+                .open_visitor_conversation(&random::id("conv")?, &visitor, now)?,
+            ctx.store.insert_visitor_handoff_code(
+                code.as_str(),
+                &visitor,
+                &number.phone_number_id,
+                now,
+                expires_at,
+            )?,
+        ])
+        .await?;
+    if !returned_a_row(results.get(1))? {
+        return Err(handed_off());
     }
-    ok_json(
-        &handoff::issue(
-            &ctx.store,
-            &conversation_id,
-            number,
-            ctx.config.handoff_code_lifetime,
-        )
-        .await?,
-    )
+    ok_json(&handoff::offer(&code, number, expires_at)?)
 }

@@ -123,16 +123,16 @@ test('disconnect stops routing at once, keeps history, gives 2FA guidance; recon
   assert.equal(reuse.body.conversations_kept, 1);
   assert.equal((await edge.adminJson(`/numbers/${id}?intent=reuse`, { method: 'DELETE' })).status, 409);
 
-  // While disconnected: acknowledged, kept as unrouted, not added to the conversation.
+  // While disconnected: acknowledged, kept as unrouted, not (yet) added to the conversation.
   const during = await edge.deliver(delivery(id, { messages: [text(user, 'while disconnected', now - 30)] }));
   assert.equal((await during.json()).unrouted_changes, 1);
   assert.equal((await edge.adminJson(`/conversations/${conversation.id}`)).body.messages.length, 1);
 
-  // Reconnect: routing and history resume in the same conversation.
+  // Reconnect: what arrived meanwhile joins the conversation, and routing resumes in it.
   await stack.connect({ id, waba: '343434', label: 'Returns' });
   await edge.deliver(delivery(id, { messages: [text(user, 'after reconnect', now)] }));
   const after = (await edge.adminJson(`/conversations/${conversation.id}`)).body;
-  assert.deepEqual(after.messages.map((m) => m.text), ['before disconnect', 'after reconnect']);
+  assert.deepEqual(after.messages.map((m) => m.text), ['before disconnect', 'while disconnected', 'after reconnect']);
 
   const migrate = await edge.adminJson(`/numbers/${id}?intent=migrate`, { method: 'DELETE' });
   assert.equal(migrate.status, 200);

@@ -42,7 +42,7 @@ export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {}, s
   }
   const port = await freePort();
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--local', '--persist-to', state,
-    '--show-interactive-dev-session=false', '--inspector-port', String(await freePort()),
+    '--show-interactive-dev-session=false', '--test-scheduled', '--inspector-port', String(await freePort()),
     '--var', `GRAPH_API_BASE:${graphBase}`, '--var', 'TRUST_TEST_COUNTRY_HEADER:true'];
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
   const child = spawn(WRANGLER, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });

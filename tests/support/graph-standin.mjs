@@ -23,6 +23,7 @@ const noObject = (id) =>
 export async function startGraphStandin(port = 0) {
   const numbers = new Map(); // phone_number_id -> { token, waba_id, info, profile }
   const sent = [];
+  let beforeAnswer = null;
   let failSends = null; // { status, message, code } while set
 
   const handlers = {
@@ -86,6 +87,8 @@ export async function startGraphStandin(port = 0) {
         }
         const wamid = 'wamid.' + randomBytes(24).toString('base64url');
         sent.push({ phone_number_id: id, wamid, ...body });
+        // Meta's status webhooks can overtake its answer to the send: a test may deliver them here.
+        if (beforeAnswer) await beforeAnswer(sent.at(-1));
         return {
           status: 200,
           body: { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid }] },
@@ -152,6 +155,8 @@ export async function startGraphStandin(port = 0) {
       if (!r.ok) throw new Error('standin: could not add number');
     },
     failSends(f) { failSends = f; },
+    /** Runs `f(sent)` after a send is accepted and before Graph's answer goes back to the edge. */
+    beforeAnswer(f) { beforeAnswer = f; },
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }

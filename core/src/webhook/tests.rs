@@ -3,6 +3,13 @@
 use super::*;
 use serde_json::json;
 
+/// "Now" for these tests: 2026-11-29.
+const NOW: i64 = 1_795_996_800;
+
+fn parse(body: &[u8]) -> Result<Delivery, ParseError> {
+    parse_delivery(body, NOW)
+}
+
 fn delivery(messages: Value, statuses: Value) -> Vec<u8> {
     json!({
         "object": "whatsapp_business_account",
@@ -25,7 +32,7 @@ fn delivery(messages: Value, statuses: Value) -> Vec<u8> {
 }
 
 fn only_message(m: Value) -> InboundMessage {
-    let parsed = parse_delivery(&delivery(json!([m]), json!([]))).unwrap();
+    let parsed = parse(&delivery(json!([m]), json!([]))).unwrap();
     parsed.changes[0].messages[0].clone()
 }
 
@@ -36,7 +43,7 @@ fn text_message_with_contact_and_metadata() {
                  "timestamp": "1749416383", "type": "text", "text": { "body": "Does it come in another color?" } }]),
         json!([]),
     );
-    let parsed = parse_delivery(&body).unwrap();
+    let parsed = parse(&body).unwrap();
     assert_eq!(parsed.changes.len(), 1);
     let change = &parsed.changes[0];
     assert_eq!(change.waba_id, "102290129340398");
@@ -64,7 +71,7 @@ fn text_message_with_contact_and_metadata() {
 #[test]
 fn media_types_keep_id_mime_caption_and_filename() {
     let image = only_message(
-        json!({ "from": "1", "id": "wamid.a", "timestamp": "1", "type": "image",
+        json!({ "from": "1", "id": "wamid.a", "timestamp": "1749416383", "type": "image",
         "image": { "caption": "Chair", "mime_type": "image/jpeg", "sha256": "abc", "id": "1003383421387256" } }),
     );
     assert_eq!(
@@ -78,14 +85,14 @@ fn media_types_keep_id_mime_caption_and_filename() {
         }
     );
     let document = only_message(
-        json!({ "from": "1", "id": "wamid.b", "timestamp": "1", "type": "document",
+        json!({ "from": "1", "id": "wamid.b", "timestamp": "1749416383", "type": "document",
         "document": { "filename": "invoice.pdf", "mime_type": "application/pdf", "sha256": "x", "id": "55" } }),
     );
     assert!(matches!(document.content,
         MessageContent::Media { kind: MediaKind::Document, ref filename, .. } if filename.as_deref() == Some("invoice.pdf")));
     for kind in ["audio", "video", "sticker"] {
         let m = only_message(
-            json!({ "from": "1", "id": "wamid.c", "timestamp": "1", "type": kind,
+            json!({ "from": "1", "id": "wamid.c", "timestamp": "1749416383", "type": kind,
             kind: { "mime_type": "x/y", "sha256": "x", "id": "77" } }),
         );
         assert_eq!(m.content.type_name(), kind);
@@ -95,7 +102,7 @@ fn media_types_keep_id_mime_caption_and_filename() {
 #[test]
 fn location_contacts_interactive_button_reaction_and_context() {
     let location = only_message(
-        json!({ "from": "1", "id": "wamid.l", "timestamp": "1", "type": "location",
+        json!({ "from": "1", "id": "wamid.l", "timestamp": "1749416383", "type": "location",
         "location": { "address": "1 Hacker Way, Menlo Park, CA 94025", "latitude": 37.483307, "longitude": -122.148981, "name": "Main Street Beach" } }),
     );
     assert!(
@@ -103,7 +110,7 @@ fn location_contacts_interactive_button_reaction_and_context() {
     );
 
     let contacts = only_message(
-        json!({ "from": "1", "id": "wamid.k", "timestamp": "1", "type": "contacts",
+        json!({ "from": "1", "id": "wamid.k", "timestamp": "1749416383", "type": "contacts",
         "contacts": [{ "name": { "formatted_name": "Barbara J. Johnson", "first_name": "Barbara" }, "phones": [{ "phone": "+1 (940) 555-1234" }] }] }),
     );
     assert_eq!(
@@ -114,7 +121,7 @@ fn location_contacts_interactive_button_reaction_and_context() {
     );
 
     let list = only_message(
-        json!({ "from": "1", "id": "wamid.i", "timestamp": "1", "type": "interactive",
+        json!({ "from": "1", "id": "wamid.i", "timestamp": "1749416383", "type": "interactive",
         "context": { "from": "15550783881", "id": "wamid.original" },
         "interactive": { "type": "list_reply", "list_reply": { "id": "priority_express", "title": "Priority Mail Express", "description": "Next Day to 2 Days" } } }),
     );
@@ -129,13 +136,13 @@ fn location_contacts_interactive_button_reaction_and_context() {
     assert_eq!(list.reply_to.as_deref(), Some("wamid.original"));
 
     let button_reply = only_message(
-        json!({ "from": "1", "id": "wamid.br", "timestamp": "1", "type": "interactive",
+        json!({ "from": "1", "id": "wamid.br", "timestamp": "1749416383", "type": "interactive",
         "interactive": { "type": "button_reply", "button_reply": { "id": "yes", "title": "Yes" } } }),
     );
     assert_eq!(button_reply.content.text().as_deref(), Some("Yes"));
 
     let button = only_message(
-        json!({ "from": "1", "id": "wamid.bt", "timestamp": "1", "type": "button",
+        json!({ "from": "1", "id": "wamid.bt", "timestamp": "1749416383", "type": "button",
         "context": { "from": "15550783881", "id": "wamid.template" }, "button": { "payload": "Unsubscribe", "text": "Stop promotions" } }),
     );
     assert_eq!(
@@ -147,7 +154,7 @@ fn location_contacts_interactive_button_reaction_and_context() {
     );
 
     let reaction = only_message(
-        json!({ "from": "1", "id": "wamid.r", "timestamp": "1", "type": "reaction",
+        json!({ "from": "1", "id": "wamid.r", "timestamp": "1749416383", "type": "reaction",
         "reaction": { "message_id": "wamid.target", "emoji": "\u{1F600}" } }),
     );
     assert_eq!(
@@ -162,7 +169,7 @@ fn location_contacts_interactive_button_reaction_and_context() {
 #[test]
 fn unsupported_and_unknown_types_are_kept_with_raw_json() {
     let unsupported = only_message(
-        json!({ "from": "1", "id": "wamid.u", "timestamp": "1", "type": "unsupported",
+        json!({ "from": "1", "id": "wamid.u", "timestamp": "1749416383", "type": "unsupported",
         "errors": [{ "code": 131051, "title": "Message type unknown" }] }),
     );
     assert_eq!(
@@ -174,13 +181,14 @@ fn unsupported_and_unknown_types_are_kept_with_raw_json() {
     assert_eq!(unsupported.raw["errors"][0]["code"], 131051);
 
     let future = only_message(
-        json!({ "from": "1", "id": "wamid.f", "timestamp": "1", "type": "hologram", "hologram": {} }),
+        json!({ "from": "1", "id": "wamid.f", "timestamp": "1749416383", "type": "hologram", "hologram": {} }),
     );
     assert_eq!(future.content.type_name(), "hologram");
 
     // A known type whose object is incomplete is still kept, not dropped.
-    let broken_text =
-        only_message(json!({ "from": "1", "id": "wamid.t", "timestamp": "1", "type": "text" }));
+    let broken_text = only_message(
+        json!({ "from": "1", "id": "wamid.t", "timestamp": "1749416383", "type": "text" }),
+    );
     assert_eq!(broken_text.content.type_name(), "text");
 }
 
@@ -195,7 +203,7 @@ fn statuses_with_errors() {
                            "error_data": { "details": "Message failed to send because more than 24 hours have passed" } }] }
         ]),
     );
-    let statuses = &parse_delivery(&body).unwrap().changes[0].statuses;
+    let statuses = &parse(&body).unwrap().changes[0].statuses;
     assert_eq!(statuses[0].status, DeliveryStatus::Read);
     assert_eq!(statuses[1].status, DeliveryStatus::Failed);
     assert_eq!(
@@ -212,14 +220,14 @@ fn every_entry_change_and_message_is_parsed() {
     let change = |number: &str, wamid: &str| {
         json!({ "field": "messages", "value": {
         "messaging_product": "whatsapp", "metadata": { "phone_number_id": number },
-        "messages": [{ "from": "1", "id": wamid, "timestamp": "5", "type": "text", "text": { "body": "hi" } },
-                     { "from": "2", "id": format!("{wamid}-2"), "timestamp": "6", "type": "text", "text": { "body": "yo" } }] } })
+        "messages": [{ "from": "1", "id": wamid, "timestamp": "1749416385", "type": "text", "text": { "body": "hi" } },
+                     { "from": "2", "id": format!("{wamid}-2"), "timestamp": "1749416386", "type": "text", "text": { "body": "yo" } }] } })
     };
     let body = json!({ "object": "whatsapp_business_account", "entry": [
         { "id": "w1", "changes": [change("n1", "a"), change("n2", "b"),
             { "field": "account_update", "value": { "event": "VERIFIED_ACCOUNT" } }] },
         { "id": "w2", "changes": [change("n3", "c")] } ] });
-    let parsed = parse_delivery(body.to_string().as_bytes()).unwrap();
+    let parsed = parse(body.to_string().as_bytes()).unwrap();
     let numbers: Vec<_> = parsed
         .changes
         .iter()
@@ -237,43 +245,99 @@ fn every_entry_change_and_message_is_parsed() {
 }
 
 #[test]
-fn bad_bodies_say_what_is_wrong() {
-    assert!(matches!(
-        parse_delivery(b"{nope"),
-        Err(ParseError::NotJson(_))
-    ));
+fn bodies_that_are_not_deliveries_say_what_is_wrong() {
+    assert!(matches!(parse(b"{nope"), Err(ParseError::NotJson(_))));
     assert_eq!(
-        parse_delivery(br#"{"object":"page","entry":[]}"#),
+        parse(br#"{"object":"page","entry":[]}"#),
         Err(ParseError::WrongObject("\"page\"".into()))
     );
-    let err = parse_delivery(br#"{"object":"whatsapp_business_account"}"#).unwrap_err();
+    let err = parse(br#"{"object":"whatsapp_business_account"}"#).unwrap_err();
     assert_eq!(err.to_string(), "entry: missing or not an array");
-    let no_id = delivery(
-        json!([{ "from": "1", "timestamp": "1", "type": "text", "text": { "body": "x" } }]),
-        json!([]),
-    );
+}
+
+#[test]
+fn one_odd_item_is_kept_aside_and_the_rest_still_parse() {
+    let good = json!({ "from": "16505551234", "id": "wamid.good", "timestamp": "1749416383", "type": "text", "text": { "body": "still here" } });
+    let no_id =
+        json!({ "from": "1", "timestamp": "1749416383", "type": "text", "text": { "body": "x" } });
+    let deleted = json!({ "id": "wamid.s", "status": "deleted", "timestamp": "1749416383" });
+    let read = json!({ "id": "wamid.r", "status": "read", "timestamp": "1749416383" });
+    let parsed = parse(&delivery(json!([no_id, good]), json!([deleted, read]))).unwrap();
+    let change = &parsed.changes[0];
+    assert_eq!(change.messages.len(), 1);
+    assert_eq!(change.messages[0].wamid, "wamid.good");
+    assert_eq!(change.statuses.len(), 1);
+    assert_eq!(change.statuses[0].wamid, "wamid.r");
+    let kept: Vec<_> = parsed.all_not_understood().collect();
+    assert_eq!(kept.len(), 2);
+    assert_eq!(kept[0].path, "entry[0].changes[0].value.messages[0]");
+    assert_eq!(kept[0].reason, "id: missing or not a string");
+    assert_eq!(kept[0].raw, no_id);
+    assert_eq!(kept[0].phone_number_id.as_deref(), Some("106540352242922"));
+    assert_eq!(kept[1].path, "entry[0].changes[0].value.statuses[0]");
+    assert!(kept[1].reason.contains("\"deleted\""), "{}", kept[1].reason);
+}
+
+#[test]
+fn absurd_timestamps_are_kept_aside_not_stored() {
+    for (timestamp, why) in [
+        (json!("9223372036854775807"), "outside"),
+        (json!("99999999999999999999"), "not whole unix seconds"),
+        (json!("-5"), "outside"),
+        (json!("1"), "outside"),
+        (json!(1.5e18), "not whole unix seconds"),
+        (json!(NOW + 2 * 86_400), "outside"),
+        (json!(null), "not whole unix seconds"),
+    ] {
+        let m = json!({ "from": "1", "id": "wamid.t", "timestamp": timestamp, "type": "text", "text": { "body": "x" } });
+        let parsed = parse(&delivery(json!([m]), json!([]))).unwrap();
+        assert!(parsed.changes[0].messages.is_empty(), "{timestamp}");
+        let kept: Vec<_> = parsed.all_not_understood().collect();
+        assert_eq!(kept.len(), 1, "{timestamp}");
+        assert!(
+            kept[0].reason.contains(why),
+            "{timestamp}: {}",
+            kept[0].reason
+        );
+    }
+    let window = TimestampWindow::around(NOW);
+    assert!(window.contains(TimestampWindow::EARLIEST));
+    assert!(window.contains(NOW + 86_400));
+    assert!(!window.contains(NOW + 86_401));
+}
+
+#[test]
+fn entries_and_changes_without_a_number_are_kept_aside() {
+    let body = json!({ "object": "whatsapp_business_account", "entry": [
+        { "changes": [] },
+        { "id": "w", "changes": "nope" },
+        { "id": "w", "changes": [{ "field": "messages", "value": { "messages": [] } },
+                                 { "field": "messages" }] } ] });
+    let parsed = parse(body.to_string().as_bytes()).unwrap();
+    assert!(parsed.changes.is_empty());
+    let paths: Vec<_> = parsed
+        .all_not_understood()
+        .map(|n| n.path.as_str())
+        .collect();
     assert_eq!(
-        parse_delivery(&no_id).unwrap_err().to_string(),
-        "entry[0].changes[0].value.messages[0].id: missing or not a string"
+        paths,
+        [
+            "entry[0]",
+            "entry[1]",
+            "entry[2].changes[0].value",
+            "entry[2].changes[1]"
+        ]
     );
-    let bad_status = delivery(
-        json!([]),
-        json!([{ "id": "w", "status": "teleported", "timestamp": "1" }]),
-    );
-    assert!(parse_delivery(&bad_status)
-        .unwrap_err()
-        .to_string()
-        .contains("statuses[0].status"));
 }
 
 proptest::proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048)) {
-        let _ = parse_delivery(&bytes);
+        let _ = parse(&bytes);
     }
 
     #[test]
     fn arbitrary_json_never_panics(s in "\\{\"object\":\"whatsapp_business_account\",\"entry\":\\[\\{\"id\":\"1\",\"changes\":\\[\\{\"field\":\"messages\",\"value\":[ -~]{0,200}\\}\\]\\}\\]\\}") {
-        let _ = parse_delivery(s.as_bytes());
+        let _ = parse(s.as_bytes());
     }
 }

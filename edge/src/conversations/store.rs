@@ -1,13 +1,13 @@
-//! D1 queries for conversations, messages, handoff codes and unrouted events.
+//! D1 queries for conversations and messages. The webhook's own queries (placement context,
+//! handoff claims, statuses, items kept aside) live in `webhooks/store.rs`; the visitor's in
+//! `visitor_store.rs`.
 
 use serde::Deserialize;
-use switchboard_core::reset::{Neighbour, UserHistory};
-use switchboard_core::webhook::StatusUpdate;
-use worker::{D1Database, D1PreparedStatement, Env};
+use worker::{D1Database, D1PreparedStatement, D1Result, Env};
 
 use super::rows::{ConversationRow, MessageRow, NewMessage};
 use crate::args;
-use crate::d1::{statement, Arg};
+use crate::d1::{decode_rows, statement, Arg};
 use crate::error::EdgeError;
 
 const CONVERSATION_COLUMNS: &str = "c.id, c.channel, c.status, c.close_reason, c.phone_number_id, c.wa_id, \
@@ -33,21 +33,6 @@ struct Count {
     n: i64,
 }
 
-#[derive(Deserialize)]
-struct InboundContext {
-    duplicate: i64,
-    previous_at: Option<i64>,
-    previous_conversation: Option<String>,
-    next_at: Option<i64>,
-    next_conversation: Option<String>,
-    open_conversation: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct CodeClaim {
-    conversation_id: String,
-}
-
 pub struct ConversationStore {
     db: D1Database,
 }
@@ -61,10 +46,13 @@ impl ConversationStore {
         statement(&self.db, sql, args)
     }
 
-    /// Runs statements atomically (D1 batches are transactions).
-    pub async fn batch(&self, statements: Vec<D1PreparedStatement>) -> Result<(), EdgeError> {
-        self.db.batch(statements).await?;
-        Ok(())
+    /// Runs statements atomically (a D1 batch is one transaction, and D1 runs one at a time),
+    /// with each statement's result.
+    pub async fn batch(
+        &self,
+        statements: Vec<D1PreparedStatement>,
+    ) -> Result<Vec<D1Result>, EdgeError> {
+        Ok(self.db.batch(statements).await?)
     }
 
     pub async fn count_for_number(&self, phone_number_id: &str) -> Result<u64, EdgeError> {
@@ -76,47 +64,6 @@ impl ConversationStore {
             .first(None)
             .await?;
         Ok(row.map_or(0, |r| r.n.max(0) as u64))
-    }
-
-    /// In one round trip: whether `wamid` is already stored, and what the reset rule needs about
-    /// the WhatsApp user on this number around `timestamp`. Each part is an index lookup.
-    pub async fn inbound_context(
-        &self,
-        phone_number_id: &str,
-        wa_id: &str,
-        timestamp: i64,
-        wamid: &str,
-    ) -> Result<(bool, UserHistory<String>), EdgeError> {
-        const NEIGHBOURS: &str =
-            "FROM messages WHERE phone_number_id = ?1 AND wa_id = ?2 AND direction = 'inbound'";
-        let sql = format!(
-            "SELECT EXISTS (SELECT 1 FROM messages WHERE wamid = ?4) AS duplicate, \
-             (SELECT sent_at {NEIGHBOURS} AND sent_at <= ?3 ORDER BY sent_at DESC LIMIT 1) AS previous_at, \
-             (SELECT conversation_id {NEIGHBOURS} AND sent_at <= ?3 ORDER BY sent_at DESC LIMIT 1) AS previous_conversation, \
-             (SELECT sent_at {NEIGHBOURS} AND sent_at > ?3 ORDER BY sent_at ASC LIMIT 1) AS next_at, \
-             (SELECT conversation_id {NEIGHBOURS} AND sent_at > ?3 ORDER BY sent_at ASC LIMIT 1) AS next_conversation, \
-             (SELECT id FROM conversations WHERE phone_number_id = ?1 AND wa_id = ?2 AND status = 'open') AS open_conversation"
-        );
-        let row: Option<InboundContext> = self
-            .stmt(&sql, args![phone_number_id, wa_id, timestamp, wamid])?
-            .first(None)
-            .await?;
-        let row =
-            row.ok_or_else(|| EdgeError::Storage("context query returned no row".to_owned()))?;
-        let neighbour = |at: Option<i64>, conversation: Option<String>| {
-            Some(Neighbour {
-                timestamp: at?,
-                conversation: conversation?,
-            })
-        };
-        Ok((
-            row.duplicate != 0,
-            UserHistory {
-                previous: neighbour(row.previous_at, row.previous_conversation),
-                next: neighbour(row.next_at, row.next_conversation),
-                open: row.open_conversation,
-            },
-        ))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -137,6 +84,40 @@ impl ConversationStore {
         )
     }
 
+    /// Opens a Messenger conversation for the visitor unless they have one open or have ever
+    /// handed one off (a handed-off conversation is theirs on WhatsApp for good). Together with
+    /// the unique index `conversations_one_open_messenger_per_visitor`, at most one is open.
+    pub fn open_visitor_conversation(
+        &self,
+        id: &str,
+        visitor_id: &str,
+        now: i64,
+    ) -> Result<D1PreparedStatement, EdgeError> {
+        self.stmt(
+            "INSERT OR IGNORE INTO conversations (id, channel, status, visitor_id, opened_at, last_message_at) \
+             SELECT ?1, 'messenger', 'open', ?2, ?3, ?3 WHERE NOT EXISTS (SELECT 1 FROM conversations \
+               WHERE visitor_id = ?2 AND (status = 'open' OR handed_off_at IS NOT NULL))",
+            args![id, visitor_id, now],
+        )
+    }
+
+    /// A handoff code for the visitor's open Messenger conversation (none if it was handed off).
+    pub fn insert_visitor_handoff_code(
+        &self,
+        code: &str,
+        visitor_id: &str,
+        phone_number_id: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<D1PreparedStatement, EdgeError> {
+        self.stmt(
+            "INSERT INTO handoff_codes (code, conversation_id, phone_number_id, created_at, expires_at) \
+             SELECT ?1, id, ?3, ?4, ?5 FROM conversations \
+             WHERE visitor_id = ?2 AND status = 'open' AND handed_off_at IS NULL RETURNING conversation_id",
+            args![code, visitor_id, phone_number_id, now, expires_at],
+        )
+    }
+
     /// `or_ignore`: a message whose wamid is already stored is skipped instead of failing.
     pub fn insert_message(
         &self,
@@ -148,38 +129,90 @@ impl ConversationStore {
         } else {
             "INSERT"
         };
-        let sql = format!(
-            "{verb} INTO messages (id, conversation_id, wamid, channel, direction, phone_number_id, wa_id, type, text, content, \
-             reply_to, raw, sent_at, received_at, status, status_rank) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
-        );
-        self.stmt(
-            &sql,
-            args![
-                &m.id,
-                m.conversation_id,
-                m.wamid,
-                m.channel,
-                m.direction,
-                m.phone_number_id,
-                m.wa_id,
-                m.kind,
-                m.text,
-                m.content.as_ref(),
-                m.reply_to,
-                m.raw.as_ref(),
-                m.sent_at,
-                m.received_at,
-                m.status.map(|s| s.as_str()),
-                m.status.map(|s| s.rank()),
-            ],
+        self.insert_message_as(m, verb, "?2", "", None)
+    }
+
+    /// Inserts the message into the conversation whose handoff code the same batch claimed
+    /// with `claim_token`; inserts nothing when the claim did not happen.
+    pub fn insert_claimed_message(
+        &self,
+        m: &NewMessage<'_>,
+        claim_token: &str,
+    ) -> Result<D1PreparedStatement, EdgeError> {
+        self.insert_message_as(
+            m,
+            "INSERT",
+            "(SELECT conversation_id FROM handoff_codes WHERE claim_token = ?17)",
+            "WHERE EXISTS (SELECT 1 FROM handoff_codes WHERE claim_token = ?17)",
+            Some(claim_token),
         )
     }
 
-    /// Moves a conversation's clocks forward for a new message (never backwards).
+    /// The visitor's Messenger message, into their open conversation that has not been handed
+    /// off (resolved inside the statement, so a handoff linked a moment earlier is seen and
+    /// the message is refused rather than landing in the WhatsApp conversation).
+    /// `RETURNING conversation_id`: no row means there was no such conversation.
+    pub fn insert_visitor_message(
+        &self,
+        m: &NewMessage<'_>,
+        visitor_id: &str,
+    ) -> Result<D1PreparedStatement, EdgeError> {
+        self.insert_message_as(
+            m,
+            "INSERT",
+            "(SELECT id FROM conversations WHERE visitor_id = ?17 AND status = 'open' AND handed_off_at IS NULL)",
+            "WHERE EXISTS (SELECT 1 FROM conversations WHERE visitor_id = ?17 AND status = 'open' AND handed_off_at IS NULL) \
+             RETURNING conversation_id",
+            Some(visitor_id),
+        )
+    }
+
+    /// `INSERT … SELECT` of a message row whose conversation id is `conversation` (an SQL
+    /// expression) and that is inserted only when `condition` (a `WHERE …`, or empty) holds;
+    /// `extra` is bound as `?17`.
+    fn insert_message_as(
+        &self,
+        m: &NewMessage<'_>,
+        verb: &str,
+        conversation: &str,
+        condition: &str,
+        extra: Option<&str>,
+    ) -> Result<D1PreparedStatement, EdgeError> {
+        let sql = format!(
+            "{verb} INTO messages (id, conversation_id, wamid, channel, direction, phone_number_id, wa_id, type, text, content, \
+             reply_to, raw, sent_at, received_at, status, status_rank) \
+             SELECT ?1, {conversation}, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16 {condition}"
+        );
+        let mut values = vec![
+            Arg::from(m.id.as_str()),
+            Arg::from(m.conversation_id),
+            Arg::from(m.wamid),
+            Arg::from(m.channel),
+            Arg::from(m.direction),
+            Arg::from(m.phone_number_id),
+            Arg::from(m.wa_id),
+            Arg::from(m.kind),
+            Arg::from(m.text),
+            Arg::from(m.content.as_ref()),
+            Arg::from(m.reply_to),
+            Arg::from(m.raw.as_ref()),
+            Arg::from(m.sent_at),
+            Arg::from(m.received_at),
+            Arg::from(m.status.map(|s| s.as_str())),
+            Arg::from(m.status.map(|s| s.rank())),
+        ];
+        values.extend(extra.map(Arg::from));
+        self.stmt(&sql, &values)
+    }
+
+    /// Moves the clocks of the conversation that message `message_id` was stored in, for that
+    /// message. Invariant "clocks only move forward": each clock is a MAX. Invariant "only a
+    /// stored message touches": the conversation is found through the message row, so a
+    /// message that was not stored (a duplicate ignored by `INSERT OR IGNORE`, an insert whose
+    /// condition failed) moves nothing. Runs in the same batch as the insert.
     pub fn touch(
         &self,
-        conversation_id: &str,
+        message_id: &str,
         at: i64,
         inbound: bool,
         contact_name: Option<&str>,
@@ -188,8 +221,9 @@ impl ConversationStore {
             "UPDATE conversations SET last_message_at = MAX(last_message_at, ?2), \
              last_inbound_at = CASE WHEN ?3 = 1 THEN MAX(COALESCE(last_inbound_at, 0), ?2) ELSE last_inbound_at END, \
              first_response_at = CASE WHEN ?3 = 0 AND first_response_at IS NULL THEN ?2 ELSE first_response_at END, \
-             contact_name = COALESCE(?4, contact_name) WHERE id = ?1",
-            args![conversation_id, at, i64::from(inbound), contact_name],
+             contact_name = COALESCE(?4, contact_name) \
+             WHERE id = (SELECT conversation_id FROM messages WHERE id = ?1)",
+            args![message_id, at, i64::from(inbound), contact_name],
         )
     }
 
@@ -205,38 +239,6 @@ impl ConversationStore {
         )
     }
 
-    /// Closes the WhatsApp user's other open conversation on the number: the handoff supersedes it.
-    pub fn close_others_for_handoff(
-        &self,
-        phone_number_id: &str,
-        wa_id: &str,
-        keep: &str,
-        at: i64,
-    ) -> Result<D1PreparedStatement, EdgeError> {
-        self.stmt(
-            "UPDATE conversations SET status = 'closed', close_reason = 'handoff', closed_at = ?4 \
-             WHERE phone_number_id = ?1 AND wa_id = ?2 AND status = 'open' AND id != ?3",
-            args![phone_number_id, wa_id, keep, at],
-        )
-    }
-
-    /// The Messenger conversation continues on WhatsApp with this user and number.
-    pub fn link_handoff(
-        &self,
-        conversation_id: &str,
-        phone_number_id: &str,
-        wa_id: &str,
-        contact_name: Option<&str>,
-        at: i64,
-    ) -> Result<D1PreparedStatement, EdgeError> {
-        self.stmt(
-            "UPDATE conversations SET channel = 'whatsapp', phone_number_id = ?2, wa_id = ?3, \
-             contact_name = COALESCE(?4, contact_name), handed_off_at = ?5, status = 'open', close_reason = NULL, closed_at = NULL \
-             WHERE id = ?1",
-            args![conversation_id, phone_number_id, wa_id, contact_name, at],
-        )
-    }
-
     pub async fn reopen(&self, conversation_id: &str) -> Result<(), EdgeError> {
         self.stmt(
             "UPDATE conversations SET status = 'open', close_reason = NULL, closed_at = NULL WHERE id = ?1",
@@ -247,43 +249,44 @@ impl ConversationStore {
         Ok(())
     }
 
-    /// Applies a delivery status; a status never moves backwards.
-    pub async fn apply_status(&self, update: &StatusUpdate) -> Result<(), EdgeError> {
-        self.stmt(
-            "UPDATE messages SET status = ?2, status_rank = ?3, error_code = COALESCE(?4, error_code), \
-             error_title = COALESCE(?5, error_title) \
-             WHERE wamid = ?1 AND direction = 'outbound' AND COALESCE(status_rank, -1) < ?3",
-            args![
-                &update.wamid,
-                update.status.as_str(),
-                update.status.rank(),
-                update.error.as_ref().map(|e| e.code),
-                update.error.as_ref().map(|e| e.title.as_str()),
-            ],
-        )?
-        .run()
-        .await?;
-        Ok(())
-    }
-
-    /// Records the Graph API's answer to an outbound send.
+    /// Records the Graph API's answer to an outbound send. On success, in the same batch, a
+    /// status that arrived before this write (kept in `pending_statuses`) is applied — with
+    /// the rank guard, so it never moves the message backwards — and forgotten.
     pub async fn mark_sent(
         &self,
         message_id: &str,
         result: Result<&str, (Option<i64>, &str)>,
     ) -> Result<(), EdgeError> {
-        let stmt = match result {
-            Ok(wamid) => self.stmt(
-                "UPDATE messages SET wamid = ?2, status = 'sent', status_rank = ?3, error_code = NULL, error_title = NULL \
-                 WHERE id = ?1 AND (status = 'failed' OR COALESCE(status_rank, -1) < ?3)",
-                args![message_id, wamid, switchboard_core::delivery_status::DeliveryStatus::Sent.rank()],
-            )?,
-            Err((code, title)) => self.stmt(
-                "UPDATE messages SET status = 'failed', status_rank = ?2, error_code = ?3, error_title = ?4 WHERE id = ?1",
-                args![message_id, switchboard_core::delivery_status::DeliveryStatus::Failed.rank(), code.unwrap_or(0), title],
-            )?,
-        };
-        stmt.run().await?;
+        use switchboard_core::delivery_status::DeliveryStatus;
+        match result {
+            Ok(wamid) => {
+                self.batch(vec![
+                    self.stmt(
+                        "UPDATE messages SET wamid = ?2, status = 'sent', status_rank = ?3, error_code = NULL, error_title = NULL \
+                         WHERE id = ?1 AND (status = 'failed' OR COALESCE(status_rank, -1) < ?3)",
+                        args![message_id, wamid, DeliveryStatus::Sent.rank()],
+                    )?,
+                    // Invariant "a status never moves backwards": the same rank guard as a webhook status.
+                    self.stmt(
+                        "UPDATE messages SET status = p.status, status_rank = p.status_rank, \
+                         error_code = COALESCE(p.error_code, messages.error_code), error_title = COALESCE(p.error_title, messages.error_title) \
+                         FROM pending_statuses p \
+                         WHERE messages.id = ?1 AND p.wamid = ?2 AND messages.wamid = ?2 AND COALESCE(messages.status_rank, -1) < p.status_rank",
+                        args![message_id, wamid],
+                    )?,
+                    self.stmt("DELETE FROM pending_statuses WHERE wamid = ?1", args![wamid])?,
+                ])
+                .await?;
+            }
+            Err((code, title)) => {
+                self.stmt(
+                    "UPDATE messages SET status = 'failed', status_rank = ?2, error_code = ?3, error_title = ?4 WHERE id = ?1",
+                    args![message_id, DeliveryStatus::Failed.rank(), code.unwrap_or(0), title],
+                )?
+                .run()
+                .await?;
+            }
+        }
         Ok(())
     }
 
@@ -330,7 +333,7 @@ impl ConversationStore {
             )?
             .all()
             .await?;
-        Ok(result.results()?)
+        decode_rows(&result, "conversation")
     }
 
     /// Messages in the order they were written.
@@ -338,11 +341,10 @@ impl ConversationStore {
         let sql = format!(
             "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?1 ORDER BY sent_at, received_at, rowid"
         );
-        Ok(self
-            .stmt(&sql, args![conversation_id])?
-            .all()
-            .await?
-            .results()?)
+        decode_rows(
+            &self.stmt(&sql, args![conversation_id])?.all().await?,
+            "message",
+        )
     }
 
     /// The visitor's latest conversation.
@@ -394,72 +396,20 @@ impl ConversationStore {
         ))
     }
 
-    pub async fn insert_handoff_code(
-        &self,
-        code: &str,
-        conversation_id: &str,
-        phone_number_id: &str,
-        now: i64,
-        expires_at: i64,
-    ) -> Result<(), EdgeError> {
-        self.stmt(
-            "INSERT INTO handoff_codes (code, conversation_id, phone_number_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            args![code, conversation_id, phone_number_id, now, expires_at],
-        )?
-        .run()
+    /// Deletes unused handoff codes that expired before `before`, and statuses that have waited
+    /// since before `before` for a send that was never recorded.
+    pub async fn purge_expired(&self, before: i64) -> Result<(), EdgeError> {
+        self.batch(vec![
+            self.stmt(
+                "DELETE FROM handoff_codes WHERE expires_at < ?1 AND used_at IS NULL",
+                args![before],
+            )?,
+            self.stmt(
+                "DELETE FROM pending_statuses WHERE received_at < ?1",
+                args![before],
+            )?,
+        ])
         .await?;
         Ok(())
-    }
-
-    /// Marks the code used, if it is unused, unexpired and issued for this number;
-    /// returns the conversation it was issued for. One statement, so a code is used once.
-    pub async fn claim_handoff_code(
-        &self,
-        code: &str,
-        phone_number_id: &str,
-        wa_id: &str,
-        now: i64,
-    ) -> Result<Option<String>, EdgeError> {
-        let claim: Option<CodeClaim> = self
-            .stmt(
-                "UPDATE handoff_codes SET used_at = ?4, used_by_wa_id = ?3 \
-                 WHERE code = ?1 AND phone_number_id = ?2 AND used_at IS NULL AND expires_at >= ?4 \
-                 RETURNING conversation_id",
-                args![code, phone_number_id, wa_id, now],
-            )?
-            .first(None)
-            .await?;
-        Ok(claim.map(|c| c.conversation_id))
-    }
-
-    pub async fn record_unrouted(
-        &self,
-        id: &str,
-        phone_number_id: &str,
-        at: i64,
-        messages: i64,
-        statuses: i64,
-        payload: &str,
-    ) -> Result<(), EdgeError> {
-        self.stmt(
-            "INSERT OR IGNORE INTO unrouted_events (id, phone_number_id, received_at, message_count, status_count, payload) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            args![id, phone_number_id, at, messages, statuses, payload],
-        )?
-        .run()
-        .await?;
-        Ok(())
-    }
-
-    pub async fn unrouted(&self, limit: i64) -> Result<Vec<serde_json::Value>, EdgeError> {
-        Ok(self
-            .stmt(
-                "SELECT id, phone_number_id, received_at, message_count, status_count, payload FROM unrouted_events \
-                 ORDER BY received_at DESC LIMIT ?1",
-                args![limit],
-            )?
-            .all()
-            .await?
-            .results()?)
     }
 }

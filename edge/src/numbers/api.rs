@@ -10,6 +10,7 @@ use crate::conversations::store::ConversationStore;
 use crate::error::EdgeError;
 use crate::graph::BusinessProfile;
 use crate::http::{json_response, ok_json, query, read_json};
+use crate::webhooks::replay::replay_number;
 
 pub async fn settings(req: &mut Request, numbers: &Numbers<'_>) -> Result<Response, EdgeError> {
     match req.method() {
@@ -24,12 +25,25 @@ pub async fn settings(req: &mut Request, numbers: &Numbers<'_>) -> Result<Respon
     }
 }
 
-pub async fn collection(req: &mut Request, numbers: &Numbers<'_>) -> Result<Response, EdgeError> {
+pub async fn collection(
+    req: &mut Request,
+    numbers: &Numbers<'_>,
+    conversations: &ConversationStore,
+) -> Result<Response, EdgeError> {
     match req.method() {
         Method::Get => ok_json(&numbers.list().await?),
         Method::Post => {
             let request: ConnectNumber = read_json(req).await?;
-            Ok(json_response(&numbers.connect(request).await?, 201))
+            let connected = numbers.connect(request).await?;
+            // Deliveries kept as unrouted before (or while) the number was connected join their
+            // conversations now. The connect itself has succeeded either way: a replay that
+            // fails here is logged and done again by the scheduled handler.
+            if let Err(e) =
+                replay_number(&numbers.store, conversations, &connected.phone_number_id).await
+            {
+                worker::console_error!("replaying unrouted deliveries after a connect: {e}");
+            }
+            Ok(json_response(&connected, 201))
         }
         _ => Err(method_not_allowed()),
     }

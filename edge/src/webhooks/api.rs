@@ -6,6 +6,7 @@ use switchboard_core::webhook::{parse_delivery, MAX_DELIVERY_BYTES};
 use worker::{Env, Method, Request, Response};
 
 use super::service::apply_delivery;
+use crate::clock::now_seconds;
 use crate::config::Config;
 use crate::error::EdgeError;
 use crate::http::{header, ok_json, query, read_body};
@@ -21,8 +22,9 @@ pub async fn handle(req: &mut Request, env: &Env, config: &Config) -> Result<Res
                 header(req, "x-hub-signature-256").as_deref(),
             )
             .map_err(|e| EdgeError::BadSignature(e.to_string()))?;
-            let delivery =
-                parse_delivery(&body).map_err(|e| EdgeError::BadRequest(e.to_string()))?;
+            // Only a body that is not a delivery at all is refused; odd items inside are kept.
+            let delivery = parse_delivery(&body, now_seconds())
+                .map_err(|e| EdgeError::BadRequest(e.to_string()))?;
             ok_json(&apply_delivery(env, &delivery).await?)
         }
         _ => Err(EdgeError::NotFound(

@@ -1,4 +1,6 @@
 //! WhatsApp Cloud API webhooks: the verification handshake and signed deliveries.
 
 pub mod api;
+pub mod replay;
 pub mod service;
+pub mod store;

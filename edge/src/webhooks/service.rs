@@ -1,17 +1,23 @@
-//! Applying a parsed delivery: route each change to its number, store each
-//! message once in the right conversation (handoff code, else the reset rule),
-//! apply each status, and keep what belongs to no connected number.
+//! Applying a parsed delivery: route each change to its number, store each message once in
+//! the right conversation (handoff code, else the reset rule), apply each status, and keep
+//! what belongs to no connected number or could not be understood.
+//!
+//! D1 round trips: one for the delivery's items kept aside (only when there are any), and per
+//! message one for the context (duplicate + reset neighbours) and one batch that writes it;
+//! a message carrying something that looks like a handoff code adds the claim batch. Statuses
+//! are one batch per change.
 
 use serde::Serialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use switchboard_core::handoff::HandoffCode;
-use switchboard_core::reset::{place, Placement, ResetDays, UserHistory};
-use switchboard_core::webhook::{Change, Delivery, InboundMessage};
+use switchboard_core::reset::{place, Placement, ResetDays};
+use switchboard_core::settings::ProjectSettings;
+use switchboard_core::webhook::{Change, Delivery, InboundMessage, TimestampWindow};
 use worker::{D1PreparedStatement, Env};
 
+use super::store::{claimed_conversation, Claim, WebhookStore};
 use crate::clock::{now_millis, now_seconds};
-use crate::config_store::ConfigStore;
+use crate::config_store::{ConfigStore, NumberRecord};
 use crate::conversations::rows::NewMessage;
 use crate::conversations::store::ConversationStore;
 use crate::d1::is_constraint_violation;
@@ -26,6 +32,7 @@ pub struct DeliverySummary {
     pub handoffs: u32,
     pub statuses: u32,
     pub unrouted_changes: u32,
+    pub not_understood: u32,
 }
 
 enum Applied {
@@ -42,46 +49,84 @@ pub async fn apply_delivery(env: &Env, delivery: &Delivery) -> Result<DeliverySu
     let settings = config.settings().await?;
     let numbers = config.numbers().await?;
     let store = ConversationStore::new(env)?;
+    let webhook_store = WebhookStore(&store);
     let mut summary = DeliverySummary::default();
+    let now = now_seconds();
+    // Every item kept aside, the delivery's and its changes', in one batch.
+    let kept = delivery
+        .all_not_understood()
+        .map(|item| webhook_store.keep_not_understood(item, now))
+        .collect::<Result<Vec<_>, _>>()?;
+    summary.not_understood = kept.len() as u32;
+    if !kept.is_empty() {
+        store.batch(kept).await?;
+    }
     for change in &delivery.changes {
-        let Some(number) = numbers
+        match numbers
             .iter()
             .find(|n| n.connected && n.phone_number_id == change.phone_number_id)
-        else {
-            record_unrouted(&store, change).await?;
-            summary.unrouted_changes += 1;
-            continue;
-        };
-        let reset_days = number.effective_reset_days(&settings);
-        for message in &change.messages {
-            let contact_name = change
-                .contacts
-                .iter()
-                .find(|c| c.wa_id == message.from)
-                .and_then(|c| c.profile_name.as_deref());
-            match apply_message(
-                &store,
-                &change.phone_number_id,
-                reset_days,
-                contact_name,
-                message,
-            )
-            .await?
-            {
-                Applied::Stored => summary.messages_stored += 1,
-                Applied::Handoff => {
-                    summary.messages_stored += 1;
-                    summary.handoffs += 1;
-                }
-                Applied::Duplicate => summary.duplicates += 1,
+        {
+            Some(number) => {
+                apply_change(&store, &settings, number, change, now, &mut summary).await?
             }
-        }
-        for status in &change.statuses {
-            store.apply_status(status).await?;
-            summary.statuses += 1;
+            None => {
+                record_unrouted(&webhook_store, change, now).await?;
+                summary.unrouted_changes += 1;
+            }
         }
     }
     Ok(summary)
+}
+
+/// Stores a change's messages and applies its statuses for a connected number. Used for live
+/// deliveries and for replaying unrouted ones; idempotent by wamid either way.
+pub async fn apply_change(
+    store: &ConversationStore,
+    settings: &ProjectSettings,
+    number: &NumberRecord,
+    change: &Change,
+    now: i64,
+    summary: &mut DeliverySummary,
+) -> Result<(), EdgeError> {
+    let rules = Rules {
+        reset_days: number.effective_reset_days(settings),
+        handoff_enabled: settings.handoff_enabled && number.handoff_enabled,
+        window: TimestampWindow::around(now),
+    };
+    for message in &change.messages {
+        let contact_name = change
+            .contacts
+            .iter()
+            .find(|c| c.wa_id == message.from)
+            .and_then(|c| c.profile_name.as_deref());
+        let inbound = Inbound::new(store, &change.phone_number_id, contact_name, message);
+        match inbound.apply(&rules, now).await? {
+            Applied::Stored => summary.messages_stored += 1,
+            Applied::Handoff => {
+                summary.messages_stored += 1;
+                summary.handoffs += 1;
+            }
+            Applied::Duplicate => summary.duplicates += 1,
+        }
+    }
+    if !change.statuses.is_empty() {
+        let webhook_store = WebhookStore(store);
+        let mut statements = Vec::with_capacity(change.statuses.len() * 2);
+        for status in &change.statuses {
+            statements.extend(webhook_store.apply_status(status, now)?);
+        }
+        store.batch(statements).await?;
+        summary.statuses += change.statuses.len() as u32;
+    }
+    Ok(())
+}
+
+/// What decides where a number's messages go.
+struct Rules {
+    reset_days: ResetDays,
+    /// The project's and the number's handoff switches, both on.
+    handoff_enabled: bool,
+    window: TimestampWindow,
 }
 
 /// One inbound message on its way into storage, with what every write of it needs.
@@ -96,23 +141,87 @@ struct Inbound<'a> {
 }
 
 impl<'a> Inbound<'a> {
-    /// Whether the wamid is already stored, and the user's history around this message.
-    async fn context(&self) -> Result<(bool, UserHistory<String>), EdgeError> {
+    fn new(
+        store: &'a ConversationStore,
+        phone_number_id: &'a str,
+        contact_name: Option<&'a str>,
+        message: &'a InboundMessage,
+    ) -> Self {
+        Self {
+            store,
+            phone_number_id,
+            contact_name,
+            message,
+            text: message.content.text(),
+            content: serde_json::to_string(&message.content).ok(),
+            raw: message.raw.to_string(),
+        }
+    }
+
+    async fn apply(&self, rules: &Rules, now: i64) -> Result<Applied, EdgeError> {
+        let (duplicate, mut history) = self.context(rules.window).await?;
+        if duplicate {
+            return Ok(Applied::Duplicate);
+        }
+        if rules.handoff_enabled && self.try_handoff(now).await? {
+            return Ok(Applied::Handoff);
+        }
+        let (store, message) = (self.store, self.message);
+        for _ in 0..PLACEMENT_ATTEMPTS {
+            let mut statements = Vec::new();
+            match place(message.timestamp, rules.reset_days, &history) {
+                Placement::Join(id) => statements.extend(self.store_in(&id, true)?),
+                placement => {
+                    if let Placement::OpenAfterReset { close: Some(old) } = &placement {
+                        statements.push(store.close(old, "reset", message.timestamp)?);
+                    }
+                    let id = random::id("conv")?;
+                    statements.push(store.insert_conversation(
+                        &id,
+                        "whatsapp",
+                        Some(self.phone_number_id),
+                        Some(&message.from),
+                        self.contact_name,
+                        None,
+                        message.timestamp,
+                    )?);
+                    statements.extend(self.store_in(&id, false)?);
+                }
+            }
+            match store.batch(statements).await {
+                Ok(_) => return Ok(Applied::Stored),
+                // A concurrent delivery opened the conversation or stored this wamid first: decide again.
+                Err(e) if is_constraint_violation(&e) => {
+                    let (duplicate, fresh) = self.context(rules.window).await?;
+                    if duplicate {
+                        return Ok(Applied::Duplicate);
+                    }
+                    history = fresh;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(EdgeError::Storage(format!(
+            "could not place message {} after {PLACEMENT_ATTEMPTS} attempts",
+            message.wamid
+        )))
+    }
+
+    /// Whether the wamid is already stored, and the thread around this message.
+    async fn context(
+        &self,
+        window: TimestampWindow,
+    ) -> Result<(bool, switchboard_core::reset::UserHistory<String>), EdgeError> {
         let m = self.message;
-        self.store
-            .inbound_context(self.phone_number_id, &m.from, m.timestamp, &m.wamid)
+        WebhookStore(self.store)
+            .inbound_context(self.phone_number_id, &m.from, m.timestamp, &m.wamid, window)
             .await
     }
 
-    /// The statements that store the message in `conversation_id` and move its clocks.
-    /// `or_ignore`: joining an existing conversation tolerates a concurrent duplicate.
-    fn store_in(
-        &self,
-        conversation_id: &str,
-        or_ignore: bool,
-    ) -> Result<[D1PreparedStatement; 2], EdgeError> {
+    /// The message row (for the handoff batch, `conversation_id` is resolved by the batch).
+    fn row<'c>(&'c self, conversation_id: &'c str) -> Result<NewMessage<'c>, EdgeError> {
         let m = self.message;
-        let row = NewMessage {
+        Ok(NewMessage {
             id: random::id("msg")?,
             conversation_id,
             wamid: Some(&m.wamid),
@@ -128,130 +237,80 @@ impl<'a> Inbound<'a> {
             sent_at: m.timestamp,
             received_at: now_millis(),
             status: None,
-        };
+        })
+    }
+
+    /// The statements that store the message in `conversation_id` and move its clocks.
+    /// `or_ignore`: joining an existing conversation tolerates a concurrent duplicate (and then
+    /// touches nothing: the touch goes through the message row).
+    fn store_in(
+        &self,
+        conversation_id: &str,
+        or_ignore: bool,
+    ) -> Result<[D1PreparedStatement; 2], EdgeError> {
+        let row = self.row(conversation_id)?;
         Ok([
             self.store.insert_message(&row, or_ignore)?,
             self.store
-                .touch(conversation_id, m.timestamp, true, self.contact_name)?,
+                .touch(&row.id, self.message.timestamp, true, self.contact_name)?,
         ])
     }
 
-    /// Links the conversation a valid handoff code was issued for; `false` when the code links nothing.
+    /// Links the conversation a handoff code in the message was issued for, in one batch that
+    /// claims the code, closes the user's other open conversation, links, stores the message
+    /// and moves the clocks — all or nothing. `false` when no code was claimed.
     async fn try_handoff(&self, now: i64) -> Result<bool, EdgeError> {
         let (store, m) = (self.store, self.message);
-        let Some(code) = self.text.as_deref().and_then(HandoffCode::find_in) else {
-            return Ok(false);
-        };
-        let Some(conversation_id) = store
-            .claim_handoff_code(code.as_str(), self.phone_number_id, &m.from, now)
-            .await?
-        else {
-            return Ok(false);
-        };
-        let linkable = store
-            .conversation(&conversation_id)
-            .await?
-            .is_some_and(|c| c.handed_off_at.is_none());
-        if !linkable {
+        let candidates = self
+            .text
+            .as_deref()
+            .map(HandoffCode::candidates_in)
+            .unwrap_or_default();
+        if candidates.is_empty() {
             return Ok(false);
         }
-        let mut statements = vec![
-            store.close_others_for_handoff(self.phone_number_id, &m.from, &conversation_id, now)?,
-            store.link_handoff(
-                &conversation_id,
-                self.phone_number_id,
-                &m.from,
-                self.contact_name,
-                now,
-            )?,
+        let codes: Vec<&str> = candidates.iter().map(HandoffCode::as_str).collect();
+        let token = random::id("claim")?;
+        let claim = Claim {
+            token: &token,
+            phone_number_id: self.phone_number_id,
+            wa_id: &m.from,
+            wamid: &m.wamid,
+            message_timestamp: m.timestamp,
+            now,
+        };
+        let webhook_store = WebhookStore(store);
+        let row = self.row("")?;
+        let statements = vec![
+            webhook_store.claim_code(&codes, &claim)?,
+            webhook_store.close_others_for_claim(&claim)?,
+            webhook_store.link_claimed(&claim, self.contact_name)?,
+            store.insert_claimed_message(&row, &token)?,
+            store.touch(&row.id, m.timestamp, true, self.contact_name)?,
         ];
-        statements.extend(self.store_in(&conversation_id, false)?);
-        store.batch(statements).await?;
-        Ok(true)
+        let results = store.batch(statements).await?;
+        let claimed = results
+            .first()
+            .map(claimed_conversation)
+            .transpose()?
+            .flatten();
+        Ok(claimed.is_some())
     }
 }
 
-async fn apply_message(
-    store: &ConversationStore,
-    phone_number_id: &str,
-    reset_days: ResetDays,
-    contact_name: Option<&str>,
-    message: &InboundMessage,
-) -> Result<Applied, EdgeError> {
-    let inbound = Inbound {
-        store,
-        phone_number_id,
-        contact_name,
-        message,
-        text: message.content.text(),
-        content: serde_json::to_string(&message.content).ok(),
-        raw: message.raw.to_string(),
-    };
-    let (duplicate, mut history) = inbound.context().await?;
-    if duplicate {
-        return Ok(Applied::Duplicate);
-    }
-    if inbound.try_handoff(now_seconds()).await? {
-        return Ok(Applied::Handoff);
-    }
-    for _ in 0..PLACEMENT_ATTEMPTS {
-        let mut statements = Vec::new();
-        match place(message.timestamp, reset_days, &history) {
-            Placement::Join(id) => statements.extend(inbound.store_in(&id, true)?),
-            placement => {
-                if let Placement::OpenAfterReset { close: Some(old) } = &placement {
-                    statements.push(store.close(old, "reset", message.timestamp)?);
-                }
-                let id = random::id("conv")?;
-                statements.push(store.insert_conversation(
-                    &id,
-                    "whatsapp",
-                    Some(phone_number_id),
-                    Some(&message.from),
-                    contact_name,
-                    None,
-                    message.timestamp,
-                )?);
-                statements.extend(inbound.store_in(&id, false)?);
-            }
-        }
-        match store.batch(statements).await {
-            Ok(()) => return Ok(Applied::Stored),
-            // A concurrent delivery opened the conversation or stored this wamid first: decide again.
-            Err(e) if is_constraint_violation(&e) => {
-                let (duplicate, fresh) = inbound.context().await?;
-                if duplicate {
-                    return Ok(Applied::Duplicate);
-                }
-                history = fresh;
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    Err(EdgeError::Storage(format!(
-        "could not place message {} after {PLACEMENT_ATTEMPTS} attempts",
-        message.wamid
-    )))
-}
-
-/// Keeps a change for a number that is not connected, once per identical change.
-async fn record_unrouted(store: &ConversationStore, change: &Change) -> Result<(), EdgeError> {
-    let payload = json!({
-        "phone_number_id": change.phone_number_id,
-        "display_phone_number": change.display_phone_number,
-        "waba_id": change.waba_id,
-        "messages": change.messages.iter().map(|m| &m.raw).collect::<Vec<_>>(),
-        "statuses": change.statuses.iter().map(|s| json!({ "id": s.wamid, "status": s.status.as_str() })).collect::<Vec<_>>(),
-    })
-    .to_string();
-    let id = hex::encode(Sha256::digest(payload.as_bytes()));
+/// Keeps a change for a number that is not connected, once per identical change, with the raw
+/// change so that it can be replayed into conversations when the number connects.
+async fn record_unrouted(
+    store: &WebhookStore<'_>,
+    change: &Change,
+    now: i64,
+) -> Result<(), EdgeError> {
+    let payload = json!({ "waba_id": change.waba_id, "value": change.value }).to_string();
     store
         .record_unrouted(
-            &id,
             &change.phone_number_id,
-            now_seconds(),
-            change.messages.len() as i64,
-            change.statuses.len() as i64,
+            now,
+            (change.messages.len(), change.statuses.len()),
             &payload,
         )
         .await

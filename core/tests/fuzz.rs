@@ -1,0 +1,263 @@
+//! Property-based fuzzing of everything that parses input from outside: webhook deliveries,
+//! handoff codes and visitor tokens. The test command runs a bounded number of cases
+//! (proptest's default, 256 per target); `scripts/fuzz` runs many more (`PROPTEST_CASES`).
+//!
+//! Invariants: nothing panics; a delivery is refused only when it is not a delivery at all
+//! (not JSON, another object, no `entry` array), and otherwise every item it carries is
+//! either understood or kept as not understood — none vanishes.
+
+use proptest::prelude::*;
+use serde_json::{json, Map, Value};
+use switchboard_core::handoff::{HandoffCode, MAX_CANDIDATES};
+use switchboard_core::visitor_token;
+use switchboard_core::webhook::{parse_delivery, ParseError};
+
+const NOW: i64 = 1_795_996_800;
+
+/// Any JSON value, a few levels deep, with the strings and numbers webhooks tend to carry.
+fn any_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
+        prop::sample::select(vec![
+            "text",
+            "image",
+            "read",
+            "deleted",
+            "messages",
+            "1749416383",
+            "9223372036854775807",
+            "",
+            "wamid.x",
+            "whatsapp_business_account",
+        ])
+        .prop_map(Value::from),
+        ".{0,12}".prop_map(Value::from),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::vec(
+                (
+                    prop::sample::select(vec![
+                        "id",
+                        "from",
+                        "timestamp",
+                        "type",
+                        "text",
+                        "body",
+                        "status",
+                        "errors",
+                        "metadata",
+                        "phone_number_id",
+                        "messages",
+                        "statuses",
+                        "contacts",
+                        "wa_id",
+                        "value",
+                        "field",
+                        "changes",
+                        "context",
+                    ]),
+                    inner
+                ),
+                0..6
+            )
+            .prop_map(|pairs| Value::Object(
+                pairs
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v))
+                    .collect::<Map<_, _>>()
+            )),
+        ]
+    })
+}
+
+/// A well-formed delivery with two messages and two statuses, as Meta sends it.
+fn valid_delivery() -> Value {
+    json!({
+        "object": "whatsapp_business_account",
+        "entry": [{
+            "id": "102290129340398",
+            "changes": [{
+                "field": "messages",
+                "value": {
+                    "messaging_product": "whatsapp",
+                    "metadata": { "display_phone_number": "15550783881", "phone_number_id": "106540352242922" },
+                    "contacts": [{ "profile": { "name": "Sheena" }, "wa_id": "16505551234" }],
+                    "messages": [
+                        { "from": "16505551234", "id": "wamid.a", "timestamp": "1749416383", "type": "text", "text": { "body": "hi SB-7K3M-Q9TD" } },
+                        { "from": "16505551234", "id": "wamid.b", "timestamp": "1749416384", "type": "image", "image": { "id": "1", "mime_type": "image/jpeg" } }
+                    ],
+                    "statuses": [
+                        { "id": "wamid.c", "status": "read", "timestamp": "1749416385", "recipient_id": "16505551234" },
+                        { "id": "wamid.d", "status": "failed", "timestamp": "1749416386", "errors": [{ "code": 131047, "title": "Re-engagement" }] }
+                    ]
+                }
+            }]
+        }]
+    })
+}
+
+/// Every JSON pointer to a node of `v`.
+fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
+    out.push(at.clone());
+    match v {
+        Value::Object(map) => map
+            .iter()
+            .for_each(|(k, child)| pointers(child, format!("{at}/{k}"), out)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, child)| pointers(child, format!("{at}/{i}"), out)),
+        _ => {}
+    }
+}
+
+/// How many items the `messages`/`statuses`/`contacts` arrays of `messages` changes hold,
+/// counting a change that names no number (or is no object) as one item.
+fn items_in(root: &Value) -> usize {
+    let Some(entries) = root.get("entry").and_then(Value::as_array) else {
+        return 0;
+    };
+    let mut n = 0;
+    for entry in entries {
+        let Some(changes) = entry.get("changes").and_then(Value::as_array) else {
+            n += 1;
+            continue;
+        };
+        if entry.get("id").and_then(Value::as_str).is_none() {
+            n += 1;
+            continue;
+        }
+        for change in changes {
+            if change.get("field").and_then(Value::as_str) != Some("messages") {
+                continue;
+            }
+            let Some(value) = change.get("value").filter(|v| v.is_object()) else {
+                n += 1;
+                continue;
+            };
+            if value
+                .pointer("/metadata/phone_number_id")
+                .and_then(Value::as_str)
+                .is_none()
+            {
+                n += 1;
+                continue;
+            }
+            for key in ["messages", "statuses", "contacts"] {
+                n += match value.get(key) {
+                    None | Some(Value::Null) => 0,
+                    Some(Value::Array(items)) => items.len(),
+                    Some(_) => 1,
+                };
+            }
+        }
+    }
+    n
+}
+
+fn is_a_delivery(root: &Value) -> bool {
+    root.get("object").and_then(Value::as_str) == Some("whatsapp_business_account")
+        && root.get("entry").is_some_and(Value::is_array)
+}
+
+/// The invariant: refused only if not a delivery; otherwise every item accounted for.
+fn check(root: &Value) -> Result<(), TestCaseError> {
+    let body = serde_json::to_vec(root).unwrap();
+    match parse_delivery(&body, NOW) {
+        Err(e) => {
+            prop_assert!(!is_a_delivery(root), "a delivery was refused: {e}");
+        }
+        Ok(delivery) => {
+            prop_assert!(is_a_delivery(root));
+            let understood: usize = delivery
+                .changes
+                .iter()
+                .map(|c| c.messages.len() + c.statuses.len() + c.contacts.len())
+                .sum();
+            let kept = delivery.all_not_understood().count();
+            prop_assert_eq!(understood + kept, items_in(root));
+            for change in &delivery.changes {
+                for m in &change.messages {
+                    prop_assert!(m.timestamp >= 1_230_768_000 && m.timestamp <= NOW + 86_400);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_bytes_are_refused_or_parsed_never_a_panic(bytes in prop::collection::vec(any::<u8>(), 0..1024)) {
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(root) => check(&root)?,
+            Err(_) => {
+                let refused = matches!(parse_delivery(&bytes, NOW), Err(ParseError::NotJson(_)));
+                prop_assert!(refused, "bytes that are not JSON were not refused as such");
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_json_keeps_every_item(entry in any_json(), object_is_right in any::<bool>()) {
+        let object = if object_is_right { "whatsapp_business_account" } else { "page" };
+        check(&json!({ "object": object, "entry": entry }))?;
+        check(&json!({ "object": object, "entry": [entry] }))?;
+    }
+
+    #[test]
+    fn a_delivery_with_any_field_replaced_keeps_every_item(pick in any::<prop::sample::Index>(), replacement in any_json()) {
+        let mut root = valid_delivery();
+        let mut all = Vec::new();
+        pointers(&root, String::new(), &mut all);
+        let target = pick.get(&all).clone();
+        if target.is_empty() {
+            root = replacement;
+        } else {
+            *root.pointer_mut(&target).unwrap() = replacement;
+        }
+        check(&root)?;
+    }
+
+    #[test]
+    fn a_delivery_with_any_field_removed_keeps_every_item(pick in any::<prop::sample::Index>()) {
+        let mut root = valid_delivery();
+        let mut all = Vec::new();
+        pointers(&root, String::new(), &mut all);
+        let target = pick.get(&all[1..]).clone();
+        let (parent, key) = target.rsplit_once('/').unwrap();
+        match root.pointer_mut(parent).unwrap() {
+            Value::Object(map) => { map.remove(key); }
+            Value::Array(items) => { items.remove(key.parse::<usize>().unwrap()); }
+            _ => unreachable!("a parent holds children"),
+        }
+        check(&root)?;
+    }
+
+    #[test]
+    fn handoff_code_scanning_never_panics_and_is_bounded(text in "\\PC{0,300}") {
+        prop_assert!(HandoffCode::candidates_in(&text).len() <= MAX_CANDIDATES);
+        if let Some(code) = HandoffCode::parse(&text) {
+            prop_assert_eq!(HandoffCode::parse(code.as_str()), Some(code));
+        }
+    }
+
+    #[test]
+    fn visitor_tokens_verify_only_when_issued(token in "\\PC{0,120}", id in any::<[u8; 16]>()) {
+        prop_assert_eq!(visitor_token::verify(b"secret", &token), None);
+        let issued = visitor_token::issue(b"secret", &visitor_token::new_visitor_id(id));
+        prop_assert!(visitor_token::verify(b"secret", &issued).is_some());
+        let mut tampered = issued.clone();
+        tampered.push_str(&token);
+        if !token.trim().is_empty() {
+            prop_assert_eq!(visitor_token::verify(b"secret", &tampered), None);
+        }
+    }
+}

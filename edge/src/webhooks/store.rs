@@ -1,0 +1,370 @@
+//! The webhook's D1 queries: where an inbound message goes (duplicate check and the reset
+//! rule's neighbours), the atomic handoff claim, delivery statuses (applied, or kept until the
+//! send they report is recorded), and the items kept aside (unrouted, not understood).
+
+use serde::Deserialize;
+use switchboard_core::reset::{Neighbour, UserHistory};
+use switchboard_core::webhook::{NotUnderstood, StatusUpdate, TimestampWindow};
+use worker::D1PreparedStatement;
+
+use crate::args;
+use crate::conversations::store::ConversationStore;
+use crate::d1::decode_rows;
+use crate::error::EdgeError;
+
+/// Slack allowed around a handoff code's lifetime when judged by the message's own timestamp:
+/// phones and Meta's servers disagree by seconds, and a message typed just before expiry may
+/// reach WhatsApp's servers a little after.
+pub const HANDOFF_GRACE_SECONDS: i64 = 300;
+
+#[derive(Deserialize)]
+struct InboundContext {
+    duplicate: i64,
+    previous_at: Option<i64>,
+    previous_conversation: Option<String>,
+    next_at: Option<i64>,
+    next_conversation: Option<String>,
+    open_conversation: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CodeClaim {
+    conversation_id: String,
+}
+
+/// One row of `unrouted_events` waiting to be replayed.
+#[derive(Deserialize)]
+pub struct UnroutedEvent {
+    pub id: String,
+    pub payload: String,
+}
+
+pub struct WebhookStore<'a>(pub &'a ConversationStore);
+
+impl WebhookStore<'_> {
+    /// In one round trip: whether `wamid` is already stored, and what the reset rule needs about
+    /// the thread between the WhatsApp user and this number around `timestamp`. Each part is an
+    /// index lookup. Neighbours are messages in either direction (an outbound one only if it did
+    /// not fail) whose time lies in the sane window, so a value stored before timestamps were
+    /// bounded can never become a neighbour.
+    pub async fn inbound_context(
+        &self,
+        phone_number_id: &str,
+        wa_id: &str,
+        timestamp: i64,
+        wamid: &str,
+        window: TimestampWindow,
+    ) -> Result<(bool, UserHistory<String>), EdgeError> {
+        const THREAD: &str = "FROM messages WHERE phone_number_id = ?1 AND wa_id = ?2 \
+             AND (direction = 'inbound' OR status IS NULL OR status != 'failed')";
+        let sql = format!(
+            "SELECT EXISTS (SELECT 1 FROM messages WHERE wamid = ?4) AS duplicate, \
+             (SELECT sent_at {THREAD} AND sent_at <= ?3 AND sent_at >= ?5 ORDER BY sent_at DESC LIMIT 1) AS previous_at, \
+             (SELECT conversation_id {THREAD} AND sent_at <= ?3 AND sent_at >= ?5 ORDER BY sent_at DESC LIMIT 1) AS previous_conversation, \
+             (SELECT sent_at {THREAD} AND sent_at > ?3 AND sent_at <= ?6 ORDER BY sent_at ASC LIMIT 1) AS next_at, \
+             (SELECT conversation_id {THREAD} AND sent_at > ?3 AND sent_at <= ?6 ORDER BY sent_at ASC LIMIT 1) AS next_conversation, \
+             (SELECT id FROM conversations WHERE phone_number_id = ?1 AND wa_id = ?2 AND status = 'open') AS open_conversation"
+        );
+        let row: Option<InboundContext> = self
+            .0
+            .stmt(
+                &sql,
+                args![
+                    phone_number_id,
+                    wa_id,
+                    timestamp,
+                    wamid,
+                    window.earliest,
+                    window.latest
+                ],
+            )?
+            .first(None)
+            .await?;
+        let row =
+            row.ok_or_else(|| EdgeError::Storage("context query returned no row".to_owned()))?;
+        let neighbour = |at: Option<i64>, conversation: Option<String>| {
+            Some(Neighbour {
+                timestamp: at?,
+                conversation: conversation?,
+            })
+        };
+        Ok((
+            row.duplicate != 0,
+            UserHistory {
+                previous: neighbour(row.previous_at, row.previous_conversation),
+                next: neighbour(row.next_at, row.next_conversation),
+                open: row.open_conversation,
+            },
+        ))
+    }
+
+    /// The first statement of the handoff batch: claims one of `codes` for message `wamid`,
+    /// stamping `claim_token` (unique to this batch) so the batch's later statements act only
+    /// if this claim happened. A code is claimable when it was issued for this number, the
+    /// message's own time lies within its lifetime (± [`HANDOFF_GRACE_SECONDS`]), the message is
+    /// not stored yet, and either it is unused and its conversation not yet handed off, or it
+    /// was used by this very message (a redelivery whose first attempt died halfway re-claims
+    /// its own code). Returns the conversation id when claimed.
+    pub fn claim_code(
+        &self,
+        codes: &[&str],
+        claim: &Claim<'_>,
+    ) -> Result<D1PreparedStatement, EdgeError> {
+        let code = |i: usize| codes.get(i).copied();
+        self.0.stmt(
+            "UPDATE handoff_codes SET used_at = COALESCE(used_at, ?7), used_by_wa_id = ?6, used_by_wamid = ?5, claim_token = ?9 \
+             WHERE code = (SELECT h.code FROM handoff_codes h WHERE h.code IN (?1, ?2, ?3, ?4) AND h.phone_number_id = ?10 \
+               AND ?8 BETWEEN h.created_at - ?11 AND h.expires_at + ?11 \
+               AND NOT EXISTS (SELECT 1 FROM messages WHERE wamid = ?5) \
+               AND (h.used_by_wamid = ?5 OR (h.used_at IS NULL AND EXISTS \
+                 (SELECT 1 FROM conversations c WHERE c.id = h.conversation_id AND c.handed_off_at IS NULL))) \
+               ORDER BY h.used_by_wamid = ?5 DESC LIMIT 1) \
+             RETURNING conversation_id",
+            args![
+                code(0),
+                code(1),
+                code(2),
+                code(3),
+                claim.wamid,
+                claim.wa_id,
+                claim.now,
+                claim.message_timestamp,
+                claim.token,
+                claim.phone_number_id,
+                HANDOFF_GRACE_SECONDS
+            ],
+        )
+    }
+
+    /// Closes the WhatsApp user's other open conversation on the number, if this batch claimed
+    /// a code: the handoff supersedes it (reason `handoff`).
+    pub fn close_others_for_claim(
+        &self,
+        claim: &Claim<'_>,
+    ) -> Result<D1PreparedStatement, EdgeError> {
+        self.0.stmt(
+            "UPDATE conversations SET status = 'closed', close_reason = 'handoff', closed_at = ?4 \
+             WHERE phone_number_id = ?1 AND wa_id = ?2 AND status = 'open' \
+               AND id != (SELECT conversation_id FROM handoff_codes WHERE claim_token = ?3)",
+            args![claim.phone_number_id, claim.wa_id, claim.token, claim.now],
+        )
+    }
+
+    /// The Messenger conversation of the claimed code continues on WhatsApp with this user and
+    /// number (invariant "one-way handoff": `handed_off_at` is set once and never cleared here).
+    pub fn link_claimed(
+        &self,
+        claim: &Claim<'_>,
+        contact_name: Option<&str>,
+    ) -> Result<D1PreparedStatement, EdgeError> {
+        self.0.stmt(
+            "UPDATE conversations SET channel = 'whatsapp', phone_number_id = ?2, wa_id = ?3, \
+             contact_name = COALESCE(?4, contact_name), handed_off_at = COALESCE(handed_off_at, ?5), \
+             status = 'open', close_reason = NULL, closed_at = NULL \
+             WHERE id = (SELECT conversation_id FROM handoff_codes WHERE claim_token = ?1)",
+            args![
+                claim.token,
+                claim.phone_number_id,
+                claim.wa_id,
+                contact_name,
+                claim.now
+            ],
+        )
+    }
+
+    /// Statements that apply one delivery status. Invariant "a status never moves backwards":
+    /// the rank guard in the `WHERE`. A status for a wamid we have not recorded yet (the send's
+    /// answer is still on its way to D1) is kept in `pending_statuses`, the highest rank winning;
+    /// both statements run in one batch, so a send recorded in between cannot slip past both.
+    pub fn apply_status(
+        &self,
+        update: &StatusUpdate,
+        now: i64,
+    ) -> Result<[D1PreparedStatement; 2], EdgeError> {
+        let code = update.error.as_ref().map(|e| e.code);
+        let title = update.error.as_ref().map(|e| e.title.as_str());
+        let (status, rank) = (update.status.as_str(), update.status.rank());
+        Ok([
+            self.0.stmt(
+                "UPDATE messages SET status = ?2, status_rank = ?3, error_code = COALESCE(?4, error_code), \
+                 error_title = COALESCE(?5, error_title) \
+                 WHERE wamid = ?1 AND direction = 'outbound' AND COALESCE(status_rank, -1) < ?3",
+                args![&update.wamid, status, rank, code, title],
+            )?,
+            self.0.stmt(
+                "INSERT INTO pending_statuses (wamid, status, status_rank, error_code, error_title, received_at) \
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (SELECT 1 FROM messages WHERE wamid = ?1) \
+                 ON CONFLICT (wamid) DO UPDATE SET status = excluded.status, status_rank = excluded.status_rank, \
+                 error_code = COALESCE(excluded.error_code, error_code), error_title = COALESCE(excluded.error_title, error_title) \
+                 WHERE excluded.status_rank > pending_statuses.status_rank",
+                args![&update.wamid, status, rank, code, title, now],
+            )?,
+        ])
+    }
+
+    /// Keeps an item we could not understand, once per identical item.
+    pub fn keep_not_understood(
+        &self,
+        item: &NotUnderstood,
+        now: i64,
+    ) -> Result<D1PreparedStatement, EdgeError> {
+        let raw = item.raw.to_string();
+        let id = hash(&[
+            item.phone_number_id.as_deref().unwrap_or(""),
+            &item.reason,
+            &raw,
+        ]);
+        self.0.stmt(
+            "INSERT OR IGNORE INTO not_understood_items (id, phone_number_id, received_at, path, reason, raw) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            args![
+                &id,
+                item.phone_number_id.as_deref(),
+                now,
+                &item.path,
+                &item.reason,
+                &raw
+            ],
+        )
+    }
+
+    pub async fn not_understood(&self, limit: i64) -> Result<Vec<serde_json::Value>, EdgeError> {
+        decode_rows(
+            &self
+                .0
+                .stmt(
+                    "SELECT id, phone_number_id, received_at, path, reason, raw FROM not_understood_items \
+                     ORDER BY received_at DESC LIMIT ?1",
+                    args![limit],
+                )?
+                .all()
+                .await?,
+            "not understood",
+        )
+    }
+
+    /// Keeps a change for a number that is not connected (once per identical change), with
+    /// its `value` exactly as Meta sent it so that it can be replayed when the number connects.
+    pub async fn record_unrouted(
+        &self,
+        phone_number_id: &str,
+        at: i64,
+        counts: (usize, usize),
+        payload: &str,
+    ) -> Result<(), EdgeError> {
+        self.0
+            .stmt(
+                "INSERT OR IGNORE INTO unrouted_events (id, phone_number_id, received_at, message_count, status_count, payload) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                args![
+                    &hash(&[payload]),
+                    phone_number_id,
+                    at,
+                    counts.0 as i64,
+                    counts.1 as i64,
+                    payload
+                ],
+            )?
+            .run()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn unrouted(&self, limit: i64) -> Result<Vec<serde_json::Value>, EdgeError> {
+        decode_rows(
+            &self
+                .0
+                .stmt(
+                    "SELECT id, phone_number_id, received_at, message_count, status_count, payload, replayed_at \
+                     FROM unrouted_events ORDER BY received_at DESC LIMIT ?1",
+                    args![limit],
+                )?
+                .all()
+                .await?,
+            "unrouted event",
+        )
+    }
+
+    /// Unrouted events of a number not replayed yet, oldest first.
+    pub async fn unreplayed(
+        &self,
+        phone_number_id: &str,
+        limit: i64,
+    ) -> Result<Vec<UnroutedEvent>, EdgeError> {
+        decode_rows(
+            &self
+                .0
+                .stmt(
+                    "SELECT id, payload FROM unrouted_events WHERE phone_number_id = ?1 AND replayed_at IS NULL \
+                     ORDER BY received_at, id LIMIT ?2",
+                    args![phone_number_id, limit],
+                )?
+                .all()
+                .await?,
+            "unrouted event",
+        )
+    }
+
+    pub async fn mark_replayed(&self, id: &str, at: i64) -> Result<(), EdgeError> {
+        self.0
+            .stmt(
+                "UPDATE unrouted_events SET replayed_at = ?2 WHERE id = ?1",
+                args![id, at],
+            )?
+            .run()
+            .await?;
+        Ok(())
+    }
+
+    /// Numbers that have unrouted events waiting.
+    pub async fn numbers_with_unreplayed(&self) -> Result<Vec<String>, EdgeError> {
+        #[derive(Deserialize)]
+        struct Row {
+            phone_number_id: String,
+        }
+        let rows: Vec<Row> = decode_rows(
+            &self
+                .0
+                .stmt(
+                    "SELECT DISTINCT phone_number_id FROM unrouted_events WHERE replayed_at IS NULL LIMIT 100",
+                    args![],
+                )?
+                .all()
+                .await?,
+            "unrouted number",
+        )?;
+        Ok(rows.into_iter().map(|r| r.phone_number_id).collect())
+    }
+}
+
+/// What one handoff claim is about; `token` is random and unique to the batch.
+pub struct Claim<'a> {
+    pub token: &'a str,
+    pub phone_number_id: &'a str,
+    pub wa_id: &'a str,
+    pub wamid: &'a str,
+    pub message_timestamp: i64,
+    pub now: i64,
+}
+
+impl CodeClaim {
+    pub fn conversation(result: &worker::D1Result) -> Result<Option<String>, EdgeError> {
+        let rows: Vec<CodeClaim> = decode_rows(result, "handoff claim")?;
+        Ok(rows.into_iter().next().map(|c| c.conversation_id))
+    }
+}
+
+/// The conversation the handoff batch's claim returned, if it claimed a code.
+pub fn claimed_conversation(result: &worker::D1Result) -> Result<Option<String>, EdgeError> {
+    CodeClaim::conversation(result)
+}
+
+fn hash(parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hex::encode(hasher.finalize())
+}
