@@ -11,6 +11,8 @@ pub struct ApiError {
     pub status: u16,
     pub message: String,
     pub field: Option<String>,
+    /// A 409 because what was edited changed meanwhile (a stale `If-Match`): reload.
+    pub changed_meanwhile: bool,
 }
 
 impl std::fmt::Display for ApiError {
@@ -37,10 +39,22 @@ impl Admin {
         builder: RequestBuilder,
         body: Option<&impl Serialize>,
     ) -> Result<T, ApiError> {
+        self.send_versioned(builder, body)
+            .await
+            .map(|(value, _)| value)
+    }
+
+    /// Sends, and returns the answer with the version its `ETag` names.
+    async fn send_versioned<T: DeserializeOwned>(
+        &self,
+        builder: RequestBuilder,
+        body: Option<&impl Serialize>,
+    ) -> Result<(T, Option<u64>), ApiError> {
         let network = |e: gloo_net::Error| ApiError {
             status: 0,
             message: format!("network error: {e}"),
             field: None,
+            changed_meanwhile: false,
         };
         let builder = self.request(builder);
         let request = match body {
@@ -50,18 +64,24 @@ impl Admin {
         let response = request.send().await.map_err(network)?;
         let status = response.status();
         if response.ok() {
-            return response.json().await.map_err(network);
+            let version = response
+                .headers()
+                .get("etag")
+                .and_then(|v| v.trim_matches('"').parse().ok());
+            return Ok((response.json().await.map_err(network)?, version));
         }
         Err(match response.json::<ErrorBody>().await {
             Ok(body) => ApiError {
                 status,
                 message: body.error,
                 field: body.field,
+                changed_meanwhile: body.current_version.is_some(),
             },
             Err(_) => ApiError {
                 status,
                 message: format!("HTTP {status}"),
                 field: None,
+                changed_meanwhile: false,
             },
         })
     }
@@ -74,20 +94,35 @@ impl Admin {
         self.send(Request::get(&Self::url(path)), None::<&()>).await
     }
 
+    /// A GET with the version of what it read (its `ETag`).
+    pub async fn get_versioned<T: DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<(T, Option<u64>), ApiError> {
+        self.send_versioned(Request::get(&Self::url(path)), None::<&()>)
+            .await
+    }
+
+    /// A PUT that only applies if what it replaces is still at `version` (`If-Match`).
+    pub async fn put_if<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+        version: Option<u64>,
+    ) -> Result<T, ApiError> {
+        let mut builder = Request::put(&Self::url(path));
+        if let Some(v) = version {
+            builder = builder.header("if-match", &format!("\"{v}\""));
+        }
+        self.send(builder, Some(body)).await
+    }
+
     pub async fn post<T: DeserializeOwned>(
         &self,
         path: &str,
         body: &impl Serialize,
     ) -> Result<T, ApiError> {
         self.send(Request::post(&Self::url(path)), Some(body)).await
-    }
-
-    pub async fn put<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &impl Serialize,
-    ) -> Result<T, ApiError> {
-        self.send(Request::put(&Self::url(path)), Some(body)).await
     }
 
     pub async fn patch<T: DeserializeOwned>(

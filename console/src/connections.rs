@@ -16,7 +16,7 @@ use crate::forms::{
     reset_days_input, reset_days_label,
 };
 
-const RESET_EXPLANATION: &str = "A new message from the same customer more than this many days after their previous one opens a new conversation, so each conversation measures one request: response times, resolution KPIs and CSAT stay clean.";
+const RESET_EXPLANATION: &str = "A customer's message opens a new conversation when the last message between you and them — theirs, or one of yours that was not refused, such as a template — is more than this many days older. So each conversation measures one request (response times, resolution KPIs and CSAT stay clean), and a customer answering your template continues that conversation.";
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -27,6 +27,7 @@ pub struct Props {
 struct Loaded {
     numbers: Vec<NumberView>,
     settings: Option<ProjectSettings>,
+    settings_version: Option<u64>,
     stats: Vec<NumberStats>,
     unrouted: Vec<Value>,
     not_understood: Vec<Value>,
@@ -45,9 +46,11 @@ pub fn connections(props: &Props) -> Html {
             spawn_local(async move {
                 let to = now_seconds() + 1;
                 let result = async {
+                    let (settings, settings_version) = admin.get_versioned("/settings").await?;
                     Ok::<_, ApiError>(Loaded {
                         numbers: admin.get("/numbers").await?,
-                        settings: Some(admin.get("/settings").await?),
+                        settings: Some(settings),
+                        settings_version,
                         stats: admin
                             .get(&format!("/stats?from={}&to={to}", to - days * 86_400))
                             .await?,
@@ -66,6 +69,18 @@ pub fn connections(props: &Props) -> Html {
     let reload = {
         let version = version.dispatcher();
         Callback::from(move |_: ()| version.dispatch(()))
+    };
+    let defaults_notice = use_state(|| None::<String>);
+    let changed_elsewhere = {
+        let (reload, defaults_notice) = (reload.clone(), defaults_notice.clone());
+        Callback::from(move |_: ()| {
+            defaults_notice.set(Some(
+                "These defaults were changed elsewhere (another tab or another owner) after you opened them. \
+                 The current values are shown now: check them and save again."
+                    .to_owned(),
+            ));
+            reload.emit(());
+        })
     };
     let on_period = {
         let period_days = period_days.clone();
@@ -137,7 +152,10 @@ pub fn connections(props: &Props) -> Html {
             }
             <ConnectForm admin={props.admin.clone()} on_connected={reload.clone()} />
             if let Some(settings) = settings {
-                <DefaultsForm admin={props.admin.clone()} {settings} numbers={loaded.numbers.clone()} on_saved={reload.clone()} />
+                // Keyed by version: a reload after a change elsewhere shows the current values.
+                <DefaultsForm key={loaded.settings_version.unwrap_or(0).to_string()} admin={props.admin.clone()} {settings}
+                    version={loaded.settings_version} numbers={loaded.numbers.clone()} on_saved={reload.clone()}
+                    notice={(*defaults_notice).clone()} on_changed_elsewhere={changed_elsewhere} />
             }
             <section class="card" aria-labelledby="install-h">
                 <h2 id="install-h">{ "Install the Messenger" }</h2>
@@ -337,7 +355,6 @@ fn number_card(props: &CardProps) -> Html {
                         <input id={format!("reset-{id}")} size="6" value={(*reset_text).clone()} oninput={bind_input(&reset_text)} placeholder={reset_days_label(Some(n.effective_reset_days))} />
                         <button type="submit">{ "Save" }</button>
                         <span class="hint">{ format!("Now: {}", reset_days_label(Some(n.effective_reset_days))) }</span>
-                        <p class="hint">{ "A customer's message opens a new conversation when the last message between you — theirs, or one of yours that was not refused (a template counts) — is more than this many days older." }</p>
                     </form>
                     <p class="hint">{ RESET_EXPLANATION }</p>
                 </div>
@@ -585,8 +602,14 @@ fn connect_form(props: &ConnectProps) -> Html {
 struct DefaultsProps {
     admin: Admin,
     settings: ProjectSettings,
+    /// The settings' version when loaded; saving sends it so a change made elsewhere is not overwritten.
+    version: Option<u64>,
     numbers: Vec<NumberView>,
     on_saved: Callback<()>,
+    /// Saving found the settings changed meanwhile: the parent reloads and says so.
+    on_changed_elsewhere: Callback<()>,
+    /// Shown when the form opens (after such a reload).
+    notice: Option<String>,
 }
 
 #[function_component(DefaultsForm)]
@@ -600,9 +623,10 @@ fn defaults_form(props: &DefaultsProps) -> Html {
     let accent = use_state(|| s.accent_color.clone());
     let default_number = use_state(|| s.default_handoff_number.clone().unwrap_or_default());
     let countries = use_state(|| format_country_map(&s.country_numbers));
-    let status = use_state(|| None::<Result<String, String>>);
+    let status = use_state(|| props.notice.clone().map(Err::<String, String>));
     let submit = {
         let (admin, done, status) = (props.admin.clone(), props.on_saved.clone(), status.clone());
+        let (version, changed_elsewhere) = (props.version, props.on_changed_elsewhere.clone());
         let (handoff, reset, origins, business_name, greeting, accent, default_number, countries) = (
             handoff.clone(),
             reset.clone(),
@@ -634,12 +658,18 @@ fn defaults_form(props: &DefaultsProps) -> Html {
                 Err(e) => return status.set(Some(Err(e))),
             };
             let (admin, done, status) = (admin.clone(), done.clone(), status.clone());
+            let changed_elsewhere = changed_elsewhere.clone();
             spawn_local(async move {
-                match admin.put::<ProjectSettings>("/settings", &settings).await {
+                match admin
+                    .put_if::<ProjectSettings>("/settings", &settings, version)
+                    .await
+                {
                     Ok(_) => {
                         status.set(Some(Ok("Defaults saved.".to_owned())));
                         done.emit(());
                     }
+                    // Someone (another tab, another owner) saved first: show theirs, say so.
+                    Err(e) if e.changed_meanwhile => changed_elsewhere.emit(()),
                     Err(e) => status.set(Some(Err(e.to_string()))),
                 }
             });

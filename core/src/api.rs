@@ -15,6 +15,9 @@ pub struct ErrorBody {
     pub error: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// On a 409 for a stale `If-Match`: the version that is current now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +44,9 @@ pub struct NumberView {
     pub manager_links: ManagerLinks,
     pub connected_at: i64,
     pub disconnected_at: Option<i64>,
+    /// Send it back as `If-Match` with a change: a change made meanwhile then answers 409.
+    #[serde(default)]
+    pub version: u64,
 }
 
 /// The answer to `DELETE /api/admin/numbers/<id>?intent=…`.

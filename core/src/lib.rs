@@ -6,6 +6,7 @@
 
 pub mod admin_auth;
 pub mod api;
+pub mod config_document;
 pub mod delivery_status;
 pub mod handoff;
 pub mod handoff_routing;

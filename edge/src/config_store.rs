@@ -1,85 +1,77 @@
-//! Configuration in Workers KV (binding `CONFIG`): the project settings and the numbers.
+//! Configuration: read from Workers KV (binding `CONFIG`) on the hot paths, changed only through
+//! the one writer, the `ConfigWriter` Durable Object (binding `CONFIG_WRITER`), which also serves
+//! the admin API's reads so an owner always sees their own latest change.
 //!
-//! Keys: `settings` (ProjectSettings) and `numbers` (every number ever connected,
-//! one document so that a disconnect is visible to the next read at once).
+//! KV keys: `settings` (ProjectSettings) and `numbers` (every number ever connected), written
+//! through by the writer. Another location sees a write up to ~60 s later: what that means for
+//! connects, disconnects and the handoff switch is in ARCHITECTURE.md ("KV's propagation window").
 
-use serde::{Deserialize, Serialize};
-use switchboard_core::api::{NumberStatus, NumberView};
-use switchboard_core::manager_links::ManagerLinks;
-use switchboard_core::reset::ResetDays;
+use serde::Serialize;
+use switchboard_core::config_document::{ConfigAnswer, ConfigCommand, ConfigDocument};
 use switchboard_core::settings::ProjectSettings;
 use worker::kv::KvStore;
-use worker::Env;
+use worker::{Env, Method, Request, RequestInit};
 
 use crate::error::EdgeError;
 
 const SETTINGS_KEY: &str = "settings";
 const NUMBERS_KEY: &str = "numbers";
 
-/// A number as stored: what Graph told us at connect time, the owner's settings,
-/// and the access token sealed with AES-GCM.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct NumberRecord {
-    pub phone_number_id: String,
-    pub waba_id: String,
-    pub label: String,
-    pub display_phone_number: String,
-    pub verified_name: Option<String>,
-    pub quality_rating: Option<String>,
-    /// `None` once disconnected: the token is forgotten.
-    pub sealed_access_token: Option<String>,
-    pub handoff_enabled: bool,
-    pub reset_days: Option<ResetDays>,
-    pub connected: bool,
-    pub connected_at: i64,
-    pub disconnected_at: Option<i64>,
-}
-
-impl NumberRecord {
-    pub fn effective_reset_days(&self, settings: &ProjectSettings) -> ResetDays {
-        self.reset_days.unwrap_or(settings.reset_days)
-    }
-
-    pub fn view(&self, settings: &ProjectSettings) -> NumberView {
-        NumberView {
-            phone_number_id: self.phone_number_id.clone(),
-            waba_id: self.waba_id.clone(),
-            label: self.label.clone(),
-            display_phone_number: self.display_phone_number.clone(),
-            verified_name: self.verified_name.clone(),
-            quality_rating: self.quality_rating.clone(),
-            status: if self.connected {
-                NumberStatus::Connected
-            } else {
-                NumberStatus::Disconnected
-            },
-            handoff_enabled: self.handoff_enabled,
-            reset_days: self.reset_days,
-            effective_reset_days: self.effective_reset_days(settings),
-            manager_links: ManagerLinks::for_number(&self.waba_id, &self.phone_number_id),
-            connected_at: self.connected_at,
-            disconnected_at: self.disconnected_at,
-        }
-    }
-}
+pub use switchboard_core::config_document::NumberRecord;
 
 pub struct ConfigStore {
     kv: KvStore,
+    env: Env,
 }
 
 impl ConfigStore {
     pub fn new(env: &Env) -> Result<Self, EdgeError> {
         Ok(Self {
             kv: env.kv("CONFIG")?,
+            env: env.clone(),
         })
+    }
+
+    /// Sends a command to the one writer; the document after it, or the refusal as an error.
+    pub async fn command(&self, command: &ConfigCommand) -> Result<ConfigDocument, EdgeError> {
+        let namespace = self.env.durable_object("CONFIG_WRITER")?;
+        let stub = namespace
+            .id_from_name(crate::config_writer::INSTANCE)?
+            .get_stub()?;
+        let body =
+            serde_json::to_string(command).map_err(|e| EdgeError::Internal(e.to_string()))?;
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post).with_body(Some(body.into()));
+        let request = Request::new_with_init("https://config-writer/command", &init)?;
+        let mut response = stub.fetch_with_request(request).await?;
+        if response.status_code() != 200 {
+            return Err(EdgeError::Storage(format!(
+                "config writer answered {}: {}",
+                response.status_code(),
+                response.text().await.unwrap_or_default()
+            )));
+        }
+        let answer: ConfigAnswer = serde_json::from_str(&response.text().await?)
+            .map_err(|e| EdgeError::Storage(format!("config writer's answer: {e}")))?;
+        match answer {
+            ConfigAnswer::Applied(document) => Ok(document),
+            ConfigAnswer::Refused(refusal) => Err(EdgeError::Config(refusal)),
+        }
+    }
+
+    /// The current document, as the writer has it (the admin API's reads).
+    pub async fn document(&self) -> Result<ConfigDocument, EdgeError> {
+        self.command(&ConfigCommand::Read).await
+    }
+
+    /// Writes the document to the KV keys the hot paths read (the writer's flush).
+    pub async fn write_through(&self, document: &ConfigDocument) -> Result<(), EdgeError> {
+        self.put_json(SETTINGS_KEY, &document.settings).await?;
+        self.put_json(NUMBERS_KEY, &document.numbers).await
     }
 
     pub async fn settings(&self) -> Result<ProjectSettings, EdgeError> {
         Ok(self.kv.get(SETTINGS_KEY).json().await?.unwrap_or_default())
-    }
-
-    pub async fn save_settings(&self, settings: &ProjectSettings) -> Result<(), EdgeError> {
-        self.put_json(SETTINGS_KEY, settings).await
     }
 
     /// Stores JSON text: `KvStore::put` with a struct goes through serde-wasm-bindgen, which turns
@@ -91,22 +83,6 @@ impl ConfigStore {
 
     pub async fn numbers(&self) -> Result<Vec<NumberRecord>, EdgeError> {
         Ok(self.kv.get(NUMBERS_KEY).json().await?.unwrap_or_default())
-    }
-
-    pub async fn save_numbers(&self, numbers: &[NumberRecord]) -> Result<(), EdgeError> {
-        self.put_json(NUMBERS_KEY, &numbers).await
-    }
-
-    /// The connected number with this id, if any.
-    pub async fn connected_number(
-        &self,
-        phone_number_id: &str,
-    ) -> Result<Option<NumberRecord>, EdgeError> {
-        Ok(self
-            .numbers()
-            .await?
-            .into_iter()
-            .find(|n| n.connected && n.phone_number_id == phone_number_id))
     }
 
     /// Reachability probe for /healthz.

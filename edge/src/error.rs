@@ -1,6 +1,7 @@
 //! The edge's one error type, and the one place where it becomes an HTTP status.
 
 use switchboard_core::api::ErrorBody;
+use switchboard_core::config_document::ConfigRefusal;
 use switchboard_core::settings::FieldError;
 use worker::Response;
 
@@ -26,6 +27,9 @@ pub enum EdgeError {
     TooLarge(usize),
     #[error("{0}")]
     Graph(#[from] GraphError),
+    /// The configuration writer refused a change.
+    #[error("{0}")]
+    Config(#[from] ConfigRefusal),
     /// Our own storage (KV or D1) failed: 5xx, so that Meta retries a delivery.
     #[error("storage failed: {0}")]
     Storage(String),
@@ -43,6 +47,8 @@ impl EdgeError {
             Self::Conflict(_) => 409,
             Self::TooLarge(_) => 413,
             Self::Graph(e) => e.our_status(),
+            Self::Config(ConfigRefusal::UnknownNumber { .. }) => 404,
+            Self::Config(_) => 409,
             Self::Storage(_) | Self::Internal(_) => 500,
         }
     }
@@ -55,6 +61,10 @@ impl EdgeError {
         let body = ErrorBody {
             field: match &self {
                 Self::InvalidField(e) => Some(e.field.clone()),
+                _ => None,
+            },
+            current_version: match &self {
+                Self::Config(ConfigRefusal::StaleVersion { current, .. }) => Some(*current),
                 _ => None,
             },
             error: match &self {

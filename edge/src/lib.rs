@@ -6,6 +6,7 @@
 mod clock;
 mod config;
 mod config_store;
+mod config_writer;
 mod conversations;
 mod d1;
 mod error;

@@ -98,6 +98,24 @@ test('per-number handoff and reset days, the business profile and the project de
   await shot(page, 'console-2-settings');
 });
 
+test('saving defaults that were changed elsewhere meanwhile reloads them and says so', async () => {
+  const defaults = page.getByRole('region', { name: 'Project defaults' });
+  await defaults.getByLabel('Greeting').fill('Hello from this tab');
+  // Another tab (or owner) saves first.
+  const current = (await edge.adminJson('/settings')).body;
+  assert.equal((await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify({ ...current, greeting: 'Hello from the other tab' }) })).status, 200);
+  await defaults.getByRole('button', { name: 'Save defaults' }).click();
+  await page.getByText(/changed elsewhere/).waitFor();
+  assert.equal(await defaults.getByLabel('Greeting').inputValue(), 'Hello from the other tab', 'the current values are shown');
+  assert.equal((await edge.adminJson('/settings')).body.greeting, 'Hello from the other tab', 'nothing was overwritten');
+  await shot(page, 'console-2b-changed-elsewhere');
+  // Saving again, now from the current version, works.
+  await defaults.getByLabel('Greeting').fill('Hello from this tab');
+  await defaults.getByRole('button', { name: 'Save defaults' }).click();
+  await defaults.getByText('Defaults saved.').waitFor();
+  assert.equal((await edge.adminJson('/settings')).body.greeting, 'Hello from this tab');
+});
+
 test('inbox: a webhook conversation, a reply with live status, a failed send retried', async () => {
   await edge.deliver(delivery(NUMBER, { messages: [text('15145552222', 'Is the blue chair in stock?', now())], contacts: [{ profile: { name: 'Ana Lima' }, wa_id: '15145552222' }] }));
   await page.getByRole('button', { name: 'Inbox' }).click();

@@ -1,6 +1,7 @@
 //! Routes under `/api/admin/numbers` and `/api/admin/settings`.
 
 use switchboard_core::api::{median, NumberStats};
+use switchboard_core::config_document::ConfigCommand;
 use switchboard_core::manager_links::{two_step_guidance, DisconnectIntent};
 use switchboard_core::settings::{ConnectNumber, NumberPatch, ProjectSettings};
 use worker::{Method, Request, Response};
@@ -9,17 +10,29 @@ use super::service::Numbers;
 use crate::conversations::store::ConversationStore;
 use crate::error::EdgeError;
 use crate::graph::BusinessProfile;
-use crate::http::{json_response, ok_json, query, read_json};
+use crate::http::{header, json_response, ok_json, query, read_json};
 use crate::webhooks::replay::replay_number;
 
+/// Settings, read from and saved through the one writer. The answer's `ETag` is the settings'
+/// version; a `PUT` carrying it as `If-Match` is refused with 409 if they changed meanwhile.
 pub async fn settings(req: &mut Request, numbers: &Numbers<'_>) -> Result<Response, EdgeError> {
     match req.method() {
-        Method::Get => ok_json(&numbers.store.settings().await?),
+        Method::Get => {
+            let document = numbers.store.document().await?;
+            with_etag(ok_json(&document.settings)?, document.settings_version)
+        }
         Method::Put => {
+            let if_version = if_match(req)?;
             let settings: ProjectSettings = read_json(req).await?;
             let settings = settings.validate()?;
-            numbers.store.save_settings(&settings).await?;
-            ok_json(&settings)
+            let document = numbers
+                .store
+                .command(&ConfigCommand::SaveSettings {
+                    settings,
+                    if_version,
+                })
+                .await?;
+            with_etag(ok_json(&document.settings)?, document.settings_version)
         }
         _ => Err(method_not_allowed()),
     }
@@ -58,14 +71,15 @@ pub async fn item(
     match req.method() {
         Method::Get => ok_json(&numbers.get(id).await?),
         Method::Patch => {
+            let if_version = if_match(req)?;
             let patch: NumberPatch = read_json(req).await?;
-            ok_json(&numbers.patch(id, patch).await?)
+            ok_json(&numbers.patch(id, patch, if_version).await?)
         }
         Method::Delete => {
             let intent = intent(req)?;
             // An unknown id counts 0 here and is refused with 404 by `disconnect`.
             let kept = conversations.count_for_number(id).await?;
-            ok_json(&numbers.disconnect(id, intent, kept).await?)
+            ok_json(&numbers.disconnect(id, intent, kept, if_match(req)?).await?)
         }
         _ => Err(method_not_allowed()),
     }
@@ -80,6 +94,26 @@ pub async fn disconnect_preview(
     let intent = intent(req)?;
     let number = numbers.get(id).await?;
     ok_json(&two_step_guidance(intent, &number.manager_links))
+}
+
+/// `If-Match: "<version>"` (or a bare number): the version the owner's change was made from.
+fn if_match(req: &Request) -> Result<Option<u64>, EdgeError> {
+    let Some(value) = header(req, "if-match") else {
+        return Ok(None);
+    };
+    let version = value.trim().trim_start_matches("W/").trim_matches('"');
+    version.parse::<u64>().map(Some).map_err(|_| {
+        EdgeError::BadRequest(format!(
+            "If-Match must be a version this API gave you (ETag or \"version\"), not {value:?}"
+        ))
+    })
+}
+
+fn with_etag(mut response: Response, version: u64) -> Result<Response, EdgeError> {
+    response
+        .headers_mut()
+        .set("etag", &format!("\"{version}\""))?;
+    Ok(response)
 }
 
 fn intent(req: &Request) -> Result<DisconnectIntent, EdgeError> {

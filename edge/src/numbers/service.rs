@@ -1,6 +1,7 @@
 //! Number operations over the KV config store and the Graph API.
 
 use switchboard_core::api::{DisconnectOutcome, NumberView};
+use switchboard_core::config_document::{ConfigCommand, NumberChanges, VerifiedToken};
 use switchboard_core::manager_links::{two_step_guidance, DisconnectIntent, ManagerLinks};
 use switchboard_core::settings::{ConnectNumber, NumberPatch};
 
@@ -18,29 +19,27 @@ pub struct Numbers<'a> {
 
 impl<'a> Numbers<'a> {
     pub async fn list(&self) -> Result<Vec<NumberView>, EdgeError> {
-        let settings = self.store.settings().await?;
-        Ok(self
-            .store
-            .numbers()
-            .await?
+        let document = self.store.document().await?;
+        Ok(document
+            .numbers
             .iter()
-            .map(|n| n.view(&settings))
+            .map(|n| n.view(&document.settings))
             .collect())
     }
 
     pub async fn get(&self, phone_number_id: &str) -> Result<NumberView, EdgeError> {
-        let settings = self.store.settings().await?;
-        let numbers = self.store.numbers().await?;
-        Ok(find(&numbers, phone_number_id)?.view(&settings))
+        let document = self.store.document().await?;
+        Ok(find(&document.numbers, phone_number_id)?.view(&document.settings))
     }
 
-    /// Validates against Graph, then stores; nothing is saved when Graph refuses.
+    /// Validates against Graph, then stores through the one writer; nothing is saved when Graph
+    /// refuses, and a connect that races another connect of the same number is refused (409).
     pub async fn connect(&self, request: ConnectNumber) -> Result<NumberView, EdgeError> {
         let request = request.validate()?;
-        let mut numbers = self.store.numbers().await?;
-        if numbers
-            .iter()
-            .any(|n| n.connected && n.phone_number_id == request.phone_number_id)
+        let document = self.store.document().await?;
+        if document
+            .number(&request.phone_number_id)
+            .is_some_and(|n| n.connected)
         {
             return Err(EdgeError::Conflict(format!(
                 "number {} is already connected",
@@ -63,73 +62,78 @@ impl<'a> Numbers<'a> {
             connected: true,
             connected_at: now_seconds(),
             disconnected_at: None,
+            version: 0,
         };
+        let id = record.phone_number_id.clone();
         // A reconnect replaces the old record; conversations are keyed by the id and resume.
-        numbers.retain(|n| n.phone_number_id != record.phone_number_id);
-        numbers.push(record.clone());
-        self.store.save_numbers(&numbers).await?;
-        Ok(record.view(&self.store.settings().await?))
+        let document = self
+            .store
+            .command(&ConfigCommand::Connect { record })
+            .await?;
+        Ok(find(&document.numbers, &id)?.view(&document.settings))
     }
 
+    /// Applies the owner's changes to what is current (a token is checked with Graph first).
+    /// `if_version`: the version the owner edited; a change made meanwhile answers 409.
     pub async fn patch(
         &self,
         phone_number_id: &str,
         patch: NumberPatch,
+        if_version: Option<u64>,
     ) -> Result<NumberView, EdgeError> {
         let patch = patch.validate()?;
-        let mut numbers = self.store.numbers().await?;
-        let record = numbers
-            .iter_mut()
-            .find(|n| n.phone_number_id == phone_number_id)
-            .ok_or_else(|| not_found(phone_number_id))?;
-        if let Some(token) = &patch.access_token {
-            let info = GraphClient::new(self.config, token.clone())
-                .phone_number(phone_number_id)
-                .await?;
-            record.display_phone_number = info.display_phone_number;
-            record.verified_name = info.verified_name;
-            record.quality_rating = info.quality_rating;
-            record.sealed_access_token = Some(self.seal(phone_number_id, token)?);
-        }
-        if let Some(label) = patch.label {
-            record.label = label;
-        }
-        if let Some(handoff) = patch.handoff_enabled {
-            record.handoff_enabled = handoff;
-        }
-        if let Some(reset_days) = patch.reset_days {
-            record.reset_days = reset_days;
-        }
-        let view = record.view(&self.store.settings().await?);
-        self.store.save_numbers(&numbers).await?;
-        Ok(view)
+        let token = match &patch.access_token {
+            Some(token) => {
+                let info = GraphClient::new(self.config, token.clone())
+                    .phone_number(phone_number_id)
+                    .await?;
+                Some(VerifiedToken {
+                    display_phone_number: info.display_phone_number,
+                    verified_name: info.verified_name,
+                    quality_rating: info.quality_rating,
+                    sealed_access_token: self.seal(phone_number_id, token)?,
+                })
+            }
+            None => None,
+        };
+        let changes = NumberChanges {
+            label: patch.label,
+            handoff_enabled: patch.handoff_enabled,
+            reset_days: patch.reset_days,
+            token,
+        };
+        let document = self
+            .store
+            .command(&ConfigCommand::Patch {
+                phone_number_id: phone_number_id.to_owned(),
+                changes,
+                if_version,
+            })
+            .await?;
+        Ok(find(&document.numbers, phone_number_id)?.view(&document.settings))
     }
 
-    /// Stops routing at once and forgets the token; conversations stay in D1.
+    /// Stops routing (here at once, elsewhere within KV's propagation window) and forgets the
+    /// token; conversations stay in D1.
     pub async fn disconnect(
         &self,
         phone_number_id: &str,
         intent: DisconnectIntent,
         conversations_kept: u64,
+        if_version: Option<u64>,
     ) -> Result<DisconnectOutcome, EdgeError> {
-        let mut numbers = self.store.numbers().await?;
-        let record = numbers
-            .iter_mut()
-            .find(|n| n.phone_number_id == phone_number_id)
-            .ok_or_else(|| not_found(phone_number_id))?;
-        if !record.connected {
-            return Err(EdgeError::Conflict(format!(
-                "number {phone_number_id} is already disconnected"
-            )));
-        }
-        record.connected = false;
-        record.sealed_access_token = None;
-        record.disconnected_at = Some(now_seconds());
+        let document = self
+            .store
+            .command(&ConfigCommand::Disconnect {
+                phone_number_id: phone_number_id.to_owned(),
+                at: now_seconds(),
+                if_version,
+            })
+            .await?;
+        let record = find(&document.numbers, phone_number_id)?;
         let links = ManagerLinks::for_number(&record.waba_id, &record.phone_number_id);
-        let view = record.view(&self.store.settings().await?);
-        self.store.save_numbers(&numbers).await?;
         Ok(DisconnectOutcome {
-            number: view,
+            number: record.view(&document.settings),
             intent,
             two_step_verification: two_step_guidance(intent, &links),
             conversations_kept,
@@ -141,10 +145,14 @@ impl<'a> Numbers<'a> {
         &self,
         phone_number_id: &str,
     ) -> Result<(NumberRecord, GraphClient<'a>), EdgeError> {
+        // From the writer, not KV: a disconnect holds here at once, whatever KV shows elsewhere.
         let record = self
             .store
-            .connected_number(phone_number_id)
+            .document()
             .await?
+            .numbers
+            .into_iter()
+            .find(|n| n.connected && n.phone_number_id == phone_number_id)
             .ok_or_else(|| not_found(phone_number_id))?;
         let token = self.unseal(&record)?;
         Ok((record, GraphClient::new(self.config, token)))

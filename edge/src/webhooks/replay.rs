@@ -26,10 +26,16 @@ pub async fn replay_number(
     phone_number_id: &str,
 ) -> Result<DeliverySummary, EdgeError> {
     let mut summary = DeliverySummary::default();
-    let Some(number) = config.connected_number(phone_number_id).await? else {
+    // The writer's document, not KV: right after a connect, KV may not show it yet.
+    let document = config.document().await?;
+    let Some(number) = document
+        .number(phone_number_id)
+        .filter(|n| n.connected)
+        .cloned()
+    else {
         return Ok(summary);
     };
-    let settings = config.settings().await?;
+    let settings = document.settings;
     let webhook_store = WebhookStore(store);
     for event in webhook_store.unreplayed(phone_number_id, BATCH).await? {
         let now = now_seconds();

@@ -46,8 +46,9 @@ const PLACEMENT_ATTEMPTS: usize = 4;
 
 pub async fn apply_delivery(env: &Env, delivery: &Delivery) -> Result<DeliverySummary, EdgeError> {
     let config = ConfigStore::new(env)?;
-    let settings = config.settings().await?;
-    let numbers = config.numbers().await?;
+    // Both KV reads at once.
+    let (settings, numbers) = futures_util::join!(config.settings(), config.numbers());
+    let (settings, numbers) = (settings?, numbers?);
     let store = ConversationStore::new(env)?;
     let webhook_store = WebhookStore(&store);
     let mut summary = DeliverySummary::default();
