@@ -1,5 +1,4 @@
-//! Helpers for binding values to D1 statements, decoding rows one by one, and telling
-//! constraint failures apart.
+//! Helpers for binding values to D1 statements and decoding rows one by one.
 
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
@@ -63,12 +62,6 @@ pub fn statement(
 #[macro_export]
 macro_rules! args {
     ($($v:expr),* $(,)?) => { &[$($crate::d1::Arg::from($v)),*] };
-}
-
-/// True when D1 refused a write because of a UNIQUE (or other) constraint,
-/// which for us means a concurrent writer got there first: retry the decision.
-pub fn is_constraint_violation(e: &EdgeError) -> bool {
-    matches!(e, EdgeError::Storage(msg) if msg.contains("constraint"))
 }
 
 /// The rows of a result, each decoded on its own: a row that does not decode (a value stored

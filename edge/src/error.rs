@@ -15,12 +15,21 @@ pub enum EdgeError {
     InvalidField(#[from] FieldError),
     #[error("missing or wrong admin token (Authorization: Bearer <token>)")]
     Unauthorized,
+    /// The webhook's `X-Hub-Signature-256` is missing or wrong.
     #[error("{0}")]
     BadSignature(String),
+    /// The widget's visitor token is missing, forged or expired.
+    #[error(
+        "missing, invalid or expired visitor token; start a session (POST /api/widget/session)"
+    )]
+    BadVisitorToken,
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    /// The path exists, not for this method; `allow` lists the methods it takes.
+    #[error("this route takes {allow}")]
+    MethodNotAllowed { allow: &'static str },
     #[error("{0}")]
     Conflict(String),
     #[error("body is larger than {0} bytes")]
@@ -30,6 +39,10 @@ pub enum EdgeError {
     /// The configuration writer refused a change.
     #[error("{0}")]
     Config(#[from] ConfigRefusal),
+    /// A UNIQUE constraint refused a write: a concurrent writer got there first (callers that
+    /// expect the race decide again; one that escapes is a 409).
+    #[error("a concurrent change got there first: {0}")]
+    ConcurrentWrite(String),
     /// Our own storage (KV or D1) failed: 5xx, so that Meta retries a delivery.
     #[error("storage failed: {0}")]
     Storage(String),
@@ -41,10 +54,11 @@ impl EdgeError {
     pub fn status(&self) -> u16 {
         match self {
             Self::BadRequest(_) | Self::InvalidField(_) => 400,
-            Self::Unauthorized | Self::BadSignature(_) => 401,
+            Self::Unauthorized | Self::BadSignature(_) | Self::BadVisitorToken => 401,
             Self::Forbidden(_) => 403,
             Self::NotFound(_) => 404,
-            Self::Conflict(_) => 409,
+            Self::MethodNotAllowed { .. } => 405,
+            Self::Conflict(_) | Self::ConcurrentWrite(_) => 409,
             Self::TooLarge(_) => 413,
             Self::Graph(e) => e.our_status(),
             Self::Config(ConfigRefusal::UnknownNumber { .. }) => 404,
@@ -75,13 +89,27 @@ impl EdgeError {
                 other => other.to_string(),
             },
         };
-        crate::http::json_response(&body, status)
+        let mut response = crate::http::json_response(&body, status);
+        if let Self::MethodNotAllowed { allow } = &self {
+            let _ = response.headers_mut().set("allow", allow);
+        }
+        response
     }
 }
 
 impl From<worker::Error> for EdgeError {
+    /// The one place a platform error is classified: D1's "UNIQUE constraint failed" is a race
+    /// with a concurrent writer; anything else from KV, D1 or a Durable Object is a storage failure.
     fn from(e: worker::Error) -> Self {
-        Self::Storage(e.to_string())
+        let text = match &e {
+            worker::Error::D1(d1) => d1.cause(),
+            other => other.to_string(),
+        };
+        if text.contains("UNIQUE constraint failed") {
+            Self::ConcurrentWrite(text)
+        } else {
+            Self::Storage(e.to_string())
+        }
     }
 }
 

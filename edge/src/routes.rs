@@ -70,6 +70,19 @@ async fn admin(
         (Method::Get, ["not-understood"]) => {
             ok_json(&WebhookStore(&store).not_understood(100).await?)
         }
-        _ => Err(numbers::method_not_allowed()),
+        (
+            _,
+            ["numbers", _, "templates" | "disconnect"]
+            | ["stats" | "conversations" | "unrouted" | "not-understood"],
+        )
+        | (_, ["conversations", _]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
+        (_, ["conversations", _, "messages" | "close" | "reopen"])
+        | (_, ["conversations", _, "messages", _, "retry"]) => {
+            Err(EdgeError::MethodNotAllowed { allow: "POST" })
+        }
+        _ => Err(EdgeError::NotFound(format!(
+            "no admin route /api/admin/{}",
+            route.join("/")
+        ))),
     }
 }

@@ -84,6 +84,12 @@ async fn answer(
         (Method::Get, ["conversation"]) => conversation(req, &ctx).await,
         (Method::Post, ["messages"]) => post_message(req, &ctx).await,
         (Method::Post, ["handoff"]) => start_handoff(req, &ctx).await,
+        (_, ["session" | "messages" | "handoff"]) => Err(EdgeError::MethodNotAllowed {
+            allow: "POST, OPTIONS",
+        }),
+        (_, ["conversation"]) => Err(EdgeError::MethodNotAllowed {
+            allow: "GET, OPTIONS",
+        }),
         _ => Err(EdgeError::NotFound("no such widget route".to_owned())),
     }
 }
@@ -100,11 +106,7 @@ fn visitor_id(req: &Request, config: &Config) -> Result<String, EdgeError> {
         .as_deref()
         .and_then(|h| h.strip_prefix("Bearer "))
         .and_then(|token| visitor_token::verify(&config.visitor_key, token))
-        .ok_or_else(|| {
-            EdgeError::BadSignature(
-                "missing or invalid visitor token; start a session first".to_owned(),
-            )
-        })
+        .ok_or(EdgeError::BadVisitorToken)
 }
 
 fn country(req: &Request, config: &Config) -> Option<String> {

@@ -9,7 +9,6 @@ use worker::{Request, Response};
 use super::rows::{ConversationRow, NewMessage};
 use super::store::{ConversationFilter, ConversationStore};
 use crate::clock::{now_millis, now_seconds};
-use crate::d1::is_constraint_violation;
 use crate::error::EdgeError;
 use crate::http::{json_response, ok_json, query, read_json};
 use crate::numbers::service::Numbers;
@@ -189,14 +188,11 @@ pub async fn close(store: &ConversationStore, id: &str) -> Result<Response, Edge
 
 pub async fn reopen(store: &ConversationStore, id: &str) -> Result<Response, EdgeError> {
     find(store, id).await?;
-    store.reopen(id).await.map_err(|e| {
-        if is_constraint_violation(&e) {
-            EdgeError::Conflict(
-                "this customer already has another open conversation on this number".to_owned(),
-            )
-        } else {
-            e
-        }
+    store.reopen(id).await.map_err(|e| match e {
+        EdgeError::ConcurrentWrite(_) => EdgeError::Conflict(
+            "this customer already has another open conversation on this number".to_owned(),
+        ),
+        other => other,
     })?;
     ok_json(&detail(store, id).await?.conversation)
 }

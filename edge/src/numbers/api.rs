@@ -15,6 +15,12 @@ use crate::webhooks::replay::replay_number;
 
 /// Settings, read from and saved through the one writer. The answer's `ETag` is the settings'
 /// version; a `PUT` carrying it as `If-Match` is refused with 409 if they changed meanwhile.
+const GET_PUT: EdgeError = EdgeError::MethodNotAllowed { allow: "GET, PUT" };
+const GET_POST: EdgeError = EdgeError::MethodNotAllowed { allow: "GET, POST" };
+const GET_PATCH_DELETE: EdgeError = EdgeError::MethodNotAllowed {
+    allow: "GET, PATCH, DELETE",
+};
+
 pub async fn settings(req: &mut Request, numbers: &Numbers<'_>) -> Result<Response, EdgeError> {
     match req.method() {
         Method::Get => {
@@ -34,7 +40,7 @@ pub async fn settings(req: &mut Request, numbers: &Numbers<'_>) -> Result<Respon
                 .await?;
             with_etag(ok_json(&document.settings)?, document.settings_version)
         }
-        _ => Err(method_not_allowed()),
+        _ => Err(GET_PUT),
     }
 }
 
@@ -58,7 +64,7 @@ pub async fn collection(
             }
             Ok(json_response(&connected, 201))
         }
-        _ => Err(method_not_allowed()),
+        _ => Err(GET_POST),
     }
 }
 
@@ -81,7 +87,7 @@ pub async fn item(
             let kept = conversations.count_for_number(id).await?;
             ok_json(&numbers.disconnect(id, intent, kept, if_match(req)?).await?)
         }
-        _ => Err(method_not_allowed()),
+        _ => Err(GET_PATCH_DELETE),
     }
 }
 
@@ -180,15 +186,11 @@ pub async fn profile(
             graph.update_business_profile(id, &update).await?;
             ok_json(&graph.business_profile(id).await?)
         }
-        _ => Err(method_not_allowed()),
+        _ => Err(GET_POST),
     }
 }
 
 pub async fn templates(numbers: &Numbers<'_>, id: &str) -> Result<Response, EdgeError> {
     let (record, graph) = numbers.graph_for(id).await?;
     ok_json(&graph.templates(&record.waba_id).await?)
-}
-
-pub fn method_not_allowed() -> EdgeError {
-    EdgeError::NotFound("no such route for this method".to_owned())
 }

@@ -27,9 +27,9 @@ pub async fn handle(req: &mut Request, env: &Env, config: &Config) -> Result<Res
                 .map_err(|e| EdgeError::BadRequest(e.to_string()))?;
             ok_json(&apply_delivery(env, &delivery).await?)
         }
-        _ => Err(EdgeError::NotFound(
-            "webhooks accept GET (verification) and POST (deliveries)".to_owned(),
-        )),
+        _ => Err(EdgeError::MethodNotAllowed {
+            allow: "GET (verification), POST (deliveries)",
+        }),
     }
 }
 

@@ -20,7 +20,6 @@ use crate::clock::{now_millis, now_seconds};
 use crate::config_store::{ConfigStore, NumberRecord};
 use crate::conversations::rows::NewMessage;
 use crate::conversations::store::ConversationStore;
-use crate::d1::is_constraint_violation;
 use crate::error::EdgeError;
 use crate::random;
 
@@ -192,7 +191,7 @@ impl<'a> Inbound<'a> {
             match store.batch(statements).await {
                 Ok(_) => return Ok(Applied::Stored),
                 // A concurrent delivery opened the conversation or stored this wamid first: decide again.
-                Err(e) if is_constraint_violation(&e) => {
+                Err(EdgeError::ConcurrentWrite(_)) => {
                     let (duplicate, fresh) = self.context(rules.window).await?;
                     if duplicate {
                         return Ok(Applied::Duplicate);
