@@ -34,6 +34,12 @@ pub enum EdgeError {
     Conflict(String),
     #[error("body is larger than {0} bytes")]
     TooLarge(usize),
+    /// Over a rate limit: 429 with `Retry-After`.
+    #[error("{message}")]
+    TooManyRequests {
+        retry_after: u32,
+        message: &'static str,
+    },
     #[error("{0}")]
     Graph(#[from] GraphError),
     /// The configuration writer refused a change.
@@ -60,6 +66,7 @@ impl EdgeError {
             Self::MethodNotAllowed { .. } => 405,
             Self::Conflict(_) | Self::ConcurrentWrite(_) => 409,
             Self::TooLarge(_) => 413,
+            Self::TooManyRequests { .. } => 429,
             Self::Graph(e) => e.our_status(),
             Self::Config(ConfigRefusal::UnknownNumber { .. }) => 404,
             Self::Config(_) => 409,
@@ -92,6 +99,11 @@ impl EdgeError {
         let mut response = crate::http::json_response(&body, status);
         if let Self::MethodNotAllowed { allow } = &self {
             let _ = response.headers_mut().set("allow", allow);
+        }
+        if let Self::TooManyRequests { retry_after, .. } = &self {
+            let _ = response
+                .headers_mut()
+                .set("retry-after", &retry_after.to_string());
         }
         response
     }

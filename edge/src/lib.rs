@@ -17,6 +17,7 @@ mod http;
 mod maintenance;
 mod numbers;
 mod random;
+mod rate_limits;
 mod routes;
 mod visitor_api;
 mod webhooks;

@@ -22,8 +22,10 @@ use crate::error::EdgeError;
 use crate::handoff;
 use crate::http::{header, json_response, ok_json, read_json};
 use crate::random;
+use crate::rate_limits::{self, Limit};
 
 struct Context<'a> {
+    env: &'a Env,
     config: &'a Config,
     settings: ProjectSettings,
     numbers: Vec<NumberRecord>,
@@ -73,7 +75,9 @@ async fn answer(
             "origin {origin} may not embed this widget; add it to allowed_origins in the settings"
         )));
     }
+    rate_limits::check(env, Limit::AnyCall, &rate_limits::client_ip(req, config)).await?;
     let ctx = Context {
+        env,
         config,
         settings,
         numbers: config_store.numbers().await?,
@@ -146,7 +150,12 @@ async fn session(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeE
         .and_then(|t| visitor_token::verify(key, t))
     {
         Some(id) => visitor_token::issue(key, &id),
-        None => visitor_token::issue(key, &visitor_token::new_visitor_id(random::bytes::<16>()?)),
+        // A new visitor: these are limited per IP (a returning one is not, beyond any call's limit).
+        None => {
+            let ip = rate_limits::client_ip(req, ctx.config);
+            rate_limits::check(ctx.env, Limit::Session, &ip).await?;
+            visitor_token::issue(key, &visitor_token::new_visitor_id(random::bytes::<16>()?))
+        }
     };
     let country = country(req, ctx.config);
     let handoff =
@@ -224,6 +233,7 @@ fn handed_off() -> EdgeError {
 /// message racing the handoff link is refused instead of landing in the WhatsApp conversation.
 async fn post_message(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeError> {
     let visitor = visitor_id(req, ctx.config)?;
+    rate_limits::check(ctx.env, Limit::Message, &visitor).await?;
     let body: VisitorMessage = read_json(req).await?;
     let text = checked_text(&body.text)
         .ok_or_else(|| EdgeError::BadRequest("text must be 1–4096 characters".to_owned()))?;
@@ -280,6 +290,7 @@ fn returned_a_row(result: Option<&worker::D1Result>) -> Result<bool, EdgeError> 
 /// in one batch; 409 once the conversation continues on WhatsApp.
 async fn start_handoff(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeError> {
     let visitor = visitor_id(req, ctx.config)?;
+    rate_limits::check(ctx.env, Limit::Handoff, &visitor).await?;
     let body: HandoffRequest = read_json(req).await?;
     let country = country(req, ctx.config);
     let number =

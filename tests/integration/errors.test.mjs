@@ -38,3 +38,31 @@ test('a bad visitor token is 401 with a message of its own', async () => {
   assert.match(r.body.error, /visitor token/);
   assert.doesNotMatch(r.body.error, /signature/i);
 });
+
+test('the widget API is rate limited: new visitors per IP, messages and handoff codes per visitor, with Retry-After', async () => {
+  const ip = '203.0.113.7';
+  const sessions = [];
+  for (let i = 0; i < 22; i++) sessions.push(await visitor(edge, { ip }).session());
+  assert.deepEqual(sessions.slice(0, 20).map((s) => s.status), Array(20).fill(200));
+  const refused = sessions.at(-1);
+  assert.equal(refused.status, 429);
+  assert.equal(refused.headers.get('retry-after'), '60');
+  assert.match(refused.body.error, /try again in a minute/);
+  // Another IP is not affected; a returning visitor from the busy IP keeps their session.
+  assert.equal((await visitor(edge, { ip: '203.0.113.8' }).session()).status, 200);
+  const returning = visitor(edge, { ip });
+  returning.token = sessions[0].body.visitor_token;
+  assert.equal((await returning.session()).status, 200);
+
+  const chatty = visitor(edge);
+  await chatty.session();
+  const said = [];
+  for (let i = 0; i < 31; i++) said.push((await chatty.say(`message ${i}`)).status);
+  assert.deepEqual(said.slice(0, 30), Array(30).fill(201));
+  assert.equal(said[30], 429);
+  const codes = [];
+  const asker = visitor(edge);
+  await asker.session();
+  for (let i = 0; i < 6; i++) codes.push((await asker.handoff()).status);
+  assert.equal(codes.filter((s) => s === 429).length, 1, JSON.stringify(codes));
+});

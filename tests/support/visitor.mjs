@@ -1,11 +1,14 @@
 // A visitor speaking to the widget API directly (what the Messenger does), for integration tests.
-export function visitor(edge, { origin, country } = {}) {
+let clients = 0;
+/** `ip`: the client address the edge sees (a test seam); each visitor gets its own by default. */
+export function visitor(edge, { origin, country, ip = `198.51.${Math.floor(clients / 250) % 250}.${(clients++ % 250) + 1}` } = {}) {
   let token = null;
   const headers = () => ({
     'content-type': 'application/json',
     ...(token ? { authorization: `Bearer ${token}` } : {}),
     ...(origin ? { origin } : {}),
     ...(country ? { 'x-test-country': country } : {}),
+    'x-test-client-ip': ip,
   });
   const call = async (method, path, body) => {
     const r = await fetch(`${edge.url}/api/widget/${path}`, { method, headers: headers(), body: body && JSON.stringify(body) });

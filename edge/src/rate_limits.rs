@@ -1,0 +1,87 @@
+//! Limits on the anonymous widget API, with Cloudflare's Rate Limiting binding: per client IP
+//! for every route (sessions most tightly: each is a new visitor), and per visitor for messages
+//! and handoff codes. Over a limit: 429 with `Retry-After` and words the Messenger can show.
+//!
+//! These bound abuse; allowed origins only govern which pages a browser lets embed the widget —
+//! any client can call the API without an Origin.
+
+use worker::{Env, Request};
+
+use crate::config::Config;
+use crate::error::EdgeError;
+use crate::http::header;
+
+/// What is being limited; each names its binding (see `[[ratelimits]]` in wrangler.toml).
+#[derive(Debug, Clone, Copy)]
+pub enum Limit {
+    /// New or renewed sessions per IP (`RL_SESSION`, 20 a minute).
+    Session,
+    /// Widget API calls of any kind per IP (`RL_IP`, 120 a minute).
+    AnyCall,
+    /// Messages per visitor (`RL_VISITOR`, 30 a minute).
+    Message,
+    /// Handoff codes per visitor (`RL_HANDOFF`, 5 a minute).
+    Handoff,
+}
+
+impl Limit {
+    fn binding(self) -> &'static str {
+        match self {
+            Self::Session => "RL_SESSION",
+            Self::AnyCall => "RL_IP",
+            Self::Message => "RL_VISITOR",
+            Self::Handoff => "RL_HANDOFF",
+        }
+    }
+
+    fn refusal(self) -> &'static str {
+        match self {
+            Self::Session | Self::AnyCall => {
+                "Lots of chats are starting from your network right now. Please try again in a minute."
+            }
+            Self::Message => {
+                "You're sending messages faster than we can read them. Please wait a minute, then send again."
+            }
+            Self::Handoff => {
+                "That's a lot of WhatsApp links in a short time. Please wait a minute and try again."
+            }
+        }
+    }
+}
+
+/// The binding's window: Cloudflare's simple limits count over 10 or 60 seconds; ours use 60.
+const WINDOW_SECONDS: u32 = 60;
+
+/// Counts one call against `limit` for `key`; 429 when over it. A missing or failing binding
+/// lets the call through (logged): availability over strictness.
+pub async fn check(env: &Env, limit: Limit, key: &str) -> Result<(), EdgeError> {
+    let limiter = match env.rate_limiter(limit.binding()) {
+        Ok(limiter) => limiter,
+        Err(e) => {
+            worker::console_error!("rate limiter {} unavailable: {e}", limit.binding());
+            return Ok(());
+        }
+    };
+    match limiter.limit(format!("{}:{key}", limit.binding())).await {
+        Ok(outcome) if !outcome.success => Err(EdgeError::TooManyRequests {
+            retry_after: WINDOW_SECONDS,
+            message: limit.refusal(),
+        }),
+        Ok(_) => Ok(()),
+        Err(e) => {
+            worker::console_error!("rate limiter {} failed: {e}", limit.binding());
+            Ok(())
+        }
+    }
+}
+
+/// The caller's IP as Cloudflare saw it. `X-Test-Client-Ip` is honoured only with the test
+/// seam `TRUST_TEST_COUNTRY_HEADER` (never in production), so local tests can be many clients.
+pub fn client_ip(req: &Request, config: &Config) -> String {
+    if config.trust_test_country_header {
+        if let Some(ip) = header(req, "x-test-client-ip") {
+            return ip;
+        }
+    }
+    header(req, "cf-connecting-ip").unwrap_or_else(|| "unknown".to_owned())
+}
