@@ -10,6 +10,7 @@ pub mod config_document;
 pub mod delivery_status;
 pub mod handoff;
 pub mod handoff_routing;
+pub mod keys;
 pub mod manager_links;
 pub mod reset;
 pub mod settings;

@@ -9,6 +9,7 @@
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 use switchboard_core::handoff::{HandoffCode, MAX_CANDIDATES};
+use switchboard_core::keys::{KeyRing, MasterKey};
 use switchboard_core::visitor_token;
 use switchboard_core::webhook::{parse_delivery, ParseError};
 
@@ -251,13 +252,14 @@ proptest! {
 
     #[test]
     fn visitor_tokens_verify_only_when_issued(token in "\\PC{0,120}", id in any::<[u8; 16]>()) {
-        prop_assert_eq!(visitor_token::verify(b"secret", &token), None);
-        let issued = visitor_token::issue(b"secret", &visitor_token::new_visitor_id(id));
-        prop_assert!(visitor_token::verify(b"secret", &issued).is_some());
+        let keys = KeyRing { current: MasterKey::from_base64("c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXh4eHg=").unwrap(), previous: None };
+        prop_assert_eq!(visitor_token::verify(&keys, &token, NOW), None);
+        let issued = visitor_token::issue(&keys, &visitor_token::new_visitor_id(id), NOW);
+        prop_assert!(visitor_token::verify(&keys, &issued, NOW).is_some());
         let mut tampered = issued.clone();
         tampered.push_str(&token);
         if !token.trim().is_empty() {
-            prop_assert_eq!(visitor_token::verify(b"secret", &tampered), None);
+            prop_assert_eq!(visitor_token::verify(&keys, &tampered, NOW), None);
         }
     }
 }

@@ -1,13 +1,13 @@
 //! Secrets and settings from the Worker's environment.
 //!
 //! Secrets (`.dev.vars` locally, `wrangler secret put` in production):
-//! `ADMIN_TOKEN`, `WHATSAPP_APP_SECRET`, `WHATSAPP_VERIFY_TOKEN`, `ENCRYPTION_KEY`.
+//! `ADMIN_TOKEN`, `WHATSAPP_APP_SECRET`, `WHATSAPP_VERIFY_TOKEN`, `ENCRYPTION_KEY`, and during a
+//! key rotation `ENCRYPTION_KEY_PREVIOUS`.
 //! Vars (wrangler.toml): `GRAPH_API_BASE`, `GRAPH_API_VERSION`, `HANDOFF_CODE_LIFETIME_SECONDS`, and the test seam
 //! `TRUST_TEST_COUNTRY_HEADER`.
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use switchboard_core::handoff::CODE_LIFETIME_SECONDS;
+use switchboard_core::keys::{KeyRing, MasterKey};
 use switchboard_core::token_cipher::TokenCipher;
 use wasm_bindgen::JsValue;
 use worker::Env;
@@ -18,9 +18,10 @@ pub struct Config {
     pub admin_token: String,
     pub app_secret: String,
     pub verify_token: String,
+    /// Seals access tokens (with the `TokenSeal` subkey of the current key).
     pub cipher: TokenCipher,
-    /// Key for visitor tokens (the decoded encryption key, used under its own HMAC domain).
-    pub visitor_key: Vec<u8>,
+    /// The master keys; visitor tokens are signed with their `VisitorToken` subkey.
+    pub keys: KeyRing,
     pub graph_base: String,
     pub graph_version: String,
     /// How long a handoff code stays valid (`HANDOFF_CODE_LIFETIME_SECONDS`, default 30 minutes).
@@ -46,15 +47,21 @@ fn required(env: &Env, name: &str) -> Result<String, EdgeError> {
 
 impl Config {
     pub fn from_env(env: &Env) -> Result<Self, EdgeError> {
-        let key = required(env, "ENCRYPTION_KEY")?;
-        let cipher = TokenCipher::from_base64_key(&key)
-            .map_err(|e| EdgeError::Internal(format!("ENCRYPTION_KEY: {e}")))?;
+        let key = |name: &str, text: String| {
+            MasterKey::from_base64(&text).map_err(|e| EdgeError::Internal(format!("{name}: {e}")))
+        };
+        let keys = KeyRing {
+            current: key("ENCRYPTION_KEY", required(env, "ENCRYPTION_KEY")?)?,
+            previous: value(env, "ENCRYPTION_KEY_PREVIOUS")
+                .map(|text| key("ENCRYPTION_KEY_PREVIOUS", text))
+                .transpose()?,
+        };
         Ok(Self {
             admin_token: required(env, "ADMIN_TOKEN")?,
             app_secret: required(env, "WHATSAPP_APP_SECRET")?,
             verify_token: required(env, "WHATSAPP_VERIFY_TOKEN")?,
-            cipher,
-            visitor_key: STANDARD.decode(key.trim()).unwrap_or_default(),
+            cipher: TokenCipher::new(keys.clone()),
+            keys,
             graph_base: value(env, "GRAPH_API_BASE")
                 .unwrap_or_else(|| "https://graph.facebook.com".to_owned())
                 .trim_end_matches('/')

@@ -109,7 +109,7 @@ fn visitor_id(req: &Request, config: &Config) -> Result<String, EdgeError> {
     header(req, "authorization")
         .as_deref()
         .and_then(|h| h.strip_prefix("Bearer "))
-        .and_then(|token| visitor_token::verify(&config.visitor_key, token))
+        .and_then(|token| visitor_token::verify(&config.keys, token, now_seconds()))
         .ok_or(EdgeError::BadVisitorToken)
 }
 
@@ -143,18 +143,20 @@ fn handoff_number<'a>(
 
 async fn session(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeError> {
     let body: WidgetSessionRequest = read_json(req).await?;
-    let key = &ctx.config.visitor_key;
+    let (keys, now) = (&ctx.config.keys, now_seconds());
+    // A valid token is issued again with a fresh expiry (and the current key).
     let visitor_token = match body
         .visitor_token
         .as_deref()
-        .and_then(|t| visitor_token::verify(key, t))
+        .and_then(|t| visitor_token::verify(keys, t, now))
     {
-        Some(id) => visitor_token::issue(key, &id),
+        Some(id) => visitor_token::issue(keys, &id, now),
         // A new visitor: these are limited per IP (a returning one is not, beyond any call's limit).
         None => {
             let ip = rate_limits::client_ip(req, ctx.config);
             rate_limits::check(ctx.env, Limit::Session, &ip).await?;
-            visitor_token::issue(key, &visitor_token::new_visitor_id(random::bytes::<16>()?))
+            let id = visitor_token::new_visitor_id(random::bytes::<16>()?);
+            visitor_token::issue(keys, &id, now)
         }
     };
     let country = country(req, ctx.config);

@@ -4,6 +4,7 @@ use switchboard_core::api::{DisconnectOutcome, NumberView};
 use switchboard_core::config_document::{ConfigCommand, NumberChanges, VerifiedToken};
 use switchboard_core::manager_links::{two_step_guidance, DisconnectIntent, ManagerLinks};
 use switchboard_core::settings::{ConnectNumber, NumberPatch};
+use switchboard_core::token_cipher::Opened;
 
 use crate::clock::now_seconds;
 use crate::config::Config;
@@ -94,7 +95,18 @@ impl<'a> Numbers<'a> {
                     sealed_access_token: self.seal(phone_number_id, token)?,
                 })
             }
-            None => None,
+            // Any write re-seals a token that an earlier key sealed.
+            None => {
+                let document = self.store.document().await?;
+                let record = find(&document.numbers, phone_number_id)?;
+                match record.sealed_access_token.as_deref() {
+                    Some(sealed) if record.connected && !self.config.cipher.is_current(sealed) => {
+                        let opened = self.unseal(record)?;
+                        Some(self.resealed(record, &opened.token)?)
+                    }
+                    _ => None,
+                }
+            }
         };
         let changes = NumberChanges {
             label: patch.label,
@@ -154,8 +166,35 @@ impl<'a> Numbers<'a> {
             .into_iter()
             .find(|n| n.connected && n.phone_number_id == phone_number_id)
             .ok_or_else(|| not_found(phone_number_id))?;
-        let token = self.unseal(&record)?;
-        Ok((record, GraphClient::new(self.config, token)))
+        let opened = self.unseal(&record)?;
+        if !opened.current {
+            // Sealed with a previous key (or the old form): seal it again with the current one.
+            // Only from the version just read, so a change made meanwhile is never overwritten;
+            // a failure here costs nothing but another try on the next use.
+            let changes = NumberChanges {
+                token: Some(self.resealed(&record, &opened.token)?),
+                ..Default::default()
+            };
+            let command = ConfigCommand::Patch {
+                phone_number_id: phone_number_id.to_owned(),
+                changes,
+                if_version: Some(record.version),
+            };
+            if let Err(e) = self.store.command(&command).await {
+                worker::console_log!("re-sealing the token of {phone_number_id} later: {e}");
+            }
+        }
+        Ok((record, GraphClient::new(self.config, opened.token)))
+    }
+
+    /// The record's token sealed again with the current key, its Graph details unchanged.
+    fn resealed(&self, record: &NumberRecord, token: &str) -> Result<VerifiedToken, EdgeError> {
+        Ok(VerifiedToken {
+            display_phone_number: record.display_phone_number.clone(),
+            verified_name: record.verified_name.clone(),
+            quality_rating: record.quality_rating.clone(),
+            sealed_access_token: self.seal(&record.phone_number_id, token)?,
+        })
     }
 
     fn seal(&self, phone_number_id: &str, token: &str) -> Result<String, EdgeError> {
@@ -165,7 +204,7 @@ impl<'a> Numbers<'a> {
             .seal(random::bytes::<12>()?, phone_number_id, token))
     }
 
-    fn unseal(&self, record: &NumberRecord) -> Result<String, EdgeError> {
+    fn unseal(&self, record: &NumberRecord) -> Result<Opened, EdgeError> {
         let sealed = record.sealed_access_token.as_deref().ok_or_else(|| {
             EdgeError::Conflict(format!(
                 "number {} has no access token",
