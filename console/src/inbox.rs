@@ -162,6 +162,10 @@ fn thread(props: &ThreadProps) -> Html {
     let detail = use_state(|| None::<ConversationDetail>);
     let draft = use_state(String::new);
     let send_error = use_state(|| None::<String>);
+    // One send at a time; each reply carries an idempotency key, kept until the edge has it, so a
+    // repeated request (a double click, a retry after a network error) never sends twice.
+    let sending = use_state(|| false);
+    let client_key = use_state(new_client_key);
     let templates = use_state(Vec::<Value>::new);
     let template = use_state(String::new);
     let parameters = use_state(Vec::<String>::new);
@@ -218,32 +222,54 @@ fn thread(props: &ThreadProps) -> Html {
         })
     };
     let send = {
-        let (admin, id, draft, send_error, bump) = (
+        let (admin, id, draft, send_error, bump, sending, client_key) = (
             props.admin.clone(),
             props.id.clone(),
             draft.clone(),
             send_error.clone(),
             bump.clone(),
+            sending.clone(),
+            client_key.clone(),
         );
-        Callback::from(move |body: Value| {
-            let (admin, id, draft, send_error, bump) = (
+        Callback::from(move |mut body: Value| {
+            if *sending {
+                return;
+            }
+            sending.set(true);
+            body["client_key"] = Value::from((*client_key).clone());
+            let (admin, id, draft, send_error, bump, sending, client_key) = (
                 admin.clone(),
                 id.clone(),
                 draft.clone(),
                 send_error.clone(),
                 bump.clone(),
+                sending.clone(),
+                client_key.clone(),
             );
             let is_text = body.get("text").is_some();
             spawn_local(async move {
-                match admin
+                let result = admin
                     .post::<MessageView>(&format!("/conversations/{id}/messages"), &body)
-                    .await
+                    .await;
+                // The edge has this key's message unless the request never got there.
+                if !matches!(&result, Err(e) if e.status == 0 || e.status == 400 || e.status == 409)
                 {
+                    client_key.set(new_client_key());
+                }
+                sending.set(false);
+                match result {
                     Ok(_) => {
                         if is_text {
                             draft.set(String::new());
                         }
                         send_error.set(None);
+                    }
+                    // Graph did not answer in time: it may have gone out. Never "failed".
+                    Err(e) if e.status == 504 => {
+                        if is_text {
+                            draft.set(String::new());
+                        }
+                        send_error.set(Some("WhatsApp did not confirm this message in time; it may still have been delivered. It is marked \"not confirmed\" until WhatsApp reports on it — send it again only if the customer did not get it.".to_owned()));
                     }
                     // Stored but refused by WhatsApp: it shows in the thread as failed, with a retry.
                     Err(e) if e.status == 502 => {
@@ -363,7 +389,7 @@ fn thread(props: &ThreadProps) -> Html {
                     <label for="reply-text" class="sr">{ "Reply" }</label>
                     <textarea id="reply-text" placeholder={if whatsapp { "Reply on WhatsApp…" } else { "Reply in the Messenger…" }}
                         value={(*draft).clone()} oninput={bind_textarea(&draft)} />
-                    <button type="submit" class="primary">{ "Send" }</button>
+                    <button type="submit" class="primary" disabled={*sending}>{ if *sending { "Sending…" } else { "Send" } }</button>
                 </form>
             } else {
                 <div class="window-closed" role="status">
@@ -419,14 +445,30 @@ fn message_item(m: &MessageView, retry: Callback<MouseEvent>) -> Html {
             <span class="body">{ describe(m) }</span>
             <span class="meta">
                 { time_label(m.sent_at) }
-                if mine && !status.is_empty() { <span class={classes!("status", status.to_owned())}>{ format!(" · {status}") }</span> }
+                if mine && !status.is_empty() { <span class={classes!("status", status.to_owned())}>{ format!(" · {}", status_label(status)) }</span> }
             </span>
             if let Some(err) = &m.error { <span class="error">{ format!("{} (code {})", err.title, err.code) }</span> }
             if m.status == Some(DeliveryStatus::Failed) {
                 <button class="retry" onclick={retry}>{ "Retry" }</button>
+            } else if m.status == Some(DeliveryStatus::Unconfirmed) {
+                <span class="hint">{ "WhatsApp did not confirm this in time; it may have been delivered." }</span>
+                <button class="retry" onclick={retry}>{ "Send again" }</button>
             }
         </li>
     }
+}
+
+fn status_label(status: &str) -> &str {
+    match status {
+        "unconfirmed" => "not confirmed",
+        other => other,
+    }
+}
+
+/// A fresh idempotency key for the next reply.
+fn new_client_key() -> String {
+    let random = (js_sys::Math::random() * 1e15) as u64;
+    format!("ck-{random:x}-{:x}", js_sys::Date::now() as u64)
 }
 
 fn short(wamid: &str) -> String {

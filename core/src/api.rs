@@ -146,6 +146,11 @@ pub struct AgentReply {
     pub text: Option<String>,
     #[serde(default)]
     pub template: Option<TemplateChoice>,
+    /// Idempotency key (1–64 characters) chosen by the client for this reply: the same key again
+    /// (a double click, a retried request) answers with the message already stored and sends
+    /// nothing twice.
+    #[serde(default)]
+    pub client_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 pub enum DeliveryStatus {
     /// Stored by us, not yet accepted by the Graph API.
     Pending,
+    /// The Graph API did not answer in time: Meta may or may not have taken it. A status webhook
+    /// (matched by the callback data we send) or an explicit retry settles it.
+    Unconfirmed,
     Sent,
     Delivered,
     Read,
@@ -26,9 +29,19 @@ impl DeliveryStatus {
         })
     }
 
+    /// Our own statuses as stored, and Meta's.
+    pub fn from_stored(name: &str) -> Option<Self> {
+        match name {
+            "pending" => Some(Self::Pending),
+            "unconfirmed" => Some(Self::Unconfirmed),
+            other => Self::from_meta(other),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "pending",
+            Self::Unconfirmed => "unconfirmed",
             Self::Sent => "sent",
             Self::Delivered => "delivered",
             Self::Read => "read",
@@ -37,8 +50,16 @@ impl DeliveryStatus {
     }
 
     /// Rank stored beside the status so storage can refuse a backwards move in one statement.
+    /// Explicit (not the variant's position): stored ranks must never shift. `Unconfirmed`
+    /// ranks with `Pending`, so any word from Meta moves it on.
     pub fn rank(self) -> i64 {
-        self as i64
+        match self {
+            Self::Pending | Self::Unconfirmed => 0,
+            Self::Sent => 1,
+            Self::Delivered => 2,
+            Self::Read => 3,
+            Self::Failed => 4,
+        }
     }
 
     /// The status after `update` arrives: a late `delivered` after `read` stays `read`.
@@ -61,6 +82,21 @@ mod tests {
         assert_eq!(Read.advance(Failed), Failed);
         assert_eq!(Failed.advance(Delivered), Failed);
         assert!(Sent.rank() < Delivered.rank() && Delivered.rank() < Read.rank());
+        // Stored ranks never shift; not confirmed is moved on by any word from Meta.
+        assert_eq!(
+            [Pending, Sent, Delivered, Read, Failed].map(DeliveryStatus::rank),
+            [0, 1, 2, 3, 4]
+        );
+        assert!(Unconfirmed.rank() < Sent.rank());
+        assert_eq!(
+            DeliveryStatus::from_stored("unconfirmed"),
+            Some(Unconfirmed)
+        );
+        assert_eq!(
+            DeliveryStatus::from_meta("unconfirmed"),
+            None,
+            "Meta never says it"
+        );
     }
 
     #[test]

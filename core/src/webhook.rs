@@ -194,6 +194,9 @@ pub struct StatusUpdate {
     pub timestamp: i64,
     pub recipient_id: Option<String>,
     pub error: Option<StatusError>,
+    /// `biz_opaque_callback_data` as we sent it with the message: our message id, which settles
+    /// a send whose answer (and so its wamid) never reached us.
+    pub callback_data: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -494,6 +497,7 @@ fn parse_status(s: &Value, window: TimestampWindow) -> Result<StatusUpdate, Stri
         timestamp: unix_seconds(s, window)?,
         recipient_id: opt_string(s, "recipient_id"),
         error,
+        callback_data: opt_string(s, "biz_opaque_callback_data"),
     })
 }
 

@@ -24,6 +24,8 @@ pub struct Config {
     pub keys: KeyRing,
     pub graph_base: String,
     pub graph_version: String,
+    /// How long to wait for the Graph API (`GRAPH_TIMEOUT_MS`, default 15 s).
+    pub graph_timeout_ms: u64,
     /// How long a handoff code stays valid (`HANDOFF_CODE_LIFETIME_SECONDS`, default 30 minutes).
     pub handoff_code_lifetime: i64,
     /// Lets tests say which country a visitor is in (`X-Test-Country`); never set in production.
@@ -67,6 +69,10 @@ impl Config {
                 .trim_end_matches('/')
                 .to_owned(),
             graph_version: value(env, "GRAPH_API_VERSION").unwrap_or_else(|| "v23.0".to_owned()),
+            graph_timeout_ms: value(env, "GRAPH_TIMEOUT_MS")
+                .and_then(|v| v.parse().ok())
+                .filter(|ms: &u64| *ms > 0)
+                .unwrap_or(15_000),
             handoff_code_lifetime: value(env, "HANDOFF_CODE_LIFETIME_SECONDS")
                 .and_then(|v| v.parse().ok())
                 .filter(|s: &i64| *s > 0)

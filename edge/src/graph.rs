@@ -23,6 +23,8 @@ pub struct GraphError {
     pub message: String,
     pub code: Option<i64>,
     pub fbtrace_id: Option<String>,
+    /// No answer within the timeout: what was asked may or may not have happened.
+    pub timed_out: bool,
 }
 
 impl GraphError {
@@ -36,11 +38,16 @@ impl GraphError {
     }
 
     fn unreachable(e: impl std::fmt::Display) -> Self {
+        Self::plain(0, format!("could not reach the Graph API: {e}"))
+    }
+
+    fn plain(http_status: u16, message: String) -> Self {
         Self {
-            http_status: 0,
-            message: format!("could not reach the Graph API: {e}"),
+            http_status,
+            message,
             code: None,
             fbtrace_id: None,
+            timed_out: false,
         }
     }
 }
@@ -140,18 +147,34 @@ impl<'a> GraphClient<'a> {
         init.with_headers(headers);
         let request =
             Request::new_with_init(&self.url(path), &init).map_err(GraphError::unreachable)?;
-        let mut response = Fetch::Request(request)
-            .send()
-            .await
-            .map_err(GraphError::unreachable)?;
+        let request = Fetch::Request(request);
+        let fetch = request.send();
+        let timeout = worker::Delay::from(std::time::Duration::from_millis(
+            self.config.graph_timeout_ms,
+        ));
+        futures_util::pin_mut!(fetch, timeout);
+        let mut response = match futures_util::future::select(fetch, timeout).await {
+            futures_util::future::Either::Left((response, _)) => {
+                response.map_err(GraphError::unreachable)?
+            }
+            futures_util::future::Either::Right(_) => {
+                return Err(GraphError {
+                    timed_out: true,
+                    ..GraphError::plain(
+                        504,
+                        format!(
+                            "the Graph API did not answer within {} s; WhatsApp may still have taken the message",
+                            self.config.graph_timeout_ms / 1000
+                        ),
+                    )
+                })
+            }
+        };
         let status = response.status_code();
         let text = response.text().await.map_err(GraphError::unreachable)?;
         if (200..300).contains(&status) {
-            return serde_json::from_str(&text).map_err(|e| GraphError {
-                http_status: 502,
-                message: format!("unexpected answer from the Graph API: {e}"),
-                code: None,
-                fbtrace_id: None,
+            return serde_json::from_str(&text).map_err(|e| {
+                GraphError::plain(502, format!("unexpected answer from the Graph API: {e}"))
             });
         }
         Err(match serde_json::from_str::<ErrorEnvelope>(&text) {
@@ -160,13 +183,9 @@ impl<'a> GraphClient<'a> {
                 message: error.message,
                 code: error.code,
                 fbtrace_id: error.fbtrace_id,
+                timed_out: false,
             },
-            Err(_) => GraphError {
-                http_status: status,
-                message: format!("HTTP {status}"),
-                code: None,
-                fbtrace_id: None,
-            },
+            Err(_) => GraphError::plain(status, format!("HTTP {status}")),
         })
     }
 
@@ -199,12 +218,14 @@ impl<'a> GraphClient<'a> {
         Ok(())
     }
 
-    /// Sends a free-form text; returns the new message's wamid.
+    /// Sends a free-form text; returns the new message's wamid. `callback` (our message id) goes
+    /// as `biz_opaque_callback_data`, which Meta echoes in the message's status webhooks.
     pub async fn send_text(
         &self,
         phone_number_id: &str,
         to: &str,
         text: &str,
+        callback: &str,
     ) -> Result<String, GraphError> {
         let body = serde_json::json!({
             "messaging_product": "whatsapp",
@@ -212,6 +233,7 @@ impl<'a> GraphClient<'a> {
             "to": to,
             "type": "text",
             "text": { "preview_url": false, "body": text },
+            "biz_opaque_callback_data": callback,
         });
         self.send(phone_number_id, &body).await
     }
@@ -222,12 +244,14 @@ impl<'a> GraphClient<'a> {
         phone_number_id: &str,
         to: &str,
         template: &TemplateChoice,
+        callback: &str,
     ) -> Result<String, GraphError> {
         let mut body = serde_json::json!({
             "messaging_product": "whatsapp",
             "to": to,
             "type": "template",
             "template": { "name": template.name, "language": { "code": template.language } },
+            "biz_opaque_callback_data": callback,
         });
         if !template.parameters.is_empty() {
             let parameters: Vec<Value> = template
@@ -254,11 +278,11 @@ impl<'a> GraphClient<'a> {
             .into_iter()
             .next()
             .map(|m| m.id)
-            .ok_or_else(|| GraphError {
-                http_status: 502,
-                message: "the Graph API accepted the message but returned no id".to_owned(),
-                code: None,
-                fbtrace_id: None,
+            .ok_or_else(|| {
+                GraphError::plain(
+                    502,
+                    "the Graph API accepted the message but returned no id".to_owned(),
+                )
             })
     }
 

@@ -256,6 +256,7 @@ async fn post_message(req: &mut Request, ctx: &Context<'_>) -> Result<Response, 
         sent_at: now,
         received_at: now_millis(),
         status: None,
+        client_key: None,
     };
     let results = ctx
         .store

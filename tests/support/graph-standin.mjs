@@ -24,6 +24,7 @@ export async function startGraphStandin(port = 0) {
   const numbers = new Map(); // phone_number_id -> { token, waba_id, info, profile }
   const sent = [];
   let beforeAnswer = null;
+  let answerDelayMs = 0;
   let failSends = null; // { status, message, code } while set
 
   const handlers = {
@@ -89,6 +90,8 @@ export async function startGraphStandin(port = 0) {
         sent.push({ phone_number_id: id, wamid, ...body });
         // Meta's status webhooks can overtake its answer to the send: a test may deliver them here.
         if (beforeAnswer) await beforeAnswer(sent.at(-1));
+        // A slow Graph: the message is taken, the answer comes late (or never reaches the edge).
+        if (answerDelayMs) await new Promise((r) => setTimeout(r, answerDelayMs));
         return {
           status: 200,
           body: { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid }] },
@@ -157,6 +160,8 @@ export async function startGraphStandin(port = 0) {
     failSends(f) { failSends = f; },
     /** Runs `f(sent)` after a send is accepted and before Graph's answer goes back to the edge. */
     beforeAnswer(f) { beforeAnswer = f; },
+    /** Delays Graph's answer to each send by `ms` (the send itself is recorded at once). */
+    delayAnswers(ms) { answerDelayMs = ms; },
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }

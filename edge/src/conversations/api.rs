@@ -10,6 +10,7 @@ use super::rows::{ConversationRow, NewMessage};
 use super::store::{ConversationFilter, ConversationStore};
 use crate::clock::{now_millis, now_seconds};
 use crate::error::EdgeError;
+use crate::graph::GraphError;
 use crate::http::{json_response, ok_json, query, read_json};
 use crate::numbers::service::Numbers;
 use crate::random;
@@ -52,6 +53,7 @@ pub async fn find(store: &ConversationStore, id: &str) -> Result<ConversationRow
 
 /// An agent's reply: to the widget for Messenger, through the Graph API for WhatsApp.
 /// The message is stored before it is sent, so a failed send stays visible with its error.
+/// With a `client_key`, the same key again answers with the stored message and sends nothing.
 pub async fn reply(
     req: &mut Request,
     store: &ConversationStore,
@@ -59,6 +61,15 @@ pub async fn reply(
     id: &str,
 ) -> Result<Response, EdgeError> {
     let body: AgentReply = read_json(req).await?;
+    if body
+        .client_key
+        .as_deref()
+        .is_some_and(|k| k.is_empty() || k.len() > 64)
+    {
+        return Err(EdgeError::BadRequest(
+            "client_key must be 1–64 characters".to_owned(),
+        ));
+    }
     let conversation = find(store, id).await?;
     let now = now_seconds();
     let text = match (&body.text, &body.template) {
@@ -74,32 +85,30 @@ pub async fn reply(
             ))
         }
     };
-    if conversation.channel == "messenger" {
-        let text =
-            text.ok_or_else(|| EdgeError::BadRequest("Messenger replies are text".to_owned()))?;
-        let message_id = random::id("msg")?;
-        store
-            .batch(vec![
-                store.insert_message(
-                    &outbound(&message_id, &conversation, "text", Some(&text), None, now),
-                    false,
-                )?,
-                store.touch(id, now, false, None)?,
-            ])
-            .await?;
-        return Ok(json_response(&message(store, id, &message_id).await?, 201));
+    let whatsapp = conversation.channel != "messenger";
+    if !whatsapp && text.is_none() {
+        return Err(EdgeError::BadRequest(
+            "Messenger replies are text".to_owned(),
+        ));
     }
-    if text.is_some() && !within_reply_window(conversation.last_inbound_at, now) {
+    if whatsapp && text.is_some() && !within_reply_window(conversation.last_inbound_at, now) {
         return Err(EdgeError::Conflict(
             "more than 24 hours have passed since the customer's last message: WhatsApp only allows an approved template now"
                 .to_owned(),
         ));
     }
     let number = conversation.phone_number_id.clone().unwrap_or_default();
-    let (_, graph) = numbers.graph_for(&number).await.map_err(|e| match e {
-        EdgeError::NotFound(_) => EdgeError::Conflict(format!("number {number} is not connected")),
-        other => other,
-    })?;
+    let graph = if whatsapp {
+        let (_, graph) = numbers.graph_for(&number).await.map_err(|e| match e {
+            EdgeError::NotFound(_) => {
+                EdgeError::Conflict(format!("number {number} is not connected"))
+            }
+            other => other,
+        })?;
+        Some(graph)
+    } else {
+        None
+    };
     let message_id = random::id("msg")?;
     let (kind, shown) = match (&text, &body.template) {
         (Some(t), _) => ("text", t.clone()),
@@ -110,33 +119,69 @@ pub async fn reply(
         .template
         .as_ref()
         .and_then(|t| serde_json::to_string(t).ok());
-    store
+    let row = NewMessage {
+        client_key: body.client_key.as_deref(),
+        ..outbound(&message_id, &conversation, kind, Some(&shown), content, now)
+    };
+    let results = store
         .batch(vec![
-            store.insert_message(
-                &outbound(&message_id, &conversation, kind, Some(&shown), content, now),
-                false,
-            )?,
-            store.touch(id, now, false, None)?,
+            store.insert_agent_message(&row)?,
+            store.touch(&message_id, now, false, None)?,
         ])
         .await?;
+    let inserted = match results.first() {
+        Some(r) => !r.results::<serde_json::Value>()?.is_empty(),
+        None => false,
+    };
+    if !inserted {
+        // This key's reply is already stored (a double click, a repeated request): answer with it.
+        let key = body.client_key.as_deref().unwrap_or_default();
+        let existing = store
+            .message_by_client_key(id, key)
+            .await?
+            .ok_or_else(|| EdgeError::Internal("a reply was not stored".to_owned()))?;
+        return Ok(json_response(&message(store, id, &existing).await?, 200));
+    }
+    let Some(graph) = graph else {
+        return Ok(json_response(&message(store, id, &message_id).await?, 201));
+    };
     let to = conversation.wa_id.clone().unwrap_or_default();
     let sent = match (&text, &body.template) {
-        (Some(t), _) => graph.send_text(&number, &to, t).await,
-        (None, Some(t)) => graph.send_template(&number, &to, t).await,
+        (Some(t), _) => graph.send_text(&number, &to, t, &message_id).await,
+        (None, Some(t)) => graph.send_template(&number, &to, t, &message_id).await,
         (None, None) => unreachable!("checked above"),
     };
-    store
-        .mark_sent(
-            &message_id,
-            sent.as_deref().map_err(|e| (e.code, e.message.as_str())),
-        )
-        .await?;
+    record_send(store, &message_id, &sent).await?;
     let view = message(store, id, &message_id).await?;
-    let status = if sent.is_ok() { 201 } else { 502 };
-    Ok(json_response(&view, status))
+    Ok(json_response(&view, send_status(&sent, 201)))
 }
 
-/// Sends a failed outbound WhatsApp message again.
+/// Stores what Graph said about a send: the wamid, a refusal (`failed`), or no answer in time
+/// (`unconfirmed`: it may have gone out; a status webhook or a retry settles it).
+async fn record_send(
+    store: &ConversationStore,
+    message_id: &str,
+    sent: &Result<String, GraphError>,
+) -> Result<(), EdgeError> {
+    store
+        .mark_sent(
+            message_id,
+            sent.as_deref()
+                .map_err(|e| (e.code, e.message.as_str(), !e.timed_out)),
+        )
+        .await
+}
+
+/// `ok` when Graph took it; 504 when it did not answer in time; 502 when it refused.
+fn send_status(sent: &Result<String, GraphError>, ok: u16) -> u16 {
+    match sent {
+        Ok(_) => ok,
+        Err(e) if e.timed_out => 504,
+        Err(_) => 502,
+    }
+}
+
+/// Sends a failed or unconfirmed outbound WhatsApp message again (once, however often asked).
 pub async fn retry(
     store: &ConversationStore,
     numbers: &Numbers<'_>,
@@ -145,39 +190,55 @@ pub async fn retry(
 ) -> Result<Response, EdgeError> {
     let conversation = find(store, id).await?;
     let failed = message(store, id, message_id).await?;
-    if failed.status != Some(DeliveryStatus::Failed) {
+    if !matches!(
+        failed.status,
+        Some(DeliveryStatus::Failed | DeliveryStatus::Unconfirmed)
+    ) {
         return Err(EdgeError::Conflict(
-            "only a failed message can be retried".to_owned(),
+            "only a failed or unconfirmed message can be retried".to_owned(),
+        ));
+    }
+    let is_template = failed.kind == "template";
+    if !is_template && !within_reply_window(conversation.last_inbound_at, now_seconds()) {
+        return Err(EdgeError::Conflict(
+            "outside the 24-hour window: send a template instead".to_owned(),
         ));
     }
     let number = conversation.phone_number_id.clone().unwrap_or_default();
     let (_, graph) = numbers.graph_for(&number).await?;
-    let to = conversation.wa_id.clone().unwrap_or_default();
-    let sent = if failed.kind == "template" {
-        let t: TemplateChoice = failed
-            .content
-            .clone()
-            .and_then(|c| serde_json::from_value(c).ok())
-            .ok_or_else(|| EdgeError::Internal("stored template is unreadable".to_owned()))?;
-        graph.send_template(&number, &to, &t).await
-    } else {
-        if !within_reply_window(conversation.last_inbound_at, now_seconds()) {
-            return Err(EdgeError::Conflict(
-                "outside the 24-hour window: send a template instead".to_owned(),
-            ));
-        }
-        graph
-            .send_text(&number, &to, failed.text.as_deref().unwrap_or_default())
-            .await
-    };
-    store
-        .mark_sent(
-            message_id,
-            sent.as_deref().map_err(|e| (e.code, e.message.as_str())),
+    let template: Option<TemplateChoice> = if is_template {
+        Some(
+            failed
+                .content
+                .clone()
+                .and_then(|c| serde_json::from_value(c).ok())
+                .ok_or_else(|| EdgeError::Internal("stored template is unreadable".to_owned()))?,
         )
-        .await?;
+    } else {
+        None
+    };
+    if !store.claim_retry(message_id).await? {
+        return Err(EdgeError::Conflict(
+            "this message is already being retried".to_owned(),
+        ));
+    }
+    let to = conversation.wa_id.clone().unwrap_or_default();
+    let sent = match &template {
+        Some(t) => graph.send_template(&number, &to, t, message_id).await,
+        None => {
+            graph
+                .send_text(
+                    &number,
+                    &to,
+                    failed.text.as_deref().unwrap_or_default(),
+                    message_id,
+                )
+                .await
+        }
+    };
+    record_send(store, message_id, &sent).await?;
     let view = message(store, id, message_id).await?;
-    Ok(json_response(&view, if sent.is_ok() { 200 } else { 502 }))
+    Ok(json_response(&view, send_status(&sent, 200)))
 }
 
 pub async fn close(store: &ConversationStore, id: &str) -> Result<Response, EdgeError> {
@@ -245,5 +306,6 @@ fn outbound<'a>(
         sent_at: now,
         received_at: now_millis(),
         status: whatsapp.then_some(DeliveryStatus::Pending),
+        client_key: None,
     }
 }

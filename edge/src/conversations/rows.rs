@@ -102,10 +102,7 @@ impl MessageRow {
             reply_to: self.reply_to.clone(),
             sent_at: self.sent_at,
             received_at: self.received_at,
-            status: self.status.as_deref().and_then(|s| match s {
-                "pending" => Some(DeliveryStatus::Pending),
-                other => DeliveryStatus::from_meta(other),
-            }),
+            status: self.status.as_deref().and_then(DeliveryStatus::from_stored),
             error: self.error_code.map(|code| StatusError {
                 code,
                 title: self.error_title.clone().unwrap_or_default(),
@@ -139,4 +136,6 @@ pub struct NewMessage<'a> {
     pub sent_at: i64,
     pub received_at: i64,
     pub status: Option<DeliveryStatus>,
+    /// An agent reply's idempotency key.
+    pub client_key: Option<&'a str>,
 }

@@ -167,9 +167,52 @@ impl ConversationStore {
         )
     }
 
+    /// An agent's reply; with a client key, `INSERT OR IGNORE` against the key's unique index.
+    /// `RETURNING id`: no row means a reply with this key is already stored.
+    pub fn insert_agent_message(
+        &self,
+        m: &NewMessage<'_>,
+    ) -> Result<D1PreparedStatement, EdgeError> {
+        self.insert_message_as(m, "INSERT OR IGNORE", "?2", "RETURNING id", None)
+    }
+
+    /// The id of the reply stored under `client_key` in the conversation.
+    pub async fn message_by_client_key(
+        &self,
+        conversation_id: &str,
+        client_key: &str,
+    ) -> Result<Option<String>, EdgeError> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+        }
+        let row: Option<Row> = self
+            .stmt(
+                "SELECT id FROM messages WHERE conversation_id = ?1 AND client_key = ?2",
+                args![conversation_id, client_key],
+            )?
+            .first(None)
+            .await?;
+        Ok(row.map(|r| r.id))
+    }
+
+    /// Takes a failed or unconfirmed outbound message for a retry: one statement, so a double
+    /// click retries once. `false` when it is not (or no longer) retryable.
+    pub async fn claim_retry(&self, message_id: &str) -> Result<bool, EdgeError> {
+        let rows = self
+            .stmt(
+                "UPDATE messages SET status = 'pending', status_rank = 0 \
+                 WHERE id = ?1 AND direction = 'outbound' AND status IN ('failed', 'unconfirmed') RETURNING id",
+                args![message_id],
+            )?
+            .all()
+            .await?;
+        Ok(!rows.results::<serde_json::Value>()?.is_empty())
+    }
+
     /// `INSERT … SELECT` of a message row whose conversation id is `conversation` (an SQL
     /// expression) and that is inserted only when `condition` (a `WHERE …`, or empty) holds;
-    /// `extra` is bound as `?17`.
+    /// `extra` is bound as `?17`. Insert verbs may end in `… RETURNING` through `condition`.
     fn insert_message_as(
         &self,
         m: &NewMessage<'_>,
@@ -180,8 +223,8 @@ impl ConversationStore {
     ) -> Result<D1PreparedStatement, EdgeError> {
         let sql = format!(
             "{verb} INTO messages (id, conversation_id, wamid, channel, direction, phone_number_id, wa_id, type, text, content, \
-             reply_to, raw, sent_at, received_at, status, status_rank) \
-             SELECT ?1, {conversation}, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16 {condition}"
+             reply_to, raw, sent_at, received_at, status, status_rank, client_key) \
+             SELECT ?1, {conversation}, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?18 {condition}"
         );
         let mut values = vec![
             Arg::from(m.id.as_str()),
@@ -201,7 +244,9 @@ impl ConversationStore {
             Arg::from(m.status.map(|s| s.as_str())),
             Arg::from(m.status.map(|s| s.rank())),
         ];
-        values.extend(extra.map(Arg::from));
+        // ?17 is `extra` (bound as NULL when unused), ?18 the client key.
+        values.push(Arg::from(extra));
+        values.push(Arg::from(m.client_key));
         self.stmt(&sql, &values)
     }
 
@@ -252,10 +297,12 @@ impl ConversationStore {
     /// Records the Graph API's answer to an outbound send. On success, in the same batch, a
     /// status that arrived before this write (kept in `pending_statuses`) is applied — with
     /// the rank guard, so it never moves the message backwards — and forgotten.
+    /// `Err((code, title, confirmed))`: `confirmed` is false when Graph did not answer in time
+    /// (the message may have gone out): it is stored as `unconfirmed`, not `failed`.
     pub async fn mark_sent(
         &self,
         message_id: &str,
-        result: Result<&str, (Option<i64>, &str)>,
+        result: Result<&str, (Option<i64>, &str, bool)>,
     ) -> Result<(), EdgeError> {
         use switchboard_core::delivery_status::DeliveryStatus;
         match result {
@@ -278,10 +325,17 @@ impl ConversationStore {
                 ])
                 .await?;
             }
-            Err((code, title)) => {
+            Err((code, title, confirmed)) => {
+                let status = if confirmed {
+                    DeliveryStatus::Failed
+                } else {
+                    DeliveryStatus::Unconfirmed
+                };
+                // A status webhook that already settled it (through the callback data) wins.
                 self.stmt(
-                    "UPDATE messages SET status = 'failed', status_rank = ?2, error_code = ?3, error_title = ?4 WHERE id = ?1",
-                    args![message_id, DeliveryStatus::Failed.rank(), code.unwrap_or(0), title],
+                    "UPDATE messages SET status = ?2, status_rank = ?3, error_code = ?4, error_title = ?5 \
+                     WHERE id = ?1 AND wamid IS NULL",
+                    args![message_id, status.as_str(), status.rank(), code.unwrap_or(0), title],
                 )?
                 .run()
                 .await?;

@@ -237,6 +237,7 @@ impl<'a> Inbound<'a> {
             sent_at: m.timestamp,
             received_at: now_millis(),
             status: None,
+            client_key: None,
         })
     }
 

@@ -176,15 +176,24 @@ impl WebhookStore<'_> {
     /// the rank guard in the `WHERE`. A status for a wamid we have not recorded yet (the send's
     /// answer is still on its way to D1) is kept in `pending_statuses`, the highest rank winning;
     /// both statements run in one batch, so a send recorded in between cannot slip past both.
+    ///
+    /// First, a send whose answer never reached us (Graph timed out, so no wamid was recorded)
+    /// is recognised by the callback data we sent with it (our message id) and adopts the wamid.
     pub fn apply_status(
         &self,
         update: &StatusUpdate,
         now: i64,
-    ) -> Result<[D1PreparedStatement; 2], EdgeError> {
+    ) -> Result<[D1PreparedStatement; 3], EdgeError> {
         let code = update.error.as_ref().map(|e| e.code);
         let title = update.error.as_ref().map(|e| e.title.as_str());
         let (status, rank) = (update.status.as_str(), update.status.rank());
         Ok([
+            self.0.stmt(
+                "UPDATE messages SET wamid = ?1, status = ?3, status_rank = ?4, error_code = ?5, error_title = ?6 \
+                 WHERE id = ?2 AND direction = 'outbound' AND wamid IS NULL \
+                   AND NOT EXISTS (SELECT 1 FROM messages WHERE wamid = ?1)",
+                args![&update.wamid, update.callback_data.as_deref(), status, rank, code, title],
+            )?,
             self.0.stmt(
                 "UPDATE messages SET status = ?2, status_rank = ?3, error_code = COALESCE(?4, error_code), \
                  error_title = COALESCE(?5, error_title) \
