@@ -382,6 +382,20 @@ fn thread(props: &ThreadProps) -> Html {
                 if open { <button onclick={post_action("close".to_owned())}>{ "Close conversation" }</button> }
                 else { <button onclick={post_action("reopen".to_owned())}>{ "Reopen" }</button> }
             </header>
+            if c.link_disputed_at.is_some() && c.handed_off_at.is_some() {
+                <div class="warning" role="alert">
+                    <p>{ "The website visitor says this WhatsApp number is not theirs: someone else may have sent their handoff code. If so, undo the link — the conversation returns to the visitor's Messenger with its history, and these WhatsApp messages stay here, marked." }</p>
+                </div>
+            }
+            if c.handed_off_at.is_some() && c.visitor_id.is_some() {
+                <p class="row">
+                    <button onclick={post_action("unlink".to_owned())}>{ "Undo WhatsApp link" }</button>
+                    <span class="hint">{ "Only if this WhatsApp account is not the website visitor's." }</span>
+                </p>
+            }
+            if c.unlinked_at.is_some() {
+                <p class="hint" role="status">{ "The WhatsApp link was undone: the visitor continues in the Messenger. Messages marked “unlinked” came from the WhatsApp account that sent their code." }</p>
+            }
             <ol class="messages" aria-label="Messages">{ for items }</ol>
             if let Some(e) = &*send_error { <p class="error" role="alert">{ e.clone() }</p> }
             if window_open {
@@ -442,6 +456,7 @@ fn message_item(m: &MessageView, retry: Callback<MouseEvent>) -> Html {
     html! {
         <li key={m.id.clone()} class={classes!("message", if mine { "out" } else { "in" }, format!("via-{}", if m.channel == Channel::Whatsapp { "whatsapp" } else { "messenger" }))}>
             if let Some(reply_to) = &m.reply_to { <span class="reply-to">{ format!("↪ reply to {}", short(reply_to)) }</span> }
+            if m.detached { <span class="detached">{ "unlinked WhatsApp account" }</span> }
             <span class="body">{ describe(m) }</span>
             <span class="meta">
                 { time_label(m.sent_at) }

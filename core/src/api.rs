@@ -103,6 +103,12 @@ pub struct ConversationView {
     /// The user's last message (the 24-hour reply window counts from here).
     pub last_inbound_at: Option<i64>,
     pub message_count: i64,
+    /// The website visitor said the WhatsApp number it continued with is not theirs.
+    #[serde(default)]
+    pub link_disputed_at: Option<i64>,
+    /// An agent undid the handoff link: the conversation is back on the Messenger.
+    #[serde(default)]
+    pub unlinked_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,6 +136,10 @@ pub struct MessageView {
     pub received_at: i64,
     pub status: Option<DeliveryStatus>,
     pub error: Option<StatusError>,
+    /// A WhatsApp message of a link an agent undid: kept in the conversation, from an account
+    /// that turned out not to be the visitor's.
+    #[serde(default)]
+    pub detached: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -238,6 +248,13 @@ pub struct WidgetConversation {
 pub struct ContinuedOnWhatsapp {
     pub wa_link: String,
     pub display_phone_number: String,
+    /// The WhatsApp number the conversation continued with, masked (`+49 ••• ••34`), so the
+    /// visitor can tell whether it was them.
+    #[serde(default)]
+    pub continued_with: Option<String>,
+    /// The visitor has said "Not me"; the business was asked to check.
+    #[serde(default)]
+    pub reported_not_me: bool,
 }
 
 /// `POST /api/widget/messages`.

@@ -122,6 +122,15 @@ pub fn wa_me_digits(display_phone_number: &str) -> String {
         .collect()
 }
 
+/// A WhatsApp number shown without giving it away: `4915112345634` → `+49 ••• ••34`.
+pub fn mask_wa_id(wa_id: &str) -> String {
+    let digits = wa_me_digits(wa_id);
+    if digits.len() < 6 {
+        return "•••".to_owned();
+    }
+    format!("+{} ••• ••{}", &digits[..2], &digits[digits.len() - 2..])
+}
+
 /// `https://wa.me/<digits>?text=<prefilled message>`.
 pub fn wa_me_link(display_phone_number: &str, text: &str) -> String {
     format!(
@@ -216,6 +225,14 @@ mod tests {
                 "SB-DDDD-DDDD"
             ]
         );
+    }
+
+    #[test]
+    fn masked_numbers_show_only_their_ends() {
+        assert_eq!(mask_wa_id("4915112345634"), "+49 ••• ••34");
+        assert_eq!(mask_wa_id("15145550001"), "+15 ••• ••01");
+        assert_eq!(mask_wa_id("123"), "•••");
+        assert!(!mask_wa_id("4915112345634").contains("151123456"));
     }
 
     #[test]

@@ -66,6 +66,7 @@ async fn admin(
         }
         (Method::Post, ["conversations", id, "close"]) => conversations::close(&store, id).await,
         (Method::Post, ["conversations", id, "reopen"]) => conversations::reopen(&store, id).await,
+        (Method::Post, ["conversations", id, "unlink"]) => conversations::unlink(&store, id).await,
         (Method::Get, ["unrouted"]) => ok_json(&WebhookStore(&store).unrouted(100).await?),
         (Method::Get, ["not-understood"]) => {
             ok_json(&WebhookStore(&store).not_understood(100).await?)
@@ -76,7 +77,7 @@ async fn admin(
             | ["stats" | "conversations" | "unrouted" | "not-understood"],
         )
         | (_, ["conversations", _]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
-        (_, ["conversations", _, "messages" | "close" | "reopen"])
+        (_, ["conversations", _, "messages" | "close" | "reopen" | "unlink"])
         | (_, ["conversations", _, "messages", _, "retry"]) => {
             Err(EdgeError::MethodNotAllowed { allow: "POST" })
         }

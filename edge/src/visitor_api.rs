@@ -8,6 +8,7 @@ use switchboard_core::api::{
     checked_text, Author, ContinuedOnWhatsapp, HandoffRequest, HandoffTarget, VisitorMessage,
     WidgetConversation, WidgetMessage, WidgetSession, WidgetSessionRequest,
 };
+use switchboard_core::handoff::mask_wa_id;
 use switchboard_core::handoff_routing::{choose_number, RoutableNumber};
 use switchboard_core::settings::{normalize_origin, ProjectSettings};
 use switchboard_core::visitor_token;
@@ -88,7 +89,8 @@ async fn answer(
         (Method::Get, ["conversation"]) => conversation(req, &ctx).await,
         (Method::Post, ["messages"]) => post_message(req, &ctx).await,
         (Method::Post, ["handoff"]) => start_handoff(req, &ctx).await,
-        (_, ["session" | "messages" | "handoff"]) => Err(EdgeError::MethodNotAllowed {
+        (Method::Post, ["not-me"]) => not_me(req, &ctx).await,
+        (_, ["session" | "messages" | "handoff" | "not-me"]) => Err(EdgeError::MethodNotAllowed {
             allow: "POST, OPTIONS",
         }),
         (_, ["conversation"]) => Err(EdgeError::MethodNotAllowed {
@@ -218,6 +220,8 @@ fn continued_on_whatsapp(
     Some(ContinuedOnWhatsapp {
         wa_link: handoff::chat_link(number),
         display_phone_number: number.display_phone_number.clone(),
+        continued_with: conversation.wa_id.as_deref().map(mask_wa_id),
+        reported_not_me: conversation.link_disputed_at.is_some(),
     })
 }
 
@@ -321,4 +325,17 @@ async fn start_handoff(req: &mut Request, ctx: &Context<'_>) -> Result<Response,
         return Err(handed_off());
     }
     ok_json(&handoff::offer(&code, number, expires_at)?)
+}
+
+/// "Not me?": the visitor says the WhatsApp account their conversation continued with is not
+/// theirs. The business sees it in the inbox and can undo the link; the visitor cannot (handoff
+/// stays one-way for them).
+async fn not_me(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeError> {
+    let visitor = visitor_id(req, ctx.config)?;
+    if !ctx.store.dispute_link(&visitor, now_seconds()).await? {
+        return Err(EdgeError::Conflict(
+            "this conversation has not continued on WhatsApp".to_owned(),
+        ));
+    }
+    conversation(req, ctx).await
 }

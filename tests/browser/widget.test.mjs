@@ -88,7 +88,12 @@ test('a visitor chats, gets a reply, hands off to WhatsApp and cannot come back'
   assert.equal(await page.getByLabel('Message', { exact: true }).count(), 0, 'no composer once handed off');
   assert.equal(await page.getByRole('button', { name: 'Continue on WhatsApp' }).count(), 0);
   assert.equal(await page.getByRole('link', { name: /Open WhatsApp/ }).getAttribute('href'), 'https://wa.me/15550783881');
+  // The visitor sees which WhatsApp number it continued with (masked) and can say it was not them.
+  await page.getByText('Continued with the WhatsApp number +15 ••• ••11.').waitFor();
   await shot(page, 'widget-4-continued-on-whatsapp');
+  await page.getByRole('button', { name: 'Not me?' }).click();
+  await page.getByText("Thanks — we've asked the business to check.").waitFor();
+  assert.ok((await edge.adminJson(`/conversations?wa_id=${waUser}`)).body[0].link_disputed_at);
 
   // The widget API refuses new visitor messages now.
   const token = await page.evaluate(() => localStorage.getItem('switchboard.visitor.v1'));

@@ -149,3 +149,42 @@ test('a handoff supersedes the WhatsApp user\'s own open conversation on that nu
   assert.equal(list.find((c) => c.status === 'closed').close_reason, 'handoff');
   assert.ok(list.find((c) => c.status === 'open').handed_off_at);
 });
+
+test('the visitor sees which WhatsApp number took the conversation, can say "Not me", and an agent can undo the link', async () => {
+  const v = visitor(edge);
+  await v.session();
+  await v.say('my order #1234 is late');
+  const code = (await v.handoff()).body.code;
+  // Someone else sends the visitor's code first (a forwarded link, a QR code seen on a screen).
+  const stranger = '4915112345634';
+  await edge.deliver(delivery(SUPPORT, { messages: [text(stranger, `ref ${code}`, now())] }));
+  const continued = (await v.conversation()).body.continued_on_whatsapp;
+  assert.equal(continued.continued_with, '+49 ••• ••34');
+  assert.equal(continued.reported_not_me, false);
+
+  const reported = await fetch(`${edge.url}/api/widget/not-me`, { method: 'POST', headers: { authorization: `Bearer ${v.token}`, 'x-test-client-ip': '198.18.0.1' } });
+  assert.equal(reported.status, 200);
+  assert.equal((await reported.json()).continued_on_whatsapp.reported_not_me, true);
+  const [linked] = (await edge.adminJson(`/conversations?wa_id=${stranger}`)).body;
+  assert.ok(linked.link_disputed_at, 'the business sees the report');
+  assert.equal((await v.say('can I still write here?')).status, 409, 'one-way for the visitor');
+
+  const undone = await edge.adminJson(`/conversations/${linked.id}/unlink`, { method: 'POST' });
+  assert.equal(undone.status, 200);
+  assert.equal(undone.body.channel, 'messenger');
+  assert.equal(undone.body.handed_off_at, null);
+  assert.ok(undone.body.unlinked_at);
+  // The visitor is back in the Messenger with the history; the stranger's message stays, marked.
+  assert.equal((await v.conversation()).body.continued_on_whatsapp, null);
+  assert.equal((await v.say('thanks, still here')).status, 201);
+  const { messages } = (await edge.adminJson(`/conversations/${linked.id}`)).body;
+  assert.deepEqual(messages.map((m) => [m.channel, m.detached]),
+    [['messenger', false], ['whatsapp', true], ['messenger', false]]);
+  // The stranger's next message is theirs alone: a new conversation, not the visitor's.
+  await edge.deliver(delivery(SUPPORT, { messages: [text(stranger, 'hello?', now() + 1)] }));
+  const theirs = (await edge.adminJson(`/conversations?wa_id=${stranger}`)).body;
+  assert.equal(theirs.length, 1);
+  assert.notEqual(theirs[0].id, linked.id);
+  assert.equal(theirs[0].message_count, 1);
+  assert.equal((await edge.adminJson(`/conversations/${linked.id}/unlink`, { method: 'POST' })).status, 409);
+});

@@ -72,6 +72,15 @@ impl Edge {
         .await
     }
 
+    /// "Not me?": the conversation continued with a WhatsApp account that is not the visitor's.
+    pub async fn not_me(&self) -> Result<WidgetConversation, String> {
+        send(
+            self.authorized(Request::post(&self.url("not-me"))),
+            Some(&serde_json::json!({})),
+        )
+        .await
+    }
+
     pub async fn handoff(&self, number: Option<String>) -> Result<HandoffOffer, String> {
         send(
             self.authorized(Request::post(&self.url("handoff"))),

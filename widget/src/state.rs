@@ -206,6 +206,8 @@ mod tests {
             continued_on_whatsapp: Some(ContinuedOnWhatsapp {
                 wa_link: "https://wa.me/1".into(),
                 display_phone_number: "+1".into(),
+                continued_with: None,
+                reported_not_me: false,
             }),
         }));
         assert!(!chat.handoff_available());

@@ -89,12 +89,16 @@ pub fn app(props: &AppProps) -> Html {
         // While open and not yet on WhatsApp-only, poll for replies and for the handoff completing.
         let dispatch = state.dispatcher();
         let edge = edge(props, chat);
-        let polling = chat.open && edge.token.is_some() && chat.continued_on_whatsapp.is_none();
-        use_effect_with((polling, edge.token.clone()), move |_| {
-            let interval = polling.then(|| {
-                // Catch up at once when the panel (re)opens, then every few seconds while the
-                // visitor can see the page (a background tab asks for nothing).
+        let open = chat.open && edge.token.is_some();
+        let polling = open && chat.continued_on_whatsapp.is_none();
+        use_effect_with((open, polling, edge.token.clone()), move |_| {
+            // Catch up at once when the panel (re)opens — also once it continues on WhatsApp, in
+            // case the business undid a wrong link — then every few seconds while the visitor
+            // can see the page (a background tab asks for nothing).
+            if open {
                 refresh(edge.clone(), dispatch.clone());
+            }
+            let interval = polling.then(|| {
                 Interval::new(POLL_MS, move || {
                     if !page_hidden() {
                         refresh(edge.clone(), dispatch.clone());
@@ -173,6 +177,19 @@ pub fn app(props: &AppProps) -> Html {
             }
         })
     };
+    let not_me = {
+        let dispatch = state.dispatcher();
+        let edge = edge(props, chat);
+        Callback::from(move |_| {
+            let (edge, dispatch) = (edge.clone(), dispatch.clone());
+            spawn_local(async move {
+                match edge.not_me().await {
+                    Ok(conversation) => dispatch.dispatch(Action::ConversationLoaded(conversation)),
+                    Err(e) => dispatch.dispatch(Action::Problem(e)),
+                }
+            });
+        })
+    };
     let start_handoff = {
         let dispatch = state.dispatcher();
         let edge = edge(props, chat);
@@ -241,6 +258,16 @@ pub fn app(props: &AppProps) -> Html {
                             <a class="sb-wa" href={continued.wa_link.clone()} target="_blank" rel="noopener noreferrer">
                                 { format!("Open WhatsApp ({})", continued.display_phone_number) }
                             </a>
+                            if let Some(who) = &continued.continued_with {
+                                <p class="sb-who">
+                                    { format!("Continued with the WhatsApp number {who}. ") }
+                                    if continued.reported_not_me {
+                                        { "Thanks — we've asked the business to check." }
+                                    } else {
+                                        <button class="sb-not-me" onclick={not_me}>{ "Not me?" }</button>
+                                    }
+                                </p>
+                            }
                         </div>
                     } else {
                         { handoff_section(chat, start_handoff) }

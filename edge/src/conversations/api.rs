@@ -241,6 +241,18 @@ pub async fn retry(
     Ok(json_response(&view, send_status(&sent, 200)))
 }
 
+/// Undoes a wrong handoff link (someone else sent the visitor's code): the conversation returns to
+/// the Messenger with its history; the WhatsApp messages stay, marked.
+pub async fn unlink(store: &ConversationStore, id: &str) -> Result<Response, EdgeError> {
+    find(store, id).await?;
+    if !store.unlink(id, now_seconds()).await? {
+        return Err(EdgeError::Conflict(
+            "only a website conversation that continued on WhatsApp can be unlinked".to_owned(),
+        ));
+    }
+    ok_json(&detail(store, id).await?.conversation)
+}
+
 pub async fn close(store: &ConversationStore, id: &str) -> Result<Response, EdgeError> {
     find(store, id).await?;
     store.close(id, "agent", now_seconds())?.run().await?;

@@ -18,6 +18,10 @@ pub struct ConversationRow {
     pub contact_name: Option<String>,
     pub visitor_id: Option<String>,
     pub handed_off_at: Option<i64>,
+    #[serde(default)]
+    pub link_disputed_at: Option<i64>,
+    #[serde(default)]
+    pub unlinked_at: Option<i64>,
     pub opened_at: i64,
     pub closed_at: Option<i64>,
     pub last_message_at: i64,
@@ -56,6 +60,8 @@ impl ConversationRow {
             last_message_at: self.last_message_at,
             last_inbound_at: self.last_inbound_at,
             message_count: self.message_count.unwrap_or(0),
+            link_disputed_at: self.link_disputed_at,
+            unlinked_at: self.unlinked_at,
         }
     }
 }
@@ -76,6 +82,8 @@ pub struct MessageRow {
     pub status: Option<String>,
     pub error_code: Option<i64>,
     pub error_title: Option<String>,
+    #[serde(default)]
+    pub detached_at: Option<i64>,
 }
 
 impl MessageRow {
@@ -107,6 +115,7 @@ impl MessageRow {
                 code,
                 title: self.error_title.clone().unwrap_or_default(),
             }),
+            detached: self.detached_at.is_some(),
         }
     }
 }

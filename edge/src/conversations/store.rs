@@ -11,11 +11,11 @@ use crate::d1::{decode_rows, statement, Arg};
 use crate::error::EdgeError;
 
 const CONVERSATION_COLUMNS: &str = "c.id, c.channel, c.status, c.close_reason, c.phone_number_id, c.wa_id, \
-     c.contact_name, c.visitor_id, c.handed_off_at, c.opened_at, c.closed_at, c.last_message_at, \
+     c.contact_name, c.visitor_id, c.handed_off_at, c.link_disputed_at, c.unlinked_at, c.opened_at, c.closed_at, c.last_message_at, \
      c.last_inbound_at, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count";
 
 const MESSAGE_COLUMNS: &str = "id, wamid, channel, direction, type, text, content, reply_to, \
-     sent_at, received_at, status, error_code, error_title";
+     sent_at, received_at, status, error_code, error_title, detached_at";
 
 /// Filters of `GET /api/admin/conversations`.
 #[derive(Debug, Default)]
@@ -465,5 +465,46 @@ impl ConversationStore {
         ])
         .await?;
         Ok(())
+    }
+
+    /// The visitor says the WhatsApp account their conversation continued with is not theirs.
+    /// `false` when the visitor has no handed-off conversation.
+    pub async fn dispute_link(&self, visitor_id: &str, now: i64) -> Result<bool, EdgeError> {
+        let rows = self
+            .stmt(
+                "UPDATE conversations SET link_disputed_at = COALESCE(link_disputed_at, ?2) \
+                 WHERE visitor_id = ?1 AND handed_off_at IS NOT NULL RETURNING id",
+                args![visitor_id, now],
+            )?
+            .all()
+            .await?;
+        Ok(!rows.results::<serde_json::Value>()?.is_empty())
+    }
+
+    /// Undoes a handoff link, in one batch: the conversation returns to the Messenger (open, its
+    /// history intact), and its WhatsApp messages stay, marked `detached_at`, so they no longer
+    /// count as that WhatsApp user's thread. `false` when it was not a linked Messenger conversation.
+    pub async fn unlink(&self, conversation_id: &str, now: i64) -> Result<bool, EdgeError> {
+        let results = self
+            .batch(vec![
+                self.stmt(
+                    "UPDATE messages SET detached_at = ?2 WHERE conversation_id = ?1 AND channel = 'whatsapp' \
+                     AND detached_at IS NULL AND EXISTS (SELECT 1 FROM conversations \
+                       WHERE id = ?1 AND handed_off_at IS NOT NULL AND visitor_id IS NOT NULL)",
+                    args![conversation_id, now],
+                )?,
+                self.stmt(
+                    "UPDATE conversations SET channel = 'messenger', handed_off_at = NULL, wa_id = NULL, \
+                     phone_number_id = NULL, link_disputed_at = NULL, unlinked_at = ?2, status = 'open', \
+                     close_reason = NULL, closed_at = NULL \
+                     WHERE id = ?1 AND handed_off_at IS NOT NULL AND visitor_id IS NOT NULL RETURNING id",
+                    args![conversation_id, now],
+                )?,
+            ])
+            .await?;
+        Ok(match results.get(1) {
+            Some(r) => !r.results::<serde_json::Value>()?.is_empty(),
+            None => false,
+        })
     }
 }

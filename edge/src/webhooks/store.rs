@@ -45,7 +45,7 @@ impl WebhookStore<'_> {
     /// In one round trip: whether `wamid` is already stored, and what the reset rule needs about
     /// the thread between the WhatsApp user and this number around `timestamp`. Each part is an
     /// index lookup. Neighbours are messages in either direction (an outbound one only if it did
-    /// not fail) whose time lies in the sane window, so a value stored before timestamps were
+    /// not fail; none of a handoff link an agent undid) whose time lies in the sane window, so a value stored before timestamps were
     /// bounded can never become a neighbour.
     pub async fn inbound_context(
         &self,
@@ -56,7 +56,7 @@ impl WebhookStore<'_> {
         window: TimestampWindow,
     ) -> Result<(bool, UserHistory<String>), EdgeError> {
         const THREAD: &str = "FROM messages WHERE phone_number_id = ?1 AND wa_id = ?2 \
-             AND (direction = 'inbound' OR status IS NULL OR status != 'failed')";
+             AND (direction = 'inbound' OR status IS NULL OR status != 'failed') AND detached_at IS NULL";
         let sql = format!(
             "SELECT EXISTS (SELECT 1 FROM messages WHERE wamid = ?4) AS duplicate, \
              (SELECT sent_at {THREAD} AND sent_at <= ?3 AND sent_at >= ?5 ORDER BY sent_at DESC LIMIT 1) AS previous_at, \
