@@ -159,6 +159,7 @@ mod tests {
             received_at: 0,
             status: None,
             error: None,
+            detached: false,
         }
     }
 
