@@ -160,6 +160,7 @@ mod tests {
             status: None,
             error: None,
             detached: false,
+            cursor: String::new(),
         }
     }
 

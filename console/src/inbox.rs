@@ -170,19 +170,59 @@ fn thread(props: &ThreadProps) -> Html {
     let template = use_state(String::new);
     let parameters = use_state(Vec::<String>::new);
     let version = use_reducer(Counter::default);
+    // Long threads come in pages: the newest first, older ones on request. After the first load
+    // the refresh asks for everything from the window's first message on (`since`), so the
+    // window only grows and never leaves a gap before the older pages shown above it.
+    let older = use_state(Vec::<MessageView>::new);
+    let older_cursor = use_state(|| None::<String>);
+    let anchor = use_state(|| None::<String>);
     {
         let (admin, id, detail) = (props.admin.clone(), props.id.clone(), detail.clone());
+        let (anchor, older_cursor) = (anchor.clone(), older_cursor.clone());
         use_effect_with(version.0, move |_| {
+            let url = match &*anchor {
+                Some(a) => format!("/conversations/{id}?since={a}"),
+                None => format!("/conversations/{id}"),
+            };
             spawn_local(async move {
-                if let Ok(d) = admin
-                    .get::<ConversationDetail>(&format!("/conversations/{id}"))
-                    .await
-                {
+                if let Ok(d) = admin.get::<ConversationDetail>(&url).await {
+                    if anchor.is_none() {
+                        if let Some(first) = d.messages.first() {
+                            anchor.set(Some(first.cursor.clone()));
+                            older_cursor.set(d.older.clone());
+                        }
+                    }
                     detail.set(Some(d));
                 }
             });
         });
     }
+    let load_older = {
+        let (admin, id) = (props.admin.clone(), props.id.clone());
+        let (older, older_cursor) = (older.clone(), older_cursor.clone());
+        Callback::from(move |_| {
+            let Some(cursor) = (*older_cursor).clone() else {
+                return;
+            };
+            let (admin, id, older, older_cursor) = (
+                admin.clone(),
+                id.clone(),
+                older.clone(),
+                older_cursor.clone(),
+            );
+            spawn_local(async move {
+                if let Ok(page) = admin
+                    .get::<ConversationDetail>(&format!("/conversations/{id}?before={cursor}"))
+                    .await
+                {
+                    let mut all = page.messages;
+                    all.extend((*older).iter().cloned());
+                    older.set(all);
+                    older_cursor.set(page.older);
+                }
+            });
+        })
+    };
     {
         // Delivery statuses and new customer messages arrive by webhook: keep the thread fresh.
         let version = version.dispatcher();
@@ -347,7 +387,7 @@ fn thread(props: &ThreadProps) -> Html {
 
     let mut items = Vec::new();
     let mut previous_channel = None;
-    for m in &d.messages {
+    for m in older.iter().chain(&d.messages) {
         if c.handed_off_at.is_some()
             && previous_channel == Some(Channel::Messenger)
             && m.channel == Channel::Whatsapp
@@ -395,6 +435,9 @@ fn thread(props: &ThreadProps) -> Html {
             }
             if c.unlinked_at.is_some() {
                 <p class="hint" role="status">{ "The WhatsApp link was undone: the visitor continues in the Messenger. Messages marked “unlinked” came from the WhatsApp account that sent their code." }</p>
+            }
+            if older_cursor.is_some() {
+                <button class="older" onclick={load_older}>{ "Show earlier messages" }</button>
             }
             <ol class="messages" aria-label="Messages">{ for items }</ol>
             if let Some(e) = &*send_error { <p class="error" role="alert">{ e.clone() }</p> }

@@ -136,6 +136,9 @@ pub struct MessageView {
     pub received_at: i64,
     pub status: Option<DeliveryStatus>,
     pub error: Option<StatusError>,
+    /// Its place in the thread (`?before=` / `?since=` take it).
+    #[serde(default)]
+    pub cursor: String,
     /// A WhatsApp message of a link an agent undid: kept in the conversation, from an account
     /// that turned out not to be the visitor's.
     #[serde(default)]
@@ -145,7 +148,36 @@ pub struct MessageView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConversationDetail {
     pub conversation: ConversationView,
+    /// One page of the thread, oldest first: the newest messages, or those before `?before=`,
+    /// or every message from `?since=` on.
     pub messages: Vec<MessageView>,
+    /// Pass as `?before=` for the page before this one; `None` when there is nothing older.
+    #[serde(default)]
+    pub older: Option<String>,
+}
+
+/// Where a page of a thread starts or ends: a message's time and its storage order, as text
+/// (`<sent_at>.<seq>`) so clients pass it back unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThreadCursor {
+    pub sent_at: i64,
+    pub seq: i64,
+}
+
+impl ThreadCursor {
+    pub fn parse(text: &str) -> Option<Self> {
+        let (sent_at, seq) = text.split_once('.')?;
+        Some(Self {
+            sent_at: sent_at.parse().ok()?,
+            seq: seq.parse().ok()?,
+        })
+    }
+}
+
+impl std::fmt::Display for ThreadCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.sent_at, self.seq)
+    }
 }
 
 /// `POST /api/admin/conversations/<id>/messages`: a free-form text, or (outside
@@ -239,7 +271,11 @@ pub struct WidgetMessage {
 /// `GET /api/widget/conversation`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WidgetConversation {
+    /// The newest messages (or those before `?before=`), oldest first.
     pub messages: Vec<WidgetMessage>,
+    /// Pass as `?before=` for earlier messages; `None` when there are none.
+    #[serde(default)]
+    pub older: Option<String>,
     /// Set once the conversation continued on WhatsApp: the widget then only links there.
     pub continued_on_whatsapp: Option<ContinuedOnWhatsapp>,
 }
@@ -304,6 +340,23 @@ pub fn median(mut values: Vec<i64>) -> Option<i64> {
         0 => None,
         n if n % 2 == 1 => Some(values[n / 2]),
         n => Some((values[n / 2 - 1] + values[n / 2]) / 2),
+    }
+}
+
+#[cfg(test)]
+mod cursor_tests {
+    use super::ThreadCursor;
+
+    #[test]
+    fn cursors_round_trip_and_nonsense_is_refused() {
+        let c = ThreadCursor {
+            sent_at: 1_780_000_000,
+            seq: 42,
+        };
+        assert_eq!(ThreadCursor::parse(&c.to_string()), Some(c));
+        for bad in ["", "1", "a.b", "1.2.3", "9999999999999999999999.1"] {
+            assert_eq!(ThreadCursor::parse(bad), None, "{bad}");
+        }
     }
 }
 

@@ -57,7 +57,7 @@ async fn admin(
         }
         (Method::Get, ["stats"]) => numbers::stats(req, &numbers, &store).await,
         (Method::Get, ["conversations"]) => conversations::list(req, &store).await,
-        (Method::Get, ["conversations", id]) => ok_json(&conversations::detail(&store, id).await?),
+        (Method::Get, ["conversations", id]) => conversations::read(req, &store, id).await,
         (Method::Post, ["conversations", id, "messages"]) => {
             conversations::reply(req, &store, &numbers, id).await
         }

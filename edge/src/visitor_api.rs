@@ -5,8 +5,8 @@
 //! can only ever read and write their own conversation.
 
 use switchboard_core::api::{
-    checked_text, Author, ContinuedOnWhatsapp, HandoffRequest, HandoffTarget, VisitorMessage,
-    WidgetConversation, WidgetMessage, WidgetSession, WidgetSessionRequest,
+    checked_text, Author, ContinuedOnWhatsapp, HandoffRequest, HandoffTarget, ThreadCursor,
+    VisitorMessage, WidgetConversation, WidgetMessage, WidgetSession, WidgetSessionRequest,
 };
 use switchboard_core::handoff::mask_wa_id;
 use switchboard_core::handoff_routing::{choose_number, RoutableNumber};
@@ -18,10 +18,10 @@ use crate::clock::{now_millis, now_seconds};
 use crate::config::Config;
 use crate::config_store::{ConfigStore, NumberRecord};
 use crate::conversations::rows::{ConversationRow, NewMessage};
-use crate::conversations::store::ConversationStore;
+use crate::conversations::store::{ConversationStore, PageRange, ThreadPage};
 use crate::error::EdgeError;
 use crate::handoff;
-use crate::http::{header, json_response, ok_json, read_json};
+use crate::http::{header, json_response, ok_json, query, read_json};
 use crate::random;
 use crate::rate_limits::{self, Limit};
 
@@ -176,20 +176,34 @@ async fn session(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeE
     })
 }
 
+/// The visitor's conversation: its newest Messenger messages (100), or those before `?before=`.
 async fn conversation(req: &Request, ctx: &Context<'_>) -> Result<Response, EdgeError> {
     let visitor = visitor_id(req, ctx.config)?;
     let Some(conversation) = ctx.store.visitor_conversation(&visitor).await? else {
         return ok_json(&WidgetConversation {
             messages: Vec::new(),
+            older: None,
             continued_on_whatsapp: None,
         });
     };
-    let messages = ctx
+    let range = match query(req, "before") {
+        Some(c) => PageRange::Before(ThreadCursor::parse(&c).ok_or_else(|| {
+            EdgeError::BadRequest(format!("before must be a message's cursor, not {c:?}"))
+        })?),
+        None => PageRange::Newest,
+    };
+    let page = ctx
         .store
-        .messages(&conversation.id)
-        .await?
+        .messages_page(&ThreadPage {
+            conversation_id: &conversation.id,
+            channel: Some("messenger"),
+            range,
+            limit: 100,
+        })
+        .await?;
+    let messages = page
+        .messages
         .into_iter()
-        .filter(|m| m.channel == "messenger")
         .map(|m| WidgetMessage {
             author: if m.is_inbound() {
                 Author::Visitor
@@ -204,6 +218,7 @@ async fn conversation(req: &Request, ctx: &Context<'_>) -> Result<Response, Edge
     let continued_on_whatsapp = continued_on_whatsapp(ctx, &conversation);
     ok_json(&WidgetConversation {
         messages,
+        older: page.older.map(|c| c.to_string()),
         continued_on_whatsapp,
     })
 }

@@ -77,6 +77,23 @@ console.log(`\n(seeded 100,000 messages in 10,000 conversations and restarted in
 edge = stack.edge;
 await webhookRound('D1 holding 100k messages');
 
+// Reads at 100k conversations / 1M messages: one customer's 5,000-message thread, and the inbox's
+// search by customer, both of which used to grow with history.
+const growStart = performance.now();
+await stack.restart(async (state) => {
+  execFileSync('python3', [join(ROOT, 'tests/bench/seed_d1.py'), state, NUMBER, '89999', '11', '10000'], { stdio: 'inherit' });
+  execFileSync('python3', [join(ROOT, 'tests/bench/seed_d1.py'), state, NUMBER, '1', '5000', '99999'], { stdio: 'inherit' });
+});
+console.log(`(grew D1 to 100k conversations / 1M messages and restarted in ${((performance.now() - growStart) / 1000).toFixed(1)} s)`);
+edge = stack.edge;
+console.log('\n## Reads at 100k conversations / 1M messages');
+const big = 'seed_c99999';
+await load('open a 5,000-message thread (newest 100)', 300, () => edge.admin(`/conversations/${big}`));
+const firstPage = await (await edge.admin(`/conversations/${big}`)).json();
+await load('its next older page (?before=)', 300, () => edge.admin(`/conversations/${big}?before=${firstPage.older}`));
+await load('search a customer (?wa_id=)', 300, (i) => edge.admin(`/conversations?wa_id=1888${String((i * 337) % 100000).padStart(7, '0')}`));
+await load('inbox list, one number (?number=)', 300, () => edge.admin(`/conversations?number=${NUMBER}&limit=50`));
+
 console.log('\n## Messenger load in headless chromium (median of 15 runs)');
 const browser = await launchBrowser();
 // The baseline is the demo page itself without its one script tag.

@@ -202,6 +202,7 @@ mod tests {
         let chat = chat.apply(Action::SessionStarted(session(true)));
         assert!(chat.handoff_available() && chat.composer_enabled());
         let chat = chat.apply(Action::ConversationLoaded(WidgetConversation {
+            older: None,
             messages: vec![message("m1", Author::Visitor, "hi")],
             continued_on_whatsapp: Some(ContinuedOnWhatsapp {
                 wa_link: "https://wa.me/1".into(),

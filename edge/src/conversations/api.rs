@@ -2,12 +2,13 @@
 
 use switchboard_core::api::{
     checked_text, within_reply_window, AgentReply, ConversationDetail, MessageView, TemplateChoice,
+    ThreadCursor,
 };
 use switchboard_core::delivery_status::DeliveryStatus;
 use worker::{Request, Response};
 
 use super::rows::{ConversationRow, NewMessage};
-use super::store::{ConversationFilter, ConversationStore};
+use super::store::{ConversationFilter, ConversationStore, PageRange, ThreadPage};
 use crate::clock::{now_millis, now_seconds};
 use crate::error::EdgeError;
 use crate::graph::GraphError;
@@ -35,12 +36,68 @@ pub async fn list(req: &Request, store: &ConversationStore) -> Result<Response, 
     ok_json(&rows.iter().map(ConversationRow::view).collect::<Vec<_>>())
 }
 
+/// `GET /api/admin/conversations/<id>`: the conversation and one page of its thread — the newest
+/// `limit` (default 100, at most 500) messages, or those before `?before=<cursor>`, or every
+/// message from `?since=<cursor>` on (a client keeping its window live without gaps).
+pub async fn read(
+    req: &Request,
+    store: &ConversationStore,
+    id: &str,
+) -> Result<Response, EdgeError> {
+    let limit = match query(req, "limit") {
+        Some(l) => l
+            .parse::<i64>()
+            .ok()
+            .filter(|l| (1..=500).contains(l))
+            .ok_or_else(|| EdgeError::BadRequest("limit must be 1–500".to_owned()))?,
+        None => 100,
+    };
+    let cursor = |name: &str| {
+        query(req, name)
+            .map(|c| {
+                ThreadCursor::parse(&c).ok_or_else(|| {
+                    EdgeError::BadRequest(format!("{name} must be a message's cursor, not {c:?}"))
+                })
+            })
+            .transpose()
+    };
+    let range = match (cursor("before")?, cursor("since")?) {
+        (Some(_), Some(_)) => {
+            return Err(EdgeError::BadRequest(
+                "ask for before or since, not both".to_owned(),
+            ))
+        }
+        (Some(c), None) => PageRange::Before(c),
+        (None, Some(c)) => PageRange::Since(c),
+        (None, None) => PageRange::Newest,
+    };
+    ok_json(&page(store, id, range, limit).await?)
+}
+
+/// The conversation with its newest page of messages.
 pub async fn detail(store: &ConversationStore, id: &str) -> Result<ConversationDetail, EdgeError> {
+    page(store, id, PageRange::Newest, 100).await
+}
+
+async fn page(
+    store: &ConversationStore,
+    id: &str,
+    range: PageRange,
+    limit: i64,
+) -> Result<ConversationDetail, EdgeError> {
     let conversation = find(store, id).await?;
-    let messages = store.messages(id).await?;
+    let page = store
+        .messages_page(&ThreadPage {
+            conversation_id: id,
+            channel: None,
+            range,
+            limit,
+        })
+        .await?;
     Ok(ConversationDetail {
         conversation: conversation.view(),
-        messages: messages.iter().map(|m| m.view()).collect(),
+        messages: page.messages.iter().map(|m| m.view()).collect(),
+        older: page.older.map(|c| c.to_string()),
     })
 }
 
@@ -276,10 +333,8 @@ async fn message(
     message_id: &str,
 ) -> Result<MessageView, EdgeError> {
     store
-        .messages(conversation_id)
+        .message(conversation_id, message_id)
         .await?
-        .iter()
-        .find(|m| m.id == message_id)
         .map(|m| m.view())
         .ok_or_else(|| EdgeError::NotFound(format!("no message {message_id} in {conversation_id}")))
 }

@@ -3,6 +3,7 @@
 use serde::Deserialize;
 use switchboard_core::api::{
     Channel, CloseReason, ConversationStatus, ConversationView, Direction, MessageView,
+    ThreadCursor,
 };
 use switchboard_core::delivery_status::DeliveryStatus;
 use switchboard_core::webhook::StatusError;
@@ -69,6 +70,9 @@ impl ConversationRow {
 #[derive(Debug, Clone, Deserialize)]
 pub struct MessageRow {
     pub id: String,
+    /// Storage order (the rowid): with `sent_at`, a message's place in the thread.
+    #[serde(default)]
+    pub seq: i64,
     pub wamid: Option<String>,
     pub channel: String,
     pub direction: String,
@@ -89,6 +93,13 @@ pub struct MessageRow {
 impl MessageRow {
     pub fn is_inbound(&self) -> bool {
         self.direction == "inbound"
+    }
+
+    pub fn cursor(&self) -> ThreadCursor {
+        ThreadCursor {
+            sent_at: self.sent_at,
+            seq: self.seq,
+        }
     }
 
     pub fn view(&self) -> MessageView {
@@ -116,6 +127,7 @@ impl MessageRow {
                 title: self.error_title.clone().unwrap_or_default(),
             }),
             detached: self.detached_at.is_some(),
+            cursor: self.cursor().to_string(),
         }
     }
 }

@@ -9,12 +9,14 @@ use super::rows::{ConversationRow, MessageRow, NewMessage};
 use crate::args;
 use crate::d1::{decode_rows, statement, Arg};
 use crate::error::EdgeError;
+use switchboard_core::api::ThreadCursor;
 
 const CONVERSATION_COLUMNS: &str = "c.id, c.channel, c.status, c.close_reason, c.phone_number_id, c.wa_id, \
      c.contact_name, c.visitor_id, c.handed_off_at, c.link_disputed_at, c.unlinked_at, c.opened_at, c.closed_at, c.last_message_at, \
      c.last_inbound_at, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count";
 
-const MESSAGE_COLUMNS: &str = "id, wamid, channel, direction, type, text, content, reply_to, \
+const MESSAGE_COLUMNS: &str =
+    "id, rowid AS seq, wamid, channel, direction, type, text, content, reply_to, \
      sent_at, received_at, status, error_code, error_title, detached_at";
 
 /// Filters of `GET /api/admin/conversations`.
@@ -31,6 +33,30 @@ pub struct ConversationFilter {
 #[derive(Deserialize)]
 struct Count {
     n: i64,
+}
+
+/// Which messages of a thread to read.
+pub struct ThreadPage<'a> {
+    pub conversation_id: &'a str,
+    /// Only this channel's messages (the Messenger shows its own).
+    pub channel: Option<&'a str>,
+    pub range: PageRange,
+    pub limit: i64,
+}
+
+pub enum PageRange {
+    Newest,
+    Before(ThreadCursor),
+    /// Every message from the cursor on (up to [`MAX_SINCE`]): a client's live window.
+    Since(ThreadCursor),
+}
+
+/// Most messages a `since` read returns.
+pub const MAX_SINCE: i64 = 500;
+
+pub struct MessagePage {
+    pub messages: Vec<MessageRow>,
+    pub older: Option<ThreadCursor>,
 }
 
 pub struct ConversationStore {
@@ -370,35 +396,97 @@ impl ConversationStore {
                 "status must be open or closed, not {status:?}"
             )));
         }
+        // Only the filters given become clauses, so SQLite can use the index that fits them:
+        // `conversations_by_customer` for a customer, `conversations_by_number` for a number.
+        let mut clauses: Vec<String> = Vec::new();
+        let mut values: Vec<Arg<'_>> = Vec::new();
+        for (column, value) in [
+            ("c.phone_number_id", f.phone_number_id.as_ref()),
+            ("c.wa_id", f.wa_id.as_ref()),
+            ("c.status", f.status.as_ref()),
+        ] {
+            if let Some(value) = value {
+                values.push(Arg::from(value));
+                clauses.push(format!("{column} = ?{}", values.len()));
+            }
+        }
+        values.push(Arg::from(f.limit));
+        let filters = if clauses.is_empty() {
+            "1".to_owned()
+        } else {
+            clauses.join(" AND ")
+        };
         let sql = format!(
-            "SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE (?1 IS NULL OR c.phone_number_id = ?1) \
-             AND (?2 IS NULL OR c.wa_id = ?2) AND (?3 IS NULL OR c.status = ?3){channel_clause} \
-             ORDER BY c.last_message_at DESC LIMIT ?4"
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE {filters}{channel_clause} \
+             ORDER BY c.last_message_at DESC LIMIT ?{}",
+            values.len()
         );
-        let result = self
-            .stmt(
-                &sql,
-                args![
-                    f.phone_number_id.as_ref(),
-                    f.wa_id.as_ref(),
-                    f.status.as_ref(),
-                    f.limit
-                ],
-            )?
-            .all()
-            .await?;
+        let result = self.stmt(&sql, &values)?.all().await?;
         decode_rows(&result, "conversation")
     }
 
-    /// Messages in the order they were written.
-    pub async fn messages(&self, conversation_id: &str) -> Result<Vec<MessageRow>, EdgeError> {
+    /// One page of a thread, oldest first, in the order `(sent_at, seq)` (seq: storage order).
+    /// Every page is an index range scan on `messages_by_conversation`, whatever the thread's
+    /// length; the page before is asked for with `older` of the answer.
+    pub async fn messages_page(&self, page: &ThreadPage<'_>) -> Result<MessagePage, EdgeError> {
+        let mut clauses = vec!["conversation_id = ?1".to_owned()];
+        let mut values: Vec<Arg<'_>> = vec![Arg::from(page.conversation_id)];
+        if let Some(channel) = page.channel {
+            values.push(Arg::from(channel));
+            clauses.push(format!("channel = ?{}", values.len()));
+        }
+        let (order, limit) = match page.range {
+            PageRange::Newest => ("DESC", page.limit),
+            PageRange::Before(c) => {
+                values.extend([Arg::from(c.sent_at), Arg::from(c.seq)]);
+                let n = values.len();
+                clauses.push(format!("(sent_at, rowid) < (?{}, ?{n})", n - 1));
+                ("DESC", page.limit)
+            }
+            PageRange::Since(c) => {
+                values.extend([Arg::from(c.sent_at), Arg::from(c.seq)]);
+                let n = values.len();
+                clauses.push(format!("(sent_at, rowid) >= (?{}, ?{n})", n - 1));
+                ("ASC", MAX_SINCE)
+            }
+        };
+        values.push(Arg::from(limit + 1));
         let sql = format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?1 ORDER BY sent_at, received_at, rowid"
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE {} ORDER BY sent_at {order}, rowid {order} LIMIT ?{}",
+            clauses.join(" AND "),
+            values.len()
         );
-        decode_rows(
-            &self.stmt(&sql, args![conversation_id])?.all().await?,
-            "message",
-        )
+        let mut rows: Vec<MessageRow> =
+            decode_rows(&self.stmt(&sql, &values)?.all().await?, "message")?;
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        if order == "DESC" {
+            rows.reverse();
+        }
+        let older = match page.range {
+            PageRange::Since(_) => None,
+            _ if more => rows.first().map(MessageRow::cursor),
+            _ => None,
+        };
+        Ok(MessagePage {
+            messages: rows,
+            older,
+        })
+    }
+
+    /// One message of a conversation.
+    pub async fn message(
+        &self,
+        conversation_id: &str,
+        message_id: &str,
+    ) -> Result<Option<MessageRow>, EdgeError> {
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?1 AND conversation_id = ?2"
+        );
+        Ok(self
+            .stmt(&sql, args![message_id, conversation_id])?
+            .first(None)
+            .await?)
     }
 
     /// The visitor's latest conversation.
