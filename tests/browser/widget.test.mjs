@@ -190,3 +190,30 @@ test('embedded on another site: works for an allowed origin, refused for others'
     await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify(settings) });
   }
 });
+
+test('a long conversation opens on its newest messages; earlier ones come on request', async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const page = await context.newPage();
+  const errors = errorsOf(page);
+  await page.goto(`${edge.url}/`);
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  await page.getByLabel('Message', { exact: true }).fill('Tell me everything');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.locator('.sb-visitor:not(.sb-pending)', { hasText: 'Tell me everything' }).waitFor();
+  const token = await page.evaluate(() => localStorage.getItem('switchboard.visitor.v1'));
+  const visitorId = token.split('.')[1];
+  const [c] = (await edge.adminJson('/conversations?channel=messenger&limit=500')).body.filter((x) => x.visitor_id === visitorId);
+  for (let i = 1; i <= 120; i++) {
+    const r = await edge.adminJson(`/conversations/${c.id}/messages`, { method: 'POST', body: JSON.stringify({ text: `Part ${i}` }) });
+    assert.equal(r.status, 201);
+  }
+  await page.locator('.sb-business', { hasText: 'Part 120' }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('.sb-visitor', { hasText: 'Tell me everything' }).count(), 0, 'the newest page only');
+  await page.getByRole('button', { name: 'Earlier messages' }).click();
+  await page.locator('.sb-visitor', { hasText: 'Tell me everything' }).waitFor();
+  assert.equal(await page.locator('.sb-business', { hasText: /^Part 1$/ }).count(), 1);
+  assert.equal(await page.locator('.sb-msg:not(.sb-pending)').count(), 1 + 121, 'greeting + every message once');
+  assert.equal(await page.getByRole('button', { name: 'Earlier messages' }).count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

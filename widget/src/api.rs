@@ -73,6 +73,16 @@ impl Edge {
     }
 
     /// "Not me?": the conversation continued with a WhatsApp account that is not the visitor's.
+    /// The messages before `cursor`.
+    pub async fn earlier(&self, cursor: &str) -> Result<WidgetConversation, String> {
+        let url = format!(
+            "{}?before={}",
+            self.url("conversation"),
+            percent_encode(cursor)
+        );
+        send(self.authorized(Request::get(&url)), None::<&()>).await
+    }
+
     pub async fn not_me(&self) -> Result<WidgetConversation, String> {
         send(
             self.authorized(Request::post(&self.url("not-me"))),
@@ -88,4 +98,14 @@ impl Edge {
         )
         .await
     }
+}
+
+/// A cursor is `<digits>.<digits>`; anything else is encoded byte by byte.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'0'..=b'9' | b'.' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }

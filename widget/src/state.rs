@@ -11,6 +11,10 @@ pub struct Chat {
     pub open: bool,
     pub session: Option<WidgetSession>,
     pub messages: Vec<WidgetMessage>,
+    /// Earlier messages the visitor asked for ("Earlier messages"), before `messages`.
+    pub earlier: Vec<WidgetMessage>,
+    /// Where the next earlier page starts; `None` when there is nothing earlier.
+    pub older: Option<String>,
     /// Messages the visitor sent that the edge has not confirmed yet, or that failed.
     pub outbox: Vec<Outgoing>,
     pub continued_on_whatsapp: Option<ContinuedOnWhatsapp>,
@@ -39,6 +43,8 @@ pub enum Action {
     Toggle,
     SessionStarted(WidgetSession),
     ConversationLoaded(WidgetConversation),
+    /// A page of earlier messages arrived.
+    EarlierLoaded(WidgetConversation),
     Sending {
         local_id: u32,
         text: String,
@@ -61,6 +67,15 @@ pub enum Action {
 }
 
 impl Chat {
+    /// Everything to show, oldest first: the earlier pages, then the newest page (a message in
+    /// both, as the newest page moves on, shows once).
+    pub fn history(&self) -> impl Iterator<Item = &WidgetMessage> {
+        self.earlier
+            .iter()
+            .filter(|e| !self.messages.iter().any(|m| m.id == e.id))
+            .chain(&self.messages)
+    }
+
     /// True while the visitor may still type here (not handed off).
     pub fn composer_enabled(&self) -> bool {
         self.session.is_some() && self.continued_on_whatsapp.is_none()
@@ -80,6 +95,10 @@ impl Chat {
                 self.notice = None;
             }
             Action::ConversationLoaded(conversation) => {
+                // Until the visitor has paged back, the newest page says what is older.
+                if self.earlier.is_empty() {
+                    self.older = conversation.older;
+                }
                 self.messages = conversation.messages;
                 // Drop outgoing messages the server now lists.
                 let confirmed: Vec<&str> = self
@@ -96,6 +115,12 @@ impl Chat {
                 }
                 self.continued_on_whatsapp = conversation.continued_on_whatsapp;
                 self.notice = None;
+            }
+            Action::EarlierLoaded(page) => {
+                let mut earlier = page.messages;
+                earlier.append(&mut self.earlier);
+                self.earlier = earlier;
+                self.older = page.older;
             }
             Action::Sending { local_id, text } => {
                 self.outbox.push(Outgoing {
@@ -193,6 +218,31 @@ mod tests {
         assert_eq!(chat.notice.as_deref(), Some("offline"));
         let chat = chat.apply(Action::Retry { local_id: 7 });
         assert!(!chat.outbox[0].failed);
+    }
+
+    #[test]
+    fn earlier_pages_go_before_the_newest_and_show_each_message_once() {
+        let page = |ids: &[&str], older: Option<&str>| WidgetConversation {
+            messages: ids
+                .iter()
+                .map(|id| message(id, Author::Visitor, id))
+                .collect(),
+            older: older.map(str::to_owned),
+            continued_on_whatsapp: None,
+        };
+        let chat =
+            Chat::default().apply(Action::ConversationLoaded(page(&["m3", "m4"], Some("c3"))));
+        assert_eq!(chat.older.as_deref(), Some("c3"));
+        let chat = chat.apply(Action::EarlierLoaded(page(&["m1", "m2"], None)));
+        assert_eq!(chat.older, None);
+        // The newest page moves on (m5 arrives) and still overlaps nothing twice.
+        let chat = chat.apply(Action::ConversationLoaded(page(
+            &["m2", "m3", "m4", "m5"],
+            Some("c2"),
+        )));
+        let ids: Vec<&str> = chat.history().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["m1", "m2", "m3", "m4", "m5"]);
+        assert_eq!(chat.older, None, "paged back to the start: stays so");
     }
 
     #[test]

@@ -177,6 +177,23 @@ pub fn app(props: &AppProps) -> Html {
             }
         })
     };
+    let load_earlier = {
+        let dispatch = state.dispatcher();
+        let edge = edge(props, chat);
+        let older = chat.older.clone();
+        Callback::from(move |_| {
+            let Some(cursor) = older.clone() else {
+                return;
+            };
+            let (edge, dispatch) = (edge.clone(), dispatch.clone());
+            spawn_local(async move {
+                match edge.earlier(&cursor).await {
+                    Ok(page) => dispatch.dispatch(Action::EarlierLoaded(page)),
+                    Err(e) => dispatch.dispatch(Action::Problem(e)),
+                }
+            });
+        })
+    };
     let not_me = {
         let dispatch = state.dispatcher();
         let edge = edge(props, chat);
@@ -242,7 +259,10 @@ pub fn app(props: &AppProps) -> Html {
                         if let Some(greeting) = greeting {
                             <li class="sb-msg sb-business">{ greeting }</li>
                         }
-                        { for chat.messages.iter().map(|m| html! {
+                        if chat.older.is_some() {
+                            <li class="sb-earlier"><button onclick={load_earlier}>{ "Earlier messages" }</button></li>
+                        }
+                        { for chat.history().map(|m| html! {
                             <li key={m.id.clone()} class={classes!("sb-msg", if m.author == Author::Visitor { "sb-visitor" } else { "sb-business" })}>
                                 { m.text.clone() }
                             </li>
