@@ -29,6 +29,7 @@
     '.sb-handoff,.sb-continued{padding:12px 14px;border-top:1px solid #e4e7eb;text-align:center}' +
     '.sb-handoff p,.sb-continued p{margin:0 0 8px}' +
     '.sb-wa{display:inline-block;padding:10px 16px;border-radius:10px;background:#25d366;color:#073b1f;font-weight:600;text-decoration:none}' +
+    '.sb-turnstile{display:flex;justify-content:center;padding:8px 14px 0;border-top:1px solid #e4e7eb}' +
     '.sb-earlier{list-style:none;text-align:center}.sb-earlier button{border:0;background:none;color:#52606d;text-decoration:underline;font:inherit;font-size:12px;cursor:pointer}' +
     '.sb-who{margin:10px 0 0!important;font-size:12px;color:#52606d}' +
     '.sb-not-me{border:0;background:none;padding:0;color:#0b6e4f;text-decoration:underline;font:inherit;cursor:pointer}' +

@@ -620,6 +620,7 @@ fn defaults_form(props: &DefaultsProps) -> Html {
     let origins = use_state(|| s.allowed_origins.join("\n"));
     let business_name = use_state(|| s.business_name.clone());
     let greeting = use_state(|| s.greeting.clone());
+    let turnstile = use_state(|| s.turnstile_site_key.clone().unwrap_or_default());
     let accent = use_state(|| s.accent_color.clone());
     let default_number = use_state(|| s.default_handoff_number.clone().unwrap_or_default());
     let countries = use_state(|| format_country_map(&s.country_numbers));
@@ -627,6 +628,7 @@ fn defaults_form(props: &DefaultsProps) -> Html {
     let submit = {
         let (admin, done, status) = (props.admin.clone(), props.on_saved.clone(), status.clone());
         let (version, changed_elsewhere) = (props.version, props.on_changed_elsewhere.clone());
+        let turnstile = turnstile.clone();
         let (handoff, reset, origins, business_name, greeting, accent, default_number, countries) = (
             handoff.clone(),
             reset.clone(),
@@ -647,6 +649,7 @@ fn defaults_form(props: &DefaultsProps) -> Html {
                     allowed_origins: parse_lines(&origins),
                     business_name: (*business_name).clone(),
                     greeting: (*greeting).clone(),
+                    turnstile_site_key: Some(turnstile.trim().to_owned()).filter(|k| !k.is_empty()),
                     accent_color: (*accent).clone(),
                     default_handoff_number: Some((*default_number).clone())
                         .filter(|n| !n.is_empty()),
@@ -716,6 +719,11 @@ fn defaults_form(props: &DefaultsProps) -> Html {
                 </div>
                 <div class="field"><label for="defaults-name">{ "Business name" }</label><input id="defaults-name" value={(*business_name).clone()} oninput={bind_input(&business_name)} /></div>
                 <div class="field"><label for="defaults-greeting">{ "Greeting" }</label><input id="defaults-greeting" value={(*greeting).clone()} oninput={bind_input(&greeting)} /></div>
+                <div class="field">
+                    <label for="defaults-turnstile">{ "Turnstile site key (optional)" }</label>
+                    <input id="defaults-turnstile" value={(*turnstile).clone()} oninput={bind_input(&turnstile)} placeholder="0x4AAAAAAA…" />
+                    <span class="hint">{ "With a site key here and the TURNSTILE_SECRET_KEY secret set, a new visitor passes Cloudflare Turnstile before their first message. Rate limits apply either way; allowed origins only decide which sites may embed the Messenger." }</span>
+                </div>
                 <div class="field"><label for="defaults-accent">{ "Accent colour" }</label><input id="defaults-accent" type="color" value={(*accent).clone()} oninput={on_accent} /></div>
                 if let Some(st) = &*status {
                     { outcome(st) }

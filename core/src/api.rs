@@ -245,6 +245,10 @@ pub struct WidgetSession {
     pub accent_color: String,
     /// Present when "Continue on WhatsApp" may be offered.
     pub handoff: Option<HandoffTarget>,
+    /// Present when a new visitor must pass a Cloudflare Turnstile challenge before their
+    /// first message (the Messenger renders it with this site key).
+    #[serde(default)]
+    pub turnstile_site_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -297,12 +301,18 @@ pub struct ContinuedOnWhatsapp {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VisitorMessage {
     pub text: String,
+    /// The Turnstile response token, with a new visitor's first message when Turnstile is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnstile_token: Option<String>,
 }
 
 /// `POST /api/widget/handoff`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HandoffRequest {
     pub number: Option<String>,
+    /// As with [`VisitorMessage`]: needed when a new visitor's first act is the handoff.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnstile_token: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -41,6 +41,10 @@ pub struct ProjectSettings {
     pub default_handoff_number: Option<String>,
     /// ISO 3166-1 alpha-2 country → phone number id.
     pub country_numbers: BTreeMap<String, String>,
+    /// Cloudflare Turnstile site key. When set (and the `TURNSTILE_SECRET_KEY` secret is), a
+    /// visitor's first message needs a passed Turnstile challenge.
+    #[serde(default)]
+    pub turnstile_site_key: Option<String>,
 }
 
 impl Default for ProjectSettings {
@@ -54,6 +58,7 @@ impl Default for ProjectSettings {
             accent_color: "#0b7a5c".to_owned(),
             default_handoff_number: None,
             country_numbers: BTreeMap::new(),
+            turnstile_site_key: None,
         }
     }
 }
@@ -73,6 +78,24 @@ impl ProjectSettings {
         }
         if let Some(id) = &self.default_handoff_number {
             check_id("default_handoff_number", id)?;
+        }
+        self.turnstile_site_key = self
+            .turnstile_site_key
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(|k| bounded_text("turnstile_site_key", k, 10, 100))
+            .transpose()?;
+        if let Some(key) = &self.turnstile_site_key {
+            if !key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            {
+                return Err(field_error(
+                    "turnstile_site_key",
+                    "is the site key from Cloudflare's Turnstile page (letters, digits, - and _)",
+                ));
+            }
         }
         for (country, id) in &self.country_numbers {
             if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {

@@ -24,6 +24,10 @@ pub struct Config {
     pub keys: KeyRing,
     pub graph_base: String,
     pub graph_version: String,
+    /// `TURNSTILE_SECRET_KEY`: with a site key in the settings, Turnstile guards first messages.
+    pub turnstile_secret: Option<String>,
+    /// Turnstile's siteverify endpoint (`TURNSTILE_VERIFY_URL`; tests use a stand-in).
+    pub turnstile_verify_url: String,
     /// How long to wait for the Graph API (`GRAPH_TIMEOUT_MS`, default 15 s).
     pub graph_timeout_ms: u64,
     /// How long a handoff code stays valid (`HANDOFF_CODE_LIFETIME_SECONDS`, default 30 minutes).
@@ -69,6 +73,10 @@ impl Config {
                 .trim_end_matches('/')
                 .to_owned(),
             graph_version: value(env, "GRAPH_API_VERSION").unwrap_or_else(|| "v23.0".to_owned()),
+            turnstile_secret: value(env, "TURNSTILE_SECRET_KEY"),
+            turnstile_verify_url: value(env, "TURNSTILE_VERIFY_URL").unwrap_or_else(|| {
+                "https://challenges.cloudflare.com/turnstile/v0/siteverify".to_owned()
+            }),
             graph_timeout_ms: value(env, "GRAPH_TIMEOUT_MS")
                 .and_then(|v| v.parse().ok())
                 .filter(|ms: &u64| *ms > 0)

@@ -49,6 +49,9 @@ pub enum EdgeError {
     /// expect the race decide again; one that escapes is a 409).
     #[error("a concurrent change got there first: {0}")]
     ConcurrentWrite(String),
+    /// A service we depend on could not be asked (503: try again later).
+    #[error("{0}")]
+    Unavailable(String),
     /// Our own storage (KV or D1) failed: 5xx, so that Meta retries a delivery.
     #[error("storage failed: {0}")]
     Storage(String),
@@ -71,6 +74,7 @@ impl EdgeError {
             Self::Config(ConfigRefusal::UnknownNumber { .. }) => 404,
             Self::Config(_) => 409,
             Self::Storage(_) | Self::Internal(_) => 500,
+            Self::Unavailable(_) => 503,
         }
     }
 
@@ -93,6 +97,9 @@ impl EdgeError {
                 // Storage and internal details stay in the log.
                 Self::Storage(_) => "storage failed; please retry".to_owned(),
                 Self::Internal(_) => "internal error".to_owned(),
+                Self::Unavailable(_) => {
+                    "a service we need did not answer; please try again".to_owned()
+                }
                 other => other.to_string(),
             },
         };

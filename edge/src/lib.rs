@@ -19,6 +19,7 @@ mod numbers;
 mod random;
 mod rate_limits;
 mod routes;
+mod turnstile;
 mod visitor_api;
 mod webhooks;
 

@@ -24,6 +24,7 @@ use crate::handoff;
 use crate::http::{header, json_response, ok_json, query, read_json};
 use crate::random;
 use crate::rate_limits::{self, Limit};
+use crate::turnstile;
 
 struct Context<'a> {
     env: &'a Env,
@@ -173,6 +174,11 @@ async fn session(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeE
         greeting: ctx.settings.greeting.clone(),
         accent_color: ctx.settings.accent_color.clone(),
         handoff,
+        turnstile_site_key: ctx
+            .settings
+            .turnstile_site_key
+            .clone()
+            .filter(|key| turnstile::enforced(ctx.config, Some(key))),
     })
 }
 
@@ -258,6 +264,7 @@ async fn post_message(req: &mut Request, ctx: &Context<'_>) -> Result<Response, 
     let body: VisitorMessage = read_json(req).await?;
     let text = checked_text(&body.text)
         .ok_or_else(|| EdgeError::BadRequest("text must be 1–4096 characters".to_owned()))?;
+    first_contact_check(req, ctx, &visitor, body.turnstile_token.as_deref()).await?;
     let now = now_seconds();
     let message = NewMessage {
         id: random::id("msg")?,
@@ -314,6 +321,7 @@ async fn start_handoff(req: &mut Request, ctx: &Context<'_>) -> Result<Response,
     let visitor = visitor_id(req, ctx.config)?;
     rate_limits::check(ctx.env, Limit::Handoff, &visitor).await?;
     let body: HandoffRequest = read_json(req).await?;
+    first_contact_check(req, ctx, &visitor, body.turnstile_token.as_deref()).await?;
     let country = country(req, ctx.config);
     let number =
         handoff_number(ctx, body.number.as_deref(), country.as_deref()).ok_or_else(|| {
@@ -353,4 +361,20 @@ async fn not_me(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeEr
         ));
     }
     conversation(req, ctx).await
+}
+
+/// With Turnstile on, a visitor who has no conversation yet must pass its challenge first.
+async fn first_contact_check(
+    req: &Request,
+    ctx: &Context<'_>,
+    visitor: &str,
+    token: Option<&str>,
+) -> Result<(), EdgeError> {
+    if !turnstile::enforced(ctx.config, ctx.settings.turnstile_site_key.as_deref()) {
+        return Ok(());
+    }
+    if ctx.store.visitor_conversation(visitor).await?.is_some() {
+        return Ok(());
+    }
+    turnstile::check(ctx.config, token, &rate_limits::client_ip(req, ctx.config)).await
 }

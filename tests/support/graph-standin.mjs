@@ -20,10 +20,14 @@ const badToken = () =>
 const noObject = (id) =>
   graphError(400, `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`, 'GraphMethodException', 100, 33);
 
+/** The Turnstile secret the stand-in's siteverify accepts (tests give the edge the same). */
+export const TURNSTILE_SECRET = '0x4AAAAAAA-standin-secret';
+
 export async function startGraphStandin(port = 0) {
   const numbers = new Map(); // phone_number_id -> { token, waba_id, info, profile }
   const sent = [];
   let beforeAnswer = null;
+  const turnstileUsed = new Set();
   let answerDelayMs = 0;
   let failSends = null; // { status, message, code } while set
 
@@ -133,6 +137,20 @@ export async function startGraphStandin(port = 0) {
       return reply(201, { ok: true });
     }
     if (url.pathname === '/_standin/sent') return reply(200, sent);
+    // Cloudflare Turnstile's siteverify, as its docs describe it: JSON or form body with secret,
+    // response and remoteip; each token verifies once ("timeout-or-duplicate" after that).
+    if (url.pathname === '/turnstile/v0/siteverify' && req.method === 'POST') {
+      let form;
+      try { form = JSON.parse(raw); } catch { form = Object.fromEntries(new URLSearchParams(raw)); }
+      const errors = [];
+      if (form.secret !== TURNSTILE_SECRET) errors.push('invalid-input-secret');
+      if (!form.response) errors.push('missing-input-response');
+      else if (!form.response.startsWith('XXXX.DUMMY.TOKEN.')) errors.push('invalid-input-response');
+      else if (turnstileUsed.has(form.response)) errors.push('timeout-or-duplicate');
+      if (errors.length) return reply(200, { success: false, 'error-codes': errors, messages: [] });
+      turnstileUsed.add(form.response);
+      return reply(200, { success: true, challenge_ts: new Date().toISOString(), hostname: 'localhost', 'error-codes': [], action: '', cdata: '' });
+    }
     if (url.pathname === '/_standin/fail-sends' && req.method === 'POST') {
       failSends = raw ? JSON.parse(raw) : null;
       return reply(200, { failSends });

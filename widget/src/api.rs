@@ -13,6 +13,8 @@ use switchboard_core::api::{
 pub struct Edge {
     pub base: String,
     pub token: Option<String>,
+    /// A passed Turnstile challenge's token, sent with a new visitor's first message.
+    pub turnstile: Option<String>,
 }
 
 async fn send<T: DeserializeOwned>(
@@ -67,7 +69,10 @@ impl Edge {
     pub async fn post_message(&self, text: String) -> Result<WidgetMessage, String> {
         send(
             self.authorized(Request::post(&self.url("messages"))),
-            Some(&VisitorMessage { text }),
+            Some(&VisitorMessage {
+                text,
+                turnstile_token: self.turnstile.clone(),
+            }),
         )
         .await
     }
@@ -94,7 +99,10 @@ impl Edge {
     pub async fn handoff(&self, number: Option<String>) -> Result<HandoffOffer, String> {
         send(
             self.authorized(Request::post(&self.url("handoff"))),
-            Some(&HandoffRequest { number }),
+            Some(&HandoffRequest {
+                number,
+                turnstile_token: self.turnstile.clone(),
+            }),
         )
         .await
     }

@@ -21,6 +21,8 @@ pub struct Chat {
     pub handoff: Handoff,
     /// A problem to show (connection lost, refused), cleared by the next success.
     pub notice: Option<String>,
+    /// The token of a passed Turnstile challenge, for a new visitor's first message.
+    pub turnstile_token: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +66,7 @@ pub enum Action {
     HandoffOffered(HandoffOffer),
     HandoffFailed(String),
     Problem(String),
+    TurnstilePassed(String),
 }
 
 impl Chat {
@@ -76,9 +79,21 @@ impl Chat {
             .chain(&self.messages)
     }
 
-    /// True while the visitor may still type here (not handed off).
+    /// True while the visitor may still type here (not handed off, and past Turnstile if asked).
     pub fn composer_enabled(&self) -> bool {
-        self.session.is_some() && self.continued_on_whatsapp.is_none()
+        self.session.is_some()
+            && self.continued_on_whatsapp.is_none()
+            && (!self.needs_turnstile() || self.turnstile_token.is_some())
+    }
+
+    /// The project asks new visitors for a Turnstile challenge and this one has written nothing yet.
+    pub fn needs_turnstile(&self) -> bool {
+        self.session
+            .as_ref()
+            .is_some_and(|s| s.turnstile_site_key.is_some())
+            && self.messages.is_empty()
+            && self.earlier.is_empty()
+            && self.continued_on_whatsapp.is_none()
     }
 
     /// "Continue on WhatsApp" shows only when the edge offered a number and the conversation has not moved yet.
@@ -115,6 +130,9 @@ impl Chat {
                 }
                 self.continued_on_whatsapp = conversation.continued_on_whatsapp;
                 self.notice = None;
+            }
+            Action::TurnstilePassed(token) => {
+                self.turnstile_token = Some(token);
             }
             Action::EarlierLoaded(page) => {
                 let mut earlier = page.messages;
@@ -174,6 +192,7 @@ mod tests {
                 phone_number_id: "1".into(),
                 label: "Support".into(),
             }),
+            turnstile_site_key: None,
         }
     }
 
@@ -218,6 +237,30 @@ mod tests {
         assert_eq!(chat.notice.as_deref(), Some("offline"));
         let chat = chat.apply(Action::Retry { local_id: 7 });
         assert!(!chat.outbox[0].failed);
+    }
+
+    #[test]
+    fn a_new_visitor_writes_only_after_passing_turnstile_when_asked() {
+        let asked = WidgetSession {
+            turnstile_site_key: Some("0x4AAAAAAA".into()),
+            ..session(false)
+        };
+        let chat = Chat::default().apply(Action::SessionStarted(asked.clone()));
+        assert!(chat.needs_turnstile());
+        assert!(!chat.composer_enabled());
+        let chat = chat.apply(Action::TurnstilePassed("token".into()));
+        assert!(chat.composer_enabled());
+        // A returning visitor (who has written before) is not asked.
+        let returning =
+            Chat::default()
+                .apply(Action::SessionStarted(asked))
+                .apply(Action::ConversationLoaded(WidgetConversation {
+                    messages: vec![message("m1", Author::Visitor, "hi")],
+                    older: None,
+                    continued_on_whatsapp: None,
+                }));
+        assert!(!returning.needs_turnstile());
+        assert!(returning.composer_enabled());
     }
 
     #[test]

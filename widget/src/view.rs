@@ -36,6 +36,7 @@ fn edge(props: &AppProps, chat: &Chat) -> Edge {
     Edge {
         base: props.base.clone(),
         token: chat.session.as_ref().map(|s| s.visitor_token.clone()),
+        turnstile: chat.turnstile_token.clone(),
     }
 }
 
@@ -69,6 +70,7 @@ pub fn app(props: &AppProps) -> Html {
                 let edge = Edge {
                     base: props.base.clone(),
                     token: storage::load_token(),
+                    turnstile: None,
                 };
                 match edge.session(props.number.clone()).await {
                     Ok(session) => {
@@ -177,6 +179,30 @@ pub fn app(props: &AppProps) -> Html {
             }
         })
     };
+    let turnstile_ref = use_node_ref();
+    {
+        // A new visitor, asked for Turnstile: render the challenge once the panel shows it.
+        let site_key = chat
+            .needs_turnstile()
+            .then(|| {
+                chat.session
+                    .as_ref()
+                    .and_then(|s| s.turnstile_site_key.clone())
+            })
+            .flatten();
+        let (container, dispatch) = (turnstile_ref.clone(), state.dispatcher());
+        let open = chat.open;
+        use_effect_with((site_key.clone(), open), move |_| {
+            if let (Some(site_key), Some(element), true) =
+                (site_key, container.cast::<web_sys::Element>(), open)
+            {
+                let on_token = Callback::from(move |token: String| {
+                    dispatch.dispatch(Action::TurnstilePassed(token))
+                });
+                crate::turnstile::render(element, site_key, on_token);
+            }
+        });
+    }
     let load_earlier = {
         let dispatch = state.dispatcher();
         let edge = edge(props, chat);
@@ -290,6 +316,9 @@ pub fn app(props: &AppProps) -> Html {
                             }
                         </div>
                     } else {
+                        if chat.needs_turnstile() {
+                            <div class="sb-turnstile" ref={turnstile_ref.clone()} aria-label="A quick check before your first message"></div>
+                        }
                         { handoff_section(chat, start_handoff) }
                         <form class="sb-composer" onsubmit={on_submit}>
                             <label class="sb-sr" for="sb-input">{ "Message" }</label>

@@ -1,0 +1,60 @@
+//! Cloudflare Turnstile on a new visitor's first message (optional, switched on by setting a
+//! site key in the settings and the `TURNSTILE_SECRET_KEY` secret): the Messenger renders the
+//! challenge, sends its token with the first message, and the edge checks it with Turnstile's
+//! siteverify API (`TURNSTILE_VERIFY_URL`; tests point it at a local stand-in).
+
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+use worker::{Fetch, Headers, Method, Request, RequestInit};
+
+use crate::config::Config;
+use crate::error::EdgeError;
+
+#[derive(Deserialize)]
+struct Siteverify {
+    success: bool,
+    #[serde(default, rename = "error-codes")]
+    error_codes: Vec<String>,
+}
+
+/// Whether Turnstile is enforced: a site key in the settings and the secret configured.
+pub fn enforced(config: &Config, site_key: Option<&str>) -> bool {
+    site_key.is_some() && config.turnstile_secret.is_some()
+}
+
+/// Checks a visitor's Turnstile token; 403 with words the Messenger shows when it does not pass,
+/// 503 when siteverify cannot be asked (the visitor can try again; nothing is stored).
+pub async fn check(config: &Config, token: Option<&str>, ip: &str) -> Result<(), EdgeError> {
+    let Some(secret) = config.turnstile_secret.as_deref() else {
+        return Ok(());
+    };
+    let refused = || {
+        EdgeError::Forbidden(
+            "Please complete the quick check above before your first message.".to_owned(),
+        )
+    };
+    let token = token
+        .filter(|t| !t.is_empty() && t.len() <= 2048)
+        .ok_or_else(refused)?;
+    let body = serde_json::json!({ "secret": secret, "response": token, "remoteip": ip });
+    let headers = Headers::new();
+    headers.set("content-type", "application/json")?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_headers(headers)
+        .with_body(Some(JsValue::from_str(&body.to_string())));
+    let unavailable =
+        |e: &dyn std::fmt::Display| EdgeError::Unavailable(format!("Turnstile siteverify: {e}"));
+    let request = Request::new_with_init(&config.turnstile_verify_url, &init)?;
+    let mut response = Fetch::Request(request)
+        .send()
+        .await
+        .map_err(|e| unavailable(&e))?;
+    let answer: Siteverify =
+        serde_json::from_str(&response.text().await?).map_err(|e| unavailable(&e))?;
+    if answer.success {
+        return Ok(());
+    }
+    worker::console_log!("Turnstile refused a token: {:?}", answer.error_codes);
+    Err(refused())
+}
