@@ -93,6 +93,8 @@ const firstPage = await (await edge.admin(`/conversations/${big}`)).json();
 await load('its next older page (?before=)', 300, () => edge.admin(`/conversations/${big}?before=${firstPage.older}`));
 await load('search a customer (?wa_id=)', 300, (i) => edge.admin(`/conversations?wa_id=1888${String((i * 337) % 100000).padStart(7, '0')}`));
 await load('inbox list, one number (?number=)', 300, () => edge.admin(`/conversations?number=${NUMBER}&limit=50`));
+console.log('query plans (SQLite, on the same file):');
+console.log(execFileSync('python3', [join(ROOT, 'tests/bench/explain.py'), edge.statePath]).toString().trimEnd());
 
 console.log('\n## Messenger load in headless chromium (median of 15 runs)');
 const browser = await launchBrowser();
