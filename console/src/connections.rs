@@ -383,7 +383,7 @@ fn number_card(props: &CardProps) -> Html {
                 Disconnect::Preview { guidance, .. } => html! {
                     <div class="dialog" role="group" aria-label="Confirm disconnect">
                         { guidance_view(guidance) }
-                        <p>{ "Its conversations stay in the inbox. The Messenger stops offering it at once." }</p>
+                        <p>{ "Its conversations stay in the inbox. Replies through it stop at once; the Messenger stops offering it within a minute, and anything WhatsApp still sends for it is kept." }</p>
                         <button class="danger" onclick={confirm}>{ "Disconnect now" }</button>
                         <button class="link" onclick={set_disconnect(Disconnect::Closed)}>{ "Cancel" }</button>
                     </div>
@@ -598,6 +598,40 @@ fn connect_form(props: &ConnectProps) -> Html {
     }
 }
 
+/// Says which number visitors are offered when the chosen default is not available (or none is
+/// chosen): the first available number stands in.
+fn default_number_hint(settings: &ProjectSettings, numbers: &[NumberView]) -> Html {
+    use switchboard_core::handoff_routing::{effective_default, RoutableNumber};
+    let routable: Vec<RoutableNumber<'_>> = numbers
+        .iter()
+        .map(|n| RoutableNumber {
+            phone_number_id: &n.phone_number_id,
+            label: &n.label,
+            connected: n.status == NumberStatus::Connected,
+            handoff_enabled: n.handoff_enabled,
+        })
+        .collect();
+    let offered = effective_default(settings, &routable)
+        .and_then(|id| numbers.iter().find(|n| n.phone_number_id == id));
+    let chosen = settings.default_handoff_number.as_deref();
+    let text = match (chosen, offered) {
+        (Some(c), Some(o)) if c == o.phone_number_id => return html! {},
+        (Some(c), Some(o)) => format!(
+            "The chosen default ({c}) is disconnected or has handoff off: visitors are offered {} ({}) instead.",
+            o.label, o.display_phone_number
+        ),
+        (Some(c), None) => format!(
+            "The chosen default ({c}) is disconnected or has handoff off, and no other number is available: \"Continue on WhatsApp\" is not offered."
+        ),
+        (None, Some(o)) => format!(
+            "Visitors are offered {} ({}), the first available number.",
+            o.label, o.display_phone_number
+        ),
+        (None, None) => return html! {},
+    };
+    html! { <p class="hint" role="status">{ text }</p> }
+}
+
 #[derive(Properties, PartialEq)]
 struct DefaultsProps {
     admin: Admin,
@@ -703,11 +737,12 @@ fn defaults_form(props: &DefaultsProps) -> Html {
                 <div class="field">
                     <label for="defaults-default-number">{ "Default handoff number" }</label>
                     <select id="defaults-default-number" onchange={on_default}>
-                        <option value="" selected={default_number.is_empty()}>{ "None" }</option>
-                        { for props.numbers.iter().filter(|n| n.status == NumberStatus::Connected).map(|n| html! {
-                            <option value={n.phone_number_id.clone()} selected={*default_number == n.phone_number_id}>{ format!("{} ({})", n.label, n.display_phone_number) }</option>
+                        <option value="" selected={default_number.is_empty()}>{ "First available number" }</option>
+                        { for props.numbers.iter().filter(|n| n.status == NumberStatus::Connected || n.phone_number_id == *default_number).map(|n| html! {
+                            <option value={n.phone_number_id.clone()} selected={*default_number == n.phone_number_id}>{ format!("{} ({}){}", n.label, n.display_phone_number, if n.status == NumberStatus::Connected { "" } else { " — disconnected" }) }</option>
                         }) }
                     </select>
+                    { default_number_hint(&props.settings, &props.numbers) }
                 </div>
                 <div class="field">
                     <label for="defaults-countries">{ "Handoff number by visitor country (DE = <phone number id>, one per line)" }</label>

@@ -173,6 +173,13 @@ impl ConfigDocument {
                 Ok(())
             }
             ConfigCommand::Connect { mut record } => {
+                // The first number connected becomes the handoff default: one number just works.
+                if self.settings.default_handoff_number.is_none()
+                    && !self.numbers.iter().any(|n| n.connected)
+                {
+                    self.settings.default_handoff_number = Some(record.phone_number_id.clone());
+                    self.settings_version += 1;
+                }
                 let previous = self
                     .numbers
                     .iter()
@@ -393,6 +400,20 @@ mod tests {
         assert_eq!(doc.number("a").unwrap().label, "A");
         assert_eq!(doc.number("a").unwrap().reset_days, ResetDays::days(3));
         assert!(!doc.number("b").unwrap().handoff_enabled);
+    }
+
+    #[test]
+    fn the_first_number_connected_becomes_the_default_and_a_chosen_default_stays() {
+        let doc = with(&["a", "b"]);
+        assert_eq!(doc.settings.default_handoff_number.as_deref(), Some("a"));
+        let mut chosen = ConfigDocument::default();
+        chosen.settings.default_handoff_number = Some("b".into());
+        chosen
+            .apply(ConfigCommand::Connect {
+                record: record("a"),
+            })
+            .unwrap();
+        assert_eq!(chosen.settings.default_handoff_number.as_deref(), Some("b"));
     }
 
     #[test]

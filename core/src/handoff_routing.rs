@@ -1,6 +1,8 @@
 //! Which number a visitor hands off to: the script tag's choice, else the
 //! country map, else the project's default — and only if handoff is on for the
-//! project and that number, and the number is connected.
+//! project and that number, and the number is connected. When the default is not
+//! available (never chosen, disconnected, its handoff off), the first available
+//! number stands in for it, so one connected number just works.
 
 use crate::settings::ProjectSettings;
 
@@ -32,9 +34,25 @@ pub fn choose_number<'a>(
             .and_then(|c| settings.country_numbers.get(&c))
             .and_then(|id| by_id(id))
             .filter(|n| n.connected && n.handoff_enabled)
-            .or_else(|| settings.default_handoff_number.as_deref().and_then(by_id)),
+            .or_else(|| effective_default(settings, numbers).and_then(by_id)),
     }?;
     (chosen.connected && chosen.handoff_enabled).then_some(chosen.phone_number_id)
+}
+
+/// The number offered when neither the script tag nor the country map picks one: the project's
+/// default if it is available, else the first available number (in the order they were connected).
+pub fn effective_default<'a>(
+    settings: &ProjectSettings,
+    numbers: &[RoutableNumber<'a>],
+) -> Option<&'a str> {
+    let available = |n: &&RoutableNumber<'a>| n.connected && n.handoff_enabled;
+    settings
+        .default_handoff_number
+        .as_deref()
+        .and_then(|id| numbers.iter().find(|n| n.phone_number_id == id))
+        .filter(available)
+        .or_else(|| numbers.iter().find(available))
+        .map(|n| n.phone_number_id)
 }
 
 #[cfg(test)]
@@ -89,6 +107,23 @@ mod tests {
             Some("1")
         );
         assert_eq!(choose_number(&settings(), &numbers, None, None), Some("1"));
+    }
+
+    #[test]
+    fn without_an_available_default_the_first_available_number_stands_in() {
+        let mut no_default = settings();
+        no_default.default_handoff_number = None;
+        let one = [number("7", "Only", true, true)];
+        assert_eq!(choose_number(&no_default, &one, None, None), Some("7"));
+        // The chosen default is disconnected: the next available number, in connect order.
+        let numbers = [
+            number("1", "Support", false, true),
+            number("3", "Sales", true, false),
+            number("4", "EU", true, true),
+        ];
+        assert_eq!(effective_default(&settings(), &numbers), Some("4"));
+        assert_eq!(choose_number(&settings(), &numbers, None, None), Some("4"));
+        assert_eq!(effective_default(&settings(), &numbers[..2]), None);
     }
 
     #[test]
