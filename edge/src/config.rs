@@ -47,25 +47,75 @@ fn value(env: &Env, name: &str) -> Option<String> {
         .filter(|v| !v.trim().is_empty())
 }
 
-fn required(env: &Env, name: &str) -> Result<String, EdgeError> {
-    value(env, name).ok_or_else(|| EdgeError::Internal(format!("secret {name} is not set")))
+/// The secrets a deployment needs.
+pub const REQUIRED_SECRETS: [&str; 4] = [
+    "ADMIN_TOKEN",
+    "WHATSAPP_APP_SECRET",
+    "WHATSAPP_VERIFY_TOKEN",
+    "ENCRYPTION_KEY",
+];
+
+/// What keeps a deployment from working: secrets not set, or set to something unusable. Names
+/// and reasons only, never values.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct SetupProblems {
+    pub secrets_missing: Vec<&'static str>,
+    pub secrets_malformed: Vec<String>,
+}
+
+impl SetupProblems {
+    pub fn of(env: &Env) -> Self {
+        let mut problems = Self::default();
+        for name in REQUIRED_SECRETS {
+            if value(env, name).is_none() {
+                problems.secrets_missing.push(name);
+            }
+        }
+        for name in ["ENCRYPTION_KEY", "ENCRYPTION_KEY_PREVIOUS"] {
+            if let Some(Err(e)) = value(env, name).map(|text| MasterKey::from_base64(&text)) {
+                problems.secrets_malformed.push(format!("{name}: {e}"));
+            }
+        }
+        problems
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.secrets_missing.is_empty() && self.secrets_malformed.is_empty()
+    }
+
+    fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.secrets_missing.is_empty() {
+            parts.push(format!(
+                "secrets not set: {}",
+                self.secrets_missing.join(", ")
+            ));
+        }
+        parts.extend(self.secrets_malformed.iter().cloned());
+        parts.join("; ")
+    }
 }
 
 impl Config {
+    /// The configuration, or 503 naming what is missing (Meta retries; the console shows the
+    /// setup steps). Never a built-in default for a secret.
     pub fn from_env(env: &Env) -> Result<Self, EdgeError> {
-        let key = |name: &str, text: String| {
-            MasterKey::from_base64(&text).map_err(|e| EdgeError::Internal(format!("{name}: {e}")))
+        let problems = SetupProblems::of(env);
+        if !problems.is_empty() {
+            return Err(EdgeError::NotSetUp(problems.describe()));
+        }
+        let required = |name: &str| value(env, name).unwrap_or_default();
+        let key = |text: String| {
+            MasterKey::from_base64(&text).map_err(|e| EdgeError::NotSetUp(e.to_string()))
         };
         let keys = KeyRing {
-            current: key("ENCRYPTION_KEY", required(env, "ENCRYPTION_KEY")?)?,
-            previous: value(env, "ENCRYPTION_KEY_PREVIOUS")
-                .map(|text| key("ENCRYPTION_KEY_PREVIOUS", text))
-                .transpose()?,
+            current: key(required("ENCRYPTION_KEY"))?,
+            previous: value(env, "ENCRYPTION_KEY_PREVIOUS").map(key).transpose()?,
         };
         Ok(Self {
-            admin_token: required(env, "ADMIN_TOKEN")?,
-            app_secret: required(env, "WHATSAPP_APP_SECRET")?,
-            verify_token: required(env, "WHATSAPP_VERIFY_TOKEN")?,
+            admin_token: required("ADMIN_TOKEN"),
+            app_secret: required("WHATSAPP_APP_SECRET"),
+            verify_token: required("WHATSAPP_VERIFY_TOKEN"),
             cipher: TokenCipher::new(keys.clone()),
             keys,
             graph_base: value(env, "GRAPH_API_BASE")

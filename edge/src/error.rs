@@ -49,6 +49,10 @@ pub enum EdgeError {
     /// expect the race decide again; one that escapes is a 409).
     #[error("a concurrent change got there first: {0}")]
     ConcurrentWrite(String),
+    /// The deployment lacks a secret or its database schema (503: Meta retries later; the
+    /// message names what is missing, never a value).
+    #[error("Switchboard is not set up yet: {0}. GET /healthz lists what is missing.")]
+    NotSetUp(String),
     /// A service we depend on could not be asked (503: try again later).
     #[error("{0}")]
     Unavailable(String),
@@ -74,7 +78,7 @@ impl EdgeError {
             Self::Config(ConfigRefusal::UnknownNumber { .. }) => 404,
             Self::Config(_) => 409,
             Self::Storage(_) | Self::Internal(_) => 500,
-            Self::Unavailable(_) => 503,
+            Self::Unavailable(_) | Self::NotSetUp(_) => 503,
         }
     }
 
@@ -126,6 +130,12 @@ impl From<worker::Error> for EdgeError {
         };
         if text.contains("UNIQUE constraint failed") {
             Self::ConcurrentWrite(text)
+        } else if text.contains("no such table") || text.contains("no such column") {
+            worker::console_error!("D1 schema missing: {text}");
+            Self::NotSetUp(
+                "the D1 database is not migrated; run `wrangler d1 migrations apply switchboard --remote`"
+                    .to_owned(),
+            )
         } else {
             Self::Storage(e.to_string())
         }

@@ -1,16 +1,40 @@
-//! `GET /healthz`: the build's version and whether KV and D1 answer.
+//! `GET /healthz`: the build's version, whether KV and D1 answer, and whether the deployment is
+//! set up — which secrets are missing or malformed (names only, never values) and which D1
+//! migrations are not applied. 503 until everything is in place.
+//!
+//! The Worker reports pending migrations but does not apply them: wrangler applies them with its
+//! own bookkeeping (`d1_migrations`), once, from the deploy step; a Worker applying them would run
+//! in many isolates at once and bypass that record.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use worker::{Env, Response};
 
+use crate::config::SetupProblems;
 use crate::config_store::ConfigStore;
 use crate::http::json_response;
+
+/// Every migration in `edge/migrations`, in order (a test keeps this list true).
+pub const MIGRATIONS: [&str; 4] = [
+    "0001_conversations.sql",
+    "0002_seams.sql",
+    "0003_agent_sends.sql",
+    "0004_reads.sql",
+];
 
 #[derive(Serialize)]
 struct Health {
     version: &'static str,
+    ready: bool,
     kv: bool,
     d1: bool,
+    #[serde(flatten)]
+    setup: SetupProblems,
+    migrations_pending: Vec<&'static str>,
+}
+
+#[derive(Deserialize)]
+struct Applied {
+    name: String,
 }
 
 pub async fn health(env: &Env) -> Response {
@@ -18,21 +42,58 @@ pub async fn health(env: &Env) -> Response {
         Ok(store) => store.ping().await,
         Err(_) => false,
     };
-    let d1 = match env.d1("DB") {
-        Ok(db) => db
-            .prepare("SELECT 1 AS ok")
-            .first::<serde_json::Value>(None)
-            .await
-            .is_ok(),
-        Err(_) => false,
+    let (d1, applied) = match env.d1("DB") {
+        Ok(db) => {
+            let reachable = db
+                .prepare("SELECT 1 AS ok")
+                .first::<serde_json::Value>(None)
+                .await
+                .is_ok();
+            // No `d1_migrations` table yet means nothing was applied.
+            let applied: Vec<String> =
+                match db.prepare("SELECT name FROM d1_migrations").all().await {
+                    Ok(rows) => rows
+                        .results::<Applied>()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|a| a.name)
+                        .collect(),
+                    Err(_) => Vec::new(),
+                };
+            (reachable, applied)
+        }
+        Err(_) => (false, Vec::new()),
     };
-    let status = if kv && d1 { 200 } else { 503 };
+    let migrations_pending: Vec<&'static str> = MIGRATIONS
+        .into_iter()
+        .filter(|m| !applied.iter().any(|a| a == m))
+        .collect();
+    let setup = SetupProblems::of(env);
+    let ready = kv && d1 && setup.is_empty() && migrations_pending.is_empty();
     json_response(
         &Health {
             version: env!("CARGO_PKG_VERSION"),
+            ready,
             kv,
             d1,
+            setup,
+            migrations_pending,
         },
-        status,
+        if ready { 200 } else { 503 },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_migration_list_is_the_migrations_folder() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|f| f.ends_with(".sql"))
+            .collect();
+        files.sort();
+        assert_eq!(files, super::MIGRATIONS);
+    }
 }

@@ -7,13 +7,16 @@ let edge;
 before(async () => { edge = await startEdge(); });
 after(async () => { await edge?.stop(); });
 
-test('healthz reports the version and that KV and D1 are reachable', async () => {
+test('healthz reports the version, that KV and D1 are reachable, and that the deployment is set up', async () => {
   const r = await fetch(`${edge.url}/healthz`);
   assert.equal(r.status, 200);
   const body = await r.json();
   assert.match(body.version, /^\d+\.\d+\.\d+$/);
   assert.equal(body.kv, true);
   assert.equal(body.d1, true);
+  assert.equal(body.ready, true);
+  assert.deepEqual(body.secrets_missing, []);
+  assert.deepEqual(body.migrations_pending, []);
 });
 
 test('the demo page embeds the widget with one script tag', async () => {

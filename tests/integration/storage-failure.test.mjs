@@ -1,23 +1,48 @@
-// When our own storage fails, a delivery is answered 5xx so that Meta retries it, and the answer
-// says so without leaking internals. Simulated with a D1 database whose tables were never created.
-import { test, before, after } from 'node:test';
+// A deployment that is not set up says so instead of failing obscurely: a D1 database without
+// its migrations, a secret not set, a malformed ENCRYPTION_KEY. Deliveries get a 5xx so that Meta
+// retries them later, /healthz names what is missing (never a value), and bad input stays 4xx.
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../support/fixtures.mjs';
+import { startEdge } from '../support/edge.mjs';
 import { delivery, text } from '../support/meta.mjs';
 
-let stack;
-before(async () => { stack = await startStack({ migrate: false }); });
-after(async () => { await stack?.stop(); });
+const running = [];
+after(async () => { for (const s of running) await s.stop(); });
 
-test('a D1 failure answers 500 so Meta retries, with no internals in the body', async () => {
+test('an un-migrated D1: deliveries answer 503 (Meta retries) with no internals; /healthz lists the migrations', async () => {
+  const stack = await startStack({ migrate: false });
+  running.push(stack);
   await stack.connect({ id: '106540352242922' });
   const r = await stack.edge.deliver(delivery('106540352242922', { messages: [text('16505551234', 'hello', 1_780_000_000)] }));
-  assert.equal(r.status, 500);
+  assert.equal(r.status, 503);
   const body = await r.json();
-  assert.deepEqual(body, { error: 'storage failed; please retry' });
-  // Bad input is still a 4xx, not a 500, even with storage down.
+  assert.match(body.error, /not migrated; run `wrangler d1 migrations apply switchboard --remote`/);
+  assert.doesNotMatch(body.error, /SQLITE|no such table/);
+  // Bad input is still a 4xx, not a 5xx, even then.
   assert.equal((await stack.edge.deliver(null, { raw: '{' })).status, 400);
-  // The failure is in the log for the operator (the log arrives a moment after the answer).
-  for (let i = 0; i < 30 && !/500: storage failed/.test(stack.edge.log()); i++) await new Promise((r) => setTimeout(r, 100));
-  assert.match(stack.edge.log(), /500: storage failed/);
+  const health = await fetch(`${stack.edge.url}/healthz`);
+  assert.equal(health.status, 503);
+  const h = await health.json();
+  assert.equal(h.ready, false);
+  assert.deepEqual(h.migrations_pending, ['0001_conversations.sql', '0002_seams.sql', '0003_agent_sends.sql', '0004_reads.sql']);
+  // The cause is in the log for the operator (the log arrives a moment after the answer).
+  for (let i = 0; i < 30 && !/D1 schema missing/.test(stack.edge.log()); i++) await new Promise((res) => setTimeout(res, 100));
+  assert.match(stack.edge.log(), /D1 schema missing/);
+});
+
+test('a missing secret and a malformed key: 503 naming them, never their values, and /healthz says the same', async () => {
+  const edge = await startEdge({ vars: { WHATSAPP_APP_SECRET: '', ENCRYPTION_KEY: 'not-a-key' } });
+  running.push(edge);
+  const h = await (await fetch(`${edge.url}/healthz`)).json();
+  assert.equal(h.ready, false);
+  assert.deepEqual(h.secrets_missing, ['WHATSAPP_APP_SECRET']);
+  assert.match(h.secrets_malformed[0], /^ENCRYPTION_KEY: must be 32 random bytes/);
+  const webhook = await edge.deliver({ object: 'whatsapp_business_account', entry: [] });
+  assert.equal(webhook.status, 503);
+  const error = (await webhook.json()).error;
+  assert.match(error, /not set up yet: secrets not set: WHATSAPP_APP_SECRET; ENCRYPTION_KEY: must be 32 random bytes/);
+  assert.doesNotMatch(error, /not-a-key/);
+  assert.equal((await fetch(`${edge.url}/api/widget/session`, { method: 'POST', body: '{}' })).status, 503);
+  assert.equal((await fetch(`${edge.url}/api/admin/settings`, { headers: { authorization: `Bearer ${edge.secrets.ADMIN_TOKEN}` } })).status, 503);
 });
