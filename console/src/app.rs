@@ -7,6 +7,7 @@ use crate::api::Admin;
 use crate::connections::Connections;
 use crate::dom::bind_input;
 use crate::inbox::Inbox;
+use crate::setup::{health, Setup};
 use switchboard_core::settings::ProjectSettings;
 
 const TOKEN_KEY: &str = "switchboard.admin";
@@ -29,6 +30,20 @@ pub fn app() -> Html {
             .map(|token| Admin { token })
     });
     let page = use_state(|| Page::Connections);
+    // Until the deployment is set up, the setup page is all there is to show.
+    let report = use_state(|| None::<switchboard_core::api::HealthReport>);
+    let checks = use_state(|| 0u32);
+    {
+        let report = report.clone();
+        use_effect_with(*checks, move |_| {
+            spawn_local(async move { report.set(health().await) });
+        });
+    }
+    if let Some(h) = (*report).clone().filter(|h| !h.ready) {
+        let checks = checks.clone();
+        let on_recheck = Callback::from(move |_| checks.set(*checks + 1));
+        return html! { <Setup health={h} {on_recheck} /> };
+    }
     let Some(current) = (*admin).clone() else {
         let on_signed_in = {
             let admin = admin.clone();

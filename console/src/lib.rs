@@ -15,6 +15,8 @@ mod connections;
 mod dom;
 #[cfg(target_arch = "wasm32")]
 mod inbox;
+#[cfg(target_arch = "wasm32")]
+mod setup;
 
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -353,6 +353,21 @@ pub fn median(mut values: Vec<i64>) -> Option<i64> {
     }
 }
 
+/// `GET /healthz`: whether the deployment answers and is set up (names, never secret values).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct HealthReport {
+    pub version: String,
+    pub ready: bool,
+    pub kv: bool,
+    pub d1: bool,
+    #[serde(default)]
+    pub secrets_missing: Vec<String>,
+    #[serde(default)]
+    pub secrets_malformed: Vec<String>,
+    #[serde(default)]
+    pub migrations_pending: Vec<String>,
+}
+
 #[cfg(test)]
 mod cursor_tests {
     use super::ThreadCursor;

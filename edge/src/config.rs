@@ -57,7 +57,7 @@ pub const REQUIRED_SECRETS: [&str; 4] = [
 
 /// What keeps a deployment from working: secrets not set, or set to something unusable. Names
 /// and reasons only, never values.
-#[derive(Debug, Default, serde::Serialize)]
+#[derive(Debug, Default)]
 pub struct SetupProblems {
     pub secrets_missing: Vec<&'static str>,
     pub secrets_malformed: Vec<String>,

@@ -6,7 +6,8 @@
 //! own bookkeeping (`d1_migrations`), once, from the deploy step; a Worker applying them would run
 //! in many isolates at once and bypass that record.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use switchboard_core::api::HealthReport;
 use worker::{Env, Response};
 
 use crate::config::SetupProblems;
@@ -20,17 +21,6 @@ pub const MIGRATIONS: [&str; 4] = [
     "0003_agent_sends.sql",
     "0004_reads.sql",
 ];
-
-#[derive(Serialize)]
-struct Health {
-    version: &'static str,
-    ready: bool,
-    kv: bool,
-    d1: bool,
-    #[serde(flatten)]
-    setup: SetupProblems,
-    migrations_pending: Vec<&'static str>,
-}
 
 #[derive(Deserialize)]
 struct Applied {
@@ -71,13 +61,18 @@ pub async fn health(env: &Env) -> Response {
     let setup = SetupProblems::of(env);
     let ready = kv && d1 && setup.is_empty() && migrations_pending.is_empty();
     json_response(
-        &Health {
-            version: env!("CARGO_PKG_VERSION"),
+        &HealthReport {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
             ready,
             kv,
             d1,
-            setup,
-            migrations_pending,
+            secrets_missing: setup
+                .secrets_missing
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+            secrets_malformed: setup.secrets_malformed,
+            migrations_pending: migrations_pending.iter().map(|m| (*m).to_owned()).collect(),
         },
         if ready { 200 } else { 503 },
     )

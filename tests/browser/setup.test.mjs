@@ -1,0 +1,26 @@
+// The console of a deployment that is not set up: instead of a sign-in that cannot work, a setup
+// page names what is missing (never a value) with the steps for the dashboard and the command line.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEdge } from '../support/edge.mjs';
+import { launchBrowser, shot } from '../support/browser.mjs';
+
+let edge, browser;
+before(async () => {
+  edge = await startEdge({ vars: { ADMIN_TOKEN: '', ENCRYPTION_KEY: 'too-short' }, migrate: false });
+  browser = await launchBrowser();
+});
+after(async () => { await browser?.close(); await edge?.stop(); });
+
+test('the console shows what is missing and how to fix it', async () => {
+  const page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
+  await page.goto(`${edge.url}/console/`);
+  await page.getByRole('heading', { name: 'Finish setting up Switchboard' }).waitFor();
+  await page.getByText('ADMIN_TOKEN').first().waitFor();
+  await page.getByText(/ENCRYPTION_KEY: must be 32 random bytes/).waitFor();
+  await page.getByText(/Migrations not applied yet: 0001_conversations\.sql/).waitFor();
+  await page.getByText('npx wrangler d1 migrations apply switchboard --remote').waitFor();
+  assert.equal(await page.getByLabel('Admin token').count(), 0, 'no sign-in that cannot work');
+  assert.doesNotMatch(await page.content(), /too-short/, 'never a value');
+  await shot(page, 'console-0-setup');
+});
