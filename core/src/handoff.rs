@@ -41,16 +41,23 @@ impl HandoffCode {
     /// (`O` → `0`, `I`/`L` → `1`), glued to other words or not. A candidate that is
     /// not a real code is harmless: it matches no stored code (40 random bits each).
     pub fn candidates_in(text: &str) -> Vec<Self> {
-        let squeezed: Vec<char> = text
-            .chars()
-            .filter(|c| !is_separator(*c))
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
         let mut found: Vec<Self> = Vec::new();
-        for start in 0..squeezed.len() {
-            if found.len() == MAX_CANDIDATES {
-                break;
+        let mut add = |code: Self| {
+            if found.len() < MAX_CANDIDATES && !found.contains(&code) {
+                found.push(code);
             }
+        };
+        // First the codes written as issued (`SB-XXXX-XXXX`, any case), so that words that merely
+        // contain "sb" ("USB", "website") can never crowd out a code the visitor pasted.
+        let upper: Vec<char> = text.chars().map(|c| c.to_ascii_uppercase()).collect();
+        for start in 0..upper.len() {
+            if let Some(code) = Self::canonical_at(&upper[start..]) {
+                add(code);
+            }
+        }
+        // Then the same as people retype it: separators dropped, glued to other words.
+        let squeezed: Vec<char> = upper.into_iter().filter(|c| !is_separator(*c)).collect();
+        for start in 0..squeezed.len() {
             if squeezed[start] != 'S' || squeezed.get(start + 1) != Some(&'B') {
                 continue;
             }
@@ -58,13 +65,24 @@ impl HandoffCode {
                 .get(start + 2..start + 10)
                 .and_then(|chars| chars.iter().map(|c| canonical_char(*c)).collect());
             if let Some(body) = body {
-                let code = Self(format!("{PREFIX}{}-{}", &body[..4], &body[4..]));
-                if !found.contains(&code) {
-                    found.push(code);
-                }
+                add(Self(format!("{PREFIX}{}-{}", &body[..4], &body[4..])));
             }
         }
         found
+    }
+
+    /// `SB-XXXX-XXXX` at the start of `chars` (already upper-case).
+    fn canonical_at(chars: &[char]) -> Option<Self> {
+        let shape = chars.get(..12)?;
+        if shape[..3] != ['S', 'B', '-'] || shape[7] != '-' {
+            return None;
+        }
+        let body: String = shape[3..7]
+            .iter()
+            .chain(&shape[8..12])
+            .map(|c| canonical_char(*c))
+            .collect::<Option<_>>()?;
+        Some(Self(format!("{PREFIX}{}-{}", &body[..4], &body[4..])))
     }
 
     /// The first candidate in a message, if any.
@@ -207,6 +225,19 @@ mod tests {
         ] {
             assert_eq!(HandoffCode::candidates_in(text), vec![], "{text}");
         }
+    }
+
+    #[test]
+    fn words_containing_sb_never_crowd_out_a_pasted_code() {
+        let text = "usb cable, website, usbhub, absolutely: SB-7K3M-Q9TD";
+        assert_eq!(
+            HandoffCode::find_in(text),
+            Some(HandoffCode("SB-7K3M-Q9TD".into()))
+        );
+        assert_eq!(
+            HandoffCode::find_in("sbaaaaaa Hi! (ref SB-0000-0000)"),
+            Some(HandoffCode("SB-0000-0000".into()))
+        );
     }
 
     #[test]
