@@ -16,15 +16,20 @@ use crate::http::{json_response, ok_json, query, read_json};
 use crate::numbers::service::Numbers;
 use crate::random;
 
-pub async fn list(req: &Request, store: &ConversationStore) -> Result<Response, EdgeError> {
-    let limit = match query(req, "limit") {
+/// `?limit=`: 1–500, 100 when absent.
+fn limit_param(req: &Request) -> Result<i64, EdgeError> {
+    match query(req, "limit") {
         Some(l) => l
             .parse::<i64>()
             .ok()
             .filter(|l| (1..=500).contains(l))
-            .ok_or_else(|| EdgeError::BadRequest("limit must be 1–500".to_owned()))?,
-        None => 100,
-    };
+            .ok_or_else(|| EdgeError::BadRequest("limit must be 1–500".to_owned())),
+        None => Ok(100),
+    }
+}
+
+pub async fn list(req: &Request, store: &ConversationStore) -> Result<Response, EdgeError> {
+    let limit = limit_param(req)?;
     let filter = ConversationFilter {
         phone_number_id: query(req, "number"),
         wa_id: query(req, "wa_id"),
@@ -44,14 +49,7 @@ pub async fn read(
     store: &ConversationStore,
     id: &str,
 ) -> Result<Response, EdgeError> {
-    let limit = match query(req, "limit") {
-        Some(l) => l
-            .parse::<i64>()
-            .ok()
-            .filter(|l| (1..=500).contains(l))
-            .ok_or_else(|| EdgeError::BadRequest("limit must be 1–500".to_owned()))?,
-        None => 100,
-    };
+    let limit = limit_param(req)?;
     let cursor = |name: &str| {
         query(req, name)
             .map(|c| {
