@@ -87,3 +87,12 @@ pub fn decode_rows<T: DeserializeOwned>(
         })
         .collect())
 }
+
+/// Whether a statement of a batch (`None`: not there) returned a row — how a conditional
+/// `INSERT … SELECT … RETURNING` or `UPDATE … RETURNING` says it acted.
+pub fn returned_a_row(result: Option<&D1Result>) -> Result<bool, EdgeError> {
+    Ok(match result {
+        Some(r) => !r.results::<serde_json::Value>()?.is_empty(),
+        None => false,
+    })
+}

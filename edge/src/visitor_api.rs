@@ -19,6 +19,7 @@ use crate::config::Config;
 use crate::config_store::{ConfigStore, NumberRecord};
 use crate::conversations::rows::{ConversationRow, NewMessage};
 use crate::conversations::store::{ConversationStore, PageRange, ThreadPage};
+use crate::d1::returned_a_row;
 use crate::error::EdgeError;
 use crate::handoff;
 use crate::http::{header, json_response, ok_json, query, read_json};
@@ -305,14 +306,6 @@ async fn post_message(req: &mut Request, ctx: &Context<'_>) -> Result<Response, 
         },
         201,
     ))
-}
-
-fn returned_a_row(result: Option<&worker::D1Result>) -> Result<bool, EdgeError> {
-    let rows: Vec<serde_json::Value> = match result {
-        Some(r) => r.results()?,
-        None => Vec::new(),
-    };
-    Ok(!rows.is_empty())
 }
 
 /// A handoff code for the visitor's open Messenger conversation (opened now if there is none),

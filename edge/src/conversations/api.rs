@@ -10,6 +10,7 @@ use worker::{Request, Response};
 use super::rows::{ConversationRow, NewMessage};
 use super::store::{ConversationFilter, ConversationStore, PageRange, ThreadPage};
 use crate::clock::{now_millis, now_seconds};
+use crate::d1::returned_a_row;
 use crate::error::EdgeError;
 use crate::graph::GraphError;
 use crate::http::{json_response, ok_json, query, read_json};
@@ -184,10 +185,7 @@ pub async fn reply(
             store.touch(&message_id, now, false, None)?,
         ])
         .await?;
-    let inserted = match results.first() {
-        Some(r) => !r.results::<serde_json::Value>()?.is_empty(),
-        None => false,
-    };
+    let inserted = returned_a_row(results.first())?;
     if !inserted {
         // This key's reply is already stored (a double click, a repeated request): answer with it.
         let key = body.client_key.as_deref().unwrap_or_default();

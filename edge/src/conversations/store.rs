@@ -7,7 +7,7 @@ use worker::{D1Database, D1PreparedStatement, D1Result, Env};
 
 use super::rows::{ConversationRow, MessageRow, NewMessage};
 use crate::args;
-use crate::d1::{decode_rows, statement, Arg};
+use crate::d1::{decode_rows, returned_a_row, statement, Arg};
 use crate::error::EdgeError;
 use switchboard_core::api::ThreadCursor;
 
@@ -233,7 +233,7 @@ impl ConversationStore {
             )?
             .all()
             .await?;
-        Ok(!rows.results::<serde_json::Value>()?.is_empty())
+        returned_a_row(Some(&rows))
     }
 
     /// `INSERT … SELECT` of a message row whose conversation id is `conversation` (an SQL
@@ -566,7 +566,7 @@ impl ConversationStore {
             )?
             .all()
             .await?;
-        Ok(!rows.results::<serde_json::Value>()?.is_empty())
+        returned_a_row(Some(&rows))
     }
 
     /// Undoes a handoff link, in one batch: the conversation returns to the Messenger (open, its
@@ -590,9 +590,6 @@ impl ConversationStore {
                 )?,
             ])
             .await?;
-        Ok(match results.get(1) {
-            Some(r) => !r.results::<serde_json::Value>()?.is_empty(),
-            None => false,
-        })
+        returned_a_row(results.get(1))
     }
 }

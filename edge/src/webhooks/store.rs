@@ -356,16 +356,10 @@ pub struct Claim<'a> {
     pub now: i64,
 }
 
-impl CodeClaim {
-    pub fn conversation(result: &worker::D1Result) -> Result<Option<String>, EdgeError> {
-        let rows: Vec<CodeClaim> = decode_rows(result, "handoff claim")?;
-        Ok(rows.into_iter().next().map(|c| c.conversation_id))
-    }
-}
-
 /// The conversation the handoff batch's claim returned, if it claimed a code.
 pub fn claimed_conversation(result: &worker::D1Result) -> Result<Option<String>, EdgeError> {
-    CodeClaim::conversation(result)
+    let rows: Vec<CodeClaim> = decode_rows(result, "handoff claim")?;
+    Ok(rows.into_iter().next().map(|c| c.conversation_id))
 }
 
 fn hash(parts: &[&str]) -> String {
