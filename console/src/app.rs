@@ -8,6 +8,7 @@ use crate::connections::Connections;
 use crate::dom::bind_input;
 use crate::inbox::Inbox;
 use crate::setup::{health, Setup};
+use crate::webhook_panel::WebhookPanel;
 use switchboard_core::settings::ProjectSettings;
 
 const TOKEN_KEY: &str = "switchboard.admin";
@@ -20,6 +21,7 @@ fn session_storage() -> Option<web_sys::Storage> {
 enum Page {
     Connections,
     Inbox,
+    Webhook,
 }
 
 #[function_component(App)]
@@ -81,6 +83,7 @@ pub fn app() -> Html {
                 <nav aria-label="Console">
                     { tab(Page::Connections, "Connections › WhatsApp") }
                     { tab(Page::Inbox, "Inbox") }
+                    { tab(Page::Webhook, "Webhook") }
                 </nav>
                 <button class="link" onclick={sign_out}>{ "Sign out" }</button>
             </header>
@@ -88,6 +91,7 @@ pub fn app() -> Html {
                 { match *page {
                     Page::Connections => html! { <Connections admin={current} /> },
                     Page::Inbox => html! { <Inbox admin={current} /> },
+                    Page::Webhook => html! { <WebhookPanel admin={current} /> },
                 } }
             </main>
         </>

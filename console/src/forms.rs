@@ -139,6 +139,25 @@ pub fn duration(seconds: i64) -> String {
     }
 }
 
+/// How long ago `then_ms` was, at `now_ms`, for the Webhook panel: `just now`, `3 min ago`.
+pub fn ago(now_ms: i64, then_ms: i64) -> String {
+    let seconds = (now_ms - then_ms).max(0) / 1000;
+    if seconds < 10 {
+        "just now".to_owned()
+    } else {
+        format!("{} ago", duration(seconds))
+    }
+}
+
+/// A secret shown masked until revealed: its first four characters, then dots.
+pub fn masked(secret: &str) -> String {
+    let shown: String = secret.chars().take(4).collect();
+    format!(
+        "{shown}{}",
+        "•".repeat(secret.chars().count().saturating_sub(4).min(12))
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +237,19 @@ mod tests {
         assert_eq!(duration(95), "1 min 35 s");
         assert_eq!(duration(7260), "2 h 1 min");
         assert_eq!(duration(90_000), "1 d 1 h");
+    }
+
+    #[test]
+    fn ago_reads_like_a_person_would_say_it() {
+        assert_eq!(ago(100_000, 95_000), "just now");
+        assert_eq!(ago(200_000, 5_000), "3 min 15 s ago");
+        assert_eq!(ago(0, 5_000), "just now");
+    }
+
+    #[test]
+    fn a_masked_secret_shows_only_its_start() {
+        assert_eq!(masked("verify-abcdef"), "veri•••••••••");
+        assert_eq!(masked("abc"), "abc");
+        assert!(!masked("verify-abcdef").contains("abcdef"));
     }
 }

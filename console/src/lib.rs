@@ -1,6 +1,7 @@
 //! The site owner's console at `/console`: Connections › WhatsApp (numbers, their
 //! settings, business profile, disconnect with 2FA guidance, project defaults,
-//! the install snippet, reset KPIs) and an Inbox for agents. A Yew bundle of its
+//! the install snippet, reset KPIs), an Inbox for agents and the Webhook page (what to paste
+//! into Meta's dashboard, and whether deliveries arrive). A Yew bundle of its
 //! own so the visitor's Messenger stays small. Pure helpers live in [`forms`].
 
 pub mod forms;
@@ -17,6 +18,8 @@ mod dom;
 mod inbox;
 #[cfg(target_arch = "wasm32")]
 mod setup;
+#[cfg(target_arch = "wasm32")]
+mod webhook_panel;
 
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -54,7 +54,7 @@ pub fn setup(props: &SetupProps) -> Html {
                 if !h.migrations_pending.is_empty() {
                     <h2>{ "Database" }</h2>
                     <p>{ format!("Migrations not applied yet: {}.", h.migrations_pending.join(", ")) }</p>
-                    <p><strong>{ "From the command line (in your copy of Switchboard): " }</strong><code>{ "npx wrangler d1 migrations apply switchboard --remote" }</code></p>
+                    <p><strong>{ "From the command line (in your copy of Switchboard): " }</strong><code>{ "npx wrangler d1 migrations apply DB --remote" }</code></p>
                     <p>{ "npm run deploy applies them right after each deploy." }</p>
                 }
                 if !h.kv || !h.d1 {

@@ -18,3 +18,4 @@ pub mod signature;
 pub mod token_cipher;
 pub mod visitor_token;
 pub mod webhook;
+pub mod webhook_wiring;

@@ -133,7 +133,7 @@ impl From<worker::Error> for EdgeError {
         } else if text.contains("no such table") || text.contains("no such column") {
             worker::console_error!("D1 schema missing: {text}");
             Self::NotSetUp(
-                "the D1 database is not migrated; run `wrangler d1 migrations apply switchboard --remote`"
+                "the D1 database is not migrated; run `wrangler d1 migrations apply DB --remote`"
                     .to_owned(),
             )
         } else {

@@ -6,6 +6,8 @@
 //! own bookkeeping (`d1_migrations`), once, from the deploy step; a Worker applying them would run
 //! in many isolates at once and bypass that record.
 
+use std::cell::Cell;
+
 use serde::Deserialize;
 use switchboard_core::api::HealthReport;
 use worker::{Env, Response};
@@ -15,11 +17,12 @@ use crate::config_store::ConfigStore;
 use crate::http::json_response;
 
 /// Every migration in `edge/migrations`, in order (a test keeps this list true).
-pub const MIGRATIONS: [&str; 4] = [
+pub const MIGRATIONS: [&str; 5] = [
     "0001_conversations.sql",
     "0002_seams.sql",
     "0003_agent_sends.sql",
     "0004_reads.sql",
+    "0005_webhook_wiring.sql",
 ];
 
 #[derive(Deserialize)]
@@ -27,7 +30,33 @@ struct Applied {
     name: String,
 }
 
+/// `GET /healthz`: the report, 200 when ready, else 503.
 pub async fn health(env: &Env) -> Response {
+    let report = report(env).await;
+    let status = if report.ready { 200 } else { 503 };
+    json_response(&report, status)
+}
+
+thread_local! {
+    /// Set once this isolate saw the deployment ready. Readiness only goes one way within an
+    /// isolate: a deploy that adds a migration or changes a secret starts new isolates.
+    static SEEN_READY: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the deployment is set up, checked once per isolate until it is (the widget loader's
+/// gate: a Worker that is not set up serves a loader that draws nothing).
+pub async fn is_ready(env: &Env) -> bool {
+    if SEEN_READY.with(Cell::get) {
+        return true;
+    }
+    let ready = report(env).await.ready;
+    if ready {
+        SEEN_READY.with(|seen| seen.set(true));
+    }
+    ready
+}
+
+async fn report(env: &Env) -> HealthReport {
     let kv = match ConfigStore::new(env) {
         Ok(store) => store.ping().await,
         Err(_) => false,
@@ -60,22 +89,19 @@ pub async fn health(env: &Env) -> Response {
         .collect();
     let setup = SetupProblems::of(env);
     let ready = kv && d1 && setup.is_empty() && migrations_pending.is_empty();
-    json_response(
-        &HealthReport {
-            version: env!("CARGO_PKG_VERSION").to_owned(),
-            ready,
-            kv,
-            d1,
-            secrets_missing: setup
-                .secrets_missing
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect(),
-            secrets_malformed: setup.secrets_malformed,
-            migrations_pending: migrations_pending.iter().map(|m| (*m).to_owned()).collect(),
-        },
-        if ready { 200 } else { 503 },
-    )
+    HealthReport {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        ready,
+        kv,
+        d1,
+        secrets_missing: setup
+            .secrets_missing
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+        secrets_malformed: setup.secrets_malformed,
+        migrations_pending: migrations_pending.iter().map(|m| (*m).to_owned()).collect(),
+    }
 }
 
 #[cfg(test)]

@@ -26,8 +26,8 @@ mod webhooks;
 use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledEvent};
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
-    Ok(routes::handle(req, &env)
+async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response> {
+    Ok(routes::handle(req, &env, &ctx)
         .await
         .unwrap_or_else(error::EdgeError::into_response))
 }

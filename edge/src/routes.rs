@@ -1,7 +1,7 @@
 //! Request routing: path and method to the adapter that answers.
 
 use switchboard_core::admin_auth::bearer_matches;
-use worker::{Env, Method, Request, Response};
+use worker::{Context, Env, Method, Request, Response};
 
 use crate::config::Config;
 use crate::config_store::ConfigStore;
@@ -12,15 +12,18 @@ use crate::numbers::{api as numbers, service::Numbers};
 use crate::webhooks::store::WebhookStore;
 use crate::{health, visitor_api, webhooks};
 
-pub async fn handle(mut req: Request, env: &Env) -> Result<Response, EdgeError> {
+pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<Response, EdgeError> {
     let path = req.path();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     if segments == ["healthz"] {
         return Ok(health::health(env).await);
     }
+    if segments == ["widget.js"] {
+        return widget_loader(req, env).await;
+    }
     let config = Config::from_env(env)?;
     match segments.as_slice() {
-        ["webhooks", "whatsapp"] => webhooks::api::handle(&mut req, env, &config).await,
+        ["webhooks", "whatsapp"] => webhooks::api::handle(&mut req, env, ctx, &config).await,
         ["api", "widget", route @ ..] => visitor_api::handle(&mut req, env, &config, route).await,
         ["api", "admin", route @ ..] => {
             if !bearer_matches(
@@ -33,6 +36,22 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response, EdgeError> 
         }
         _ => Err(EdgeError::NotFound(format!("nothing at {path}"))),
     }
+}
+
+/// `/widget.js` (the Worker runs first for it, see wrangler.toml): the loader from the assets
+/// once the deployment is set up; until then a script that draws nothing, so a site that already
+/// has the tag shows no broken chat while the owner finishes the setup.
+async fn widget_loader(req: Request, env: &Env) -> Result<Response, EdgeError> {
+    if health::is_ready(env).await {
+        return Ok(env.assets("ASSETS")?.fetch_request(req).await?);
+    }
+    let mut response = Response::ok(
+        "/*! Switchboard is not set up yet (see /console/ on this Worker): no Messenger is shown. */\n",
+    )?;
+    let headers = response.headers_mut();
+    headers.set("content-type", "text/javascript; charset=utf-8")?;
+    headers.set("cache-control", "no-store")?;
+    Ok(response)
 }
 
 async fn admin(
@@ -68,13 +87,17 @@ async fn admin(
         (Method::Post, ["conversations", id, "reopen"]) => conversations::reopen(&store, id).await,
         (Method::Post, ["conversations", id, "unlink"]) => conversations::unlink(&store, id).await,
         (Method::Get, ["unrouted"]) => ok_json(&WebhookStore(&store).unrouted(100).await?),
+        (Method::Get, ["webhook"]) => {
+            let origin = req.url()?.origin().ascii_serialization();
+            ok_json(&webhooks::wiring::read(env, config, &numbers, &origin).await?)
+        }
         (Method::Get, ["not-understood"]) => {
             ok_json(&WebhookStore(&store).not_understood(100).await?)
         }
         (
             _,
             ["numbers", _, "templates" | "disconnect"]
-            | ["stats" | "conversations" | "unrouted" | "not-understood"],
+            | ["stats" | "conversations" | "unrouted" | "not-understood" | "webhook"],
         )
         | (_, ["conversations", _]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
         (_, ["conversations", _, "messages" | "close" | "reopen" | "unlink"])

@@ -19,8 +19,18 @@ test('the console shows what is missing and how to fix it', async () => {
   await page.getByText('ADMIN_TOKEN').first().waitFor();
   await page.getByText(/ENCRYPTION_KEY: must be 32 random bytes/).waitFor();
   await page.getByText(/Migrations not applied yet: 0001_conversations\.sql/).waitFor();
-  await page.getByText('npx wrangler d1 migrations apply switchboard --remote').waitFor();
+  await page.getByText('npx wrangler d1 migrations apply DB --remote').waitFor();
   assert.equal(await page.getByLabel('Admin token').count(), 0, 'no sign-in that cannot work');
   assert.doesNotMatch(await page.content(), /too-short/, 'never a value');
   await shot(page, 'console-0-setup');
+});
+
+test('the demo page with the script tag shows no Messenger at all, not a broken one', async () => {
+  const page = await (await browser.newContext({ viewport: { width: 1100, height: 700 } })).newPage();
+  const loader = page.waitForResponse((r) => r.url().endsWith('/widget.js'));
+  await page.goto(`${edge.url}/`);
+  assert.equal((await loader).status(), 200);
+  await page.waitForLoadState('networkidle');
+  assert.equal(await page.locator('#switchboard-messenger').count(), 0, 'no launcher drawn');
+  await shot(page, 'widget-not-set-up');
 });

@@ -24,6 +24,13 @@ test('the demo page embeds the widget with one script tag', async () => {
   assert.match(html, /<script src="\/widget\.js" async><\/script>/);
 });
 
+test('once set up, /widget.js is the Messenger loader', async () => {
+  const r = await fetch(`${edge.url}/widget.js`);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /javascript/);
+  assert.match(await r.text(), /Switchboard Messenger loader[\s\S]*attachShadow/);
+});
+
 test('unknown paths answer 404 with a JSON reason', async () => {
   const r = await fetch(`${edge.url}/api/nothing`);
   assert.equal(r.status, 404);

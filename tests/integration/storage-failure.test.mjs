@@ -17,7 +17,7 @@ test('an un-migrated D1: deliveries answer 503 (Meta retries) with no internals;
   const r = await stack.edge.deliver(delivery('106540352242922', { messages: [text('16505551234', 'hello', 1_780_000_000)] }));
   assert.equal(r.status, 503);
   const body = await r.json();
-  assert.match(body.error, /not migrated; run `wrangler d1 migrations apply switchboard --remote`/);
+  assert.match(body.error, /not migrated; run `wrangler d1 migrations apply DB --remote`/);
   assert.doesNotMatch(body.error, /SQLITE|no such table/);
   // Bad input is still a 4xx, not a 5xx, even then.
   assert.equal((await stack.edge.deliver(null, { raw: '{' })).status, 400);
@@ -25,7 +25,8 @@ test('an un-migrated D1: deliveries answer 503 (Meta retries) with no internals;
   assert.equal(health.status, 503);
   const h = await health.json();
   assert.equal(h.ready, false);
-  assert.deepEqual(h.migrations_pending, ['0001_conversations.sql', '0002_seams.sql', '0003_agent_sends.sql', '0004_reads.sql']);
+  assert.deepEqual(h.migrations_pending, ['0001_conversations.sql', '0002_seams.sql', '0003_agent_sends.sql', '0004_reads.sql', '0005_webhook_wiring.sql']);
+  await assertLoaderDrawsNothing(stack.edge.url);
   // The cause is in the log for the operator (the log arrives a moment after the answer).
   for (let i = 0; i < 30 && !/D1 schema missing/.test(stack.edge.log()); i++) await new Promise((res) => setTimeout(res, 100));
   assert.match(stack.edge.log(), /D1 schema missing/);
@@ -45,4 +46,16 @@ test('a missing secret and a malformed key: 503 naming them, never their values,
   assert.doesNotMatch(error, /not-a-key/);
   assert.equal((await fetch(`${edge.url}/api/widget/session`, { method: 'POST', body: '{}' })).status, 503);
   assert.equal((await fetch(`${edge.url}/api/admin/settings`, { headers: { authorization: `Bearer ${edge.secrets.ADMIN_TOKEN}` } })).status, 503);
+  await assertLoaderDrawsNothing(edge.url);
 });
+
+/** The site's script tag still loads, but the loader it gets draws no launcher (and is not cached). */
+async function assertLoaderDrawsNothing(url) {
+  const loader = await fetch(`${url}/widget.js`);
+  assert.equal(loader.status, 200);
+  assert.match(loader.headers.get('content-type'), /javascript/);
+  assert.equal(loader.headers.get('cache-control'), 'no-store');
+  const body = await loader.text();
+  assert.match(body, /not set up yet/);
+  assert.doesNotMatch(body, /attachShadow|createElement/);
+}

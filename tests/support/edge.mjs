@@ -36,7 +36,7 @@ export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {}, s
   const state = existing ?? mkdtempSync(join(tmpdir(), 'switchboard-state-'));
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1' };
   if (!existing && migrate) {
-    execFileSync(WRANGLER, ['d1', 'migrations', 'apply', 'switchboard', '--local', '--persist-to', state], {
+    execFileSync(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], {
       cwd: ROOT, env, stdio: 'pipe',
     });
   }

@@ -3,29 +3,69 @@
 use switchboard_core::admin_auth::secrets_equal;
 use switchboard_core::signature::verify_signature;
 use switchboard_core::webhook::{parse_delivery, MAX_DELIVERY_BYTES};
-use worker::{Env, Method, Request, Response};
+use switchboard_core::webhook_wiring::WiringEvent;
+use worker::{Context, Env, Method, Request, Response};
 
 use super::service::apply_delivery;
+use super::wiring;
 use crate::clock::now_seconds;
 use crate::config::Config;
 use crate::error::EdgeError;
 use crate::http::{header, ok_json, query, read_body};
 
-pub async fn handle(req: &mut Request, env: &Env, config: &Config) -> Result<Response, EdgeError> {
+/// Handshakes, signed deliveries and signature failures are also recorded for the console's
+/// Webhook panel ([`wiring`]), after the answer.
+pub async fn handle(
+    req: &mut Request,
+    env: &Env,
+    ctx: &Context,
+    config: &Config,
+) -> Result<Response, EdgeError> {
     match req.method() {
-        Method::Get => verify_subscription(req, config),
+        Method::Get => {
+            let answer = verify_subscription(req, config);
+            let event = match answer {
+                Ok(_) => WiringEvent::Handshake,
+                Err(_) => WiringEvent::HandshakeRefused,
+            };
+            wiring::record(ctx, env, vec![event], None);
+            answer
+        }
         Method::Post => {
             let body = read_body(req, MAX_DELIVERY_BYTES).await?;
-            verify_signature(
+            if let Err(e) = verify_signature(
                 config.app_secret.as_bytes(),
                 &body,
                 header(req, "x-hub-signature-256").as_deref(),
-            )
-            .map_err(|e| EdgeError::BadSignature(e.to_string()))?;
+            ) {
+                let reason = e.to_string();
+                wiring::record(
+                    ctx,
+                    env,
+                    vec![WiringEvent::SignatureFailure],
+                    Some(reason.clone()),
+                );
+                return Err(EdgeError::BadSignature(reason));
+            }
             // Only a body that is not a delivery at all is refused; odd items inside are kept.
             let delivery = parse_delivery(&body, now_seconds())
                 .map_err(|e| EdgeError::BadRequest(e.to_string()))?;
-            ok_json(&apply_delivery(env, &delivery).await?)
+            let summary = apply_delivery(env, &delivery).await?;
+            let mut events = vec![WiringEvent::Delivery];
+            let mut numbers: Vec<&str> = delivery
+                .changes
+                .iter()
+                .map(|c| c.phone_number_id.as_str())
+                .collect();
+            numbers.sort_unstable();
+            numbers.dedup();
+            events.extend(
+                numbers
+                    .into_iter()
+                    .map(|id| WiringEvent::NumberDelivery(id.to_owned())),
+            );
+            wiring::record(ctx, env, events, None);
+            ok_json(&summary)
         }
         _ => Err(EdgeError::MethodNotAllowed {
             allow: "GET (verification), POST (deliveries)",

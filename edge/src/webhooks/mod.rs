@@ -4,3 +4,4 @@ pub mod api;
 pub mod replay;
 pub mod service;
 pub mod store;
+pub mod wiring;

@@ -1,0 +1,142 @@
+//! The Webhook page: what to paste into Meta's App Dashboard (callback URL, verify token masked
+//! with Reveal and Copy, the `messages` field) and whether the wiring works — the last verified
+//! handshake, signed delivery and signature failure, and each number's last delivery — with the
+//! verdict and what to fix. Refreshes every 15 s while open.
+
+use gloo_timers::callback::Interval;
+use switchboard_core::webhook_wiring::{Verdict, WebhookWiring, WiringMark};
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::api::Admin;
+use crate::dom::Counter;
+use crate::forms::{ago, masked};
+
+const REFRESH_MS: u32 = 15_000;
+
+#[derive(Properties, PartialEq)]
+pub struct WebhookPanelProps {
+    pub admin: Admin,
+}
+
+fn copy(text: String) -> Callback<MouseEvent> {
+    Callback::from(move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&text);
+        }
+    })
+}
+
+fn mark_row(label: &str, mark: &Option<WiringMark>, never: &str, now_ms: i64) -> Html {
+    html! {
+        <tr>
+            <th scope="row">{ label.to_owned() }</th>
+            { match mark {
+                Some(m) => html! { <td>
+                    <time title={format!("{} times in all", m.count)}>{ ago(now_ms, m.at) }</time>
+                    if let Some(d) = &m.detail { <span class="hint">{ format!(" — {d}") }</span> }
+                </td> },
+                None => html! { <td class="hint">{ never.to_owned() }</td> },
+            } }
+        </tr>
+    }
+}
+
+fn verdict_view(v: &Verdict) -> Html {
+    let (class, title, fix) = match v {
+        Verdict::Working => ("ok", "Working: Meta's signed deliveries arrive.", None),
+        Verdict::NotVerified { fix } => ("warn", "Not verified by Meta yet.", Some(fix)),
+        Verdict::WrongVerifyToken { fix } => ("error", "Wrong verify token.", Some(fix)),
+        Verdict::NoDeliveryYet { fix } => ("warn", "Verified; no delivery yet.", Some(fix)),
+        Verdict::SignatureFailing { fix } => {
+            ("error", "Deliveries fail the signature check.", Some(fix))
+        }
+    };
+    html! {
+        <div class={classes!("verdict", class)} role="status">
+            <strong>{ title }</strong>
+            if let Some(fix) = fix { <p>{ fix.clone() }</p> }
+        </div>
+    }
+}
+
+#[function_component(WebhookPanel)]
+pub fn webhook_panel(props: &WebhookPanelProps) -> Html {
+    let wiring = use_state(|| None::<Result<WebhookWiring, String>>);
+    let revealed = use_state(|| false);
+    let refresh = use_reducer(Counter::default);
+    {
+        let (wiring, admin) = (wiring.clone(), props.admin.clone());
+        use_effect_with(refresh.0, move |_| {
+            spawn_local(async move {
+                wiring.set(Some(
+                    admin
+                        .get::<WebhookWiring>("/webhook")
+                        .await
+                        .map_err(|e| e.to_string()),
+                ));
+            });
+        });
+    }
+    {
+        let refresh = refresh.dispatcher();
+        use_effect_with((), move |_| {
+            let timer = Interval::new(REFRESH_MS, move || refresh.dispatch(()));
+            move || drop(timer)
+        });
+    }
+    let now_ms = js_sys::Date::now() as i64;
+    let body = match &*wiring {
+        None => html! { <p class="hint">{ "Loading…" }</p> },
+        Some(Err(e)) => html! { <p class="error" role="alert">{ e.clone() }</p> },
+        Some(Ok(w)) => {
+            let toggle = {
+                let revealed = revealed.clone();
+                Callback::from(move |_| revealed.set(!*revealed))
+            };
+            html! {
+                <>
+                    { verdict_view(&w.verdict) }
+                    <h3>{ "In Meta's App Dashboard › WhatsApp › Configuration" }</h3>
+                    <dl class="wiring">
+                        <dt>{ "Callback URL" }</dt>
+                        <dd><code id="callback-url">{ w.callback_url.clone() }</code>
+                            <button onclick={copy(w.callback_url.clone())}>{ "Copy" }</button></dd>
+                        <dt>{ "Verify token" }</dt>
+                        <dd><code id="verify-token">{ if *revealed { w.verify_token.clone() } else { masked(&w.verify_token) } }</code>
+                            <button onclick={toggle} aria-pressed={revealed.to_string()}>{ if *revealed { "Hide" } else { "Reveal" } }</button>
+                            <button onclick={copy(w.verify_token.clone())}>{ "Copy" }</button></dd>
+                        <dt>{ "Webhook field" }</dt>
+                        <dd>{ "Subscribe to " }<code>{ w.field.clone() }</code></dd>
+                    </dl>
+                    <h3>{ "What Switchboard last saw" }</h3>
+                    <table class="wiring-health">
+                        <tbody>
+                            { mark_row("Verified handshake", &w.last_handshake, "never", now_ms) }
+                            { mark_row("Signed delivery", &w.last_delivery, "never", now_ms) }
+                            { mark_row("Signature failure", &w.last_signature_failure, "none", now_ms) }
+                            { mark_row("Refused handshake", &w.last_handshake_refused, "none", now_ms) }
+                        </tbody>
+                    </table>
+                    <h3>{ "Per number" }</h3>
+                    if w.numbers.is_empty() {
+                        <p class="hint">{ "No number connected yet (Connections › WhatsApp)." }</p>
+                    } else {
+                        <table class="wiring-numbers">
+                            <thead><tr><th scope="col">{ "Number" }</th><th scope="col">{ "Last delivery" }</th></tr></thead>
+                            <tbody>
+                                { for w.numbers.iter().map(|n| mark_row(&format!("{} ({})", n.label, n.phone_number_id), &n.last_delivery, "none yet", now_ms)) }
+                            </tbody>
+                        </table>
+                    }
+                </>
+            }
+        }
+    };
+    html! {
+        <section class="card" aria-labelledby="webhook-h">
+            <h2 id="webhook-h">{ "Webhook" }</h2>
+            { body }
+        </section>
+    }
+}
