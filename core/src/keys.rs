@@ -17,6 +17,8 @@ pub enum Purpose {
     TokenSeal,
     /// HMAC-SHA256 of visitor tokens.
     VisitorToken,
+    /// HMAC-SHA256 of live-socket tickets.
+    LiveTicket,
 }
 
 impl Purpose {
@@ -24,6 +26,7 @@ impl Purpose {
         match self {
             Self::TokenSeal => b"switchboard/token-seal/v2",
             Self::VisitorToken => b"switchboard/visitor-token/v2",
+            Self::LiveTicket => b"switchboard/live-ticket/v1",
         }
     }
 }

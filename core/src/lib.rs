@@ -11,6 +11,7 @@ pub mod delivery_status;
 pub mod handoff;
 pub mod handoff_routing;
 pub mod keys;
+pub mod live;
 pub mod manager_links;
 pub mod reset;
 pub mod settings;

@@ -32,6 +32,12 @@ pub enum EdgeError {
     MethodNotAllowed { allow: &'static str },
     #[error("{0}")]
     Conflict(String),
+    /// A plain request to a WebSocket route.
+    #[error("this route is a WebSocket: send Upgrade: websocket")]
+    UpgradeRequired,
+    /// A live-socket ticket that is missing, forged or expired.
+    #[error("missing, invalid or expired live ticket; ask for one (POST /api/widget/live or /api/admin/live)")]
+    BadLiveTicket,
     #[error("body is larger than {0} bytes")]
     TooLarge(usize),
     /// Over a rate limit: 429 with `Retry-After`.
@@ -67,11 +73,15 @@ impl EdgeError {
     pub fn status(&self) -> u16 {
         match self {
             Self::BadRequest(_) | Self::InvalidField(_) => 400,
-            Self::Unauthorized | Self::BadSignature(_) | Self::BadVisitorToken => 401,
+            Self::Unauthorized
+            | Self::BadSignature(_)
+            | Self::BadVisitorToken
+            | Self::BadLiveTicket => 401,
             Self::Forbidden(_) => 403,
             Self::NotFound(_) => 404,
             Self::MethodNotAllowed { .. } => 405,
             Self::Conflict(_) | Self::ConcurrentWrite(_) => 409,
+            Self::UpgradeRequired => 426,
             Self::TooLarge(_) => 413,
             Self::TooManyRequests { .. } => 429,
             Self::Graph(e) => e.our_status(),

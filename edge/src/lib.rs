@@ -14,6 +14,8 @@ mod graph;
 mod handoff;
 mod health;
 mod http;
+mod live;
+mod live_feed;
 mod maintenance;
 mod numbers;
 mod random;

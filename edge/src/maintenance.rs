@@ -9,6 +9,7 @@ use crate::clock::now_seconds;
 use crate::config_store::ConfigStore;
 use crate::conversations::store::ConversationStore;
 use crate::error::EdgeError;
+use crate::live::Live;
 use crate::webhooks::replay::replay_all;
 
 /// How long an expired, unused handoff code and an unmatched status are kept.
@@ -17,7 +18,10 @@ const KEEP_EXPIRED_SECONDS: i64 = 86_400;
 pub async fn run(env: &Env) -> Result<(), EdgeError> {
     let config = ConfigStore::new(env)?;
     let store = ConversationStore::new(env)?;
-    let replayed = replay_all(&config, &store).await?;
+    let live = Live::default();
+    let replayed = replay_all(&config, &store, &live).await;
+    live.send_now(env).await;
+    let replayed = replayed?;
     if replayed.messages_stored + replayed.statuses > 0 {
         worker::console_log!(
             "replayed unrouted deliveries: {} messages, {} statuses",

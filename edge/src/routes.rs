@@ -1,13 +1,15 @@
 //! Request routing: path and method to the adapter that answers.
 
 use switchboard_core::admin_auth::bearer_matches;
+use switchboard_core::live::INBOX_ROOM;
 use worker::{Context, Env, Method, Request, Response};
 
 use crate::config::Config;
 use crate::config_store::ConfigStore;
 use crate::conversations::{api as conversations, store::ConversationStore};
 use crate::error::EdgeError;
-use crate::http::{header, ok_json};
+use crate::http::{header, ok_json, query};
+use crate::live::{self, Live};
 use crate::numbers::{api as numbers, service::Numbers};
 use crate::webhooks::store::WebhookStore;
 use crate::{health, visitor_api, webhooks};
@@ -22,9 +24,14 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
         return widget_loader(req, env).await;
     }
     let config = Config::from_env(env)?;
-    match segments.as_slice() {
-        ["webhooks", "whatsapp"] => webhooks::api::handle(&mut req, env, ctx, &config).await,
-        ["api", "widget", route @ ..] => visitor_api::handle(&mut req, env, &config, route).await,
+    // Events the handlers queue as their writes commit, published after the answer.
+    let live = Live::default();
+    let answer = match segments.as_slice() {
+        ["webhooks", "whatsapp"] => webhooks::api::handle(&mut req, env, ctx, &config, &live).await,
+        ["api", "live"] => live::connect(req, env, &config).await,
+        ["api", "widget", route @ ..] => {
+            visitor_api::handle(&mut req, env, &config, route, &live).await
+        }
         ["api", "admin", route @ ..] => {
             if !bearer_matches(
                 header(&req, "authorization").as_deref(),
@@ -32,10 +39,12 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
             ) {
                 return Err(EdgeError::Unauthorized);
             }
-            admin(&mut req, env, &config, route).await
+            admin(&mut req, env, &config, route, &live).await
         }
         _ => Err(EdgeError::NotFound(format!("nothing at {path}"))),
-    }
+    };
+    live.send_after(env, ctx);
+    answer
 }
 
 /// `/widget.js` (the Worker runs first for it, see wrangler.toml): the loader from the assets
@@ -59,6 +68,7 @@ async fn admin(
     env: &Env,
     config: &Config,
     route: &[&str],
+    live: &Live,
 ) -> Result<Response, EdgeError> {
     let numbers = Numbers {
         config,
@@ -67,7 +77,7 @@ async fn admin(
     let store = ConversationStore::new(env)?;
     match (req.method(), route) {
         (_, ["settings"]) => numbers::settings(req, &numbers).await,
-        (_, ["numbers"]) => numbers::collection(req, &numbers, &store).await,
+        (_, ["numbers"]) => numbers::collection(req, &numbers, &store, live).await,
         (_, ["numbers", id]) => numbers::item(req, &numbers, &store, id).await,
         (_, ["numbers", id, "profile"]) => numbers::profile(req, &numbers, id).await,
         (Method::Get, ["numbers", id, "templates"]) => numbers::templates(&numbers, id).await,
@@ -78,15 +88,27 @@ async fn admin(
         (Method::Get, ["conversations"]) => conversations::list(req, &store).await,
         (Method::Get, ["conversations", id]) => conversations::read(req, &store, id).await,
         (Method::Post, ["conversations", id, "messages"]) => {
-            conversations::reply(req, &store, &numbers, id).await
+            conversations::reply(req, &store, &numbers, id, live).await
         }
         (Method::Post, ["conversations", id, "messages", message, "retry"]) => {
-            conversations::retry(&store, &numbers, id, message).await
+            conversations::retry(&store, &numbers, id, message, live).await
         }
-        (Method::Post, ["conversations", id, "close"]) => conversations::close(&store, id).await,
-        (Method::Post, ["conversations", id, "reopen"]) => conversations::reopen(&store, id).await,
-        (Method::Post, ["conversations", id, "unlink"]) => conversations::unlink(&store, id).await,
+        (Method::Post, ["conversations", id, "close"]) => {
+            conversations::close(&store, id, live).await
+        }
+        (Method::Post, ["conversations", id, "reopen"]) => {
+            conversations::reopen(&store, id, live).await
+        }
+        (Method::Post, ["conversations", id, "unlink"]) => {
+            conversations::unlink(&store, id, live).await
+        }
         (Method::Get, ["unrouted"]) => ok_json(&WebhookStore(&store).unrouted(100).await?),
+        (Method::Post, ["live"]) => ok_json(&live::ticket(config, INBOX_ROOM)),
+        // Closes every console socket (they reconnect and catch up from D1), or a visitor's.
+        (Method::Post, ["live", "disconnect"]) => {
+            let room = query(req, "room").unwrap_or_else(|| INBOX_ROOM.to_owned());
+            ok_json(&serde_json::json!({ "closed": live::disconnect(env, &room).await? }))
+        }
         (Method::Get, ["webhook"]) => {
             let origin = req.url()?.origin().ascii_serialization();
             ok_json(&webhooks::wiring::read(env, config, &numbers, &origin).await?)
@@ -100,6 +122,9 @@ async fn admin(
             | ["stats" | "conversations" | "unrouted" | "not-understood" | "webhook"],
         )
         | (_, ["conversations", _]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
+        (_, ["live"] | ["live", "disconnect"]) => {
+            Err(EdgeError::MethodNotAllowed { allow: "POST" })
+        }
         (_, ["conversations", _, "messages" | "close" | "reopen" | "unlink"])
         | (_, ["conversations", _, "messages", _, "retry"]) => {
             Err(EdgeError::MethodNotAllowed { allow: "POST" })

@@ -10,6 +10,7 @@ use switchboard_core::api::{
 };
 use switchboard_core::handoff::mask_wa_id;
 use switchboard_core::handoff_routing::{choose_number, RoutableNumber};
+use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
 use switchboard_core::settings::{normalize_origin, ProjectSettings};
 use switchboard_core::visitor_token;
 use worker::{Env, Method, Request, Response};
@@ -19,16 +20,18 @@ use crate::config::Config;
 use crate::config_store::{ConfigStore, NumberRecord};
 use crate::conversations::rows::{ConversationRow, NewMessage};
 use crate::conversations::store::{ConversationStore, PageRange, ThreadPage};
-use crate::d1::returned_a_row;
+use crate::d1::{decode_rows, returned_a_row};
 use crate::error::EdgeError;
 use crate::handoff;
 use crate::http::{header, json_response, ok_json, query, read_json};
+use crate::live::{self, Live};
 use crate::random;
 use crate::rate_limits::{self, Limit};
 use crate::turnstile;
 
 struct Context<'a> {
     env: &'a Env,
+    live: &'a Live,
     config: &'a Config,
     settings: ProjectSettings,
     numbers: Vec<NumberRecord>,
@@ -40,9 +43,10 @@ pub async fn handle(
     env: &Env,
     config: &Config,
     route: &[&str],
+    live: &Live,
 ) -> Result<Response, EdgeError> {
     let cross_origin = cross_origin(req);
-    let result = answer(req, env, config, route, cross_origin.as_deref()).await;
+    let result = answer(req, env, config, route, cross_origin.as_deref(), live).await;
     let mut response = result.unwrap_or_else(EdgeError::into_response);
     // CORS headers go on every answer to a cross-origin caller, refusals included, so that a
     // Messenger on a site that is not allowed can show why instead of a bare network error.
@@ -67,6 +71,7 @@ async fn answer(
     config: &Config,
     route: &[&str],
     cross_origin: Option<&str>,
+    live: &Live,
 ) -> Result<Response, EdgeError> {
     if req.method() == Method::Options {
         return Ok(Response::empty()?.with_status(204));
@@ -81,6 +86,7 @@ async fn answer(
     rate_limits::check(env, Limit::AnyCall, &rate_limits::client_ip(req, config)).await?;
     let ctx = Context {
         env,
+        live,
         config,
         settings,
         numbers: config_store.numbers().await?,
@@ -92,9 +98,15 @@ async fn answer(
         (Method::Post, ["messages"]) => post_message(req, &ctx).await,
         (Method::Post, ["handoff"]) => start_handoff(req, &ctx).await,
         (Method::Post, ["not-me"]) => not_me(req, &ctx).await,
-        (_, ["session" | "messages" | "handoff" | "not-me"]) => Err(EdgeError::MethodNotAllowed {
-            allow: "POST, OPTIONS",
-        }),
+        (Method::Post, ["live"]) => {
+            let visitor = visitor_id(req, ctx.config)?;
+            ok_json(&live::ticket(ctx.config, &visitor_room(&visitor)))
+        }
+        (_, ["session" | "messages" | "handoff" | "not-me" | "live"]) => {
+            Err(EdgeError::MethodNotAllowed {
+                allow: "POST, OPTIONS",
+            })
+        }
         (_, ["conversation"]) => Err(EdgeError::MethodNotAllowed {
             allow: "GET, OPTIONS",
         }),
@@ -247,6 +259,21 @@ fn continued_on_whatsapp(
     })
 }
 
+/// The conversation a conditional insert's `RETURNING conversation_id` names (none: it did not act).
+fn returned_conversation(result: Option<&worker::D1Result>) -> Result<Option<String>, EdgeError> {
+    #[derive(serde::Deserialize)]
+    struct Returned {
+        conversation_id: String,
+    }
+    Ok(match result {
+        Some(r) => decode_rows::<Returned>(r, "inserted message")?
+            .into_iter()
+            .next()
+            .map(|r| r.conversation_id),
+        None => None,
+    })
+}
+
 fn handed_off() -> EdgeError {
     EdgeError::Conflict(
         "this conversation continues on WhatsApp; the Messenger no longer takes messages for it"
@@ -294,18 +321,31 @@ async fn post_message(req: &mut Request, ctx: &Context<'_>) -> Result<Response, 
             ctx.store.touch(&message.id, now, true, None)?,
         ])
         .await?;
-    if !returned_a_row(results.get(1))? {
+    let Some(conversation_id) = returned_conversation(results.get(1))? else {
         return Err(handed_off());
-    }
-    Ok(json_response(
-        &WidgetMessage {
-            id: message.id.clone(),
-            author: Author::Visitor,
-            text: text.to_owned(),
-            sent_at: now,
+    };
+    let shown = WidgetMessage {
+        id: message.id.clone(),
+        author: Author::Visitor,
+        text: text.to_owned(),
+        sent_at: now,
+    };
+    // The visitor's other tabs show it; the inbox reads it.
+    ctx.live.publish(
+        &visitor_room(&visitor),
+        &LiveEvent::Message {
+            conversation_id: conversation_id.clone(),
+            message: shown.clone(),
         },
-        201,
-    ))
+    );
+    ctx.live.publish(
+        INBOX_ROOM,
+        &LiveEvent::Changed {
+            conversation_id: Some(conversation_id),
+            change: Change::Message,
+        },
+    );
+    Ok(json_response(&shown, 201))
 }
 
 /// A handoff code for the visitor's open Messenger conversation (opened now if there is none),
@@ -353,6 +393,13 @@ async fn not_me(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeEr
             "this conversation has not continued on WhatsApp".to_owned(),
         ));
     }
+    ctx.live.publish(
+        INBOX_ROOM,
+        &LiveEvent::Changed {
+            conversation_id: None,
+            change: Change::Handoff,
+        },
+    );
     conversation(req, ctx).await
 }
 

@@ -25,6 +25,7 @@ export function visitor(edge, { origin, country, ip = `198.51.${Math.floor(clien
     conversation: () => call('GET', 'conversation'),
     say: (text) => call('POST', 'messages', { text }),
     handoff: (number) => call('POST', 'handoff', { number }),
+    liveTicket: () => call('POST', 'live', {}),
   };
 }
 

@@ -1,10 +1,11 @@
 //! Routes under `/api/admin/conversations`: list, read, reply, retry, close, reopen.
 
 use switchboard_core::api::{
-    checked_text, within_reply_window, AgentReply, ConversationDetail, MessageView, TemplateChoice,
-    ThreadCursor,
+    checked_text, within_reply_window, AgentReply, Author, ConversationDetail, MessageView,
+    TemplateChoice, ThreadCursor, WidgetMessage,
 };
 use switchboard_core::delivery_status::DeliveryStatus;
+use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
 use worker::{Request, Response};
 
 use super::rows::{ConversationRow, NewMessage};
@@ -14,6 +15,7 @@ use crate::d1::returned_a_row;
 use crate::error::EdgeError;
 use crate::graph::GraphError;
 use crate::http::{json_response, ok_json, query, read_json};
+use crate::live::Live;
 use crate::numbers::service::Numbers;
 use crate::random;
 
@@ -115,6 +117,7 @@ pub async fn reply(
     store: &ConversationStore,
     numbers: &Numbers<'_>,
     id: &str,
+    live: &Live,
 ) -> Result<Response, EdgeError> {
     let body: AgentReply = read_json(req).await?;
     if body
@@ -195,7 +198,22 @@ pub async fn reply(
             .ok_or_else(|| EdgeError::Internal("a reply was not stored".to_owned()))?;
         return Ok(json_response(&message(store, id, &existing).await?, 200));
     }
+    publish(live, &conversation, Change::Message);
     let Some(graph) = graph else {
+        if let Some(visitor) = &conversation.visitor_id {
+            live.publish(
+                &visitor_room(visitor),
+                &LiveEvent::Message {
+                    conversation_id: id.to_owned(),
+                    message: WidgetMessage {
+                        id: message_id.clone(),
+                        author: Author::Business,
+                        text: shown,
+                        sent_at: now,
+                    },
+                },
+            );
+        }
         return Ok(json_response(&message(store, id, &message_id).await?, 201));
     };
     let to = conversation.wa_id.clone().unwrap_or_default();
@@ -205,6 +223,7 @@ pub async fn reply(
         (None, None) => unreachable!("checked above"),
     };
     record_send(store, &message_id, &sent).await?;
+    publish(live, &conversation, Change::Status);
     let view = message(store, id, &message_id).await?;
     Ok(json_response(&view, send_status(&sent, 201)))
 }
@@ -240,6 +259,7 @@ pub async fn retry(
     numbers: &Numbers<'_>,
     id: &str,
     message_id: &str,
+    live: &Live,
 ) -> Result<Response, EdgeError> {
     let conversation = find(store, id).await?;
     let failed = message(store, id, message_id).await?;
@@ -290,37 +310,65 @@ pub async fn retry(
         }
     };
     record_send(store, message_id, &sent).await?;
+    publish(live, &conversation, Change::Status);
     let view = message(store, id, message_id).await?;
     Ok(json_response(&view, send_status(&sent, 200)))
 }
 
 /// Undoes a wrong handoff link (someone else sent the visitor's code): the conversation returns to
 /// the Messenger with its history; the WhatsApp messages stay, marked.
-pub async fn unlink(store: &ConversationStore, id: &str) -> Result<Response, EdgeError> {
-    find(store, id).await?;
+pub async fn unlink(
+    store: &ConversationStore,
+    id: &str,
+    live: &Live,
+) -> Result<Response, EdgeError> {
+    let conversation = find(store, id).await?;
     if !store.unlink(id, now_seconds()).await? {
         return Err(EdgeError::Conflict(
             "only a website conversation that continued on WhatsApp can be unlinked".to_owned(),
         ));
     }
+    publish(live, &conversation, Change::Handoff);
     ok_json(&detail(store, id).await?.conversation)
 }
 
-pub async fn close(store: &ConversationStore, id: &str) -> Result<Response, EdgeError> {
-    find(store, id).await?;
+pub async fn close(
+    store: &ConversationStore,
+    id: &str,
+    live: &Live,
+) -> Result<Response, EdgeError> {
+    let conversation = find(store, id).await?;
     store.close(id, "agent", now_seconds())?.run().await?;
+    publish(live, &conversation, Change::State);
     ok_json(&detail(store, id).await?.conversation)
 }
 
-pub async fn reopen(store: &ConversationStore, id: &str) -> Result<Response, EdgeError> {
-    find(store, id).await?;
+pub async fn reopen(
+    store: &ConversationStore,
+    id: &str,
+    live: &Live,
+) -> Result<Response, EdgeError> {
+    let conversation = find(store, id).await?;
     store.reopen(id).await.map_err(|e| match e {
         EdgeError::ConcurrentWrite(_) => EdgeError::Conflict(
             "this customer already has another open conversation on this number".to_owned(),
         ),
         other => other,
     })?;
+    publish(live, &conversation, Change::State);
     ok_json(&detail(store, id).await?.conversation)
+}
+
+/// Tells the inbox, and the visitor's Messenger for a website conversation, what changed.
+fn publish(live: &Live, conversation: &ConversationRow, change: Change) {
+    let event = LiveEvent::Changed {
+        conversation_id: Some(conversation.id.clone()),
+        change,
+    };
+    live.publish(INBOX_ROOM, &event);
+    if let Some(visitor) = &conversation.visitor_id {
+        live.publish(&visitor_room(visitor), &event);
+    }
 }
 
 async fn message(

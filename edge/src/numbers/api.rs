@@ -11,6 +11,7 @@ use crate::conversations::store::ConversationStore;
 use crate::error::EdgeError;
 use crate::graph::BusinessProfile;
 use crate::http::{header, json_response, ok_json, query, read_json};
+use crate::live::Live;
 use crate::webhooks::replay::replay_number;
 
 /// Settings, read from and saved through the one writer. The answer's `ETag` is the settings'
@@ -48,6 +49,7 @@ pub async fn collection(
     req: &mut Request,
     numbers: &Numbers<'_>,
     conversations: &ConversationStore,
+    live: &Live,
 ) -> Result<Response, EdgeError> {
     match req.method() {
         Method::Get => ok_json(&numbers.list().await?),
@@ -57,8 +59,13 @@ pub async fn collection(
             // Deliveries kept as unrouted before (or while) the number was connected join their
             // conversations now. The connect itself has succeeded either way: a replay that
             // fails here is logged and done again by the scheduled handler.
-            if let Err(e) =
-                replay_number(&numbers.store, conversations, &connected.phone_number_id).await
+            if let Err(e) = replay_number(
+                &numbers.store,
+                conversations,
+                &connected.phone_number_id,
+                live,
+            )
+            .await
             {
                 worker::console_error!("replaying unrouted deliveries after a connect: {e}");
             }

@@ -12,6 +12,7 @@ use crate::clock::now_seconds;
 use crate::config::Config;
 use crate::error::EdgeError;
 use crate::http::{header, ok_json, query, read_body};
+use crate::live::Live;
 
 /// Handshakes, signed deliveries and signature failures are also recorded for the console's
 /// Webhook panel ([`wiring`]), after the answer.
@@ -20,6 +21,7 @@ pub async fn handle(
     env: &Env,
     ctx: &Context,
     config: &Config,
+    live: &Live,
 ) -> Result<Response, EdgeError> {
     match req.method() {
         Method::Get => {
@@ -50,7 +52,7 @@ pub async fn handle(
             // Only a body that is not a delivery at all is refused; odd items inside are kept.
             let delivery = parse_delivery(&body, now_seconds())
                 .map_err(|e| EdgeError::BadRequest(e.to_string()))?;
-            let summary = apply_delivery(env, &delivery).await?;
+            let summary = apply_delivery(env, &delivery, live).await?;
             let mut events = vec![WiringEvent::Delivery];
             let mut numbers: Vec<&str> = delivery
                 .changes

@@ -15,6 +15,7 @@ use crate::clock::now_seconds;
 use crate::config_store::ConfigStore;
 use crate::conversations::store::ConversationStore;
 use crate::error::EdgeError;
+use crate::live::Live;
 
 /// Events replayed per number per call; the rest wait for the next call.
 const BATCH: i64 = 200;
@@ -24,6 +25,7 @@ pub async fn replay_number(
     config: &ConfigStore,
     store: &ConversationStore,
     phone_number_id: &str,
+    live: &Live,
 ) -> Result<DeliverySummary, EdgeError> {
     let mut summary = DeliverySummary::default();
     // The writer's document, not KV: right after a connect, KV may not show it yet.
@@ -40,7 +42,7 @@ pub async fn replay_number(
     for event in webhook_store.unreplayed(phone_number_id, BATCH).await? {
         let now = now_seconds();
         if let Some(change) = change_of(&event.payload, now) {
-            apply_change(store, &settings, &number, &change, now, &mut summary).await?;
+            apply_change(store, &settings, &number, &change, now, &mut summary, live).await?;
         } else {
             worker::console_error!("unrouted event {} has no replayable change", event.id);
         }
@@ -53,10 +55,11 @@ pub async fn replay_number(
 pub async fn replay_all(
     config: &ConfigStore,
     store: &ConversationStore,
+    live: &Live,
 ) -> Result<DeliverySummary, EdgeError> {
     let mut total = DeliverySummary::default();
     for number in WebhookStore(store).numbers_with_unreplayed().await? {
-        let s = replay_number(config, store, &number).await?;
+        let s = replay_number(config, store, &number, live).await?;
         total.messages_stored += s.messages_stored;
         total.duplicates += s.duplicates;
         total.handoffs += s.handoffs;

@@ -10,17 +10,19 @@
 use serde::Serialize;
 use serde_json::json;
 use switchboard_core::handoff::HandoffCode;
+use switchboard_core::live::{visitor_room, Change as LiveChange, LiveEvent, INBOX_ROOM};
 use switchboard_core::reset::{place, Placement, ResetDays};
 use switchboard_core::settings::ProjectSettings;
 use switchboard_core::webhook::{Change, Delivery, InboundMessage, TimestampWindow};
 use worker::{D1PreparedStatement, Env};
 
-use super::store::{claimed_conversation, Claim, WebhookStore};
+use super::store::{claimed_conversation, Claim, CodeClaim, WebhookStore};
 use crate::clock::{now_millis, now_seconds};
 use crate::config_store::{ConfigStore, NumberRecord};
 use crate::conversations::rows::NewMessage;
 use crate::conversations::store::ConversationStore;
 use crate::error::EdgeError;
+use crate::live::Live;
 use crate::random;
 
 /// What a delivery did; the webhook's 200 answer.
@@ -35,15 +37,21 @@ pub struct DeliverySummary {
 }
 
 enum Applied {
-    Stored,
-    Handoff,
+    /// Stored in this conversation.
+    Stored(String),
+    /// Stored in the Messenger conversation this claim linked.
+    Handoff(CodeClaim),
     Duplicate,
 }
 
 /// How many times a placement is recomputed after losing a race to a concurrent delivery.
 const PLACEMENT_ATTEMPTS: usize = 4;
 
-pub async fn apply_delivery(env: &Env, delivery: &Delivery) -> Result<DeliverySummary, EdgeError> {
+pub async fn apply_delivery(
+    env: &Env,
+    delivery: &Delivery,
+    live: &Live,
+) -> Result<DeliverySummary, EdgeError> {
     let config = ConfigStore::new(env)?;
     // Both KV reads at once.
     let (settings, numbers) = futures_util::join!(config.settings(), config.numbers());
@@ -67,7 +75,7 @@ pub async fn apply_delivery(env: &Env, delivery: &Delivery) -> Result<DeliverySu
             .find(|n| n.connected && n.phone_number_id == change.phone_number_id)
         {
             Some(number) => {
-                apply_change(&store, &settings, number, change, now, &mut summary).await?
+                apply_change(&store, &settings, number, change, now, &mut summary, live).await?
             }
             None => {
                 record_unrouted(&webhook_store, change, now).await?;
@@ -87,6 +95,7 @@ pub async fn apply_change(
     change: &Change,
     now: i64,
     summary: &mut DeliverySummary,
+    live: &Live,
 ) -> Result<(), EdgeError> {
     let rules = Rules {
         reset_days: number.effective_reset_days(settings),
@@ -101,10 +110,21 @@ pub async fn apply_change(
             .and_then(|c| c.profile_name.as_deref());
         let inbound = Inbound::new(store, &change.phone_number_id, contact_name, message);
         match inbound.apply(&rules, now).await? {
-            Applied::Stored => summary.messages_stored += 1,
-            Applied::Handoff => {
+            Applied::Stored(conversation_id) => {
+                summary.messages_stored += 1;
+                live.publish(
+                    INBOX_ROOM,
+                    &changed(Some(conversation_id), LiveChange::Message),
+                );
+            }
+            Applied::Handoff(claim) => {
                 summary.messages_stored += 1;
                 summary.handoffs += 1;
+                let event = changed(Some(claim.conversation_id), LiveChange::Handoff);
+                live.publish(INBOX_ROOM, &event);
+                if let Some(visitor) = &claim.visitor_id {
+                    live.publish(&visitor_room(visitor), &event);
+                }
             }
             Applied::Duplicate => summary.duplicates += 1,
         }
@@ -117,8 +137,16 @@ pub async fn apply_change(
         }
         store.batch(statements).await?;
         summary.statuses += change.statuses.len() as u32;
+        live.publish(INBOX_ROOM, &changed(None, LiveChange::Status));
     }
     Ok(())
+}
+
+fn changed(conversation_id: Option<String>, change: LiveChange) -> LiveEvent {
+    LiveEvent::Changed {
+        conversation_id,
+        change,
+    }
 }
 
 /// What decides where a number's messages go.
@@ -163,14 +191,19 @@ impl<'a> Inbound<'a> {
         if duplicate {
             return Ok(Applied::Duplicate);
         }
-        if rules.handoff_enabled && self.try_handoff(now).await? {
-            return Ok(Applied::Handoff);
+        if rules.handoff_enabled {
+            if let Some(claim) = self.try_handoff(now).await? {
+                return Ok(Applied::Handoff(claim));
+            }
         }
         let (store, message) = (self.store, self.message);
         for _ in 0..PLACEMENT_ATTEMPTS {
             let mut statements = Vec::new();
-            match place(message.timestamp, rules.reset_days, &history) {
-                Placement::Join(id) => statements.extend(self.store_in(&id, true)?),
+            let conversation_id = match place(message.timestamp, rules.reset_days, &history) {
+                Placement::Join(id) => {
+                    statements.extend(self.store_in(&id, true)?);
+                    id
+                }
                 placement => {
                     if let Placement::OpenAfterReset { close: Some(old) } = &placement {
                         statements.push(store.close(old, "reset", message.timestamp)?);
@@ -186,10 +219,11 @@ impl<'a> Inbound<'a> {
                         message.timestamp,
                     )?);
                     statements.extend(self.store_in(&id, false)?);
+                    id
                 }
-            }
+            };
             match store.batch(statements).await {
-                Ok(_) => return Ok(Applied::Stored),
+                Ok(_) => return Ok(Applied::Stored(conversation_id)),
                 // A concurrent delivery opened the conversation or stored this wamid first: decide again.
                 Err(EdgeError::ConcurrentWrite(_)) => {
                     let (duplicate, fresh) = self.context(rules.window).await?;
@@ -259,8 +293,8 @@ impl<'a> Inbound<'a> {
 
     /// Links the conversation a handoff code in the message was issued for, in one batch that
     /// claims the code, closes the user's other open conversation, links, stores the message
-    /// and moves the clocks — all or nothing. `false` when no code was claimed.
-    async fn try_handoff(&self, now: i64) -> Result<bool, EdgeError> {
+    /// and moves the clocks — all or nothing. `None` when no code was claimed.
+    async fn try_handoff(&self, now: i64) -> Result<Option<CodeClaim>, EdgeError> {
         let (store, m) = (self.store, self.message);
         let candidates = self
             .text
@@ -268,7 +302,7 @@ impl<'a> Inbound<'a> {
             .map(HandoffCode::candidates_in)
             .unwrap_or_default();
         if candidates.is_empty() {
-            return Ok(false);
+            return Ok(None);
         }
         let codes: Vec<&str> = candidates.iter().map(HandoffCode::as_str).collect();
         let token = random::id("claim")?;
@@ -290,12 +324,11 @@ impl<'a> Inbound<'a> {
             store.touch(&row.id, m.timestamp, true, self.contact_name)?,
         ];
         let results = store.batch(statements).await?;
-        let claimed = results
+        Ok(results
             .first()
             .map(claimed_conversation)
             .transpose()?
-            .flatten();
-        Ok(claimed.is_some())
+            .flatten())
     }
 }
 

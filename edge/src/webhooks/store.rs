@@ -28,8 +28,10 @@ struct InboundContext {
 }
 
 #[derive(Deserialize)]
-struct CodeClaim {
-    conversation_id: String,
+pub struct CodeClaim {
+    pub conversation_id: String,
+    /// The Messenger visitor whose conversation was linked (their live room hears of it).
+    pub visitor_id: Option<String>,
 }
 
 /// One row of `unrouted_events` waiting to be replayed.
@@ -119,7 +121,8 @@ impl WebhookStore<'_> {
                AND (h.used_by_wamid = ?5 OR (h.used_at IS NULL AND EXISTS \
                  (SELECT 1 FROM conversations c WHERE c.id = h.conversation_id AND c.handed_off_at IS NULL))) \
                ORDER BY h.used_by_wamid = ?5 DESC LIMIT 1) \
-             RETURNING conversation_id",
+             RETURNING conversation_id, \
+               (SELECT visitor_id FROM conversations WHERE id = handoff_codes.conversation_id) AS visitor_id",
             args![
                 code(0),
                 code(1),
@@ -357,9 +360,9 @@ pub struct Claim<'a> {
 }
 
 /// The conversation the handoff batch's claim returned, if it claimed a code.
-pub fn claimed_conversation(result: &worker::D1Result) -> Result<Option<String>, EdgeError> {
+pub fn claimed_conversation(result: &worker::D1Result) -> Result<Option<CodeClaim>, EdgeError> {
     let rows: Vec<CodeClaim> = decode_rows(result, "handoff claim")?;
-    Ok(rows.into_iter().next().map(|c| c.conversation_id))
+    Ok(rows.into_iter().next())
 }
 
 fn hash(parts: &[&str]) -> String {

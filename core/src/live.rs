@@ -1,0 +1,299 @@
+//! Live conversations: the protocol of the `LiveFeed` Durable Objects that push changes to open
+//! Messengers and consoles over hibernating WebSockets.
+//!
+//! Rooms: one per visitor (`visitor:<id>`, the Messenger; a visitor has one open conversation at a
+//! time) and one for the project's inbox (`inbox`, the console). A socket joins exactly one room,
+//! named by a short-lived signed [`LiveTicket`] that the edge issues to an authenticated caller —
+//! a visitor's ticket can only ever name that visitor's room.
+//!
+//! Events are published after the D1 write they describe has committed, and are hints, never the
+//! only copy: a client that missed some (reconnecting, an object restarted) catches up from D1.
+//! Clients send nothing but the keep-alive `ping` (answered `pong` without waking the object);
+//! anything else is closed with a code and a reason, and a client that floods is closed.
+
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+use crate::api::WidgetMessage;
+use crate::keys::{KeyRing, MasterKey, Purpose};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The console's room.
+pub const INBOX_ROOM: &str = "inbox";
+/// A ticket is good for this long after it is issued: enough to open the socket, too short to
+/// be worth stealing from a log.
+pub const TICKET_LIFETIME_SECONDS: i64 = 60;
+/// The keep-alive a client sends, and the answer it gets without waking the object.
+pub const PING: &str = "ping";
+pub const PONG: &str = "pong";
+/// The largest frame a client may send (it only ever needs to send `ping`).
+pub const MAX_CLIENT_FRAME_BYTES: usize = 256;
+
+/// The room of a visitor's Messenger.
+pub fn visitor_room(visitor_id: &str) -> String {
+    format!("visitor:{visitor_id}")
+}
+
+/// What changed in a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// A message was stored (inbound, a reply, a visitor's message).
+    Message,
+    /// A delivery status moved, or a send was confirmed or failed.
+    Status,
+    /// The conversation continued on WhatsApp (or the link was undone).
+    Handoff,
+    /// Closed (by an agent or by the reset rule) or reopened.
+    State,
+}
+
+/// What a socket receives, as JSON text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveEvent {
+    /// A message the Messenger can show as it is (visitor rooms).
+    Message {
+        conversation_id: String,
+        message: WidgetMessage,
+    },
+    /// Something changed: read it from D1 (`conversation_id` is `None` when a status update did
+    /// not say which conversation).
+    Changed {
+        conversation_id: Option<String>,
+        change: Change,
+    },
+}
+
+/// Close codes the feed uses (RFC 6455 §7.4.1).
+pub mod close {
+    /// The frame was not `ping`.
+    pub const UNSUPPORTED: u16 = 1003;
+    /// Too many frames.
+    pub const POLICY: u16 = 1008;
+    /// The frame was larger than [`super::MAX_CLIENT_FRAME_BYTES`].
+    pub const TOO_BIG: u16 = 1009;
+    /// The server is closing every socket of a room (clients reconnect and catch up).
+    pub const GOING_AWAY: u16 = 1001;
+}
+
+/// What to do with a frame a client sent (auto-answered pings never get here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FrameVerdict {
+    Ignore,
+    Close { code: u16, reason: &'static str },
+}
+
+/// Frames a socket may send per [`FloodGuard::WINDOW_SECONDS`] before it is closed.
+pub const MAX_FRAMES_PER_WINDOW: u32 = 20;
+
+/// A socket's frame count in the current window (kept as the socket's attachment, so it
+/// survives hibernation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FloodGuard {
+    pub window_start: i64,
+    pub frames: u32,
+}
+
+impl FloodGuard {
+    pub const WINDOW_SECONDS: i64 = 10;
+
+    /// Counts a frame at `now` and judges it.
+    pub fn judge(&mut self, frame: &str, now: i64) -> FrameVerdict {
+        if now - self.window_start >= Self::WINDOW_SECONDS {
+            *self = FloodGuard {
+                window_start: now,
+                frames: 0,
+            };
+        }
+        self.frames += 1;
+        if self.frames > MAX_FRAMES_PER_WINDOW {
+            return FrameVerdict::Close {
+                code: close::POLICY,
+                reason: "too many frames",
+            };
+        }
+        if frame.len() > MAX_CLIENT_FRAME_BYTES {
+            return FrameVerdict::Close {
+                code: close::TOO_BIG,
+                reason: "frame too big",
+            };
+        }
+        if frame.trim() == PING {
+            return FrameVerdict::Ignore;
+        }
+        FrameVerdict::Close {
+            code: close::UNSUPPORTED,
+            reason: "this socket only listens: send nothing but ping",
+        }
+    }
+}
+
+/// A signed permission to join one room until `expires_at`:
+/// `<room>.<expires_at>.<key id>.<hex HMAC-SHA256(LiveTicket subkey, room ‖ expiry)>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveTicket {
+    pub room: String,
+    pub expires_at: i64,
+}
+
+fn mac(key: &MasterKey, room: &str, expires_at: i64) -> HmacSha256 {
+    let mut mac = HmacSha256::new_from_slice(&key.subkey(Purpose::LiveTicket))
+        .expect("HMAC accepts any key length");
+    mac.update(b"switchboard-live-v1:");
+    mac.update(room.as_bytes());
+    mac.update(b":");
+    mac.update(expires_at.to_string().as_bytes());
+    mac
+}
+
+fn valid_room(room: &str) -> bool {
+    room == INBOX_ROOM
+        || room
+            .strip_prefix("visitor:")
+            .is_some_and(|id| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+impl LiveTicket {
+    /// A ticket for `room`, valid for [`TICKET_LIFETIME_SECONDS`] from `now`.
+    pub fn issue(keys: &KeyRing, room: &str, now: i64) -> String {
+        let expires_at = now + TICKET_LIFETIME_SECONDS;
+        let tag = hex::encode(mac(&keys.current, room, expires_at).finalize().into_bytes());
+        format!("{room}.{expires_at}.{}.{tag}", keys.current.id())
+    }
+
+    /// The room a genuine, unexpired ticket names.
+    pub fn verify(keys: &KeyRing, ticket: &str, now: i64) -> Option<LiveTicket> {
+        let mut parts = ticket.rsplitn(4, '.');
+        let (tag, key_id, expires_at, room) =
+            (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        let expires_at: i64 = expires_at.parse().ok()?;
+        if !valid_room(room) || now > expires_at || expires_at > now + TICKET_LIFETIME_SECONDS {
+            return None;
+        }
+        let tag = hex::decode(tag).ok()?;
+        let key = keys.all().find(|k| k.id() == key_id)?;
+        mac(key, room, expires_at).verify_slice(&tag).ok()?;
+        Some(LiveTicket {
+            room: room.to_owned(),
+            expires_at,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Author;
+    use crate::keys::MasterKey;
+
+    fn keys(seed: u8) -> KeyRing {
+        use base64::{engine::general_purpose::STANDARD, Engine};
+        KeyRing {
+            current: MasterKey::from_base64(&STANDARD.encode([seed; 32])).unwrap(),
+            previous: None,
+        }
+    }
+
+    const VISITOR: &str = "0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn a_ticket_names_its_room_until_it_expires() {
+        let room = visitor_room(VISITOR);
+        let t = LiveTicket::issue(&keys(1), &room, 1_000);
+        assert_eq!(LiveTicket::verify(&keys(1), &t, 1_000).unwrap().room, room);
+        assert!(LiveTicket::verify(&keys(1), &t, 1_000 + TICKET_LIFETIME_SECONDS).is_some());
+        assert!(LiveTicket::verify(&keys(1), &t, 1_001 + TICKET_LIFETIME_SECONDS).is_none());
+        let inbox = LiveTicket::issue(&keys(1), INBOX_ROOM, 1_000);
+        assert_eq!(
+            LiveTicket::verify(&keys(1), &inbox, 1_010).unwrap().room,
+            "inbox"
+        );
+    }
+
+    #[test]
+    fn a_ticket_cannot_be_moved_to_another_room_or_forged() {
+        let t = LiveTicket::issue(&keys(1), &visitor_room(VISITOR), 1_000);
+        let other = t.replace(VISITOR, "ffffffffffffffffffffffffffffffff");
+        assert!(LiveTicket::verify(&keys(1), &other, 1_000).is_none());
+        let to_inbox = t.replace(&visitor_room(VISITOR), INBOX_ROOM);
+        assert!(LiveTicket::verify(&keys(1), &to_inbox, 1_000).is_none());
+        assert!(
+            LiveTicket::verify(&keys(2), &t, 1_000).is_none(),
+            "another key"
+        );
+        // A far expiry is refused even when signed (no long-lived tickets).
+        let far = LiveTicket::issue(&keys(1), INBOX_ROOM, 5_000);
+        assert!(LiveTicket::verify(&keys(1), &far, 1_000).is_none());
+        for nonsense in ["", "inbox", "inbox.1.2", "a.b.c.d", "visitor:zz.1060.k.00"] {
+            assert!(
+                LiveTicket::verify(&keys(1), nonsense, 1_000).is_none(),
+                "{nonsense}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_guard_ignores_pings_and_closes_anything_else_or_a_flood() {
+        let mut g = FloodGuard::default();
+        assert_eq!(g.judge("ping", 100), FrameVerdict::Ignore);
+        assert!(matches!(
+            g.judge("{\"subscribe\":\"inbox\"}", 100),
+            FrameVerdict::Close {
+                code: close::UNSUPPORTED,
+                ..
+            }
+        ));
+        assert!(matches!(
+            g.judge(&"x".repeat(1000), 100),
+            FrameVerdict::Close {
+                code: close::TOO_BIG,
+                ..
+            }
+        ));
+        let mut g = FloodGuard::default();
+        for _ in 0..MAX_FRAMES_PER_WINDOW {
+            assert_eq!(g.judge("ping", 200), FrameVerdict::Ignore);
+        }
+        assert!(matches!(
+            g.judge("ping", 205),
+            FrameVerdict::Close {
+                code: close::POLICY,
+                ..
+            }
+        ));
+        // A new window forgives.
+        assert_eq!(
+            g.judge("ping", 200 + FloodGuard::WINDOW_SECONDS),
+            FrameVerdict::Ignore
+        );
+    }
+
+    #[test]
+    fn events_are_tagged_json() {
+        let e = LiveEvent::Message {
+            conversation_id: "c1".into(),
+            message: WidgetMessage {
+                id: "m1".into(),
+                author: Author::Business,
+                text: "Hi".into(),
+                sent_at: 5,
+            },
+        };
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["type"], "message");
+        assert_eq!(json["message"]["author"], "business");
+        let changed: LiveEvent =
+            serde_json::from_str(r#"{"type":"changed","conversation_id":null,"change":"status"}"#)
+                .unwrap();
+        assert_eq!(
+            changed,
+            LiveEvent::Changed {
+                conversation_id: None,
+                change: Change::Status
+            }
+        );
+    }
+}

@@ -1,0 +1,103 @@
+//! `LiveFeed`, the Durable Object that holds one room's WebSockets (a visitor's Messenger tabs, or
+//! the console's inbox) and fans out the events the Worker publishes after its D1 writes.
+//!
+//! Sockets are accepted with the Hibernation API: an idle room costs nothing, and the keep-alive
+//! `ping` is answered `pong` by the runtime without waking the object. The object keeps no
+//! state but its sockets (each with its flood counter as an attachment), so an eviction or a code
+//! update loses nothing: clients reconnect and catch up from D1. Protocol and rules:
+//! `switchboard_core::live`.
+//!
+//! Internal routes (from the Worker only; the namespace is not reachable from outside):
+//! `GET /connect` (a WebSocket upgrade, already authorised), `POST /publish` (one event, JSON),
+//! `POST /disconnect` (close every socket: clients reconnect and catch up).
+
+use switchboard_core::live::{close, FloodGuard, FrameVerdict, PING, PONG};
+use worker::worker_sys::WebSocketRequestResponsePair;
+use worker::{
+    durable_object, DurableObject, Env, Request, Response, State, WebSocket,
+    WebSocketIncomingMessage, WebSocketPair,
+};
+
+use crate::clock::now_seconds;
+
+#[durable_object]
+pub struct LiveFeed {
+    state: State,
+}
+
+impl DurableObject for LiveFeed {
+    fn new(state: State, _env: Env) -> Self {
+        if let Ok(pair) = WebSocketRequestResponsePair::new(PING, PONG) {
+            state.set_websocket_auto_response(&pair);
+        }
+        Self { state }
+    }
+
+    async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        match req.path().as_str() {
+            "/connect" => {
+                let pair = WebSocketPair::new()?;
+                self.state.accept_web_socket(&pair.server);
+                pair.server.serialize_attachment(FloodGuard::default())?;
+                Response::from_websocket(pair.client)
+            }
+            "/publish" => {
+                let event = req.text().await?;
+                let mut delivered = 0u32;
+                for socket in self.state.get_websockets() {
+                    if socket.send_with_str(&event).is_ok() {
+                        delivered += 1;
+                    }
+                }
+                Response::ok(delivered.to_string())
+            }
+            "/disconnect" => {
+                let sockets = self.state.get_websockets();
+                for socket in &sockets {
+                    let _ = socket.close(Some(close::GOING_AWAY), Some("reconnect and catch up"));
+                }
+                Response::ok(sockets.len().to_string())
+            }
+            _ => Response::error("no such live feed route", 404),
+        }
+    }
+
+    async fn websocket_message(
+        &self,
+        ws: WebSocket,
+        message: WebSocketIncomingMessage,
+    ) -> worker::Result<()> {
+        let mut guard: FloodGuard = ws.deserialize_attachment()?.unwrap_or_default();
+        let verdict = match &message {
+            WebSocketIncomingMessage::String(text) => guard.judge(text, now_seconds()),
+            WebSocketIncomingMessage::Binary(bytes) => {
+                guard.judge(&"?".repeat(bytes.len().max(1)), now_seconds())
+            }
+        };
+        match verdict {
+            FrameVerdict::Ignore => ws.serialize_attachment(guard),
+            FrameVerdict::Close { code, reason } => ws.close(Some(code), Some(reason)),
+        }
+    }
+
+    async fn websocket_close(
+        &self,
+        ws: WebSocket,
+        code: usize,
+        _reason: String,
+        _was_clean: bool,
+    ) -> worker::Result<()> {
+        // Complete the closing handshake (1005/1006 are not codes one may send).
+        let code = u16::try_from(code)
+            .ok()
+            .filter(|c| !matches!(c, 1005 | 1006))
+            .unwrap_or(1000);
+        let _ = ws.close(Some(code), Some("bye"));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, ws: WebSocket, _error: worker::Error) -> worker::Result<()> {
+        let _ = ws.close(Some(1011), Some("socket error"));
+        Ok(())
+    }
+}
