@@ -134,6 +134,27 @@ impl Admin {
             .await
     }
 
+    /// The inbox's live socket URL, with a fresh ticket.
+    pub async fn live_url(&self) -> Result<String, ApiError> {
+        #[derive(serde::Deserialize)]
+        struct Ticket {
+            ticket: String,
+            path: String,
+        }
+        let t: Ticket = self.post("/live", &serde_json::json!({})).await?;
+        let location = web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default();
+        let base = location
+            .replacen("https://", "wss://", 1)
+            .replacen("http://", "ws://", 1);
+        Ok(format!(
+            "{base}{}?ticket={}",
+            t.path,
+            String::from(js_sys::encode_uri_component(&t.ticket))
+        ))
+    }
+
     pub async fn delete<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         self.send(Request::delete(&Self::url(path)), None::<&()>)
             .await

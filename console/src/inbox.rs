@@ -3,13 +3,15 @@
 //! a reply box that respects WhatsApp's 24-hour window (templates outside it).
 //! Nothing typed is lost: a failed send stays visible with its error and a retry.
 
-use gloo_timers::callback::Interval;
+use std::rc::Rc;
+
 use serde_json::{json, Value};
 use switchboard_core::api::{
     template_placeholders, within_reply_window, Channel, ConversationDetail, ConversationStatus,
     ConversationView, Direction, MessageView, NumberView,
 };
 use switchboard_core::delivery_status::DeliveryStatus;
+use switchboard_live_client::{LiveLink, Signal, TicketSource};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -64,12 +66,22 @@ pub fn inbox(props: &Props) -> Html {
             });
         });
     }
+    // Bumped by the live socket: the open thread reads what changed.
+    let live = use_reducer(Counter::default);
     {
-        // New conversations appear without a reload.
-        let tick = tick.dispatcher();
+        // New conversations, messages, statuses, handoffs and closes arrive on the inbox's live
+        // socket; each (re)connection catches up. Without a socket: every 12 s, visible tab only.
+        let (admin, tick, live) = (props.admin.clone(), tick.dispatcher(), live.dispatcher());
         use_effect_with((), move |_| {
-            let interval = Interval::new(5_000, move || tick.dispatch(()));
-            move || drop(interval)
+            let tickets: TicketSource = Rc::new(move || {
+                let admin = admin.clone();
+                Box::pin(async move { admin.live_url().await.map_err(|e| e.to_string()) })
+            });
+            let link = LiveLink::start(tickets, move |_signal: Signal| {
+                tick.dispatch(());
+                live.dispatch(());
+            });
+            move || link.stop()
         });
     }
     let filter = |state: &UseStateHandle<String>| {
@@ -134,7 +146,7 @@ pub fn inbox(props: &Props) -> Html {
                     }) }
                 </ul>
                 { match &*selected {
-                    Some(id) => html! { <Thread key={id.clone()} admin={props.admin.clone()} id={id.clone()} on_change={refresh} /> },
+                    Some(id) => html! { <Thread key={id.clone()} admin={props.admin.clone()} id={id.clone()} on_change={refresh} live={live.0} /> },
                     None => html! { <p class="empty thread">{ "Choose a conversation." }</p> },
                 } }
             </div>
@@ -155,6 +167,8 @@ struct ThreadProps {
     admin: Admin,
     id: String,
     on_change: Callback<()>,
+    /// Changes whenever the live socket reports something (or reconnects).
+    live: u32,
 }
 
 #[function_component(Thread)]
@@ -179,7 +193,7 @@ fn thread(props: &ThreadProps) -> Html {
     {
         let (admin, id, detail) = (props.admin.clone(), props.id.clone(), detail.clone());
         let (anchor, older_cursor) = (anchor.clone(), older_cursor.clone());
-        use_effect_with(version.0, move |_| {
+        use_effect_with((version.0, props.live), move |_| {
             let url = match &*anchor {
                 Some(a) => format!("/conversations/{id}?since={a}"),
                 None => format!("/conversations/{id}"),
@@ -223,14 +237,6 @@ fn thread(props: &ThreadProps) -> Html {
             });
         })
     };
-    {
-        // Delivery statuses and new customer messages arrive by webhook: keep the thread fresh.
-        let version = version.dispatcher();
-        use_effect_with((), move |_| {
-            let interval = Interval::new(3_000, move || version.dispatch(()));
-            move || drop(interval)
-        });
-    }
     let Some(d) = (*detail).clone() else {
         return html! { <section class="thread"><p>{ "Loading…" }</p></section> };
     };

@@ -36,6 +36,26 @@ pub fn visitor_room(visitor_id: &str) -> String {
     format!("visitor:{visitor_id}")
 }
 
+/// How often a connected client sends `ping` (Cloudflare closes a WebSocket idle for ~100 s).
+pub const KEEPALIVE_MS: u32 = 45_000;
+/// How often a client that cannot hold a socket asks instead (only while its page is visible).
+pub const FALLBACK_POLL_MS: u32 = 12_000;
+/// Failed attempts, without ever connecting, before a client falls back to asking.
+pub const ATTEMPTS_BEFORE_FALLBACK: u32 = 2;
+/// The longest wait between reconnection attempts.
+pub const MAX_BACKOFF_MS: u32 = 30_000;
+
+/// How long to wait before reconnection attempt `attempt` (0-based): 1 s doubling to
+/// [`MAX_BACKOFF_MS`], scaled by a jitter in 50–100 % (`random` in 0..1), so that clients cut
+/// off together do not come back together.
+pub fn backoff_ms(attempt: u32, random: f64) -> u32 {
+    let base = 1_000u32
+        .saturating_mul(1u32 << attempt.min(15))
+        .min(MAX_BACKOFF_MS);
+    let jitter = 0.5 + random.clamp(0.0, 1.0) * 0.5;
+    (f64::from(base) * jitter) as u32
+}
+
 /// What changed in a conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -269,6 +289,17 @@ mod tests {
             g.judge("ping", 200 + FloodGuard::WINDOW_SECONDS),
             FrameVerdict::Ignore
         );
+    }
+
+    #[test]
+    fn backoff_doubles_to_a_cap_with_jitter() {
+        assert_eq!(backoff_ms(0, 1.0), 1_000);
+        assert_eq!(backoff_ms(0, 0.0), 500);
+        assert_eq!(backoff_ms(3, 1.0), 8_000);
+        assert_eq!(backoff_ms(10, 1.0), MAX_BACKOFF_MS);
+        assert_eq!(backoff_ms(u32::MAX, 1.0), MAX_BACKOFF_MS);
+        assert!(backoff_ms(2, 0.3) >= 2_000 && backoff_ms(2, 0.3) < 4_000);
+        assert!(backoff_ms(1, f64::NAN) <= 2_000);
     }
 
     #[test]

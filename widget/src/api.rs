@@ -77,7 +77,16 @@ impl Edge {
         .await
     }
 
-    /// "Not me?": the conversation continued with a WhatsApp account that is not the visitor's.
+    /// The live socket's URL, with a fresh ticket for this visitor's room.
+    pub async fn live_url(&self) -> Result<String, String> {
+        let ticket: LiveTicketAnswer = send(
+            self.authorized(Request::post(&self.url("live"))),
+            Some(&serde_json::json!({})),
+        )
+        .await?;
+        Ok(socket_url(&self.base, &ticket.path, &ticket.ticket))
+    }
+
     /// The messages before `cursor`.
     pub async fn earlier(&self, cursor: &str) -> Result<WidgetConversation, String> {
         let url = format!(
@@ -88,6 +97,7 @@ impl Edge {
         send(self.authorized(Request::get(&url)), None::<&()>).await
     }
 
+    /// "Not me?": the conversation continued with a WhatsApp account that is not the visitor's.
     pub async fn not_me(&self) -> Result<WidgetConversation, String> {
         send(
             self.authorized(Request::post(&self.url("not-me"))),
@@ -106,6 +116,23 @@ impl Edge {
         )
         .await
     }
+}
+
+#[derive(serde::Deserialize)]
+struct LiveTicketAnswer {
+    ticket: String,
+    path: String,
+}
+
+/// `http(s)://edge` + path → `ws(s)://edge/path?ticket=…`.
+fn socket_url(base: &str, path: &str, ticket: &str) -> String {
+    let base = base
+        .replacen("https://", "wss://", 1)
+        .replacen("http://", "ws://", 1);
+    format!(
+        "{base}{path}?ticket={}",
+        String::from(js_sys::encode_uri_component(ticket))
+    )
 }
 
 /// A cursor is `<digits>.<digits>`; anything else is encoded byte by byte.

@@ -67,6 +67,8 @@ pub enum Action {
     HandoffFailed(String),
     Problem(String),
     TurnstilePassed(String),
+    /// A message pushed over the live socket (a reply, or the visitor's own from another tab).
+    Pushed(WidgetMessage),
 }
 
 impl Chat {
@@ -172,6 +174,22 @@ impl Chat {
                 self.notice = Some(reason);
             }
             Action::Problem(reason) => self.notice = Some(reason),
+            Action::Pushed(message) => {
+                if !self.history().any(|m| m.id == message.id) {
+                    if message.author == Author::Visitor {
+                        // This tab's own message, pushed before its POST answered.
+                        if let Some(i) = self
+                            .outbox
+                            .iter()
+                            .position(|o| !o.failed && o.text == message.text)
+                        {
+                            self.outbox.remove(i);
+                        }
+                    }
+                    self.messages.push(message);
+                    self.messages.sort_by_key(|m| m.sent_at);
+                }
+            }
         }
         self
     }
@@ -219,6 +237,46 @@ mod tests {
             message: message("m1", Author::Visitor, "hello"),
         });
         assert!(chat.outbox.is_empty());
+        assert_eq!(chat.messages.len(), 1);
+    }
+
+    #[test]
+    fn a_pushed_reply_shows_once_however_it_arrives() {
+        let mut reply = message("m2", Author::Business, "Yes, 3 left.");
+        reply.sent_at = 20;
+        let mut asked = message("m1", Author::Visitor, "In stock?");
+        asked.sent_at = 10;
+        let chat = Chat::default()
+            .apply(Action::SessionStarted(session(false)))
+            .apply(Action::Pushed(reply.clone()))
+            .apply(Action::Pushed(reply.clone()));
+        assert_eq!(chat.messages.len(), 1, "pushed twice, shown once");
+        // The catch-up read after a reconnect lists it again: still once, in order.
+        let chat = chat
+            .apply(Action::Pushed(asked.clone()))
+            .apply(Action::ConversationLoaded(WidgetConversation {
+                messages: vec![asked.clone(), reply.clone()],
+                older: None,
+                continued_on_whatsapp: None,
+            }));
+        let ids: Vec<&str> = chat.history().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["m1", "m2"]);
+    }
+
+    #[test]
+    fn the_visitors_own_message_pushed_before_its_answer_leaves_the_outbox() {
+        let chat = Chat::default()
+            .apply(Action::SessionStarted(session(false)))
+            .apply(Action::Sending {
+                local_id: 1,
+                text: "hello".into(),
+            })
+            .apply(Action::Pushed(message("m1", Author::Visitor, "hello")));
+        assert!(chat.outbox.is_empty());
+        let chat = chat.apply(Action::Sent {
+            local_id: 1,
+            message: message("m1", Author::Visitor, "hello"),
+        });
         assert_eq!(chat.messages.len(), 1);
     }
 

@@ -4,8 +4,9 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use gloo_timers::callback::Interval;
 use switchboard_core::api::{Author, HandoffOffer};
+use switchboard_core::live::LiveEvent;
+use switchboard_live_client::{LiveLink, Signal, TicketSource};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
@@ -13,9 +14,6 @@ use yew::prelude::*;
 use crate::api::Edge;
 use crate::state::{Action, Chat, Handoff};
 use crate::storage;
-
-/// How often an open Messenger asks for new replies.
-const POLL_MS: u32 = 3_000;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct AppProps {
@@ -88,26 +86,36 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
     {
-        // While open and not yet on WhatsApp-only, poll for replies and for the handoff completing.
+        // While the panel is open, listen on the live socket: replies arrive as they are stored,
+        // and every (re)connection catches up from the API, so a gap never loses a message. When
+        // sockets cannot be held, the link falls back to asking every 12 s (never from a hidden
+        // tab). Closing the panel closes the socket.
         let dispatch = state.dispatcher();
         let edge = edge(props, chat);
         let open = chat.open && edge.token.is_some();
-        let polling = open && chat.continued_on_whatsapp.is_none();
-        use_effect_with((open, polling, edge.token.clone()), move |_| {
-            // Catch up at once when the panel (re)opens — also once it continues on WhatsApp, in
-            // case the business undid a wrong link — then every few seconds while the visitor
-            // can see the page (a background tab asks for nothing).
-            if open {
-                refresh(edge.clone(), dispatch.clone());
-            }
-            let interval = polling.then(|| {
-                Interval::new(POLL_MS, move || {
-                    if !page_hidden() {
-                        refresh(edge.clone(), dispatch.clone());
+        use_effect_with((open, edge.token.clone()), move |_| {
+            let link = open.then(|| {
+                let tickets: TicketSource = {
+                    let edge = edge.clone();
+                    Rc::new(move || {
+                        let edge = edge.clone();
+                        Box::pin(async move { edge.live_url().await })
+                    })
+                };
+                LiveLink::start(tickets, move |signal| match signal {
+                    Signal::Event(LiveEvent::Message { message, .. }) => {
+                        dispatch.dispatch(Action::Pushed(message))
+                    }
+                    Signal::Connected | Signal::Poll | Signal::Event(LiveEvent::Changed { .. }) => {
+                        refresh(edge.clone(), dispatch.clone())
                     }
                 })
             });
-            move || drop(interval)
+            move || {
+                if let Some(link) = link {
+                    link.stop();
+                }
+            }
         });
     }
 
@@ -336,12 +344,6 @@ pub fn app(props: &AppProps) -> Html {
             </button>
         </div>
     }
-}
-
-fn page_hidden() -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .is_some_and(|d| d.hidden())
 }
 
 fn post(edge: Edge, dispatch: UseReducerDispatcher<ChatState>, local_id: u32, text: String) {
