@@ -28,6 +28,9 @@ pub enum Signal {
 /// Asks the caller's API for a socket URL (`ws(s)://…/api/live?ticket=…`).
 pub type TicketSource = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<String, String>>>>>;
 
+/// How long a socket must stay open to count as a working connection.
+const HELD_MS: f64 = 10_000.0;
+
 struct Inner {
     tickets: TicketSource,
     on_signal: Rc<dyn Fn(Signal)>,
@@ -36,8 +39,10 @@ struct Inner {
     keepalive: Option<Interval>,
     retry: Option<Timeout>,
     fallback: Option<Interval>,
-    /// Failed attempts since the last open socket.
+    /// Failed attempts since a socket last held (see [`HELD_MS`]).
     failures: u32,
+    /// When the current socket opened (ms since the epoch).
+    opened_at: Option<f64>,
     stopped: bool,
 }
 
@@ -56,6 +61,7 @@ impl LiveLink {
             retry: None,
             fallback: None,
             failures: 0,
+            opened_at: None,
             stopped: false,
         })));
         connect(Rc::downgrade(&link.0));
@@ -125,7 +131,7 @@ fn attach(weak: &Weak<RefCell<Inner>>, socket: WebSocket) {
         Closure::<dyn FnMut(JsValue)>::new(move |_| {
             if let Some(inner) = weak.upgrade() {
                 let mut i = inner.borrow_mut();
-                i.failures = 0;
+                i.opened_at = Some(js_sys::Date::now());
                 i.fallback = None;
                 let socket = i.socket.clone();
                 i.keepalive = Some(Interval::new(KEEPALIVE_MS, move || {
@@ -162,6 +168,14 @@ fn attach(weak: &Weak<RefCell<Inner>>, socket: WebSocket) {
                 i.keepalive = None;
                 if let Some(s) = i.socket.take() {
                     detach(&s);
+                }
+                // A socket that held is a success: start the backoff over. One that opened and
+                // dropped at once (a proxy that accepts and hangs up) counts as a failure.
+                if i.opened_at
+                    .take()
+                    .is_some_and(|at| js_sys::Date::now() - at >= HELD_MS)
+                {
+                    i.failures = 0;
                 }
             }
             failed(&weak);

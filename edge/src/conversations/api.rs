@@ -198,7 +198,14 @@ pub async fn reply(
             .ok_or_else(|| EdgeError::Internal("a reply was not stored".to_owned()))?;
         return Ok(json_response(&message(store, id, &existing).await?, 200));
     }
-    publish(live, &conversation, Change::Message);
+    // The inbox reads it; a Messenger is pushed the message itself (below), nothing to read.
+    live.publish(
+        INBOX_ROOM,
+        &LiveEvent::Changed {
+            conversation_id: Some(id.to_owned()),
+            change: Change::Message,
+        },
+    );
     let Some(graph) = graph else {
         if let Some(visitor) = &conversation.visitor_id {
             live.publish(
