@@ -7,10 +7,12 @@
 pub mod admin_auth;
 pub mod api;
 pub mod config_document;
+pub mod csat;
 pub mod delivery_status;
 pub mod handoff;
 pub mod handoff_routing;
 pub mod keys;
+pub mod kpi;
 pub mod live;
 pub mod manager_links;
 pub mod reset;

@@ -66,6 +66,7 @@ export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {}, s
   const secrets = devVars();
   return {
     url,
+    pid: child.pid,
     secrets,
     statePath: state,
     log: () => log,

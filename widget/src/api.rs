@@ -81,7 +81,7 @@ impl Edge {
     pub async fn live_url(&self) -> Result<String, String> {
         let ticket: LiveTicketAnswer = send(
             self.authorized(Request::post(&self.url("live"))),
-            Some(&serde_json::json!({})),
+            Some(&EmptyBody {}),
         )
         .await?;
         Ok(socket_url(&self.base, &ticket.path, &ticket.ticket))
@@ -101,7 +101,7 @@ impl Edge {
     pub async fn not_me(&self) -> Result<WidgetConversation, String> {
         send(
             self.authorized(Request::post(&self.url("not-me"))),
-            Some(&serde_json::json!({})),
+            Some(&EmptyBody {}),
         )
         .await
     }
@@ -117,6 +117,11 @@ impl Edge {
         .await
     }
 }
+
+/// `{}`: a POST with nothing to say (a struct, so no `serde_json::Value` and its number
+/// formatting end up in the bundle).
+#[derive(Serialize)]
+struct EmptyBody {}
 
 #[derive(serde::Deserialize)]
 struct LiveTicketAnswer {
