@@ -34,6 +34,9 @@
     '.sb-who{margin:10px 0 0!important;font-size:12px;color:#52606d}' +
     '.sb-not-me{border:0;background:none;padding:0;color:#0b6e4f;text-decoration:underline;font:inherit;cursor:pointer}' +
     '.sb-qr{margin:10px 0 0}.sb-qr img{display:block;margin:0 auto}.sb-qr figcaption{font-size:12px;color:#52606d}' +
+    '.sb-rating{padding:10px 14px;border-top:1px solid #e4e7eb;text-align:center}.sb-rating p{margin:0 0 6px}' +
+    '.sb-star{border:0;background:none;font-size:26px;line-height:1;color:#cbd2d9;cursor:pointer;padding:0 2px}.sb-star.sb-on{color:#f5a623}' +
+    '.sb-thanks{font-size:13px;color:#52606d;margin:6px 0 0!important}' +
     '.sb-composer{display:flex;gap:8px;padding:10px 14px;border-top:1px solid #e4e7eb}' +
     '.sb-composer textarea{flex:1;resize:none;font:inherit;padding:8px 10px;border:1px solid #cbd2d9;border-radius:10px}' +
     '.sb-send{border:0;border-radius:10px;padding:0 14px;background:var(--sb-accent);color:#fff;font-weight:600;cursor:pointer}' +

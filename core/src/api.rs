@@ -38,6 +38,9 @@ pub struct NumberView {
     pub quality_rating: Option<String>,
     pub status: NumberStatus,
     pub handoff_enabled: bool,
+    /// Survey and auto-resolve settings.
+    #[serde(default)]
+    pub csat: crate::csat::CsatSettings,
     /// This number's own reset rule; `None` follows the project default.
     pub reset_days: Option<ResetDays>,
     pub effective_reset_days: ResetDays,
@@ -282,6 +285,25 @@ pub struct WidgetConversation {
     pub older: Option<String>,
     /// Set once the conversation continued on WhatsApp: the widget then only links there.
     pub continued_on_whatsapp: Option<ContinuedOnWhatsapp>,
+    /// The survey of this (resolved) conversation, when the business asks for ratings.
+    #[serde(default)]
+    pub survey: Option<WidgetSurvey>,
+}
+
+/// A rating the Messenger asks for: 1–5, answered or not yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetSurvey {
+    pub id: String,
+    pub question: String,
+    #[serde(default)]
+    pub score: Option<u8>,
+}
+
+/// `POST /api/widget/rating`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingRequest {
+    pub survey_id: String,
+    pub score: u8,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

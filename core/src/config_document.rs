@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::{NumberStatus, NumberView};
+use crate::csat::CsatSettings;
 use crate::manager_links::ManagerLinks;
 use crate::reset::ResetDays;
 use crate::settings::ProjectSettings;
@@ -29,6 +30,9 @@ pub struct NumberRecord {
     pub sealed_access_token: Option<String>,
     pub handoff_enabled: bool,
     pub reset_days: Option<ResetDays>,
+    /// This number's survey and auto-resolve settings.
+    #[serde(default)]
+    pub csat: CsatSettings,
     pub connected: bool,
     pub connected_at: i64,
     pub disconnected_at: Option<i64>,
@@ -56,6 +60,7 @@ impl NumberRecord {
                 NumberStatus::Disconnected
             },
             handoff_enabled: self.handoff_enabled,
+            csat: self.csat.clone(),
             reset_days: self.reset_days,
             effective_reset_days: self.effective_reset_days(settings),
             manager_links: ManagerLinks::for_number(&self.waba_id, &self.phone_number_id),
@@ -98,6 +103,8 @@ pub struct NumberChanges {
     )]
     pub reset_days: Option<Option<ResetDays>>,
     pub token: Option<VerifiedToken>,
+    #[serde(default)]
+    pub csat: Option<CsatSettings>,
 }
 
 /// One change to the document, as the writer receives it. Everything that needs the network
@@ -218,6 +225,9 @@ impl ConfigDocument {
                 if let Some(label) = changes.label {
                     number.label = label;
                 }
+                if let Some(csat) = &changes.csat {
+                    number.csat = csat.clone();
+                }
                 if let Some(handoff) = changes.handoff_enabled {
                     number.handoff_enabled = handoff;
                 }
@@ -290,6 +300,7 @@ mod tests {
             quality_rating: None,
             sealed_access_token: Some("sealed".into()),
             handoff_enabled: true,
+            csat: CsatSettings::default(),
             reset_days: None,
             connected: true,
             connected_at: 1,

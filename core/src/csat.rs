@@ -18,6 +18,42 @@ pub const DEFAULT_QUESTION: &str = "How would you rate the help you got?";
 /// The longest question (WhatsApp's interactive body allows 1,024 characters).
 pub const MAX_QUESTION_CHARS: usize = 300;
 
+/// A channel's survey settings: per WhatsApp number, and the project's for the Messenger.
+/// Off by default.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CsatSettings {
+    #[serde(default)]
+    pub enabled: bool,
+    /// The question; the default when `None`.
+    #[serde(default)]
+    pub question: Option<String>,
+    /// Resolve a conversation by itself after this many hours without a customer message
+    /// (1–720); off when `None`.
+    #[serde(default)]
+    pub auto_resolve_hours: Option<u32>,
+}
+
+impl CsatSettings {
+    /// Trims the question (empty means the default) and bounds the auto-resolve delay.
+    pub fn validate(mut self) -> Result<Self, String> {
+        if let Some(q) = &self.question {
+            let q = q.trim();
+            if q.chars().count() > MAX_QUESTION_CHARS {
+                return Err(format!(
+                    "the question is over {MAX_QUESTION_CHARS} characters"
+                ));
+            }
+            self.question = (!q.is_empty()).then(|| q.to_owned());
+        }
+        if let Some(h) = self.auto_resolve_hours {
+            if !(1..=720).contains(&h) {
+                return Err("auto-resolve must be 1–720 hours, or off".to_owned());
+            }
+        }
+        Ok(self)
+    }
+}
+
 /// A rating: 1 (worst) to 5 (best).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Score(u8);
@@ -158,6 +194,31 @@ mod tests {
             assert!(parse_answer(b["reply"]["id"].as_str().unwrap()).is_some());
         }
         assert_eq!(buttons[0]["reply"]["id"], "csat:srv_1:5");
+    }
+
+    #[test]
+    fn settings_are_off_by_default_and_validated() {
+        assert!(!CsatSettings::default().enabled);
+        let ok = CsatSettings {
+            enabled: true,
+            question: Some("  ".into()),
+            auto_resolve_hours: Some(24),
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(ok.question, None);
+        assert!(CsatSettings {
+            auto_resolve_hours: Some(0),
+            ..CsatSettings::default()
+        }
+        .validate()
+        .is_err());
+        assert!(CsatSettings {
+            question: Some("x".repeat(301)),
+            ..CsatSettings::default()
+        }
+        .validate()
+        .is_err());
     }
 
     #[test]

@@ -281,8 +281,14 @@ mod tests {
         assert_eq!(r.with_reset.conversations_per_customer, Some(2.0));
         assert_eq!(r.without_reset.conversations_per_customer, Some(1.5));
         // Resolution: with the reset, Ana's second took 1 day; merged, her thread took 41.
-        assert_eq!(r.with_reset.median_resolution_seconds, Some((DAY + 600) / 2));
-        assert_eq!(r.without_reset.median_resolution_seconds, Some((41 * DAY + 600) / 2));
+        assert_eq!(
+            r.with_reset.median_resolution_seconds,
+            Some((DAY + 600) / 2)
+        );
+        assert_eq!(
+            r.without_reset.median_resolution_seconds,
+            Some((41 * DAY + 600) / 2)
+        );
     }
 
     #[test]

@@ -45,6 +45,9 @@ pub struct ProjectSettings {
     /// visitor's first message needs a passed Turnstile challenge.
     #[serde(default)]
     pub turnstile_site_key: Option<String>,
+    /// The survey (and auto-resolve) for Messenger conversations; per number for WhatsApp.
+    #[serde(default)]
+    pub messenger_csat: crate::csat::CsatSettings,
 }
 
 impl Default for ProjectSettings {
@@ -58,6 +61,7 @@ impl Default for ProjectSettings {
             accent_color: "#0b7a5c".to_owned(),
             default_handoff_number: None,
             country_numbers: BTreeMap::new(),
+            messenger_csat: crate::csat::CsatSettings::default(),
             turnstile_site_key: None,
         }
     }
@@ -66,6 +70,11 @@ impl Default for ProjectSettings {
 impl ProjectSettings {
     /// Checks every field; the first problem found is returned.
     pub fn validate(mut self) -> Result<Self, FieldError> {
+        self.messenger_csat = self
+            .messenger_csat
+            .clone()
+            .validate()
+            .map_err(|reason| field_error("messenger_csat", reason))?;
         self.allowed_origins = self
             .allowed_origins
             .iter()
@@ -216,6 +225,8 @@ pub struct NumberPatch {
     pub reset_days: Option<Option<ResetDays>>,
     #[serde(default)]
     pub access_token: Option<String>,
+    #[serde(default)]
+    pub csat: Option<crate::csat::CsatSettings>,
 }
 
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
@@ -231,6 +242,12 @@ impl NumberPatch {
         }
         if let Some(token) = &self.access_token {
             self.access_token = Some(check_token(token)?);
+        }
+        if let Some(csat) = self.csat.take() {
+            self.csat = Some(csat.validate().map_err(|reason| FieldError {
+                field: "csat".to_owned(),
+                reason,
+            })?);
         }
         Ok(self)
     }

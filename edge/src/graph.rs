@@ -238,6 +238,15 @@ impl<'a> GraphClient<'a> {
         self.send(phone_number_id, &body).await
     }
 
+    /// Sends a message body built elsewhere (the CSAT survey's interactive message).
+    pub async fn send_json(
+        &self,
+        phone_number_id: &str,
+        body: &Value,
+    ) -> Result<String, GraphError> {
+        self.send(phone_number_id, body).await
+    }
+
     /// Sends an approved template (for replies outside the 24-hour window).
     pub async fn send_template(
         &self,

@@ -17,12 +17,13 @@ use crate::config_store::ConfigStore;
 use crate::http::json_response;
 
 /// Every migration in `edge/migrations`, in order (a test keeps this list true).
-pub const MIGRATIONS: [&str; 5] = [
+pub const MIGRATIONS: [&str; 6] = [
     "0001_conversations.sql",
     "0002_seams.sql",
     "0003_agent_sends.sql",
     "0004_reads.sql",
     "0005_webhook_wiring.sql",
+    "0006_support_kpis.sql",
 ];
 
 #[derive(Deserialize)]

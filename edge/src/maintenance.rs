@@ -1,15 +1,19 @@
 //! The scheduled handler's work (Cron Trigger, every minute): replay deliveries that were
 //! kept as unrouted while KV had not yet shown a newly connected number everywhere, and purge
 //! rows that have expired (unused handoff codes a day past expiry, statuses that waited a day
-//! for a send that was never recorded).
+//! for a send that was never recorded), and auto-resolve conversations whose customer has been
+//! quiet for their number's auto-resolve delay (asking their surveys).
 
 use worker::Env;
 
 use crate::clock::now_seconds;
+use crate::config::Config;
 use crate::config_store::ConfigStore;
 use crate::conversations::store::ConversationStore;
+use crate::csat::service::auto_resolve;
 use crate::error::EdgeError;
 use crate::live::Live;
+use crate::numbers::service::Numbers;
 use crate::webhooks::replay::replay_all;
 
 /// How long an expired, unused handoff code and an unmatched status are kept.
@@ -28,6 +32,17 @@ pub async fn run(env: &Env) -> Result<(), EdgeError> {
             replayed.messages_stored,
             replayed.statuses
         );
+    }
+    // Auto-resolve (per number, off by default) needs the secrets: skipped while not set up.
+    if let Ok(secrets) = Config::from_env(env) {
+        let numbers = Numbers {
+            config: &secrets,
+            store: ConfigStore::new(env)?,
+        };
+        let resolved = auto_resolve(&config, &numbers, &store, now_seconds(), 100).await?;
+        if resolved > 0 {
+            worker::console_log!("auto-resolved {resolved} quiet conversations");
+        }
     }
     store
         .purge_expired(now_seconds() - KEEP_EXPIRED_SECONDS)

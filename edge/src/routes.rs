@@ -12,7 +12,7 @@ use crate::http::{header, ok_json, query};
 use crate::live::{self, Live};
 use crate::numbers::{api as numbers, service::Numbers};
 use crate::webhooks::store::WebhookStore;
-use crate::{health, visitor_api, webhooks};
+use crate::{health, kpis, visitor_api, webhooks};
 
 pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<Response, EdgeError> {
     let path = req.path();
@@ -85,6 +85,7 @@ async fn admin(
             numbers::disconnect_preview(req, &numbers, id).await
         }
         (Method::Get, ["stats"]) => numbers::stats(req, &numbers, &store).await,
+        (Method::Get, ["kpis"]) => kpis::api::report(req, &numbers, &store).await,
         (Method::Get, ["conversations"]) => conversations::list(req, &store).await,
         (Method::Get, ["conversations", id]) => conversations::read(req, &store, id).await,
         (Method::Post, ["conversations", id, "messages"]) => {
@@ -94,7 +95,7 @@ async fn admin(
             conversations::retry(&store, &numbers, id, message, live).await
         }
         (Method::Post, ["conversations", id, "close"]) => {
-            conversations::close(&store, id, live).await
+            conversations::close(&store, &numbers, id, live).await
         }
         (Method::Post, ["conversations", id, "reopen"]) => {
             conversations::reopen(&store, id, live).await
@@ -119,7 +120,7 @@ async fn admin(
         (
             _,
             ["numbers", _, "templates" | "disconnect"]
-            | ["stats" | "conversations" | "unrouted" | "not-understood" | "webhook"],
+            | ["stats" | "kpis" | "conversations" | "unrouted" | "not-understood" | "webhook"],
         )
         | (_, ["conversations", _]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
         (_, ["live"] | ["live", "disconnect"]) => {

@@ -5,9 +5,11 @@
 //! can only ever read and write their own conversation.
 
 use switchboard_core::api::{
-    checked_text, Author, ContinuedOnWhatsapp, HandoffRequest, HandoffTarget, ThreadCursor,
-    VisitorMessage, WidgetConversation, WidgetMessage, WidgetSession, WidgetSessionRequest,
+    checked_text, Author, ContinuedOnWhatsapp, HandoffRequest, HandoffTarget, RatingRequest,
+    ThreadCursor, VisitorMessage, WidgetConversation, WidgetMessage, WidgetSession,
+    WidgetSessionRequest, WidgetSurvey,
 };
+use switchboard_core::csat::Score;
 use switchboard_core::handoff::mask_wa_id;
 use switchboard_core::handoff_routing::{choose_number, RoutableNumber};
 use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
@@ -20,6 +22,7 @@ use crate::config::Config;
 use crate::config_store::{ConfigStore, NumberRecord};
 use crate::conversations::rows::{ConversationRow, NewMessage};
 use crate::conversations::store::{ConversationStore, PageRange, ThreadPage};
+use crate::csat::store::SurveyStore;
 use crate::d1::{decode_rows, returned_a_row};
 use crate::error::EdgeError;
 use crate::handoff;
@@ -98,11 +101,12 @@ async fn answer(
         (Method::Post, ["messages"]) => post_message(req, &ctx).await,
         (Method::Post, ["handoff"]) => start_handoff(req, &ctx).await,
         (Method::Post, ["not-me"]) => not_me(req, &ctx).await,
+        (Method::Post, ["rating"]) => rate(req, &ctx).await,
         (Method::Post, ["live"]) => {
             let visitor = visitor_id(req, ctx.config)?;
             ok_json(&live::ticket(ctx.config, &visitor_room(&visitor)))
         }
-        (_, ["session" | "messages" | "handoff" | "not-me" | "live"]) => {
+        (_, ["session" | "messages" | "handoff" | "not-me" | "live" | "rating"]) => {
             Err(EdgeError::MethodNotAllowed {
                 allow: "POST, OPTIONS",
             })
@@ -203,6 +207,7 @@ async fn conversation(req: &Request, ctx: &Context<'_>) -> Result<Response, Edge
             messages: Vec::new(),
             older: None,
             continued_on_whatsapp: None,
+            survey: None,
         });
     };
     let range = match query(req, "before") {
@@ -235,10 +240,23 @@ async fn conversation(req: &Request, ctx: &Context<'_>) -> Result<Response, Edge
         })
         .collect();
     let continued_on_whatsapp = continued_on_whatsapp(ctx, &conversation);
+    let survey = if conversation.status == "closed" && conversation.handed_off_at.is_none() {
+        SurveyStore(&ctx.store)
+            .of_conversation(&conversation.id)
+            .await?
+            .map(|s| WidgetSurvey {
+                id: s.id,
+                question: s.question,
+                score: s.score,
+            })
+    } else {
+        None
+    };
     ok_json(&WidgetConversation {
         messages,
         older: page.older.map(|c| c.to_string()),
         continued_on_whatsapp,
+        survey,
     })
 }
 
@@ -381,6 +399,27 @@ async fn start_handoff(req: &mut Request, ctx: &Context<'_>) -> Result<Response,
         return Err(handed_off());
     }
     ok_json(&handoff::offer(&code, number, expires_at)?)
+}
+
+/// The visitor rates their resolved conversation (again: the new rating replaces the old).
+async fn rate(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeError> {
+    let visitor = visitor_id(req, ctx.config)?;
+    rate_limits::check(ctx.env, Limit::Message, &visitor).await?;
+    let body: RatingRequest = read_json(req).await?;
+    let score = Score::new(body.score)
+        .ok_or_else(|| EdgeError::BadRequest("score must be 1–5".to_owned()))?;
+    let rated = SurveyStore(&ctx.store)
+        .answer(&body.survey_id, score, "messenger", &visitor, now_seconds())
+        .await?
+        .ok_or_else(|| EdgeError::NotFound("no survey of yours with that id".to_owned()))?;
+    ctx.live.publish(
+        INBOX_ROOM,
+        &LiveEvent::Changed {
+            conversation_id: Some(rated),
+            change: Change::State,
+        },
+    );
+    conversation(req, ctx).await
 }
 
 /// "Not me?": the visitor says the WhatsApp account their conversation continued with is not

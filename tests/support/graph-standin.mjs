@@ -90,6 +90,14 @@ export async function startGraphStandin(port = 0) {
             return graphError(400, '(#132000) Number of parameters does not match the expected number of params', 'OAuthException', 132000);
           }
         }
+        if (body.type === 'interactive') {
+          // Meta's limits on reply buttons: 1–3 buttons, ids ≤ 256, titles 1–20 characters, a body.
+          const it = body.interactive ?? {};
+          const buttons = it.action?.buttons ?? [];
+          const bad = it.type !== 'button' || !it.body?.text || buttons.length < 1 || buttons.length > 3 ||
+            buttons.some((b) => b.type !== 'reply' || !b.reply?.id || b.reply.id.length > 256 || !b.reply?.title || b.reply.title.length > 20);
+          if (bad) return graphError(400, '(#131009) Parameter value is not valid', 'OAuthException', 131009);
+        }
         const wamid = 'wamid.' + randomBytes(24).toString('base64url');
         sent.push({ phone_number_id: id, wamid, ...body });
         // Meta's status webhooks can overtake its answer to the send: a test may deliver them here.

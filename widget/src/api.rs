@@ -4,8 +4,8 @@ use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use switchboard_core::api::{
-    ErrorBody, HandoffOffer, HandoffRequest, VisitorMessage, WidgetConversation, WidgetMessage,
-    WidgetSession, WidgetSessionRequest,
+    ErrorBody, HandoffOffer, HandoffRequest, RatingRequest, VisitorMessage, WidgetConversation,
+    WidgetMessage, WidgetSession, WidgetSessionRequest,
 };
 
 /// Where the edge is and who the visitor is.
@@ -73,6 +73,15 @@ impl Edge {
                 text,
                 turnstile_token: self.turnstile.clone(),
             }),
+        )
+        .await
+    }
+
+    /// Rates the resolved conversation's survey; the conversation as it is now.
+    pub async fn rate(&self, survey_id: String, score: u8) -> Result<WidgetConversation, String> {
+        send(
+            self.authorized(Request::post(&self.url("rating"))),
+            Some(&RatingRequest { survey_id, score }),
         )
         .await
     }

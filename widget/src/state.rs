@@ -4,6 +4,7 @@
 
 use switchboard_core::api::{
     Author, ContinuedOnWhatsapp, HandoffOffer, WidgetConversation, WidgetMessage, WidgetSession,
+    WidgetSurvey,
 };
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -18,6 +19,8 @@ pub struct Chat {
     /// Messages the visitor sent that the edge has not confirmed yet, or that failed.
     pub outbox: Vec<Outgoing>,
     pub continued_on_whatsapp: Option<ContinuedOnWhatsapp>,
+    /// The rating the business asks for once the conversation is resolved.
+    pub survey: Option<WidgetSurvey>,
     pub handoff: Handoff,
     /// A problem to show (connection lost, refused), cleared by the next success.
     pub notice: Option<String>,
@@ -131,6 +134,7 @@ impl Chat {
                     self.outbox.clear();
                 }
                 self.continued_on_whatsapp = conversation.continued_on_whatsapp;
+                self.survey = conversation.survey;
                 self.notice = None;
             }
             Action::TurnstilePassed(token) => {
@@ -258,6 +262,7 @@ mod tests {
                 messages: vec![asked.clone(), reply.clone()],
                 older: None,
                 continued_on_whatsapp: None,
+                survey: None,
             }));
         let ids: Vec<&str> = chat.history().map(|m| m.id.as_str()).collect();
         assert_eq!(ids, ["m1", "m2"]);
@@ -316,6 +321,7 @@ mod tests {
                     messages: vec![message("m1", Author::Visitor, "hi")],
                     older: None,
                     continued_on_whatsapp: None,
+                    survey: None,
                 }));
         assert!(!returning.needs_turnstile());
         assert!(returning.composer_enabled());
@@ -330,6 +336,7 @@ mod tests {
                 .collect(),
             older: older.map(str::to_owned),
             continued_on_whatsapp: None,
+            survey: None,
         };
         let chat =
             Chat::default().apply(Action::ConversationLoaded(page(&["m3", "m4"], Some("c3"))));
@@ -361,6 +368,7 @@ mod tests {
                 continued_with: None,
                 reported_not_me: false,
             }),
+            survey: None,
         }));
         assert!(!chat.handoff_available());
         assert!(!chat.composer_enabled());

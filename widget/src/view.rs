@@ -327,6 +327,7 @@ pub fn app(props: &AppProps) -> Html {
                         if chat.needs_turnstile() {
                             <div class="sb-turnstile" ref={turnstile_ref.clone()} aria-label="A quick check before your first message"></div>
                         }
+                        { rating_section(chat, edge(props, chat), state.dispatcher()) }
                         { handoff_section(chat, start_handoff) }
                         <form class="sb-composer" onsubmit={on_submit}>
                             <label class="sb-sr" for="sb-input">{ "Message" }</label>
@@ -342,6 +343,38 @@ pub fn app(props: &AppProps) -> Html {
                 aria-expanded={chat.open.to_string()} onclick={toggle}>
                 <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>
             </button>
+        </div>
+    }
+}
+
+/// The business asks for a rating of the resolved conversation: five buttons; a new choice
+/// replaces the old one.
+fn rating_section(chat: &Chat, edge: Edge, dispatch: UseReducerDispatcher<ChatState>) -> Html {
+    let Some(survey) = &chat.survey else {
+        return html! {};
+    };
+    let star = |n: u8| {
+        let (edge, dispatch, id) = (edge.clone(), dispatch.clone(), survey.id.clone());
+        let onclick = Callback::from(move |_| {
+            let (edge, dispatch, id) = (edge.clone(), dispatch.clone(), id.clone());
+            spawn_local(async move {
+                match edge.rate(id, n).await {
+                    Ok(c) => dispatch.dispatch(Action::ConversationLoaded(c)),
+                    Err(e) => dispatch.dispatch(Action::Problem(e)),
+                }
+            });
+        });
+        let on = survey.score.is_some_and(|s| s >= n);
+        html! {
+            <button type="button" class={classes!("sb-star", on.then_some("sb-on"))} {onclick}
+                aria-label={format!("{n} of 5")} aria-pressed={(survey.score == Some(n)).to_string()}>{ "★" }</button>
+        }
+    };
+    html! {
+        <div class="sb-rating" role="group" aria-label="Rate this conversation">
+            <p>{ survey.question.clone() }</p>
+            <div class="sb-stars">{ for (1..=5).map(star) }</div>
+            if survey.score.is_some() { <p class="sb-thanks" role="status">{ "Thanks for your rating." }</p> }
         </div>
     }
 }

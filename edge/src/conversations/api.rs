@@ -11,6 +11,7 @@ use worker::{Request, Response};
 use super::rows::{ConversationRow, NewMessage};
 use super::store::{ConversationFilter, ConversationStore, PageRange, ThreadPage};
 use crate::clock::{now_millis, now_seconds};
+use crate::csat::service::ask_on_resolve;
 use crate::d1::returned_a_row;
 use crate::error::EdgeError;
 use crate::graph::GraphError;
@@ -339,13 +340,27 @@ pub async fn unlink(
     ok_json(&detail(store, id).await?.conversation)
 }
 
+/// Resolves the conversation (an agent closed it) and, with the channel's survey on, asks the
+/// customer to rate it — once; a survey that could not be sent never undoes the close.
 pub async fn close(
     store: &ConversationStore,
+    numbers: &Numbers<'_>,
     id: &str,
     live: &Live,
 ) -> Result<Response, EdgeError> {
     let conversation = find(store, id).await?;
-    store.close(id, "agent", now_seconds())?.run().await?;
+    let now = now_seconds();
+    let resolved = returned_a_row(
+        store
+            .batch(vec![store.resolve(id, "agent", now)?])
+            .await?
+            .first(),
+    )?;
+    if resolved {
+        if let Err(e) = ask_on_resolve(store, numbers, &conversation, now).await {
+            worker::console_error!("survey for {id} not asked: {e}");
+        }
+    }
     publish(live, &conversation, Change::State);
     ok_json(&detail(store, id).await?.conversation)
 }

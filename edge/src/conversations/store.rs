@@ -292,6 +292,7 @@ impl ConversationStore {
             "UPDATE conversations SET last_message_at = MAX(last_message_at, ?2), \
              last_inbound_at = CASE WHEN ?3 = 1 THEN MAX(COALESCE(last_inbound_at, 0), ?2) ELSE last_inbound_at END, \
              first_response_at = CASE WHEN ?3 = 0 AND first_response_at IS NULL THEN ?2 ELSE first_response_at END, \
+             last_outbound_at = CASE WHEN ?3 = 0 THEN MAX(COALESCE(last_outbound_at, 0), ?2) ELSE last_outbound_at END, \
              contact_name = COALESCE(?4, contact_name) \
              WHERE id = (SELECT conversation_id FROM messages WHERE id = ?1)",
             args![message_id, at, i64::from(inbound), contact_name],
@@ -310,9 +311,43 @@ impl ConversationStore {
         )
     }
 
+    /// Open WhatsApp conversations of a number whose customer last wrote before `quiet_since`
+    /// (and who wrote at all), oldest first.
+    pub async fn quiet_open_conversations(
+        &self,
+        phone_number_id: &str,
+        quiet_since: i64,
+        limit: i64,
+    ) -> Result<Vec<ConversationRow>, EdgeError> {
+        let sql = format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.status = 'open' AND c.channel = 'whatsapp' \
+             AND c.phone_number_id = ?1 AND c.last_inbound_at < ?2 ORDER BY c.last_inbound_at LIMIT ?3"
+        );
+        let result = self
+            .stmt(&sql, args![phone_number_id, quiet_since, limit])?
+            .all()
+            .await?;
+        decode_rows(&result, "conversation")
+    }
+
+    /// Resolves an open conversation (close reason `agent`), by an agent or by auto-resolve
+    /// (`by`); `RETURNING id` says whether it was open.
+    pub fn resolve(
+        &self,
+        conversation_id: &str,
+        by: &str,
+        at: i64,
+    ) -> Result<D1PreparedStatement, EdgeError> {
+        self.stmt(
+            "UPDATE conversations SET status = 'closed', close_reason = 'agent', resolved_by = ?2, closed_at = ?3 \
+             WHERE id = ?1 AND status = 'open' RETURNING id",
+            args![conversation_id, by, at],
+        )
+    }
+
     pub async fn reopen(&self, conversation_id: &str) -> Result<(), EdgeError> {
         self.stmt(
-            "UPDATE conversations SET status = 'open', close_reason = NULL, closed_at = NULL WHERE id = ?1",
+            "UPDATE conversations SET status = 'open', close_reason = NULL, resolved_by = NULL, closed_at = NULL WHERE id = ?1",
             args![conversation_id],
         )?
         .run()

@@ -59,6 +59,7 @@ impl<'a> Numbers<'a> {
             verified_name: info.verified_name,
             quality_rating: info.quality_rating,
             handoff_enabled: request.handoff_enabled.unwrap_or(true),
+            csat: Default::default(),
             reset_days: request.reset_days,
             connected: true,
             connected_at: now_seconds(),
@@ -113,6 +114,7 @@ impl<'a> Numbers<'a> {
             handoff_enabled: patch.handoff_enabled,
             reset_days: patch.reset_days,
             token,
+            csat: patch.csat,
         };
         let document = self
             .store

@@ -9,11 +9,14 @@
 
 use serde::Serialize;
 use serde_json::json;
+use switchboard_core::csat::parse_answer;
 use switchboard_core::handoff::HandoffCode;
 use switchboard_core::live::{visitor_room, Change as LiveChange, LiveEvent, INBOX_ROOM};
 use switchboard_core::reset::{place, Placement, ResetDays};
 use switchboard_core::settings::ProjectSettings;
-use switchboard_core::webhook::{Change, Delivery, InboundMessage, TimestampWindow};
+use switchboard_core::webhook::{
+    Change, Delivery, InboundMessage, MessageContent, TimestampWindow,
+};
 use worker::{D1PreparedStatement, Env};
 
 use super::store::{claimed_conversation, Claim, CodeClaim, WebhookStore};
@@ -21,6 +24,7 @@ use crate::clock::{now_millis, now_seconds};
 use crate::config_store::{ConfigStore, NumberRecord};
 use crate::conversations::rows::NewMessage;
 use crate::conversations::store::ConversationStore;
+use crate::csat::store::SurveyStore;
 use crate::error::EdgeError;
 use crate::live::Live;
 use crate::random;
@@ -191,6 +195,9 @@ impl<'a> Inbound<'a> {
         if duplicate {
             return Ok(Applied::Duplicate);
         }
+        if let Some(rated) = self.try_survey_answer(now).await? {
+            return Ok(rated);
+        }
         if rules.handoff_enabled {
             if let Some(claim) = self.try_handoff(now).await? {
                 return Ok(Applied::Handoff(claim));
@@ -289,6 +296,34 @@ impl<'a> Inbound<'a> {
             self.store
                 .touch(&row.id, self.message.timestamp, true, self.contact_name)?,
         ])
+    }
+
+    /// A tap on a survey button: the answer rates the survey's conversation (a later tap
+    /// replaces it) and the message is stored there — never opening a conversation, never a
+    /// reset, however late it comes. `None` when the message is not an answer to a survey of
+    /// this customer.
+    async fn try_survey_answer(&self, now: i64) -> Result<Option<Applied>, EdgeError> {
+        let MessageContent::Interactive { reply_id, .. } = &self.message.content else {
+            return Ok(None);
+        };
+        let Some((survey, score)) = parse_answer(reply_id) else {
+            return Ok(None);
+        };
+        let Some(conversation_id) = SurveyStore(self.store)
+            .answer(&survey, score, "whatsapp", &self.message.from, now)
+            .await?
+        else {
+            return Ok(None);
+        };
+        match self
+            .store
+            .batch(self.store_in(&conversation_id, true)?.into())
+            .await
+        {
+            Ok(_) => Ok(Some(Applied::Stored(conversation_id))),
+            Err(EdgeError::ConcurrentWrite(_)) => Ok(Some(Applied::Duplicate)),
+            Err(e) => Err(e),
+        }
     }
 
     /// Links the conversation a handoff code in the message was issued for, in one batch that

@@ -1,0 +1,4 @@
+//! Support KPIs per number, for the Messenger and for the project, with and without the reset.
+
+pub mod api;
+pub mod store;
