@@ -7,6 +7,7 @@ use switchboard_core::api::{DisconnectOutcome, NumberStats, NumberStatus, Number
 use switchboard_core::manager_links::TwoStepGuidance;
 use switchboard_core::settings::ProjectSettings;
 use wasm_bindgen_futures::spawn_local;
+use switchboard_core::csat::CsatSettings;
 use yew::prelude::*;
 
 use crate::api::{Admin, ApiError};
@@ -658,11 +659,15 @@ fn defaults_form(props: &DefaultsProps) -> Html {
     let accent = use_state(|| s.accent_color.clone());
     let default_number = use_state(|| s.default_handoff_number.clone().unwrap_or_default());
     let countries = use_state(|| format_country_map(&s.country_numbers));
+    let messenger_csat = use_state(|| s.messenger_csat.enabled);
+    let messenger_question = use_state(|| s.messenger_csat.question.clone().unwrap_or_default());
     let status = use_state(|| props.notice.clone().map(Err::<String, String>));
     let submit = {
         let (admin, done, status) = (props.admin.clone(), props.on_saved.clone(), status.clone());
         let (version, changed_elsewhere) = (props.version, props.on_changed_elsewhere.clone());
         let turnstile = turnstile.clone();
+        let (messenger_csat, messenger_question) =
+            (messenger_csat.clone(), messenger_question.clone());
         let (handoff, reset, origins, business_name, greeting, accent, default_number, countries) = (
             handoff.clone(),
             reset.clone(),
@@ -688,6 +693,12 @@ fn defaults_form(props: &DefaultsProps) -> Html {
                     default_handoff_number: Some((*default_number).clone())
                         .filter(|n| !n.is_empty()),
                     country_numbers: parse_country_map(&countries)?,
+                    messenger_csat: CsatSettings {
+                        enabled: *messenger_csat,
+                        question: Some(messenger_question.trim().to_owned())
+                            .filter(|q| !q.is_empty()),
+                        auto_resolve_hours: None,
+                    },
                 })
             })();
             let settings = match built {
@@ -719,6 +730,10 @@ fn defaults_form(props: &DefaultsProps) -> Html {
     let on_default = {
         let default_number = default_number.clone();
         Callback::from(move |e: Event| default_number.set(select_value(&e)))
+    };
+    let on_messenger_csat = {
+        let messenger_csat = messenger_csat.clone();
+        Callback::from(move |e: Event| messenger_csat.set(checked(&e)))
     };
     let on_accent = {
         let accent = accent.clone();
@@ -758,6 +773,11 @@ fn defaults_form(props: &DefaultsProps) -> Html {
                     <label for="defaults-turnstile">{ "Turnstile site key (optional)" }</label>
                     <input id="defaults-turnstile" value={(*turnstile).clone()} oninput={bind_input(&turnstile)} placeholder="0x4AAAAAAA…" />
                     <span class="hint">{ "With a site key here and the TURNSTILE_SECRET_KEY secret set, a new visitor passes Cloudflare Turnstile before their first message. Rate limits apply either way; allowed origins only decide which sites may embed the Messenger." }</span>
+                </div>
+                <div class="field">
+                    <label><input type="checkbox" checked={*messenger_csat} onchange={on_messenger_csat} />{ " Ask Messenger visitors to rate a conversation once it is resolved" }</label>
+                    <label for="defaults-csat-question">{ "Rating question (Messenger)" }</label>
+                    <input id="defaults-csat-question" value={(*messenger_question).clone()} oninput={bind_input(&messenger_question)} placeholder={switchboard_core::csat::DEFAULT_QUESTION} />
                 </div>
                 <div class="field"><label for="defaults-accent">{ "Accent colour" }</label><input id="defaults-accent" type="color" value={(*accent).clone()} oninput={on_accent} /></div>
                 if let Some(st) = &*status {

@@ -20,3 +20,9 @@ export const status = (id, status, timestamp, recipient_id, errors) => ({
 });
 
 export const DAY = 86_400;
+
+/** A tap on an interactive reply button, as Meta delivers it. */
+export const buttonReply = (from, replyId, title, timestamp, id = wamid()) => ({
+  from, id, timestamp: String(timestamp), type: 'interactive',
+  interactive: { type: 'button_reply', button_reply: { id: replyId, title } },
+});

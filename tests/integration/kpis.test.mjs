@@ -1,0 +1,49 @@
+// The KPI table: per number, the Messenger and the project, over 7/30/90 days, and the same
+// figures as they would be without the reset (a customer's reset-split conversations merged).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack } from '../support/fixtures.mjs';
+import { delivery, text, DAY } from '../support/meta.mjs';
+
+const NUMBER = '106540352242922';
+let stack, edge;
+before(async () => {
+  stack = await startStack();
+  edge = stack.edge;
+  await stack.connect({ id: NUMBER, label: 'Support', reset_days: 1 });
+});
+after(async () => { await stack?.stop(); });
+
+test('a reset splits a customer\'s thread; without it the KPIs count one thread', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const ana = '15145550101';
+  await edge.deliver(delivery(NUMBER, { messages: [text(ana, 'first question', now - 3 * DAY)] }));
+  // Three days later: more than the number's 1-day reset, so a new conversation opens.
+  await edge.deliver(delivery(NUMBER, { messages: [text(ana, 'second question', now - 60)] }));
+  const list = (await edge.adminJson(`/conversations?wa_id=${ana}&status=`)).body;
+  assert.equal(list.length, 2);
+  const open = list.find((c) => c.status === 'open');
+  await edge.adminJson(`/conversations/${open.id}/messages`, { method: 'POST', body: JSON.stringify({ text: 'Answered' }) });
+  await edge.adminJson(`/conversations/${open.id}/close`, { method: 'POST', body: '{}' });
+  await edge.deliver(delivery(NUMBER, { messages: [text('15145550102', 'just once', now - 30)] }));
+
+  const r = await edge.adminJson('/kpis?days=7');
+  assert.equal(r.status, 200);
+  assert.equal(r.body.days, 7);
+  const row = r.body.rows.find((x) => x.scope === NUMBER);
+  assert.equal(row.label, 'Support');
+  assert.equal(row.with_reset.conversations_opened, 3);
+  assert.equal(row.with_reset.resets_applied, 1);
+  assert.equal(row.with_reset.customers, 2);
+  assert.equal(row.with_reset.conversations_per_customer, 1.5);
+  assert.equal(row.without_reset.conversations_opened, 2);
+  assert.equal(row.without_reset.resets_applied, 0);
+  assert.equal(row.without_reset.conversations_per_customer, 1);
+  // Resolution: with the reset, the second conversation took about a minute; merged, three days.
+  assert.ok(row.with_reset.median_resolution_seconds < 3600);
+  assert.ok(row.without_reset.median_resolution_seconds > 2 * DAY);
+  assert.ok(row.with_reset.median_first_response_seconds < 3600);
+  assert.ok(r.body.rows.some((x) => x.scope === 'messenger'));
+  assert.equal(r.body.rows.find((x) => x.scope === 'project').with_reset.conversations_opened, 3);
+  assert.equal((await edge.adminJson('/kpis?days=12')).status, 400);
+});
