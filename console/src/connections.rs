@@ -4,10 +4,10 @@
 
 use serde_json::{json, Value};
 use switchboard_core::api::{DisconnectOutcome, NumberStats, NumberStatus, NumberView};
+use switchboard_core::csat::CsatSettings;
 use switchboard_core::manager_links::TwoStepGuidance;
 use switchboard_core::settings::ProjectSettings;
 use wasm_bindgen_futures::spawn_local;
-use switchboard_core::csat::CsatSettings;
 use yew::prelude::*;
 
 use crate::api::{Admin, ApiError};
@@ -152,6 +152,7 @@ pub fn connections(props: &Props) -> Html {
                 </section>
             }
             <ConnectForm admin={props.admin.clone()} on_connected={reload.clone()} />
+            <crate::kpi_table::KpiTable admin={props.admin.clone()} />
             if let Some(settings) = settings {
                 // Keyed by version: a reload after a change elsewhere shows the current values.
                 <DefaultsForm key={loaded.settings_version.unwrap_or(0).to_string()} admin={props.admin.clone()} {settings}
@@ -241,6 +242,43 @@ fn number_card(props: &CardProps) -> Html {
             handoff_on.set(on);
             patch.emit(json!({ "handoff_enabled": on }));
         })
+    };
+    let csat_on = use_state(|| n.csat.enabled);
+    let csat_question = use_state(|| n.csat.question.clone().unwrap_or_default());
+    let auto_hours = use_state(|| {
+        n.csat
+            .auto_resolve_hours
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    });
+    let save_csat = {
+        let (patch, message) = (patch.clone(), message.clone());
+        let (csat_on, csat_question, auto_hours) =
+            (csat_on.clone(), csat_question.clone(), auto_hours.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let hours = match auto_hours.trim() {
+                "" | "off" => None,
+                h => match h.parse::<u32>() {
+                    Ok(h) => Some(h),
+                    Err(_) => {
+                        message.set(Some(Err(
+                            "Auto-resolve: a number of hours (1–720), or empty for off".to_owned(),
+                        )));
+                        return;
+                    }
+                },
+            };
+            patch.emit(json!({ "csat": {
+                "enabled": *csat_on,
+                "question": Some(csat_question.trim().to_owned()).filter(|q| !q.is_empty()),
+                "auto_resolve_hours": hours,
+            } }));
+        })
+    };
+    let on_csat = {
+        let csat_on = csat_on.clone();
+        Callback::from(move |e: Event| csat_on.set(checked(&e)))
     };
     let save_reset = {
         let (patch, reset_text, message) = (patch.clone(), reset_text.clone(), message.clone());
@@ -358,6 +396,14 @@ fn number_card(props: &CardProps) -> Html {
                         <span class="hint">{ format!("Now: {}", reset_days_label(Some(n.effective_reset_days))) }</span>
                     </form>
                     <p class="hint">{ RESET_EXPLANATION }</p>
+                    <form class="csat" onsubmit={save_csat} aria-label={format!("Ratings for {}", n.label)}>
+                        <label class="inline"><input type="checkbox" checked={*csat_on} onchange={on_csat} />{ " Ask customers to rate a conversation once it is resolved (reply buttons, only within WhatsApp's 24-hour window)" }</label>
+                        <label for={format!("csat-q-{id}")}>{ "Rating question" }</label>
+                        <input id={format!("csat-q-{id}")} value={(*csat_question).clone()} oninput={bind_input(&csat_question)} placeholder={switchboard_core::csat::DEFAULT_QUESTION} />
+                        <label for={format!("auto-{id}")}>{ "Auto-resolve after (hours without a customer message; empty: off)" }</label>
+                        <input id={format!("auto-{id}")} size="6" value={(*auto_hours).clone()} oninput={bind_input(&auto_hours)} placeholder="off" />
+                        <button type="submit">{ "Save ratings" }</button>
+                    </form>
                 </div>
                 <p class="links">
                     <a href={n.manager_links.number_settings.clone()} target="_blank" rel="noopener">{ "Manage in WhatsApp Manager" }</a>

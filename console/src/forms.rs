@@ -139,6 +139,45 @@ pub fn duration(seconds: i64) -> String {
     }
 }
 
+/// The KPI table's lines: (metric, with the reset, without it).
+pub fn kpi_lines(
+    with: &switchboard_core::kpi::Kpis,
+    without: &switchboard_core::kpi::Kpis,
+) -> Vec<(&'static str, String, String)> {
+    use switchboard_core::kpi::Kpis;
+    let dash = || "—".to_owned();
+    let secs = |v: Option<i64>| v.map(duration).unwrap_or_else(dash);
+    let pct = |v: Option<f64>| v.map(|p| format!("{p:.0} %")).unwrap_or_else(dash);
+    let line = |name: &'static str, f: &dyn Fn(&Kpis) -> String| (name, f(with), f(without));
+    vec![
+        line("Conversations opened", &|k| {
+            k.conversations_opened.to_string()
+        }),
+        line("Resets applied", &|k| k.resets_applied.to_string()),
+        line("Median first response", &|k| {
+            secs(k.median_first_response_seconds)
+        }),
+        line("Median resolution time", &|k| {
+            secs(k.median_resolution_seconds)
+        }),
+        line("CSAT (rated 4–5)", &|k| {
+            format!("{} of {} rated", pct(k.csat_percent), k.surveys_answered)
+        }),
+        line("Survey response rate", &|k| {
+            format!(
+                "{} of {} asked",
+                pct(k.survey_response_percent),
+                k.surveys_asked
+            )
+        }),
+        line("Conversations per customer", &|k| {
+            k.conversations_per_customer
+                .map(|c| format!("{c:.2}"))
+                .unwrap_or_else(dash)
+        }),
+    ]
+}
+
 /// How long ago `then_ms` was, at `now_ms`, for the Webhook panel: `just now`, `3 min ago`.
 pub fn ago(now_ms: i64, then_ms: i64) -> String {
     let seconds = (now_ms - then_ms).max(0) / 1000;
@@ -237,6 +276,29 @@ mod tests {
         assert_eq!(duration(95), "1 min 35 s");
         assert_eq!(duration(7260), "2 h 1 min");
         assert_eq!(duration(90_000), "1 d 1 h");
+    }
+
+    #[test]
+    fn kpi_lines_show_both_countings_side_by_side() {
+        use switchboard_core::kpi::Kpis;
+        let with = Kpis {
+            conversations_opened: 4,
+            resets_applied: 1,
+            median_resolution_seconds: Some(95),
+            csat_percent: Some(66.666),
+            surveys_answered: 3,
+            surveys_asked: 4,
+            survey_response_percent: Some(75.0),
+            conversations_per_customer: Some(2.0),
+            ..Kpis::default()
+        };
+        let lines = kpi_lines(&with, &Kpis::default());
+        assert_eq!(lines[0], ("Conversations opened", "4".into(), "0".into()));
+        assert_eq!(lines[3].1, "1 min 35 s");
+        assert_eq!(lines[3].2, "—");
+        assert_eq!(lines[4].1, "67 % of 3 rated");
+        assert_eq!(lines[5].1, "75 % of 4 asked");
+        assert_eq!(lines[6].1, "2.00");
     }
 
     #[test]

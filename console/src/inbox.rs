@@ -17,7 +17,8 @@ use yew::prelude::*;
 
 use crate::api::Admin;
 use crate::dom::{bind_textarea, now_seconds, select_value, time_label, Counter};
-use crate::forms::describe;
+use crate::forms::{describe, duration};
+use switchboard_core::reply_window::{reply_window, ReplyWindow};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -30,6 +31,7 @@ pub fn inbox(props: &Props) -> Html {
     let channel = use_state(String::new);
     let status = use_state(|| "open".to_owned());
     let customer = use_state(String::new);
+    let window = use_state(String::new);
     let numbers = use_state(Vec::<NumberView>::new);
     let list = use_state(Vec::<ConversationView>::new);
     let selected = use_state(|| None::<String>);
@@ -50,8 +52,8 @@ pub fn inbox(props: &Props) -> Html {
         // WhatsApp ids are the number's digits: "+1 (650) 555-1234" finds 16505551234.
         let wa_id: String = customer.chars().filter(char::is_ascii_digit).collect();
         let query = format!(
-            "/conversations?number={}&channel={}&status={}&wa_id={wa_id}",
-            *number, *channel, *status
+            "/conversations?number={}&channel={}&status={}&wa_id={wa_id}&window={}",
+            *number, *channel, *status, *window
         );
         use_effect_with((query, tick.0), move |(query, _)| {
             let query = query.clone();
@@ -64,6 +66,16 @@ pub fn inbox(props: &Props) -> Html {
                     Err(e) => error.set(Some(e.to_string())),
                 }
             });
+        });
+    }
+    // Redraws the reply-window countdowns every 30 s (no request).
+    let clock = use_state(now_seconds);
+    {
+        let clock = clock.clone();
+        use_effect_with((), move |_| {
+            let timer =
+                gloo_timers::callback::Interval::new(30_000, move || clock.set(now_seconds()));
+            move || drop(timer)
         });
     }
     // Bumped by the live socket: the open thread reads what changed.
@@ -121,6 +133,12 @@ pub fn inbox(props: &Props) -> Html {
                         <option value="" selected={status.is_empty()}>{ "All" }</option>
                     </select>
                 </label>
+                <label>{ "Order " }
+                    <select onchange={filter(&window)} aria-label="Order">
+                        <option value="" selected={window.is_empty()}>{ "Newest first" }</option>
+                        <option value="closing" selected={*window == "closing"}>{ "Reply window closing soon" }</option>
+                    </select>
+                </label>
                 <label>{ "Customer " }
                     <input type="search" aria-label="Customer's WhatsApp number" placeholder="+1 650 555 1234"
                         value={(*customer).clone()} oninput={crate::dom::bind_input(&customer)} />
@@ -134,12 +152,17 @@ pub fn inbox(props: &Props) -> Html {
                         let id = c.id.clone();
                         let onclick = { let selected = selected.clone(); Callback::from(move |_| selected.set(Some(id.clone()))) };
                         let who = c.contact_name.clone().or_else(|| c.wa_id.clone()).unwrap_or_else(|| "Website visitor".to_owned());
+                        let window = window_label(c, *clock);
+                        let flagged = window.as_ref().is_some_and(|(_, f)| *f);
                         html! {
                             <li key={c.id.clone()}>
-                                <button class={classes!("conversation", (selected.as_deref() == Some(c.id.as_str())).then_some("active"))} {onclick}>
+                                <button class={classes!("conversation", (selected.as_deref() == Some(c.id.as_str())).then_some("active"), flagged.then_some("flagged"))} {onclick}>
                                     <strong>{ who }</strong>
                                     <span class="meta">{ channel_label(c) }{ label_of(&c.phone_number_id).map(|l| format!(" · {l}")).unwrap_or_default() }{ format!(" · {} messages", c.message_count) }</span>
                                     <span class="meta">{ time_label(c.last_message_at) }</span>
+                                    if let Some((text, flag)) = window {
+                                        <span class={classes!("window", flag.then_some("flag"))}>{ text }</span>
+                                    }
                                 </button>
                             </li>
                         }
@@ -152,6 +175,31 @@ pub fn inbox(props: &Props) -> Html {
             </div>
         </div>
     }
+}
+
+/// The 24-hour reply window of an open WhatsApp conversation, and whether it is flagged
+/// (unanswered, closing within the hour).
+fn window_label(c: &ConversationView, now: i64) -> Option<(String, bool)> {
+    if c.channel != Channel::Whatsapp || c.status != ConversationStatus::Open {
+        return None;
+    }
+    Some(
+        match reply_window(c.last_inbound_at, c.last_outbound_at, now) {
+            ReplyWindow::Closed => ("Reply window closed: templates only".to_owned(), false),
+            ReplyWindow::Open {
+                seconds_left,
+                flagged: true,
+                ..
+            } => (
+                format!("Unanswered — window closes in {}", duration(seconds_left)),
+                true,
+            ),
+            ReplyWindow::Open { seconds_left, .. } => (
+                format!("{} left to reply freely", duration(seconds_left)),
+                false,
+            ),
+        },
+    )
 }
 
 fn channel_label(c: &ConversationView) -> &'static str {

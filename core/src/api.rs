@@ -105,6 +105,9 @@ pub struct ConversationView {
     pub last_message_at: i64,
     /// The user's last message (the 24-hour reply window counts from here).
     pub last_inbound_at: Option<i64>,
+    /// The business's last message.
+    #[serde(default)]
+    pub last_outbound_at: Option<i64>,
     pub message_count: i64,
     /// The website visitor said the WhatsApp number it continued with is not theirs.
     #[serde(default)]

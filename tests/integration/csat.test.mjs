@@ -130,3 +130,18 @@ test('the Messenger shows a rating row once resolved; the visitor rates, and may
   assert.equal((await rate(other, 5)).status, 404);
   assert.equal((await v.conversation()).body.survey.score, 2);
 });
+
+test('auto-resolve (per number, off by default): a quiet conversation is resolved by the cron and surveyed', async () => {
+  await edge.adminJson(`/numbers/${NUMBER}`, { method: 'PATCH', body: JSON.stringify({ csat: { enabled: true, question: 'How did we do?', auto_resolve_hours: 1 } }) });
+  const eve = '15145550005';
+  await say(eve, 'Thanks, that is all', now() - 2 * 3600);
+  const fresh = '15145550006';
+  await say(fresh, 'Still waiting', now() - 60);
+  const r = await fetch(`${edge.url}/__scheduled?cron=*+*+*+*+*`);
+  assert.equal(r.status, 200);
+  const [quiet] = await conversationsOf(eve);
+  assert.equal(quiet.status, 'closed', 'quiet for 2 h with a 1-hour auto-resolve');
+  assert.equal(surveysSentTo(eve).length, 1);
+  const [busy] = await conversationsOf(fresh);
+  assert.equal(busy.status, 'open', 'a customer who wrote a minute ago is left alone');
+});

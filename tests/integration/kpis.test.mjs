@@ -47,3 +47,23 @@ test('a reset splits a customer\'s thread; without it the KPIs count one thread'
   assert.equal(r.body.rows.find((x) => x.scope === 'project').with_reset.conversations_opened, 3);
   assert.equal((await edge.adminJson('/kpis?days=12')).status, 400);
 });
+
+test('?window=closing lists open WhatsApp conversations whose window is open, closing soonest first', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const soon = '15145550201';
+  const later = '15145550202';
+  const expired = '15145550203';
+  await edge.deliver(delivery(NUMBER, { messages: [text(later, 'later', now - 2 * 3600)] }));
+  await edge.deliver(delivery(NUMBER, { messages: [text(soon, 'soon', now - 23 * 3600 - 1800)] }));
+  await edge.deliver(delivery(NUMBER, { messages: [text(expired, 'too late', now - 25 * 3600)] }));
+  const r = await edge.adminJson('/conversations?window=closing');
+  assert.equal(r.status, 200);
+  const order = r.body.map((c) => c.wa_id).filter((w) => [soon, later, expired].includes(w));
+  assert.deepEqual(order, [soon, later], 'soonest first; a closed window is not listed');
+  const c = r.body.find((x) => x.wa_id === soon);
+  assert.equal(c.last_outbound_at, null, 'unanswered');
+  await edge.adminJson(`/conversations/${c.id}/messages`, { method: 'POST', body: JSON.stringify({ text: 'On it' }) });
+  const answered = (await edge.adminJson('/conversations?window=closing')).body.find((x) => x.wa_id === soon);
+  assert.ok(answered.last_outbound_at >= now);
+  assert.equal((await edge.adminJson('/conversations?window=whenever')).status, 400);
+});

@@ -2,7 +2,7 @@
 
 use switchboard_core::api::{
     checked_text, within_reply_window, AgentReply, Author, ConversationDetail, MessageView,
-    TemplateChoice, ThreadCursor, WidgetMessage,
+    TemplateChoice, ThreadCursor, WidgetMessage, REPLY_WINDOW_SECONDS,
 };
 use switchboard_core::delivery_status::DeliveryStatus;
 use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
@@ -39,6 +39,15 @@ pub async fn list(req: &Request, store: &ConversationStore) -> Result<Response, 
         wa_id: query(req, "wa_id"),
         status: query(req, "status"),
         channel: query(req, "channel"),
+        window_open_since: match query(req, "window").as_deref() {
+            None | Some("") => None,
+            Some("closing") => Some(now_seconds() - REPLY_WINDOW_SECONDS),
+            Some(other) => {
+                return Err(EdgeError::BadRequest(format!(
+                    "window must be closing, not {other:?}"
+                )))
+            }
+        },
         limit,
     };
     let rows = store.list(&filter).await?;

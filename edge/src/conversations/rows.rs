@@ -28,6 +28,8 @@ pub struct ConversationRow {
     pub last_message_at: i64,
     pub last_inbound_at: Option<i64>,
     #[serde(default)]
+    pub last_outbound_at: Option<i64>,
+    #[serde(default)]
     pub message_count: Option<i64>,
 }
 
@@ -60,6 +62,7 @@ impl ConversationRow {
             closed_at: self.closed_at,
             last_message_at: self.last_message_at,
             last_inbound_at: self.last_inbound_at,
+            last_outbound_at: self.last_outbound_at,
             message_count: self.message_count.unwrap_or(0),
             link_disputed_at: self.link_disputed_at,
             unlinked_at: self.unlinked_at,

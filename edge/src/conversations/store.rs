@@ -13,7 +13,7 @@ use switchboard_core::api::ThreadCursor;
 
 const CONVERSATION_COLUMNS: &str = "c.id, c.channel, c.status, c.close_reason, c.phone_number_id, c.wa_id, \
      c.contact_name, c.visitor_id, c.handed_off_at, c.link_disputed_at, c.unlinked_at, c.opened_at, c.closed_at, c.last_message_at, \
-     c.last_inbound_at, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count";
+     c.last_inbound_at, c.last_outbound_at, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count";
 
 const MESSAGE_COLUMNS: &str =
     "id, rowid AS seq, wamid, channel, direction, type, text, content, reply_to, \
@@ -27,6 +27,9 @@ pub struct ConversationFilter {
     pub status: Option<String>,
     /// `messenger`, `whatsapp` or `handed_off`.
     pub channel: Option<String>,
+    /// Only open WhatsApp conversations whose 24-hour window is still open, closing soonest
+    /// first (`?window=closing`), from this time on (now − 24 h).
+    pub window_open_since: Option<i64>,
     pub limit: i64,
 }
 
@@ -445,6 +448,16 @@ impl ConversationStore {
                 clauses.push(format!("{column} = ?{}", values.len()));
             }
         }
+        let mut order = "c.last_message_at DESC";
+        if let Some(since) = f.window_open_since {
+            values.push(Arg::from(since));
+            clauses.push(format!(
+                "c.status = 'open' AND c.channel = 'whatsapp' AND c.last_inbound_at > ?{}",
+                values.len()
+            ));
+            // `conversations_open_by_window`: an index range, soonest to close first.
+            order = "c.last_inbound_at ASC";
+        }
         values.push(Arg::from(f.limit));
         let filters = if clauses.is_empty() {
             "1".to_owned()
@@ -453,7 +466,7 @@ impl ConversationStore {
         };
         let sql = format!(
             "SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE {filters}{channel_clause} \
-             ORDER BY c.last_message_at DESC LIMIT ?{}",
+             ORDER BY {order} LIMIT ?{}",
             values.len()
         );
         let result = self.stmt(&sql, &values)?.all().await?;
