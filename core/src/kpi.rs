@@ -154,6 +154,38 @@ pub fn merged_without_reset(facts: &[ConversationFacts]) -> Vec<ConversationFact
     threads
 }
 
+/// Reads the compact form the edge's query packs a number's conversations in (D1 returns one
+/// string per number instead of a JSON object per conversation: at 100k conversations that is
+/// what keeps the report fast): `customer,opened,closed,reason,first_response,outcome,score`,
+/// `;`-separated, empty fields for NULL. A malformed entry is skipped.
+pub fn unpack(number: Option<&str>, packed: &str) -> Vec<ConversationFacts> {
+    packed
+        .split(';')
+        .filter_map(|entry| {
+            let f: Vec<&str> = entry.split(',').collect();
+            let [customer, opened, closed, reason, first, outcome, score] = f.as_slice() else {
+                return None;
+            };
+            let int = |s: &str| (!s.is_empty()).then(|| s.parse::<i64>()).transpose();
+            let text = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+            let score = score.parse::<u8>().ok().and_then(Score::new);
+            Some(ConversationFacts {
+                number: number.map(str::to_owned),
+                customer: (*customer).to_owned(),
+                opened_at: opened.parse().ok()?,
+                closed_at: int(closed).ok()?,
+                close_reason: text(reason),
+                first_response_at: int(first).ok()?,
+                survey: match (*outcome, score) {
+                    (_, Some(s)) => SurveyFacts::Rated(s),
+                    ("asked", None) => SurveyFacts::Asked,
+                    _ => SurveyFacts::NotAsked,
+                },
+            })
+        })
+        .collect()
+}
+
 /// One row of the KPI table: a scope (a number, the Messenger, or the whole project) counted
 /// with the reset and as it would be without.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -289,6 +321,26 @@ mod tests {
             r.without_reset.median_resolution_seconds,
             Some((41 * DAY + 600) / 2)
         );
+    }
+
+    #[test]
+    fn packed_facts_unpack_and_nonsense_is_skipped() {
+        let facts = unpack(
+            Some("106"),
+            "ana,100,200,agent,150,asked,4;ben,300,,,,,;bad;cy,x,1,agent,1,asked,;dee,5,9,reset,,window_closed,",
+        );
+        assert_eq!(facts.len(), 3);
+        assert_eq!(facts[0].customer, "ana");
+        assert_eq!(facts[0].closed_at, Some(200));
+        assert_eq!(facts[0].survey, SurveyFacts::Rated(Score::new(4).unwrap()));
+        assert_eq!(facts[1].closed_at, None);
+        assert_eq!(facts[1].close_reason, None);
+        assert_eq!(
+            facts[2].survey,
+            SurveyFacts::NotAsked,
+            "not sent: not asked"
+        );
+        assert!(unpack(None, "").is_empty());
     }
 
     #[test]

@@ -96,6 +96,18 @@ await load('inbox list, one number (?number=)', 300, () => edge.admin(`/conversa
 console.log('query plans (SQLite, on the same file):');
 console.log(execFileSync('python3', [join(ROOT, 'tests/bench/explain.py'), edge.statePath]).toString().trimEnd());
 
+// KPIs at the same size: the 100k conversations spread over the last 90 days, with surveys.
+await stack.restart(async (state) => {
+  execFileSync('python3', [join(ROOT, 'tests/bench/seed_kpis.py'), state], { stdio: 'inherit' });
+});
+edge = stack.edge;
+console.log('\n## KPIs at 100k conversations / 1M messages (GET /api/admin/kpis, with and without the reset)');
+for (const days of [7, 30, 90]) {
+  const sample = await (await edge.admin(`/kpis?days=${days}`)).json();
+  const opened = sample.rows.find((r) => r.scope === 'project').with_reset.conversations_opened;
+  await load(`KPIs, last ${days} days (${opened} conversations)`, 20, () => edge.admin(`/kpis?days=${days}`));
+}
+
 console.log('\n## Messenger load in headless chromium (median of 15 runs)');
 const browser = await launchBrowser();
 // The baseline is the demo page itself without its one script tag.
