@@ -219,6 +219,7 @@ mod tests {
             error: None,
             detached: false,
             cursor: String::new(),
+            media: None,
         }
     }
 

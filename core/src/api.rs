@@ -149,6 +149,26 @@ pub struct MessageView {
     /// that turned out not to be the visitor's.
     #[serde(default)]
     pub detached: bool,
+    /// The file behind a media message or attachment, once known.
+    #[serde(default)]
+    pub media: Option<MediaView>,
+}
+
+/// A message's file: where it stands, and what the console needs to show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaView {
+    /// `pending`, `fetching`, `stored` or `unavailable`.
+    pub state: String,
+    pub kind: String,
+    #[serde(default)]
+    pub mime_type: Option<String>,
+    #[serde(default)]
+    pub filename: Option<String>,
+    #[serde(default)]
+    pub size: Option<i64>,
+    /// Why it is unavailable, or what the last failed attempt said.
+    #[serde(default)]
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -15,6 +15,7 @@ pub mod keys;
 pub mod kpi;
 pub mod live;
 pub mod manager_links;
+pub mod media;
 pub mod reply_window;
 pub mod reset;
 pub mod settings;

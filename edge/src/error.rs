@@ -32,6 +32,9 @@ pub enum EdgeError {
     MethodNotAllowed { allow: &'static str },
     #[error("{0}")]
     Conflict(String),
+    /// A `Range` beyond the file (416); the file's size.
+    #[error("the requested range is outside the file's {0} bytes")]
+    RangeNotSatisfiable(u64),
     /// A plain request to a WebSocket route.
     #[error("this route is a WebSocket: send Upgrade: websocket")]
     UpgradeRequired,
@@ -82,6 +85,7 @@ impl EdgeError {
             Self::MethodNotAllowed { .. } => 405,
             Self::Conflict(_) | Self::ConcurrentWrite(_) => 409,
             Self::UpgradeRequired => 426,
+            Self::RangeNotSatisfiable(_) => 416,
             Self::TooLarge(_) => 413,
             Self::TooManyRequests { .. } => 429,
             Self::Graph(e) => e.our_status(),
@@ -118,6 +122,11 @@ impl EdgeError {
             },
         };
         let mut response = crate::http::json_response(&body, status);
+        if let Self::RangeNotSatisfiable(size) = &self {
+            let _ = response
+                .headers_mut()
+                .set("content-range", &format!("bytes */{size}"));
+        }
         if let Self::MethodNotAllowed { allow } = &self {
             let _ = response.headers_mut().set("allow", allow);
         }

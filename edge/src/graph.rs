@@ -14,6 +14,29 @@ use worker::{Fetch, Headers, Method, Request, RequestInit};
 
 use crate::config::Config;
 
+/// `GET /<version>/<media id>`.
+#[derive(Debug, Deserialize)]
+pub struct MediaInfo {
+    pub url: String,
+    #[serde(default)]
+    pub mime_type: Option<String>,
+    #[serde(default)]
+    pub sha256: Option<String>,
+    /// A number, or a string of digits (Meta's documents show both).
+    #[serde(default)]
+    pub file_size: Option<Value>,
+}
+
+impl MediaInfo {
+    pub fn size(&self) -> Option<u64> {
+        match &self.file_size {
+            Some(Value::Number(n)) => n.as_u64(),
+            Some(Value::String(s)) => s.parse().ok(),
+            _ => None,
+        }
+    }
+}
+
 /// A refusal or failure from the Graph API.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("WhatsApp Cloud API: {message}{}", code.map(|c| format!(" (code {c})")).unwrap_or_default())]
@@ -187,6 +210,70 @@ impl<'a> GraphClient<'a> {
             },
             Err(_) => GraphError::plain(status, format!("HTTP {status}")),
         })
+    }
+
+    /// `GET /<version>/<media id>`: the file's type, size, hash and a short-lived URL.
+    pub async fn media_info(&self, media_id: &str) -> Result<MediaInfo, GraphError> {
+        self.call(Method::Get, media_id, None).await
+    }
+
+    /// Downloads a media URL with the same bearer, refusing more than `max` bytes (by its
+    /// `Content-Length`, then by what arrived).
+    pub async fn download(
+        &self,
+        url: &str,
+        max: u64,
+    ) -> Result<(Vec<u8>, Option<String>), GraphError> {
+        let headers = Headers::new();
+        headers
+            .set("authorization", &format!("Bearer {}", self.access_token))
+            .map_err(GraphError::unreachable)?;
+        let mut init = RequestInit::new();
+        init.with_method(Method::Get).with_headers(headers);
+        let request = Request::new_with_init(url, &init).map_err(GraphError::unreachable)?;
+        let request = Fetch::Request(request);
+        let fetch = request.send();
+        let timeout = worker::Delay::from(std::time::Duration::from_millis(
+            self.config.graph_timeout_ms.max(60_000),
+        ));
+        futures_util::pin_mut!(fetch, timeout);
+        let mut response = match futures_util::future::select(fetch, timeout).await {
+            futures_util::future::Either::Left((r, _)) => r.map_err(GraphError::unreachable)?,
+            futures_util::future::Either::Right(_) => {
+                return Err(GraphError::plain(
+                    504,
+                    "the media download did not finish in time".to_owned(),
+                ))
+            }
+        };
+        let status = response.status_code();
+        if !(200..300).contains(&status) {
+            return Err(GraphError::plain(
+                status,
+                format!("the media URL answered {status} (expired, or not ours)"),
+            ));
+        }
+        let declared = response
+            .headers()
+            .get("content-length")
+            .ok()
+            .flatten()
+            .and_then(|l| l.parse::<u64>().ok());
+        if declared.is_some_and(|l| l > max) {
+            return Err(GraphError::plain(
+                413,
+                format!("the file is over {} MiB", max / 1024 / 1024),
+            ));
+        }
+        let content_type = response.headers().get("content-type").ok().flatten();
+        let bytes = response.bytes().await.map_err(GraphError::unreachable)?;
+        if bytes.len() as u64 > max {
+            return Err(GraphError::plain(
+                413,
+                format!("the file is over {} MiB", max / 1024 / 1024),
+            ));
+        }
+        Ok((bytes, content_type))
     }
 
     pub async fn phone_number(&self, phone_number_id: &str) -> Result<PhoneNumberInfo, GraphError> {

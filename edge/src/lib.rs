@@ -19,6 +19,7 @@ mod kpis;
 mod live;
 mod live_feed;
 mod maintenance;
+mod media;
 mod numbers;
 mod random;
 mod rate_limits;

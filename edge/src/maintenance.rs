@@ -33,6 +33,11 @@ pub async fn run(env: &Env) -> Result<(), EdgeError> {
             replayed.statuses
         );
     }
+    // Media whose fetch failed or died with its isolate, when their next attempt is due.
+    let fetched = crate::media::fetch::retry_due(env, &store).await?;
+    if fetched > 0 {
+        worker::console_log!("retried {fetched} media fetches");
+    }
     // Auto-resolve (per number, off by default) needs the secrets: skipped while not set up.
     if let Ok(secrets) = Config::from_env(env) {
         let numbers = Numbers {

@@ -12,7 +12,7 @@ use crate::http::{header, ok_json, query};
 use crate::live::{self, Live};
 use crate::numbers::{api as numbers, service::Numbers};
 use crate::webhooks::store::WebhookStore;
-use crate::{health, kpis, visitor_api, webhooks};
+use crate::{health, kpis, media, visitor_api, webhooks};
 
 pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<Response, EdgeError> {
     let path = req.path();
@@ -104,6 +104,10 @@ async fn admin(
             conversations::unlink(&store, id, live).await
         }
         (Method::Get, ["unrouted"]) => ok_json(&WebhookStore(&store).unrouted(100).await?),
+        (Method::Get, ["media", id]) => media::api::serve(req, env, &store, id).await,
+        (Method::Post, ["media", id, "retry"]) => {
+            media::api::retry(env, &store, &numbers, id).await
+        }
         (Method::Post, ["live"]) => ok_json(&live::ticket(config, INBOX_ROOM)),
         // Closes every console socket (they reconnect and catch up from D1), or a visitor's.
         (Method::Post, ["live", "disconnect"]) => {
@@ -123,6 +127,8 @@ async fn admin(
             | ["stats" | "kpis" | "conversations" | "unrouted" | "not-understood" | "webhook"],
         )
         | (_, ["conversations", _]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
+        (_, ["media", _]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
+        (_, ["media", _, "retry"]) => Err(EdgeError::MethodNotAllowed { allow: "POST" }),
         (_, ["live"] | ["live", "disconnect"]) => {
             Err(EdgeError::MethodNotAllowed { allow: "POST" })
         }

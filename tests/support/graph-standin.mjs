@@ -5,7 +5,7 @@
 //
 // Run alone for local development: node tests/support/graph-standin.mjs [port]
 import http from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, createHash } from 'node:crypto';
 
 const trace = () => 'A' + randomBytes(8).toString('base64url');
 
@@ -23,6 +23,32 @@ const noObject = (id) =>
 /** The Turnstile secret the stand-in's siteverify accepts (tests give the edge the same). */
 export const TURNSTILE_SECRET = '0x4AAAAAAA-standin-secret';
 
+/** The parts of a multipart/form-data body: { name, filename, contentType, body: Buffer }. */
+function multipart(buffer, contentType) {
+  const boundary = contentType.match(/boundary="?([^";]+)"?/)?.[1];
+  if (!boundary) return [];
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts = [];
+  let start = buffer.indexOf(delimiter);
+  while (start !== -1) {
+    const next = buffer.indexOf(delimiter, start + delimiter.length);
+    if (next === -1) break;
+    const part = buffer.subarray(start + delimiter.length + 2, next - 2); // skip CRLF after, before
+    const split = part.indexOf('\r\n\r\n');
+    if (split !== -1) {
+      const head = part.subarray(0, split).toString();
+      parts.push({
+        name: head.match(/name="([^"]*)"/)?.[1],
+        filename: head.match(/filename="([^"]*)"/)?.[1],
+        contentType: head.match(/content-type:\s*([^\r\n]+)/i)?.[1],
+        body: part.subarray(split + 4),
+      });
+    }
+    start = next;
+  }
+  return parts;
+}
+
 export async function startGraphStandin(port = 0) {
   const numbers = new Map(); // phone_number_id -> { token, waba_id, info, profile }
   const sent = [];
@@ -30,6 +56,12 @@ export async function startGraphStandin(port = 0) {
   const turnstileUsed = new Set();
   let answerDelayMs = 0;
   let failSends = null; // { status, message, code } while set
+  // Media, as Meta keeps it: id -> { bytes, mime_type, token (whose number may read it), filename }.
+  const media = new Map();
+  const mediaLog = { metadata: 0, downloads: 0, uploads: [] };
+  let mediaUrlsExpired = false;
+  let failMediaCalls = 0; // the next n metadata calls answer 500
+  let base = '';
 
   const handlers = {
     async GET(path, query, token) {
@@ -40,6 +72,18 @@ export async function startGraphStandin(port = 0) {
         if (!number) return noObject(id);
         if (number.token !== token) return badToken();
         return { status: 200, body: { data: number.templates, paging: { cursors: { before: 'b', after: 'a' } } } };
+      }
+      if (!edge && media.has(id)) {
+        // GET /<version>/<media id>: the metadata with a short-lived URL that needs the same bearer.
+        mediaLog.metadata++;
+        if (failMediaCalls > 0) { failMediaCalls--; return graphError(500, 'An unexpected error has occurred. Please retry your request later.', 'OAuthException', 2); }
+        const m = media.get(id);
+        if (m.token !== token) return badToken();
+        return { status: 200, body: {
+          messaging_product: 'whatsapp', id, mime_type: m.mime_type, file_size: m.bytes.length,
+          sha256: createHash('sha256').update(m.bytes).digest('hex'),
+          url: `${base}/_lookaside/whatsapp_business/attachments/?mid=${id}&ext=${Date.now() + 300_000}&hash=${randomBytes(6).toString('hex')}`,
+        } };
       }
       const number = numbers.get(id);
       if (!number) return token ? noObject(id) : badToken();
@@ -55,9 +99,26 @@ export async function startGraphStandin(port = 0) {
       }
       return graphError(400, `Unknown path components: /${edge}`, 'OAuthException', 2500);
     },
-    async POST(path, query, token, body) {
+    async POST(path, query, token, body, upload) {
       const [, id, edge] = path;
       const number = numbers.get(id);
+      if (edge === 'media') {
+        // POST /<version>/<phone number id>/media, multipart: messaging_product, type, file.
+        if (!number) return noObject(id);
+        if (number.token !== token) return badToken();
+        const file = upload?.find((p) => p.name === 'file');
+        const fields = Object.fromEntries((upload ?? []).filter((p) => !p.filename).map((p) => [p.name, p.body.toString()]));
+        if (fields.messaging_product !== 'whatsapp') return graphError(400, '(#100) The parameter messaging_product is required.', 'OAuthException', 100);
+        if (!file) return graphError(400, '(#100) The parameter file is required.', 'OAuthException', 100);
+        const type = fields.type ?? file.contentType;
+        if (!/^(image\/(jpeg|png|webp)|audio\/(aac|amr|mpeg|mp4|ogg)|video\/(mp4|3gpp)|application\/pdf|text\/plain|application\/(msword|vnd\.[\w.-]+))$/.test(type ?? '')) {
+          return graphError(400, `(#131053) Media upload error: unsupported type ${type}`, 'OAuthException', 131053);
+        }
+        const mid = String(BigInt('0x' + randomBytes(7).toString('hex')));
+        media.set(mid, { bytes: file.body, mime_type: type, token, filename: file.filename });
+        mediaLog.uploads.push({ id: mid, phone_number_id: id, mime_type: type, filename: file.filename, bytes: file.body });
+        return { status: 200, body: { id: mid } };
+      }
       if (!number) return noObject(id);
       if (number.token !== token) return badToken();
       if (body?.messaging_product !== 'whatsapp') {
@@ -145,6 +206,17 @@ export async function startGraphStandin(port = 0) {
       return reply(201, { ok: true });
     }
     if (url.pathname === '/_standin/sent') return reply(200, sent);
+    if (url.pathname.startsWith('/_lookaside/') && req.method === 'GET') {
+      // The media URL: needs the bearer of a token that may read it, and expires.
+      const m = media.get(url.searchParams.get('mid'));
+      const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      if (!m) { res.writeHead(404); return res.end('Not found'); }
+      if (m.token !== token) { res.writeHead(401, { 'content-type': 'text/html' }); return res.end('<h1>Unauthorized</h1>'); }
+      if (mediaUrlsExpired || Number(url.searchParams.get('ext')) < Date.now()) { res.writeHead(404, { 'content-type': 'text/html' }); return res.end('URL signature expired'); }
+      mediaLog.downloads++;
+      res.writeHead(200, { 'content-type': m.mime_type, 'content-length': m.bytes.length });
+      return res.end(m.bytes);
+    }
     // Cloudflare Turnstile's siteverify, as its docs describe it: JSON or form body with secret,
     // response and remoteip; each token verifies once ("timeout-or-duplicate" after that).
     if (url.pathname === '/turnstile/v0/siteverify' && req.method === 'POST') {
@@ -167,18 +239,29 @@ export async function startGraphStandin(port = 0) {
     if (!handler) return reply(405, { error: { message: 'method' } });
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     let body = null;
-    if (raw) {
+    let upload = null;
+    const type = req.headers['content-type'] ?? '';
+    if (type.startsWith('multipart/form-data')) {
+      upload = multipart(Buffer.concat(chunks), type);
+    } else if (raw) {
       try { body = JSON.parse(raw); } catch { return reply(400, graphError(400, 'Invalid JSON', 'OAuthException', 100).body); }
     }
     const path = url.pathname.split('/').filter(Boolean);
-    const out = await handler(path, url.searchParams, token, body);
+    const out = await handler(path, url.searchParams, token, body, upload);
     reply(out.status, out.body);
   });
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${server.address().port}`;
+  base = `http://127.0.0.1:${server.address().port}`;
   return {
     base,
     sent,
+    media: mediaLog,
+    /** Meta holds a file under `id`, readable with `token` (the number's). */
+    addMedia({ id, bytes, mime_type, token }) { media.set(id, { bytes: Buffer.from(bytes), mime_type, token }); },
+    /** Every media URL handed out answers "expired" while set. */
+    expireMediaUrls(on = true) { mediaUrlsExpired = on; },
+    /** The next `n` media metadata calls fail with Graph's 500. */
+    failMedia(n) { failMediaCalls = n; },
     async addNumber(n) {
       const r = await fetch(`${base}/_standin/numbers`, { method: 'POST', body: JSON.stringify(n) });
       if (!r.ok) throw new Error('standin: could not add number');

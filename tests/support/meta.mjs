@@ -26,3 +26,8 @@ export const buttonReply = (from, replyId, title, timestamp, id = wamid()) => ({
   from, id, timestamp: String(timestamp), type: 'interactive',
   interactive: { type: 'button_reply', button_reply: { id: replyId, title } },
 });
+
+/** A media message (`kind`: image, audio, video, document, sticker) naming Meta's media id. */
+export const mediaMessage = (from, kind, media, timestamp, id = wamid()) => ({
+  from, id, timestamp: String(timestamp), type: kind, [kind]: media,
+});

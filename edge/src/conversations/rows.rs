@@ -91,6 +91,9 @@ pub struct MessageRow {
     pub error_title: Option<String>,
     #[serde(default)]
     pub detached_at: Option<i64>,
+    /// The `media` row as JSON text, when there is one.
+    #[serde(default)]
+    pub media: Option<String>,
 }
 
 impl MessageRow {
@@ -131,6 +134,10 @@ impl MessageRow {
             }),
             detached: self.detached_at.is_some(),
             cursor: self.cursor().to_string(),
+            media: self
+                .media
+                .as_deref()
+                .and_then(|m| serde_json::from_str(m).ok()),
         }
     }
 }

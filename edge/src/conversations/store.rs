@@ -17,7 +17,9 @@ const CONVERSATION_COLUMNS: &str = "c.id, c.channel, c.status, c.close_reason, c
 
 const MESSAGE_COLUMNS: &str =
     "id, rowid AS seq, wamid, channel, direction, type, text, content, reply_to, \
-     sent_at, received_at, status, error_code, error_title, detached_at";
+     sent_at, received_at, status, error_code, error_title, detached_at, \
+     (SELECT json_object('state', x.state, 'kind', x.kind, 'mime_type', x.mime_type, 'filename', x.filename, \
+       'size', x.size, 'error', x.error) FROM media x WHERE x.message_id = messages.id) AS media";
 
 /// Filters of `GET /api/admin/conversations`.
 #[derive(Debug, Default)]

@@ -2,7 +2,7 @@
 
 use switchboard_core::admin_auth::secrets_equal;
 use switchboard_core::signature::verify_signature;
-use switchboard_core::webhook::{parse_delivery, MAX_DELIVERY_BYTES};
+use switchboard_core::webhook::{parse_delivery, MessageContent, MAX_DELIVERY_BYTES};
 use switchboard_core::webhook_wiring::WiringEvent;
 use worker::{Context, Env, Method, Request, Response};
 
@@ -53,6 +53,15 @@ pub async fn handle(
             let delivery = parse_delivery(&body, now_seconds())
                 .map_err(|e| EdgeError::BadRequest(e.to_string()))?;
             let summary = apply_delivery(env, &delivery, live).await?;
+            // Media files are fetched after the answer: Meta never waits for them.
+            let media: Vec<String> = delivery
+                .changes
+                .iter()
+                .flat_map(|c| &c.messages)
+                .filter(|m| matches!(m.content, MessageContent::Media { .. }))
+                .map(|m| m.wamid.clone())
+                .collect();
+            crate::media::fetch::fetch_after(ctx, env, media);
             let mut events = vec![WiringEvent::Delivery];
             let mut numbers: Vec<&str> = delivery
                 .changes

@@ -27,6 +27,7 @@ use crate::conversations::store::ConversationStore;
 use crate::csat::store::SurveyStore;
 use crate::error::EdgeError;
 use crate::live::Live;
+use crate::media::store::{MediaStore, NewMedia};
 use crate::random;
 
 /// What a delivery did; the webhook's 200 answer.
@@ -289,13 +290,33 @@ impl<'a> Inbound<'a> {
         &self,
         conversation_id: &str,
         or_ignore: bool,
-    ) -> Result<[D1PreparedStatement; 2], EdgeError> {
+    ) -> Result<Vec<D1PreparedStatement>, EdgeError> {
         let row = self.row(conversation_id)?;
-        Ok([
+        let mut statements = vec![
             self.store.insert_message(&row, or_ignore)?,
             self.store
                 .touch(&row.id, self.message.timestamp, true, self.contact_name)?,
-        ])
+        ];
+        // A media message: its file is fetched after the answer (media::fetch), once.
+        if let MessageContent::Media {
+            kind,
+            media_id,
+            mime_type,
+            filename,
+            ..
+        } = &self.message.content
+        {
+            statements.push(MediaStore(self.store).create(&NewMedia {
+                message_id: &row.id,
+                media_id,
+                phone_number_id: self.phone_number_id,
+                kind: kind.as_str(),
+                mime_type: mime_type.as_deref(),
+                filename: filename.as_deref(),
+                now: now_seconds(),
+            })?);
+        }
+        Ok(statements)
     }
 
     /// A tap on a survey button: the answer rates the survey's conversation (a later tap
@@ -317,7 +338,7 @@ impl<'a> Inbound<'a> {
         };
         match self
             .store
-            .batch(self.store_in(&conversation_id, true)?.into())
+            .batch(self.store_in(&conversation_id, true)?)
             .await
         {
             Ok(_) => Ok(Some(Applied::Stored(conversation_id))),

@@ -1,0 +1,174 @@
+//! Fetching inbound WhatsApp media into R2, as the Cloud API requires: `GET /<version>/<media
+//! id>` with the number's token gives a short-lived URL; `GET` that URL with the same bearer.
+//!
+//! Runs after the webhook is answered (`ctx.wait_until`: Meta never waits, and no Queue binding
+//! is needed — the retry state lives in D1, so a fetch that dies with its isolate is picked up
+//! by the Cron Trigger's sweep). A claim (a lease) keeps two fetchers off one file; a redelivery
+//! creates no row, so nothing is fetched twice. Failures back off (1 min … 2 h) and after
+//! [`MAX_ATTEMPTS`] the file is "unavailable", with the reason, until the console's Retry.
+
+use sha2::{Digest, Sha256};
+use switchboard_core::media::{essence, retry_delay_seconds, MAX_ATTEMPTS, MAX_MEDIA_BYTES};
+use worker::{Context, Env, HttpMetadata};
+
+use super::store::{Claimed, MediaStore};
+use crate::clock::now_seconds;
+use crate::config::Config;
+use crate::config_store::ConfigStore;
+use crate::conversations::store::ConversationStore;
+use crate::error::EdgeError;
+use crate::numbers::service::Numbers;
+
+/// The R2 key of a message's file.
+pub fn key(message_id: &str) -> String {
+    format!("media/{message_id}")
+}
+
+/// After the answer: fetches the files of the media messages this delivery stored.
+pub fn fetch_after(ctx: &Context, env: &Env, wamids: Vec<String>) {
+    if wamids.is_empty() {
+        return;
+    }
+    let env = env.clone();
+    ctx.wait_until(async move {
+        let run = async {
+            let store = ConversationStore::new(&env)?;
+            let refs: Vec<&str> = wamids.iter().map(String::as_str).collect();
+            let ids = MediaStore(&store).pending_of_wamids(&refs).await?;
+            fetch_all(&env, &store, &ids).await;
+            Ok::<_, EdgeError>(())
+        };
+        if let Err(e) = run.await {
+            worker::console_error!("media fetch after a delivery (the cron retries): {e}");
+        }
+    });
+}
+
+/// Fetches these files one after another, each failure recorded on its own row.
+pub async fn fetch_all(env: &Env, store: &ConversationStore, message_ids: &[String]) {
+    let Ok(config) = Config::from_env(env) else {
+        return;
+    };
+    let Ok(config_store) = ConfigStore::new(env) else {
+        return;
+    };
+    let numbers = Numbers {
+        config: &config,
+        store: config_store,
+    };
+    for id in message_ids {
+        if let Err(e) = fetch_one(env, store, &numbers, id).await {
+            worker::console_error!("media {id}: {e}");
+        }
+    }
+}
+
+/// The Cron Trigger's sweep: files whose next attempt is due.
+pub async fn retry_due(env: &Env, store: &ConversationStore) -> Result<usize, EdgeError> {
+    let due = MediaStore(store).due(now_seconds(), 20).await?;
+    fetch_all(env, store, &due).await;
+    Ok(due.len())
+}
+
+/// One attempt at one file: `Ok` whether it was stored or the failure was recorded.
+pub async fn fetch_one(
+    env: &Env,
+    store: &ConversationStore,
+    numbers: &Numbers<'_>,
+    message_id: &str,
+) -> Result<(), EdgeError> {
+    let media = MediaStore(store);
+    let now = now_seconds();
+    let Some(claimed) = media.claim(message_id, now).await? else {
+        return Ok(()); // another fetch has it, or it is done
+    };
+    match download(env, numbers, &claimed).await {
+        Ok((mime, size, sha)) => {
+            media
+                .stored(message_id, &mime, size, &sha, now_seconds())
+                .await
+        }
+        Err(Failure::Permanent(reason)) => media.failed(message_id, &reason, None, now).await,
+        Err(Failure::Transient(reason)) => {
+            let retry_at = if claimed.attempts >= MAX_ATTEMPTS {
+                None
+            } else {
+                retry_delay_seconds(claimed.attempts).map(|d| now + d)
+            };
+            media.failed(message_id, &reason, retry_at, now).await
+        }
+    }
+}
+
+enum Failure {
+    /// Worth trying again later (Graph down, URL expired, a hash that did not match).
+    Transient(String),
+    /// Trying again cannot help (over the size cap, the number is gone).
+    Permanent(String),
+}
+
+async fn download(
+    env: &Env,
+    numbers: &Numbers<'_>,
+    claimed: &Claimed,
+) -> Result<(String, i64, String), Failure> {
+    let number = claimed.phone_number_id.clone().unwrap_or_default();
+    let media_id = claimed
+        .media_id
+        .clone()
+        .ok_or_else(|| Failure::Permanent("no media id".to_owned()))?;
+    let (_, graph) = numbers
+        .graph_for(&number)
+        .await
+        .map_err(|_| Failure::Permanent(format!("number {number} is not connected")))?;
+    let info = graph
+        .media_info(&media_id)
+        .await
+        .map_err(|e| Failure::Transient(e.to_string()))?;
+    let cap_mib = MAX_MEDIA_BYTES / 1024 / 1024;
+    if info.size().is_some_and(|s| s > MAX_MEDIA_BYTES) {
+        return Err(Failure::Permanent(format!(
+            "over {cap_mib} MiB ({} MiB): open it in WhatsApp on a phone",
+            info.size().unwrap_or_default() / 1024 / 1024
+        )));
+    }
+    let (bytes, served_type) =
+        graph
+            .download(&info.url, MAX_MEDIA_BYTES)
+            .await
+            .map_err(|e| match e.http_status {
+                413 => Failure::Permanent(format!(
+                    "over {cap_mib} MiB: open it in WhatsApp on a phone"
+                )),
+                _ => Failure::Transient(e.message),
+            })?;
+    let sha = hex::encode(Sha256::digest(&bytes));
+    if let Some(expected) = &info.sha256 {
+        if !expected.eq_ignore_ascii_case(&sha) {
+            return Err(Failure::Transient(
+                "the downloaded file does not match Meta's sha256".to_owned(),
+            ));
+        }
+    }
+    let mime = essence(
+        info.mime_type
+            .as_deref()
+            .or(claimed.mime_type.as_deref())
+            .or(served_type.as_deref())
+            .unwrap_or("application/octet-stream"),
+    );
+    let size = bytes.len() as i64;
+    let bucket = env
+        .bucket("MEDIA")
+        .map_err(|e| Failure::Transient(e.to_string()))?;
+    bucket
+        .put(key(&claimed.message_id), bytes)
+        .http_metadata(HttpMetadata {
+            content_type: Some(mime.clone()),
+            ..HttpMetadata::default()
+        })
+        .execute()
+        .await
+        .map_err(|e| Failure::Transient(format!("R2: {e}")))?;
+    Ok((mime, size, sha))
+}

@@ -1,0 +1,178 @@
+//! The D1 statements of `media` (one row per message; see migration 0007).
+
+use serde::Deserialize;
+use worker::D1PreparedStatement;
+
+use crate::args;
+use crate::conversations::store::ConversationStore;
+use crate::d1::decode_rows;
+use crate::error::EdgeError;
+
+/// How long a fetch holds its claim before another may take the file over.
+const LEASE_SECONDS: i64 = 120;
+
+pub struct MediaStore<'a>(pub &'a ConversationStore);
+
+/// A file to fetch, as claimed.
+#[derive(Deserialize)]
+pub struct Claimed {
+    pub message_id: String,
+    pub media_id: Option<String>,
+    pub phone_number_id: Option<String>,
+    pub mime_type: Option<String>,
+    pub attempts: u32,
+}
+
+/// A stored file's metadata, for serving it.
+#[derive(Deserialize)]
+pub struct Stored {
+    pub mime_type: Option<String>,
+    pub filename: Option<String>,
+    pub state: String,
+}
+
+#[derive(Deserialize)]
+struct Id {
+    message_id: String,
+}
+
+/// What an inbound media message's row starts as.
+pub struct NewMedia<'a> {
+    pub message_id: &'a str,
+    pub media_id: &'a str,
+    pub phone_number_id: &'a str,
+    pub kind: &'a str,
+    pub mime_type: Option<&'a str>,
+    pub filename: Option<&'a str>,
+    pub now: i64,
+}
+
+impl MediaStore<'_> {
+    /// The row of an inbound media message, in the message's own batch: only when the message
+    /// was stored (a redelivery stores neither, so nothing is fetched twice).
+    pub fn create(&self, m: &NewMedia<'_>) -> Result<D1PreparedStatement, EdgeError> {
+        self.0.stmt(
+            "INSERT OR IGNORE INTO media (message_id, media_id, phone_number_id, kind, mime_type, filename, state, updated_at) \
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7 WHERE EXISTS (SELECT 1 FROM messages WHERE id = ?1)",
+            args![m.message_id, m.media_id, m.phone_number_id, m.kind, m.mime_type, m.filename, m.now],
+        )
+    }
+
+    /// Takes a file to fetch (pending, or a fetch whose lease ran out); `None` when another
+    /// fetch holds it or it is done.
+    pub async fn claim(&self, message_id: &str, now: i64) -> Result<Option<Claimed>, EdgeError> {
+        let result = self
+            .0
+            .stmt(
+                "UPDATE media SET state = 'fetching', lease_until = ?2 + ?3, attempts = attempts + 1, updated_at = ?2 \
+                 WHERE message_id = ?1 AND (state = 'pending' OR (state = 'fetching' AND lease_until < ?2)) \
+                 RETURNING message_id, media_id, phone_number_id, mime_type, attempts",
+                args![message_id, now, LEASE_SECONDS],
+            )?
+            .all()
+            .await?;
+        Ok(decode_rows(&result, "media claim")?.into_iter().next())
+    }
+
+    pub async fn stored(
+        &self,
+        message_id: &str,
+        mime_type: &str,
+        size: i64,
+        sha256: &str,
+        now: i64,
+    ) -> Result<(), EdgeError> {
+        self.0
+            .stmt(
+                "UPDATE media SET state = 'stored', mime_type = ?2, size = ?3, sha256 = ?4, error = NULL, \
+                 lease_until = NULL, updated_at = ?5 WHERE message_id = ?1",
+                args![message_id, mime_type, size, sha256, now],
+            )?
+            .run()
+            .await?;
+        Ok(())
+    }
+
+    /// A failed attempt: try again at `retry_at`, or (`None`) give up as unavailable.
+    pub async fn failed(
+        &self,
+        message_id: &str,
+        error: &str,
+        retry_at: Option<i64>,
+        now: i64,
+    ) -> Result<(), EdgeError> {
+        self.0
+            .stmt(
+                "UPDATE media SET state = CASE WHEN ?3 IS NULL THEN 'unavailable' ELSE 'pending' END, \
+                 next_attempt_at = COALESCE(?3, next_attempt_at), error = ?2, lease_until = NULL, updated_at = ?4 \
+                 WHERE message_id = ?1",
+                args![message_id, error, retry_at, now],
+            )?
+            .run()
+            .await?;
+        Ok(())
+    }
+
+    /// Files of these messages still waiting for their first fetch.
+    pub async fn pending_of_wamids(&self, wamids: &[&str]) -> Result<Vec<String>, EdgeError> {
+        let mut ids = Vec::new();
+        // D1 binds at most 100 parameters per statement.
+        for chunk in wamids.chunks(90) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("?{i}")).collect();
+            let sql = format!(
+                "SELECT x.message_id FROM media x JOIN messages m ON m.id = x.message_id \
+                 WHERE x.state = 'pending' AND m.wamid IN ({})",
+                placeholders.join(", ")
+            );
+            let values: Vec<crate::d1::Arg<'_>> =
+                chunk.iter().map(|w| crate::d1::Arg::from(*w)).collect();
+            let rows: Vec<Id> = decode_rows(&self.0.stmt(&sql, &values)?.all().await?, "media")?;
+            ids.extend(rows.into_iter().map(|r| r.message_id));
+        }
+        Ok(ids)
+    }
+
+    /// Files whose next attempt is due (the Cron Trigger's sweep).
+    pub async fn due(&self, now: i64, limit: i64) -> Result<Vec<String>, EdgeError> {
+        let rows: Vec<Id> = decode_rows(
+            &self
+                .0
+                .stmt(
+                    "SELECT message_id FROM media WHERE state IN ('pending', 'fetching') AND next_attempt_at <= ?1 \
+                     AND (state = 'pending' OR lease_until < ?1) ORDER BY next_attempt_at LIMIT ?2",
+                    args![now, limit],
+                )?
+                .all()
+                .await?,
+            "media",
+        )?;
+        Ok(rows.into_iter().map(|r| r.message_id).collect())
+    }
+
+    /// The console's Retry: an unavailable file, or one whose last attempt failed, is fetched
+    /// again now, from the start.
+    pub async fn retry(&self, message_id: &str, now: i64) -> Result<bool, EdgeError> {
+        let result = self
+            .0
+            .stmt(
+                "UPDATE media SET state = 'pending', attempts = 0, next_attempt_at = 0, updated_at = ?2 \
+                 WHERE message_id = ?1 AND (state = 'unavailable' OR (state = 'pending' AND error IS NOT NULL)) RETURNING message_id",
+                args![message_id, now],
+            )?
+            .all()
+            .await?;
+        crate::d1::returned_a_row(Some(&result))
+    }
+
+    pub async fn get(&self, message_id: &str) -> Result<Option<Stored>, EdgeError> {
+        let result = self
+            .0
+            .stmt(
+                "SELECT mime_type, filename, state FROM media WHERE message_id = ?1",
+                args![message_id],
+            )?
+            .all()
+            .await?;
+        Ok(decode_rows(&result, "media")?.into_iter().next())
+    }
+}
