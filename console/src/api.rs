@@ -134,6 +134,34 @@ impl Admin {
             .await
     }
 
+    /// A file from the admin API, as a `blob:` URL of type `mime` (revoke it when done).
+    pub async fn blob_url(&self, path: &str, mime: &str) -> Result<String, ApiError> {
+        let network = |e: String| ApiError {
+            status: 0,
+            message: format!("could not load the file: {e}"),
+            field: None,
+            changed_meanwhile: false,
+        };
+        let response = self
+            .request(Request::get(&Self::url(path)))
+            .send()
+            .await
+            .map_err(|e| network(e.to_string()))?;
+        if !response.ok() {
+            return Err(network(format!("HTTP {}", response.status())));
+        }
+        let bytes = response
+            .binary()
+            .await
+            .map_err(|e| network(e.to_string()))?;
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type(mime);
+        let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+            .map_err(|_| network("blob".to_owned()))?;
+        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| network("url".to_owned()))
+    }
+
     /// The inbox's live socket URL, with a fresh ticket.
     pub async fn live_url(&self) -> Result<String, ApiError> {
         #[derive(serde::Deserialize)]

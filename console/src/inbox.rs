@@ -18,6 +18,7 @@ use yew::prelude::*;
 use crate::api::Admin;
 use crate::dom::{bind_textarea, now_seconds, select_value, time_label, Counter};
 use crate::forms::{describe, duration};
+use crate::media_view::MediaBox;
 use switchboard_core::reply_window::{reply_window, ReplyWindow};
 
 #[derive(Properties, PartialEq)]
@@ -454,6 +455,8 @@ fn thread(props: &ThreadProps) -> Html {
         items.push(message_item(
             m,
             post_action(format!("messages/{}/retry", m.id)),
+            &props.admin,
+            &bump,
         ));
     }
     let title = c
@@ -547,7 +550,12 @@ fn template_body(t: &Value) -> String {
         .to_owned()
 }
 
-fn message_item(m: &MessageView, retry: Callback<MouseEvent>) -> Html {
+fn message_item(
+    m: &MessageView,
+    retry: Callback<MouseEvent>,
+    admin: &Admin,
+    reload: &Callback<()>,
+) -> Html {
     let mine = m.direction == Direction::Outbound;
     let status = m.status.map(|s| s.as_str()).unwrap_or_default();
     html! {
@@ -555,6 +563,9 @@ fn message_item(m: &MessageView, retry: Callback<MouseEvent>) -> Html {
             if let Some(reply_to) = &m.reply_to { <span class="reply-to">{ format!("↪ reply to {}", short(reply_to)) }</span> }
             if m.detached { <span class="detached">{ "unlinked WhatsApp account" }</span> }
             <span class="body">{ describe(m) }</span>
+            if let Some(media) = &m.media {
+                <MediaBox admin={admin.clone()} message_id={m.id.clone()} media={media.clone()} on_change={reload.clone()} />
+            }
             <span class="meta">
                 { time_label(m.sent_at) }
                 if mine && !status.is_empty() { <span class={classes!("status", status.to_owned())}>{ format!(" · {}", status_label(status)) }</span> }

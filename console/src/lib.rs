@@ -19,6 +19,8 @@ mod inbox;
 #[cfg(target_arch = "wasm32")]
 mod kpi_table;
 #[cfg(target_arch = "wasm32")]
+mod media_view;
+#[cfg(target_arch = "wasm32")]
 mod setup;
 #[cfg(target_arch = "wasm32")]
 mod webhook_panel;

@@ -154,7 +154,7 @@ pub enum ConfigRefusal {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConfigAnswer {
-    Applied(ConfigDocument),
+    Applied(Box<ConfigDocument>),
     Refused(ConfigRefusal),
 }
 

@@ -104,32 +104,36 @@ pub fn safe_filename(name: &str) -> String {
     }
 }
 
+/// A `Range` that no byte of the file satisfies (answered 416).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unsatisfiable;
+
 /// A `Range: bytes=…` request against a file of `size` bytes: the inclusive byte span to send,
 /// `None` for no range (send it all), `Err` when it cannot be satisfied (416).
-pub fn byte_range(header: Option<&str>, size: u64) -> Result<Option<(u64, u64)>, ()> {
+pub fn byte_range(header: Option<&str>, size: u64) -> Result<Option<(u64, u64)>, Unsatisfiable> {
     let Some(spec) = header.and_then(|h| h.trim().strip_prefix("bytes=")) else {
         return Ok(None);
     };
     if spec.contains(',') || size == 0 {
         return Ok(None); // several ranges: send the whole file, as servers may
     }
-    let (start, end) = spec.split_once('-').ok_or(())?;
+    let (start, end) = spec.split_once('-').ok_or(Unsatisfiable)?;
     let (start, end) = match (start.trim(), end.trim()) {
         ("", n) => {
-            let n: u64 = n.parse().map_err(|_| ())?;
+            let n: u64 = n.parse().map_err(|_| Unsatisfiable)?;
             if n == 0 {
-                return Err(());
+                return Err(Unsatisfiable);
             }
             (size.saturating_sub(n), size - 1)
         }
-        (s, "") => (s.parse().map_err(|_| ())?, size - 1),
+        (s, "") => (s.parse().map_err(|_| Unsatisfiable)?, size - 1),
         (s, e) => (
-            s.parse().map_err(|_| ())?,
-            e.parse::<u64>().map_err(|_| ())?.min(size - 1),
+            s.parse().map_err(|_| Unsatisfiable)?,
+            e.parse::<u64>().map_err(|_| Unsatisfiable)?.min(size - 1),
         ),
     };
     if start > end || start >= size {
-        return Err(());
+        return Err(Unsatisfiable);
     }
     Ok(Some((start, end)))
 }
@@ -188,9 +192,9 @@ mod tests {
         assert_eq!(byte_range(Some("bytes=10-19"), 100), Ok(Some((10, 19))));
         assert_eq!(byte_range(Some("bytes=90-200"), 100), Ok(Some((90, 99))));
         assert_eq!(byte_range(Some("bytes=-10"), 100), Ok(Some((90, 99))));
-        assert_eq!(byte_range(Some("bytes=100-"), 100), Err(()));
-        assert_eq!(byte_range(Some("bytes=5-2"), 100), Err(()));
-        assert_eq!(byte_range(Some("bytes=x-"), 100), Err(()));
+        assert_eq!(byte_range(Some("bytes=100-"), 100), Err(Unsatisfiable));
+        assert_eq!(byte_range(Some("bytes=5-2"), 100), Err(Unsatisfiable));
+        assert_eq!(byte_range(Some("bytes=x-"), 100), Err(Unsatisfiable));
         assert_eq!(byte_range(Some("bytes=0-1,5-6"), 100), Ok(None));
         assert_eq!(byte_range(Some("items=0-1"), 100), Ok(None));
     }

@@ -54,7 +54,7 @@ impl ConfigStore {
         let answer: ConfigAnswer = serde_json::from_str(&response.text().await?)
             .map_err(|e| EdgeError::Storage(format!("config writer's answer: {e}")))?;
         match answer {
-            ConfigAnswer::Applied(document) => Ok(document),
+            ConfigAnswer::Applied(document) => Ok(*document),
             ConfigAnswer::Refused(refusal) => Err(EdgeError::Config(refusal)),
         }
     }

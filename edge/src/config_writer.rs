@@ -72,7 +72,7 @@ impl ConfigWriter {
                     storage.put(DOCUMENT_KEY, to_json(&document)?).await?;
                     storage.put(REVISION_KEY, revision).await?;
                 }
-                ConfigAnswer::Applied(document)
+                ConfigAnswer::Applied(Box::new(document))
             }
             Err(refusal) => ConfigAnswer::Refused(refusal),
         })

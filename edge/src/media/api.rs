@@ -33,7 +33,7 @@ pub async fn serve(
         .ok_or_else(|| EdgeError::NotFound(format!("the file of {message_id} is missing")))?;
     let size = head.size();
     let range = byte_range(header(req, "range").as_deref(), size)
-        .map_err(|()| EdgeError::RangeNotSatisfiable(size))?;
+        .map_err(|_| EdgeError::RangeNotSatisfiable(size))?;
     let mut get = bucket.get(key(message_id));
     if let Some((start, end)) = range {
         get = get.range(Range::OffsetWithLength {

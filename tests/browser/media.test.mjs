@@ -1,0 +1,85 @@
+// Media in the console as an agent sees it: a customer's photo as a thumbnail that opens full
+// size, a voice note that plays (the audio element knows its duration), a document to download
+// with its name, and a file that could not be fetched, with Retry.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack } from '../support/fixtures.mjs';
+import { launchBrowser, shot } from '../support/browser.mjs';
+import { delivery, mediaMessage } from '../support/meta.mjs';
+import { oggOpusSilence } from '../support/ogg-opus.mjs';
+
+const NUMBER = '106540352242922';
+const TOKEN = `EAAG${NUMBER}secret`;
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+let stack, edge, browser, page;
+before(async () => {
+  stack = await startStack();
+  edge = stack.edge;
+  await stack.connect({ id: NUMBER });
+  const now = Math.floor(Date.now() / 1000);
+  const contacts = [{ profile: { name: 'Maya Media' }, wa_id: '15145550501' }];
+  stack.graph.addMedia({ id: '910000000000001', bytes: PNG, mime_type: 'image/png', token: TOKEN });
+  stack.graph.addMedia({ id: '910000000000002', bytes: oggOpusSilence(3), mime_type: 'audio/ogg', token: TOKEN });
+  stack.graph.addMedia({ id: '910000000000003', bytes: Buffer.from('%PDF-1.4\n% invoice\n'), mime_type: 'application/pdf', token: TOKEN });
+  await edge.deliver(delivery(NUMBER, { contacts, messages: [
+    mediaMessage('15145550501', 'image', { id: '910000000000001', mime_type: 'image/png', caption: 'The broken leg' }, now - 30),
+    mediaMessage('15145550501', 'audio', { id: '910000000000002', mime_type: 'audio/ogg; codecs=opus', voice: true }, now - 20),
+    mediaMessage('15145550501', 'document', { id: '910000000000003', mime_type: 'application/pdf', filename: 'invoice-42.pdf' }, now - 10),
+  ] }));
+  // Wait until those three are fetched (after the answer), then make Graph fail for the fourth.
+  for (let i = 0; i < 100; i++) {
+    const [c] = (await edge.adminJson('/conversations?wa_id=15145550501')).body;
+    const { body } = await edge.adminJson(`/conversations/${c.id}`);
+    if (body.messages.filter((m) => m.media?.state === 'stored').length === 3) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  stack.graph.failMedia(100);
+  stack.graph.addMedia({ id: '910000000000004', bytes: PNG, mime_type: 'image/png', token: TOKEN });
+  await edge.deliver(delivery(NUMBER, { contacts, messages: [mediaMessage('15145550501', 'image', { id: '910000000000004', mime_type: 'image/png' }, now - 5)] }));
+  await new Promise((r) => setTimeout(r, 1500));
+  stack.graph.failMedia(0);
+  browser = await launchBrowser();
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true })).newPage();
+  await page.goto(`${edge.url}/console/`);
+  await page.getByLabel('Admin token').fill(edge.secrets.ADMIN_TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Inbox' }).click();
+  await page.getByRole('button', { name: /Maya Media/ }).click();
+});
+after(async () => { await browser?.close(); await stack?.stop(); });
+
+test('the photo shows as a thumbnail that links to the full size', async () => {
+  const img = page.getByAltText('Photo from the customer').first();
+  await img.waitFor();
+  await page.waitForFunction(() => [...document.querySelectorAll('img.thumb')].some((i) => i.complete && i.naturalWidth === 1));
+  assert.match(await img.evaluate((i) => i.closest('a').href), /^blob:/);
+  await page.getByText('The broken leg', { exact: false }).first().waitFor();
+});
+
+test('the voice note plays: the player knows its duration', async () => {
+  const audio = page.locator('audio');
+  await audio.waitFor();
+  const duration = await page.waitForFunction(() => {
+    const a = document.querySelector('audio');
+    return a && Number.isFinite(a.duration) && a.duration > 0 ? a.duration : null;
+  });
+  assert.ok(Math.abs((await duration.jsonValue()) - 3) < 0.2);
+});
+
+test('the document downloads byte-identical under its own name', async () => {
+  const link = page.getByRole('link', { name: /Download invoice-42\.pdf/ });
+  await link.waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  assert.equal(download.suggestedFilename(), 'invoice-42.pdf');
+  const body = await (await import('node:fs/promises')).readFile(await download.path());
+  assert.equal(body.toString(), '%PDF-1.4\n% invoice\n');
+});
+
+test('a file Graph would not give yet shows why, and Retry now fetches it', async () => {
+  const problem = page.locator('.media-problem').first();
+  await problem.waitFor();
+  await shot(page, 'console-media');
+  await problem.getByRole('button', { name: /Retry/ }).click();
+  await page.waitForFunction(() => document.querySelectorAll('img.thumb').length === 2);
+  assert.equal(await page.locator('.media-problem').count(), 0);
+});
