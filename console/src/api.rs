@@ -134,6 +134,53 @@ impl Admin {
             .await
     }
 
+    /// Sends a file to a conversation (`POST …/attachments`, the body is the file).
+    pub async fn post_file<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        file: &web_sys::File,
+        caption: &str,
+    ) -> Result<T, ApiError> {
+        let local = |message: String| ApiError {
+            status: 0,
+            message,
+            field: None,
+            changed_meanwhile: false,
+        };
+        let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+            .await
+            .map_err(|_| local("could not read the file".to_owned()))?;
+        let bytes = js_sys::Uint8Array::new(&buffer);
+        let encode = |v: &str| String::from(js_sys::encode_uri_component(v));
+        let request = self
+            .request(Request::post(&Self::url(path)))
+            .header("content-type", &file.type_())
+            .header("x-filename", &encode(&file.name()))
+            .header("x-caption", &encode(caption))
+            .body(bytes)
+            .map_err(|e| local(e.to_string()))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| local(format!("network error: {e}")))?;
+        let status = response.status();
+        if response.ok() {
+            return response.json().await.map_err(|e| local(e.to_string()));
+        }
+        Err(match response.json::<ErrorBody>().await {
+            Ok(body) => ApiError {
+                status,
+                message: body.error,
+                field: body.field,
+                changed_meanwhile: false,
+            },
+            Err(_) => ApiError {
+                status,
+                ..local(format!("HTTP {status}"))
+            },
+        })
+    }
+
     /// A file from the admin API, as a `blob:` URL of type `mime` (revoke it when done).
     pub async fn blob_url(&self, path: &str, mime: &str) -> Result<String, ApiError> {
         let network = |e: String| ApiError {

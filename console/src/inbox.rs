@@ -389,6 +389,51 @@ fn thread(props: &ThreadProps) -> Html {
             }
         })
     };
+    let on_file = {
+        let (admin, id, draft, send_error, bump, sending) = (
+            props.admin.clone(),
+            props.id.clone(),
+            draft.clone(),
+            send_error.clone(),
+            bump.clone(),
+            sending.clone(),
+        );
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            let (admin, id, draft, send_error, bump, sending) = (
+                admin.clone(),
+                id.clone(),
+                draft.clone(),
+                send_error.clone(),
+                bump.clone(),
+                sending.clone(),
+            );
+            sending.set(true);
+            spawn_local(async move {
+                let caption = (*draft).clone();
+                let result = admin
+                    .post_file::<MessageView>(
+                        &format!("/conversations/{id}/attachments"),
+                        &file,
+                        &caption,
+                    )
+                    .await;
+                sending.set(false);
+                match result {
+                    Ok(_) => {
+                        draft.set(String::new());
+                        send_error.set(None);
+                    }
+                    Err(e) => send_error.set(Some(e.to_string())),
+                }
+                bump.emit(());
+            });
+        })
+    };
     let on_template = {
         let (template, parameters) = (template.clone(), parameters.clone());
         Callback::from(move |e: Event| {
@@ -503,6 +548,10 @@ fn thread(props: &ThreadProps) -> Html {
                     <label for="reply-text" class="sr">{ "Reply" }</label>
                     <textarea id="reply-text" placeholder={if whatsapp { "Reply on WhatsApp…" } else { "Reply in the Messenger…" }}
                         value={(*draft).clone()} oninput={bind_textarea(&draft)} />
+                    <label class="attach" for="reply-file" title="The text box becomes its caption">{ "Attach file" }
+                        <input id="reply-file" type="file" class="sr" onchange={on_file} disabled={*sending}
+                            accept="image/jpeg,image/png,application/pdf,text/plain,audio/mpeg,audio/ogg,audio/aac,audio/mp4,video/mp4,video/3gpp" />
+                    </label>
                     <button type="submit" class="primary" disabled={*sending}>{ if *sending { "Sending…" } else { "Send" } }</button>
                 </form>
             } else {

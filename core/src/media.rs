@@ -24,6 +24,26 @@ pub fn retry_delay_seconds(attempt: u32) -> Option<i64> {
     }
 }
 
+/// What WhatsApp calls a file the business sends, by its type (`None`: not sendable). The
+/// Cloud API's own list: JPEG/PNG images, AAC/AMR/MP3/MP4/OGG audio, MP4/3GPP video, and
+/// documents (PDF, plain text, Office files).
+pub fn attachment_kind(mime: &str) -> Option<&'static str> {
+    let mime = essence(mime);
+    Some(match mime.as_str() {
+        "image/jpeg" | "image/png" => "image",
+        "audio/aac" | "audio/amr" | "audio/mpeg" | "audio/mp4" | "audio/ogg" => "audio",
+        "video/mp4" | "video/3gpp" => "video",
+        "application/pdf" | "text/plain" => "document",
+        m if m.starts_with("application/vnd.openxmlformats-officedocument.")
+            || m.starts_with("application/vnd.ms-")
+            || m == "application/msword" =>
+        {
+            "document"
+        }
+        _ => return None,
+    })
+}
+
 /// Types shown inline by the console (pictures and players). Everything else is a download.
 const INLINE_TYPES: [&str; 13] = [
     "image/jpeg",
@@ -197,6 +217,15 @@ mod tests {
         assert_eq!(byte_range(Some("bytes=x-"), 100), Err(Unsatisfiable));
         assert_eq!(byte_range(Some("bytes=0-1,5-6"), 100), Ok(None));
         assert_eq!(byte_range(Some("items=0-1"), 100), Ok(None));
+    }
+
+    #[test]
+    fn only_what_whatsapp_takes_can_be_attached() {
+        assert_eq!(attachment_kind("image/jpeg"), Some("image"));
+        assert_eq!(attachment_kind("application/pdf"), Some("document"));
+        assert_eq!(attachment_kind("audio/ogg; codecs=opus"), Some("audio"));
+        assert_eq!(attachment_kind("image/svg+xml"), None);
+        assert_eq!(attachment_kind("text/html"), None);
     }
 
     #[test]

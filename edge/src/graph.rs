@@ -64,7 +64,7 @@ impl GraphError {
         Self::plain(0, format!("could not reach the Graph API: {e}"))
     }
 
-    fn plain(http_status: u16, message: String) -> Self {
+    pub fn plain(http_status: u16, message: String) -> Self {
         Self {
             http_status,
             message,
@@ -170,7 +170,11 @@ impl<'a> GraphClient<'a> {
         init.with_headers(headers);
         let request =
             Request::new_with_init(&self.url(path), &init).map_err(GraphError::unreachable)?;
-        let request = Fetch::Request(request);
+        self.answer(Fetch::Request(request)).await
+    }
+
+    /// Sends a request with the timeout and reads Graph's answer or its error object.
+    async fn answer<T: DeserializeOwned>(&self, request: Fetch) -> Result<T, GraphError> {
         let fetch = request.send();
         let timeout = worker::Delay::from(std::time::Duration::from_millis(
             self.config.graph_timeout_ms,
@@ -210,6 +214,75 @@ impl<'a> GraphClient<'a> {
             },
             Err(_) => GraphError::plain(status, format!("HTTP {status}")),
         })
+    }
+
+    /// `POST /<version>/<phone number id>/media` (multipart: `messaging_product`, `type`,
+    /// `file`): the uploaded file's media id.
+    pub async fn upload_media(
+        &self,
+        phone_number_id: &str,
+        bytes: &[u8],
+        mime: &str,
+        filename: &str,
+    ) -> Result<String, GraphError> {
+        #[derive(Deserialize)]
+        struct Uploaded {
+            id: String,
+        }
+        let form =
+            web_sys::FormData::new().map_err(|_| GraphError::plain(500, "form".to_owned()))?;
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type(mime);
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+        let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+            .map_err(|_| GraphError::plain(500, "blob".to_owned()))?;
+        let filled = form
+            .append_with_str("messaging_product", "whatsapp")
+            .and_then(|()| form.append_with_str("type", mime))
+            .and_then(|()| form.append_with_blob_and_filename("file", &blob, filename));
+        filled.map_err(|_| GraphError::plain(500, "form".to_owned()))?;
+        let headers = Headers::new();
+        headers
+            .set("authorization", &format!("Bearer {}", self.access_token))
+            .map_err(GraphError::unreachable)?;
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post)
+            .with_headers(headers)
+            .with_body(Some(form.into()));
+        let request = Request::new_with_init(&self.url(&format!("{phone_number_id}/media")), &init)
+            .map_err(GraphError::unreachable)?;
+        let uploaded: Uploaded = self.answer(Fetch::Request(request)).await?;
+        Ok(uploaded.id)
+    }
+
+    /// Sends an uploaded file (`kind`: image, audio, video, document) by its media id.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn send_media(
+        &self,
+        phone_number_id: &str,
+        to: &str,
+        kind: &str,
+        media_id: &str,
+        caption: Option<&str>,
+        filename: Option<&str>,
+        callback: &str,
+    ) -> Result<String, GraphError> {
+        let mut media = serde_json::json!({ "id": media_id });
+        if let Some(c) = caption.filter(|c| !c.is_empty() && kind != "audio") {
+            media["caption"] = Value::from(c);
+        }
+        if let (Some(f), "document") = (filename, kind) {
+            media["filename"] = Value::from(f);
+        }
+        let body = serde_json::json!({
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": to,
+            "type": kind,
+            kind: media,
+            "biz_opaque_callback_data": callback,
+        });
+        self.send(phone_number_id, &body).await
     }
 
     /// `GET /<version>/<media id>`: the file's type, size, hash and a short-lived URL.

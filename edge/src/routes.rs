@@ -6,7 +6,9 @@ use worker::{Context, Env, Method, Request, Response};
 
 use crate::config::Config;
 use crate::config_store::ConfigStore;
-use crate::conversations::{api as conversations, store::ConversationStore};
+use crate::conversations::{
+    api as conversations, attachments as conversations_attachments, store::ConversationStore,
+};
 use crate::error::EdgeError;
 use crate::http::{header, ok_json, query};
 use crate::live::{self, Live};
@@ -91,8 +93,11 @@ async fn admin(
         (Method::Post, ["conversations", id, "messages"]) => {
             conversations::reply(req, &store, &numbers, id, live).await
         }
+        (Method::Post, ["conversations", id, "attachments"]) => {
+            conversations_attachments::attach(req, env, &store, &numbers, id, live).await
+        }
         (Method::Post, ["conversations", id, "messages", message, "retry"]) => {
-            conversations::retry(&store, &numbers, id, message, live).await
+            conversations::retry(env, &store, &numbers, id, message, live).await
         }
         (Method::Post, ["conversations", id, "close"]) => {
             conversations::close(&store, &numbers, id, live).await
@@ -132,7 +137,7 @@ async fn admin(
         (_, ["live"] | ["live", "disconnect"]) => {
             Err(EdgeError::MethodNotAllowed { allow: "POST" })
         }
-        (_, ["conversations", _, "messages" | "close" | "reopen" | "unlink"])
+        (_, ["conversations", _, "messages" | "close" | "reopen" | "unlink" | "attachments"])
         | (_, ["conversations", _, "messages", _, "retry"]) => {
             Err(EdgeError::MethodNotAllowed { allow: "POST" })
         }

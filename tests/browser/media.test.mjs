@@ -83,3 +83,16 @@ test('a file Graph would not give yet shows why, and Retry now fetches it', asyn
   await page.waitForFunction(() => document.querySelectorAll('img.thumb').length === 2);
   assert.equal(await page.locator('.media-problem').count(), 0);
 });
+
+test('the agent attaches an image in the composer; WhatsApp receives the upload and the image', async () => {
+  const uploads = stack.graph.media.uploads.length;
+  await page.setInputFiles('#reply-file', { name: 'label.png', mimeType: 'image/png', buffer: PNG });
+  await page.waitForFunction(() => document.querySelectorAll('img.thumb').length === 3);
+  assert.equal(stack.graph.media.uploads.length, uploads + 1);
+  assert.deepEqual(stack.graph.media.uploads.at(-1).bytes, PNG);
+  const sent = stack.graph.sent.at(-1);
+  assert.equal(sent.type, 'image');
+  assert.equal(sent.image.id, stack.graph.media.uploads.at(-1).id);
+  await page.locator('.message.out', { hasText: 'Image' }).getByText('· sent').waitFor();
+  await shot(page, 'console-attachment-sent');
+});

@@ -105,3 +105,49 @@ test('an SVG "image" or HTML named .jpg downloads as octet-stream, never renders
   assert.equal(file.headers.get('content-type'), 'application/octet-stream');
   assert.match(file.headers.get('content-disposition'), /^attachment; filename="photo_.jpg"/);
 });
+
+test('an agent sends a file: kept, uploaded to WhatsApp and sent by media id; outside the window it says why; a failed send retries', async () => {
+  const waId = '15145550405';
+  await edge.deliver(delivery(NUMBER, { messages: [{ from: waId, id: `wamid.att${Date.now()}`, timestamp: String(now()), type: 'text', text: { body: 'Send me the manual?' } }] }));
+  const [c] = (await edge.adminJson(`/conversations?wa_id=${waId}`)).body;
+  const pdf = Buffer.from('%PDF-1.4\n% manual\n' + 'x'.repeat(5000));
+  const attach = (body, type, headers = {}) => edge.admin(`/conversations/${c.id}/attachments`, {
+    method: 'POST', body, headers: { 'content-type': type, 'x-filename': encodeURIComponent('Manual (EN).pdf'), 'x-caption': encodeURIComponent('Here it is'), ...headers },
+  });
+  const r = await attach(pdf, 'application/pdf');
+  assert.equal(r.status, 201, await r.clone().text());
+  const sent = await r.json();
+  assert.equal(sent.status, 'sent');
+  assert.equal(sent.media.state, 'stored');
+  const upload = stack.graph.media.uploads.at(-1);
+  assert.equal(upload.mime_type, 'application/pdf');
+  assert.deepEqual(upload.bytes, pdf, 'uploaded byte-identical');
+  const message = stack.graph.sent.at(-1);
+  assert.equal(message.type, 'document');
+  assert.equal(message.document.id, upload.id);
+  assert.equal(message.document.caption, 'Here it is');
+  assert.equal(message.document.filename, 'Manual _EN_.pdf');
+  const kept = await edge.admin(`/media/${sent.id}`);
+  assert.deepEqual(Buffer.from(await kept.arrayBuffer()), pdf, 'kept in R2 too');
+
+  assert.equal((await attach('<html>', 'text/html')).status, 400);
+
+  stack.graph.failSends({ status: 400, message: '(#131030) Recipient phone number not in allowed list', code: 131030 });
+  const failed = await attach(pdf, 'application/pdf');
+  assert.equal(failed.status, 502);
+  const f = await failed.json();
+  assert.equal(f.status, 'failed');
+  stack.graph.failSends(null);
+  const retried = await edge.adminJson(`/conversations/${c.id}/messages/${f.id}/retry`, { method: 'POST', body: '{}' });
+  assert.equal(retried.status, 200, JSON.stringify(retried.body));
+  assert.equal(retried.body.status, 'sent');
+  assert.equal(stack.graph.sent.at(-1).type, 'document');
+
+  // Outside the 24-hour window: refused with the reason.
+  const old = '15145550406';
+  await edge.deliver(delivery(NUMBER, { messages: [{ from: old, id: `wamid.old${Date.now()}`, timestamp: String(now() - 2 * 86_400), type: 'text', text: { body: 'old' } }] }));
+  const [o] = (await edge.adminJson(`/conversations?wa_id=${old}`)).body;
+  const late = await edge.admin(`/conversations/${o.id}/attachments`, { method: 'POST', body: pdf, headers: { 'content-type': 'application/pdf' } });
+  assert.equal(late.status, 409);
+  assert.match((await late.json()).error, /24 hours/);
+});

@@ -247,7 +247,7 @@ pub async fn reply(
 
 /// Stores what Graph said about a send: the wamid, a refusal (`failed`), or no answer in time
 /// (`unconfirmed`: it may have gone out; a status webhook or a retry settles it).
-async fn record_send(
+pub(super) async fn record_send(
     store: &ConversationStore,
     message_id: &str,
     sent: &Result<String, GraphError>,
@@ -262,7 +262,7 @@ async fn record_send(
 }
 
 /// `ok` when Graph took it; 504 when it did not answer in time; 502 when it refused.
-fn send_status(sent: &Result<String, GraphError>, ok: u16) -> u16 {
+pub(super) fn send_status(sent: &Result<String, GraphError>, ok: u16) -> u16 {
     match sent {
         Ok(_) => ok,
         Err(e) if e.timed_out => 504,
@@ -272,6 +272,7 @@ fn send_status(sent: &Result<String, GraphError>, ok: u16) -> u16 {
 
 /// Sends a failed or unconfirmed outbound WhatsApp message again (once, however often asked).
 pub async fn retry(
+    env: &worker::Env,
     store: &ConversationStore,
     numbers: &Numbers<'_>,
     id: &str,
@@ -313,9 +314,35 @@ pub async fn retry(
         ));
     }
     let to = conversation.wa_id.clone().unwrap_or_default();
-    let sent = match &template {
-        Some(t) => graph.send_template(&number, &to, t, message_id).await,
-        None => {
+    let attachment = failed.media.as_ref().filter(|m| m.state == "stored");
+    let sent = match (&template, attachment) {
+        (_, Some(file)) => {
+            // An attachment: upload it again from R2, then send it.
+            let bytes = env
+                .bucket("MEDIA")?
+                .get(crate::media::fetch::key(message_id))
+                .execute()
+                .await?
+                .ok_or_else(|| EdgeError::NotFound("the attachment's file is missing".to_owned()))?
+                .body()
+                .ok_or_else(|| EdgeError::Storage("R2 object without a body".to_owned()))?
+                .bytes()
+                .await?;
+            super::attachments::send_file(
+                store,
+                numbers,
+                &conversation,
+                message_id,
+                &bytes,
+                file.mime_type.as_deref().unwrap_or_default(),
+                &file.kind,
+                file.filename.as_deref().unwrap_or("file"),
+                failed.text.as_deref().filter(|t| !t.is_empty()),
+            )
+            .await
+        }
+        (Some(t), None) => graph.send_template(&number, &to, t, message_id).await,
+        (None, None) => {
             graph
                 .send_text(
                     &number,
@@ -391,7 +418,7 @@ pub async fn reopen(
 }
 
 /// Tells the inbox, and the visitor's Messenger for a website conversation, what changed.
-fn publish(live: &Live, conversation: &ConversationRow, change: Change) {
+pub(super) fn publish(live: &Live, conversation: &ConversationRow, change: Change) {
     let event = LiveEvent::Changed {
         conversation_id: Some(conversation.id.clone()),
         change,
@@ -402,7 +429,7 @@ fn publish(live: &Live, conversation: &ConversationRow, change: Change) {
     }
 }
 
-async fn message(
+pub(super) async fn message(
     store: &ConversationStore,
     conversation_id: &str,
     message_id: &str,
@@ -423,7 +450,7 @@ fn template_summary(t: &TemplateChoice) -> String {
     summary
 }
 
-fn outbound<'a>(
+pub(super) fn outbound<'a>(
     id: &str,
     conversation: &'a ConversationRow,
     kind: &'a str,

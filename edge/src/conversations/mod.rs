@@ -2,5 +2,6 @@
 //! inbound messages (reset rule, handoff linking), and the admin routes.
 
 pub mod api;
+pub mod attachments;
 pub mod rows;
 pub mod store;

@@ -58,6 +58,33 @@ impl MediaStore<'_> {
         )
     }
 
+    /// The row of a file we already hold (an agent's or a visitor's attachment), in its
+    /// message's batch.
+    pub fn create_stored(
+        &self,
+        m: &NewMedia<'_>,
+        size: i64,
+        sha256: &str,
+    ) -> Result<D1PreparedStatement, EdgeError> {
+        self.0.stmt(
+            "INSERT OR IGNORE INTO media (message_id, media_id, phone_number_id, kind, mime_type, filename, state, size, sha256, updated_at) \
+             SELECT ?1, NULLIF(?2, ''), ?3, ?4, ?5, ?6, 'stored', ?8, ?9, ?7 WHERE EXISTS (SELECT 1 FROM messages WHERE id = ?1)",
+            args![m.message_id, m.media_id, m.phone_number_id, m.kind, m.mime_type, m.filename, m.now, size, sha256],
+        )
+    }
+
+    /// Remembers the media id Graph gave an uploaded attachment.
+    pub async fn uploaded(&self, message_id: &str, media_id: &str) -> Result<(), EdgeError> {
+        self.0
+            .stmt(
+                "UPDATE media SET media_id = ?2 WHERE message_id = ?1",
+                args![message_id, media_id],
+            )?
+            .run()
+            .await?;
+        Ok(())
+    }
+
     /// Takes a file to fetch (pending, or a fetch whose lease ran out); `None` when another
     /// fetch holds it or it is done.
     pub async fn claim(&self, message_id: &str, now: i64) -> Result<Option<Claimed>, EdgeError> {
