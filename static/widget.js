@@ -37,6 +37,8 @@
     '.sb-rating{padding:10px 14px;border-top:1px solid #e4e7eb;text-align:center}.sb-rating p{margin:0 0 6px}' +
     '.sb-star{border:0;background:none;font-size:26px;line-height:1;color:#cbd2d9;cursor:pointer;padding:0 2px}.sb-star.sb-on{color:#f5a623}' +
     '.sb-thanks{font-size:13px;color:#52606d;margin:6px 0 0!important}' +
+    '.sb-attach{align-self:center;cursor:pointer;color:#52606d;display:grid;place-items:center}.sb-img{display:block;max-width:100%;max-height:220px;border-radius:10px;margin-bottom:4px}' +
+    '.sb-file{display:inline-block;color:inherit;font-weight:600;margin-bottom:4px}.sb-progress{display:block;width:100%;margin-top:4px}.sb-retry-note{display:block;font-size:12px}' +
     '.sb-composer{display:flex;gap:8px;padding:10px 14px;border-top:1px solid #e4e7eb}' +
     '.sb-composer textarea{flex:1;resize:none;font:inherit;padding:8px 10px;border:1px solid #cbd2d9;border-radius:10px}' +
     '.sb-send{border:0;border-radius:10px;padding:0 14px;background:var(--sb-accent);color:#fff;font-weight:600;cursor:pointer}' +

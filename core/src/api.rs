@@ -296,6 +296,20 @@ pub struct WidgetMessage {
     pub author: Author,
     pub text: String,
     pub sent_at: i64,
+    /// A file sent with the message (read it from `GET /api/widget/media/<id>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<WidgetAttachment>,
+}
+
+/// A file in the Messenger: an image shown, anything else a download.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetAttachment {
+    pub kind: String,
+    pub mime_type: String,
+    #[serde(default)]
+    pub filename: Option<String>,
+    #[serde(default)]
+    pub size: Option<i64>,
 }
 
 /// `GET /api/widget/conversation`.

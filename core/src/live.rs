@@ -311,6 +311,7 @@ mod tests {
                 author: Author::Business,
                 text: "Hi".into(),
                 sent_at: 5,
+                attachment: None,
             },
         };
         let json = serde_json::to_value(&e).unwrap();

@@ -44,6 +44,36 @@ pub fn attachment_kind(mime: &str) -> Option<&'static str> {
     })
 }
 
+/// The largest file a website visitor may send: 10 MB (checked by the Messenger, and again by
+/// the edge).
+pub const MAX_VISITOR_FILE_BYTES: u64 = 10 * 1000 * 1000;
+
+/// What a website visitor may send: pictures and PDFs.
+pub const VISITOR_FILE_TYPES: [&str; 4] =
+    ["image/jpeg", "image/png", "image/webp", "application/pdf"];
+
+/// Whether a visitor's file may be sent, or why not (the words the Messenger shows).
+pub fn check_visitor_file(mime: &str, size: u64) -> Result<&'static str, String> {
+    let mime = essence(mime);
+    if !VISITOR_FILE_TYPES.contains(&mime.as_str()) {
+        return Err("Only pictures (JPEG, PNG, WebP) and PDFs can be sent here.".to_owned());
+    }
+    if size == 0 {
+        return Err("That file is empty.".to_owned());
+    }
+    if size > MAX_VISITOR_FILE_BYTES {
+        return Err(format!(
+            "That file is over {} MB.",
+            MAX_VISITOR_FILE_BYTES / 1000 / 1000
+        ));
+    }
+    Ok(if mime == "application/pdf" {
+        "document"
+    } else {
+        "image"
+    })
+}
+
 /// Types shown inline by the console (pictures and players). Everything else is a download.
 const INLINE_TYPES: [&str; 13] = [
     "image/jpeg",
@@ -226,6 +256,21 @@ mod tests {
         assert_eq!(attachment_kind("audio/ogg; codecs=opus"), Some("audio"));
         assert_eq!(attachment_kind("image/svg+xml"), None);
         assert_eq!(attachment_kind("text/html"), None);
+    }
+
+    #[test]
+    fn visitors_send_pictures_and_pdfs_up_to_10_mb() {
+        assert_eq!(check_visitor_file("image/png", 10), Ok("image"));
+        assert_eq!(
+            check_visitor_file("application/pdf", 10_000_000),
+            Ok("document")
+        );
+        assert!(check_visitor_file("application/pdf", 10_000_001)
+            .unwrap_err()
+            .contains("10 MB"));
+        assert!(check_visitor_file("image/svg+xml", 10).is_err());
+        assert!(check_visitor_file("text/html", 10).is_err());
+        assert!(check_visitor_file("image/png", 0).is_err());
     }
 
     #[test]

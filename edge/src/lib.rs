@@ -26,6 +26,7 @@ mod rate_limits;
 mod routes;
 mod turnstile;
 mod visitor_api;
+mod visitor_files;
 mod webhooks;
 
 use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledEvent};

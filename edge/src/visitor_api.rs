@@ -31,6 +31,7 @@ use crate::live::{self, Live};
 use crate::random;
 use crate::rate_limits::{self, Limit};
 use crate::turnstile;
+use crate::visitor_files;
 
 struct Context<'a> {
     env: &'a Env,
@@ -59,7 +60,7 @@ pub async fn handle(
         headers.set("access-control-allow-origin", &origin)?;
         headers.set(
             "access-control-allow-headers",
-            "authorization, content-type",
+            "authorization, content-type, x-filename, x-turnstile-token",
         )?;
         headers.set("access-control-allow-methods", "GET, POST, OPTIONS")?;
         headers.set("access-control-max-age", "600")?;
@@ -102,16 +103,28 @@ async fn answer(
         (Method::Post, ["handoff"]) => start_handoff(req, &ctx).await,
         (Method::Post, ["not-me"]) => not_me(req, &ctx).await,
         (Method::Post, ["rating"]) => rate(req, &ctx).await,
+        (Method::Post, ["attachments"]) => {
+            let visitor = visitor_id(req, ctx.config)?;
+            rate_limits::check(ctx.env, Limit::Message, &visitor).await?;
+            let turnstile = header(req, "x-turnstile-token");
+            first_contact_check(req, &ctx, &visitor, turnstile.as_deref()).await?;
+            visitor_files::upload(req, ctx.env, &ctx.store, &visitor, ctx.live).await
+        }
+        (Method::Get, ["media", message_id]) => {
+            let visitor = visitor_id(req, ctx.config)?;
+            visitor_files::serve(ctx.env, &ctx.store, &visitor, message_id).await
+        }
         (Method::Post, ["live"]) => {
             let visitor = visitor_id(req, ctx.config)?;
             ok_json(&live::ticket(ctx.config, &visitor_room(&visitor)))
         }
-        (_, ["session" | "messages" | "handoff" | "not-me" | "live" | "rating"]) => {
-            Err(EdgeError::MethodNotAllowed {
-                allow: "POST, OPTIONS",
-            })
-        }
-        (_, ["conversation"]) => Err(EdgeError::MethodNotAllowed {
+        (
+            _,
+            ["session" | "messages" | "handoff" | "not-me" | "live" | "rating" | "attachments"],
+        ) => Err(EdgeError::MethodNotAllowed {
+            allow: "POST, OPTIONS",
+        }),
+        (_, ["conversation"] | ["media", _]) => Err(EdgeError::MethodNotAllowed {
             allow: "GET, OPTIONS",
         }),
         _ => Err(EdgeError::NotFound("no such widget route".to_owned())),
@@ -235,6 +248,7 @@ async fn conversation(req: &Request, ctx: &Context<'_>) -> Result<Response, Edge
                 Author::Business
             },
             text: m.text.clone().unwrap_or_default(),
+            attachment: m.attachment(),
             id: m.id,
             sent_at: m.sent_at,
         })
@@ -347,6 +361,7 @@ async fn post_message(req: &mut Request, ctx: &Context<'_>) -> Result<Response, 
         author: Author::Visitor,
         text: text.to_owned(),
         sent_at: now,
+        attachment: None,
     };
     // The visitor's other tabs show it; the inbox reads it.
     ctx.live.publish(

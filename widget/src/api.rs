@@ -127,6 +127,89 @@ impl Edge {
     }
 }
 
+impl Edge {
+    /// Uploads a picture or PDF the visitor chose, reporting progress (0–100) as it goes.
+    pub async fn upload_file(
+        &self,
+        file: web_sys::File,
+        on_progress: impl Fn(u8) + 'static,
+    ) -> Result<WidgetMessage, String> {
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::JsCast;
+        let failed = || "The file could not be sent. Check your connection.".to_owned();
+        let xhr = web_sys::XmlHttpRequest::new().map_err(|_| failed())?;
+        xhr.open("POST", &self.url("attachments"))
+            .map_err(|_| failed())?;
+        if let Some(token) = &self.token {
+            xhr.set_request_header("authorization", &format!("Bearer {token}"))
+                .map_err(|_| failed())?;
+        }
+        if let Some(t) = &self.turnstile {
+            xhr.set_request_header("x-turnstile-token", t)
+                .map_err(|_| failed())?;
+        }
+        xhr.set_request_header("content-type", &file.type_())
+            .map_err(|_| failed())?;
+        xhr.set_request_header(
+            "x-filename",
+            &String::from(js_sys::encode_uri_component(&file.name())),
+        )
+        .map_err(|_| failed())?;
+        let progress =
+            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+                if e.length_computable() && e.total() > 0.0 {
+                    on_progress((e.loaded() * 100.0 / e.total()) as u8);
+                }
+            });
+        if let Ok(upload) = xhr.upload() {
+            upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
+        }
+        let done = js_sys::Promise::new(&mut |resolve, _reject| {
+            let resolve = resolve.clone();
+            let end = Closure::<dyn FnMut()>::new(move || {
+                let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            });
+            xhr.set_onloadend(Some(end.as_ref().unchecked_ref()));
+            end.forget();
+        });
+        xhr.send_with_opt_blob(Some(&file)).map_err(|_| failed())?;
+        wasm_bindgen_futures::JsFuture::from(done)
+            .await
+            .map_err(|_| failed())?;
+        drop(progress);
+        let status = xhr.status().unwrap_or(0);
+        let text = xhr.response_text().ok().flatten().unwrap_or_default();
+        if (200..300).contains(&status) {
+            return serde_json::from_str(&text).map_err(|e| e.to_string());
+        }
+        Err(serde_json::from_str::<ErrorBody>(&text)
+            .map(|b| b.error)
+            .unwrap_or_else(|_| failed()))
+    }
+
+    /// A file of the visitor's conversation as a `blob:` URL (revoke it when done).
+    pub async fn media_url(&self, message_id: &str, mime: &str) -> Result<String, String> {
+        let response = self
+            .authorized(Request::get(&self.url(&format!("media/{message_id}"))))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if !response.ok() {
+            return Err(format!(
+                "The file could not be loaded ({}).",
+                response.status()
+            ));
+        }
+        let bytes = response.binary().await.map_err(|e| e.to_string())?;
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type(mime);
+        let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+            .map_err(|_| "blob".to_owned())?;
+        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "url".to_owned())
+    }
+}
+
 /// `{}`: a POST with nothing to say (a struct, so no `serde_json::Value` and its number
 /// formatting end up in the bundle).
 #[derive(Serialize)]

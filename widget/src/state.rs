@@ -33,6 +33,9 @@ pub struct Outgoing {
     pub local_id: u32,
     pub text: String,
     pub failed: bool,
+    /// A file on its way: how much is uploaded, in percent (a file is not retried: the visitor
+    /// picks it again).
+    pub upload: Option<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -70,6 +73,15 @@ pub enum Action {
     HandoffFailed(String),
     Problem(String),
     TurnstilePassed(String),
+    /// A file the visitor chose is being uploaded.
+    Uploading {
+        local_id: u32,
+        name: String,
+    },
+    Progress {
+        local_id: u32,
+        percent: u8,
+    },
     /// A message pushed over the live socket (a reply, or the visitor's own from another tab).
     Pushed(WidgetMessage),
 }
@@ -151,7 +163,21 @@ impl Chat {
                     local_id,
                     text,
                     failed: false,
+                    upload: None,
                 });
+            }
+            Action::Uploading { local_id, name } => {
+                self.outbox.push(Outgoing {
+                    local_id,
+                    text: name,
+                    failed: false,
+                    upload: Some(0),
+                });
+            }
+            Action::Progress { local_id, percent } => {
+                if let Some(o) = self.outbox.iter_mut().find(|o| o.local_id == local_id) {
+                    o.upload = Some(percent.min(100));
+                }
             }
             Action::Sent { local_id, message } => {
                 self.outbox.retain(|o| o.local_id != local_id);
@@ -224,6 +250,7 @@ mod tests {
             author,
             text: text.into(),
             sent_at: 0,
+            attachment: None,
         }
     }
 
@@ -282,6 +309,27 @@ mod tests {
             local_id: 1,
             message: message("m1", Author::Visitor, "hello"),
         });
+        assert_eq!(chat.messages.len(), 1);
+    }
+
+    #[test]
+    fn an_upload_shows_its_progress_then_becomes_the_message() {
+        let chat = Chat::default()
+            .apply(Action::SessionStarted(session(false)))
+            .apply(Action::Uploading {
+                local_id: 3,
+                name: "invoice.pdf".into(),
+            })
+            .apply(Action::Progress {
+                local_id: 3,
+                percent: 40,
+            });
+        assert_eq!(chat.outbox[0].upload, Some(40));
+        let chat = chat.apply(Action::Sent {
+            local_id: 3,
+            message: message("m9", Author::Visitor, ""),
+        });
+        assert!(chat.outbox.is_empty());
         assert_eq!(chat.messages.len(), 1);
     }
 

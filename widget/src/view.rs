@@ -4,9 +4,11 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use switchboard_core::api::{Author, HandoffOffer};
+use switchboard_core::api::{Author, HandoffOffer, WidgetAttachment};
 use switchboard_core::live::LiveEvent;
+use switchboard_core::media::check_visitor_file;
 use switchboard_live_client::{LiveLink, Signal, TicketSource};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
@@ -163,6 +165,63 @@ pub fn app(props: &AppProps) -> Html {
             post(edge.clone(), dispatch.clone(), local_id, text);
         })
     };
+    let send_file = {
+        let dispatch = state.dispatcher();
+        let edge = edge(props, chat);
+        let next_local_id = next_local_id.clone();
+        Callback::from(move |file: web_sys::File| {
+            // Checked here first (the edge checks again): pictures and PDFs up to 10 MB.
+            if let Err(reason) = check_visitor_file(&file.type_(), file.size() as u64) {
+                dispatch.dispatch(Action::Problem(reason));
+                return;
+            }
+            let local_id = next_local_id.borrow().get();
+            next_local_id.borrow().set(local_id + 1);
+            dispatch.dispatch(Action::Uploading {
+                local_id,
+                name: file.name(),
+            });
+            let (edge, dispatch) = (edge.clone(), dispatch.clone());
+            spawn_local(async move {
+                let progress = dispatch.clone();
+                let result = edge
+                    .upload_file(file, move |percent| {
+                        progress.dispatch(Action::Progress { local_id, percent })
+                    })
+                    .await;
+                match result {
+                    Ok(message) => dispatch.dispatch(Action::Sent { local_id, message }),
+                    Err(reason) => dispatch.dispatch(Action::SendFailed { local_id, reason }),
+                }
+            });
+        })
+    };
+    let on_file = {
+        let send_file = send_file.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                send_file.emit(file);
+            }
+            input.set_value("");
+        })
+    };
+    let on_paste = {
+        let send_file = send_file.clone();
+        Callback::from(move |e: Event| {
+            let Some(e) = e.dyn_ref::<web_sys::ClipboardEvent>() else {
+                return;
+            };
+            if let Some(file) = e
+                .clipboard_data()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0))
+            {
+                e.prevent_default();
+                send_file.emit(file);
+            }
+        })
+    };
     let on_submit = {
         let send = send.clone();
         let draft = draft.clone();
@@ -298,6 +357,9 @@ pub fn app(props: &AppProps) -> Html {
                         }
                         { for chat.history().map(|m| html! {
                             <li key={m.id.clone()} class={classes!("sb-msg", if m.author == Author::Visitor { "sb-visitor" } else { "sb-business" })}>
+                                if let Some(a) = &m.attachment {
+                                    <AttachmentView edge={edge(props, chat)} message_id={m.id.clone()} attachment={a.clone()} />
+                                }
                                 { m.text.clone() }
                             </li>
                         }) }
@@ -331,8 +393,14 @@ pub fn app(props: &AppProps) -> Html {
                         { handoff_section(chat, start_handoff) }
                         <form class="sb-composer" onsubmit={on_submit}>
                             <label class="sb-sr" for="sb-input">{ "Message" }</label>
+                            <label class="sb-attach" title="Send a picture or PDF (up to 10 MB)">
+                                <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" d="M21 11.5l-8.5 8.5a5 5 0 0 1-7-7l9-9a3.3 3.3 0 0 1 4.7 4.7l-9 9a1.7 1.7 0 0 1-2.4-2.4l8.3-8.3"/></svg>
+                                <span class="sb-sr">{ "Attach a picture or PDF" }</span>
+                                <input type="file" class="sb-sr" accept="image/jpeg,image/png,image/webp,application/pdf"
+                                    onchange={on_file} disabled={!chat.composer_enabled()} />
+                            </label>
                             <textarea id="sb-input" rows="1" placeholder="Write a message…" maxlength="4096"
-                                value={(*draft).clone()} oninput={on_input} onkeydown={on_keydown}
+                                value={(*draft).clone()} oninput={on_input} onkeydown={on_keydown} onpaste={on_paste}
                                 disabled={!chat.composer_enabled()} />
                             <button type="submit" class="sb-send" disabled={!chat.composer_enabled()}>{ "Send" }</button>
                         </form>
@@ -344,6 +412,59 @@ pub fn app(props: &AppProps) -> Html {
                 <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>
             </button>
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct AttachmentProps {
+    edge: Edge,
+    message_id: String,
+    attachment: WidgetAttachment,
+}
+
+/// A file in the conversation: a picture shown, a PDF or other file as a download.
+#[function_component(AttachmentView)]
+fn attachment_view(props: &AttachmentProps) -> Html {
+    let url = use_state(|| None::<String>);
+    {
+        let (edge, id, mime, url) = (
+            props.edge.clone(),
+            props.message_id.clone(),
+            props.attachment.mime_type.clone(),
+            url.clone(),
+        );
+        use_effect_with(props.message_id.clone(), move |_| {
+            let made = Rc::new(std::cell::RefCell::new(None::<String>));
+            let keep = made.clone();
+            spawn_local(async move {
+                if let Ok(u) = edge.media_url(&id, &mime).await {
+                    *keep.borrow_mut() = Some(u.clone());
+                    url.set(Some(u));
+                }
+            });
+            move || {
+                if let Some(u) = made.borrow().as_ref() {
+                    let _ = web_sys::Url::revoke_object_url(u);
+                }
+            }
+        });
+    }
+    let a = &props.attachment;
+    let name = a.filename.clone().unwrap_or_else(|| "file".to_owned());
+    match (&*url, a.kind.as_str()) {
+        (Some(u), "image") => html! { <img class="sb-img" src={u.clone()} alt={name} /> },
+        (Some(u), _) => html! {
+            <a class="sb-file" href={u.clone()} download={name.clone()}>{ doc_icon() }{ name }</a>
+        },
+        (None, _) => html! { <span class="sb-file">{ doc_icon() }{ format!("{name}…") }</span> },
+    }
+}
+
+fn doc_icon() -> Html {
+    html! {
+        <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" style="vertical-align:-3px;margin-right:4px">
+            <path fill="currentColor" d="M6 2h8l6 6v12a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2zm7 1.5V9h5.5z"/>
+        </svg>
     }
 }
 
@@ -407,8 +528,13 @@ fn outgoing(
     html! {
         <li key={format!("local-{}", o.local_id)} class={classes!("sb-msg", "sb-visitor", if o.failed { "sb-failed" } else { "sb-pending" })}>
             { o.text.clone() }
-            if o.failed {
+            if let (Some(percent), false) = (o.upload, o.failed) {
+                <progress class="sb-progress" max="100" value={percent.to_string()} aria-label={format!("Uploading {}", o.text)} />
+            }
+            if o.failed && o.upload.is_none() {
                 <button class="sb-retry" onclick={retry}>{ "Not sent — retry" }</button>
+            } else if o.failed {
+                <span class="sb-retry-note">{ "Not sent — choose the file again" }</span>
             }
         </li>
     }

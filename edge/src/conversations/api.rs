@@ -227,6 +227,7 @@ pub async fn reply(
                         author: Author::Business,
                         text: shown,
                         sent_at: now,
+                        attachment: None,
                     },
                 },
             );

@@ -2,8 +2,8 @@
 
 use serde::Deserialize;
 use switchboard_core::api::{
-    Channel, CloseReason, ConversationStatus, ConversationView, Direction, MessageView,
-    ThreadCursor,
+    Channel, CloseReason, ConversationStatus, ConversationView, Direction, MediaView, MessageView,
+    ThreadCursor, WidgetAttachment,
 };
 use switchboard_core::delivery_status::DeliveryStatus;
 use switchboard_core::webhook::StatusError;
@@ -106,6 +106,17 @@ impl MessageRow {
             sent_at: self.sent_at,
             seq: self.seq,
         }
+    }
+
+    /// The file of this message as the Messenger shows it, once stored.
+    pub fn attachment(&self) -> Option<WidgetAttachment> {
+        let media: MediaView = serde_json::from_str(self.media.as_deref()?).ok()?;
+        (media.state == "stored").then(|| WidgetAttachment {
+            kind: media.kind,
+            mime_type: media.mime_type.unwrap_or_default(),
+            filename: media.filename,
+            size: media.size,
+        })
     }
 
     pub fn view(&self) -> MessageView {

@@ -1,0 +1,196 @@
+//! Files in the Messenger: `POST /api/widget/attachments` (a visitor sends a picture or a PDF:
+//! the body is the file, `Content-Type` its type, `X-Filename` its name; 10 MB at most) and
+//! `GET /api/widget/media/<message id>` (a file of the visitor's own conversation — theirs or
+//! one the business sent them). Origins, rate limits and the visitor token are checked by
+//! `visitor_api` before these run.
+
+use sha2::{Digest, Sha256};
+use switchboard_core::api::{Author, WidgetAttachment, WidgetMessage};
+use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
+use switchboard_core::media::{
+    check_visitor_file, essence, safe_filename, served_as, MAX_VISITOR_FILE_BYTES,
+};
+use worker::{Env, HttpMetadata, Request, Response};
+
+use crate::args;
+use crate::clock::{now_millis, now_seconds};
+use crate::conversations::rows::NewMessage;
+use crate::conversations::store::ConversationStore;
+use crate::d1::decode_rows;
+use crate::error::EdgeError;
+use crate::http::{header, json_response, read_body};
+use crate::live::Live;
+use crate::media::fetch::key;
+use crate::media::store::{MediaStore, NewMedia};
+use crate::random;
+
+pub async fn upload(
+    req: &mut Request,
+    env: &Env,
+    store: &ConversationStore,
+    visitor: &str,
+    live: &Live,
+) -> Result<Response, EdgeError> {
+    let mime = essence(&header(req, "content-type").unwrap_or_default());
+    // The type first (400), then the size as the body streams in (413 past 10 MB).
+    check_visitor_file(&mime, 1).map_err(EdgeError::BadRequest)?;
+    let bytes = read_body(req, MAX_VISITOR_FILE_BYTES as usize).await?;
+    let kind = check_visitor_file(&mime, bytes.len() as u64).map_err(EdgeError::BadRequest)?;
+    let filename = safe_filename(
+        &header(req, "x-filename")
+            .map(|v| {
+                percent_encoding::percent_decode_str(&v)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            })
+            .unwrap_or_else(|| "file".to_owned()),
+    );
+    let now = now_seconds();
+    let message_id = random::id("msg")?;
+    let sha = hex::encode(Sha256::digest(&bytes));
+    let size = bytes.len() as i64;
+    env.bucket("MEDIA")?
+        .put(key(&message_id), bytes)
+        .http_metadata(HttpMetadata {
+            content_type: Some(mime.clone()),
+            ..HttpMetadata::default()
+        })
+        .execute()
+        .await?;
+    let content = serde_json::json!({ "type": "media", "kind": kind, "mime_type": mime, "filename": filename }).to_string();
+    let message = NewMessage {
+        id: message_id.clone(),
+        conversation_id: "",
+        wamid: None,
+        channel: "messenger",
+        direction: "inbound",
+        phone_number_id: None,
+        wa_id: None,
+        kind,
+        text: Some(""),
+        content: Some(content),
+        reply_to: None,
+        raw: None,
+        sent_at: now,
+        received_at: now_millis(),
+        status: None,
+        client_key: None,
+    };
+    // Like a text message: into the visitor's open Messenger conversation (opened if none),
+    // refused once it continues on WhatsApp.
+    let results = store
+        .batch(vec![
+            store.open_visitor_conversation(&random::id("conv")?, visitor, now)?,
+            store.insert_visitor_message(&message, visitor)?,
+            store.touch(&message.id, now, true, None)?,
+            MediaStore(store).create_stored(
+                &NewMedia {
+                    message_id: &message_id,
+                    media_id: "",
+                    phone_number_id: "",
+                    kind,
+                    mime_type: Some(&mime),
+                    filename: Some(&filename),
+                    now,
+                },
+                size,
+                &sha,
+            )?,
+        ])
+        .await?;
+    #[derive(serde::Deserialize)]
+    struct Returned {
+        conversation_id: String,
+    }
+    let Some(conversation_id) = results
+        .get(1)
+        .map(|r| decode_rows::<Returned>(r, "visitor file"))
+        .transpose()?
+        .and_then(|rows| rows.into_iter().next())
+        .map(|r| r.conversation_id)
+    else {
+        return Err(EdgeError::Conflict(
+            "this conversation continues on WhatsApp; the Messenger no longer takes files for it"
+                .to_owned(),
+        ));
+    };
+    let shown = WidgetMessage {
+        id: message_id,
+        author: Author::Visitor,
+        text: String::new(),
+        sent_at: now,
+        attachment: Some(WidgetAttachment {
+            kind: kind.to_owned(),
+            mime_type: mime,
+            filename: Some(filename),
+            size: Some(size),
+        }),
+    };
+    live.publish(
+        &visitor_room(visitor),
+        &LiveEvent::Message {
+            conversation_id: conversation_id.clone(),
+            message: shown.clone(),
+        },
+    );
+    live.publish(
+        INBOX_ROOM,
+        &LiveEvent::Changed {
+            conversation_id: Some(conversation_id),
+            change: Change::Message,
+        },
+    );
+    Ok(json_response(&shown, 201))
+}
+
+/// A file of one of the visitor's own conversations.
+pub async fn serve(
+    env: &Env,
+    store: &ConversationStore,
+    visitor: &str,
+    message_id: &str,
+) -> Result<Response, EdgeError> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        mime_type: Option<String>,
+        filename: Option<String>,
+    }
+    let row: Option<Row> = decode_rows(
+        &store
+            .stmt(
+                "SELECT x.mime_type, x.filename FROM media x JOIN messages m ON m.id = x.message_id \
+                 JOIN conversations c ON c.id = m.conversation_id \
+                 WHERE x.message_id = ?1 AND x.state = 'stored' AND c.visitor_id = ?2 AND m.channel = 'messenger'",
+                args![message_id, visitor],
+            )?
+            .all()
+            .await?,
+        "visitor media",
+    )?
+    .into_iter()
+    .next();
+    let row = row.ok_or_else(|| EdgeError::NotFound("no such file of yours".to_owned()))?;
+    let object = env
+        .bucket("MEDIA")?
+        .get(key(message_id))
+        .execute()
+        .await?
+        .ok_or_else(|| EdgeError::NotFound("the file is missing".to_owned()))?;
+    let bytes = object
+        .body()
+        .ok_or_else(|| EdgeError::Storage("R2 object without a body".to_owned()))?
+        .bytes()
+        .await?;
+    let served = served_as(
+        row.mime_type.as_deref().unwrap_or_default(),
+        row.filename.as_deref(),
+    );
+    let mut response = Response::from_bytes(bytes)?;
+    let headers = response.headers_mut();
+    headers.set("content-type", &served.content_type)?;
+    headers.set("content-disposition", &served.content_disposition)?;
+    headers.set("x-content-type-options", "nosniff")?;
+    headers.set("content-security-policy", "default-src 'none'; sandbox")?;
+    headers.set("cache-control", "private, max-age=3600")?;
+    Ok(response)
+}
