@@ -207,6 +207,10 @@ test('a long conversation opens on its newest messages; earlier ones come on req
     const r = await edge.adminJson(`/conversations/${c.id}/messages`, { method: 'POST', body: JSON.stringify({ text: `Part ${i}` }) });
     assert.equal(r.status, 201);
   }
+  // While open, every reply arrives live; opened again later, it starts on the newest page.
+  await page.locator('.sb-business', { hasText: 'Part 120' }).waitFor({ timeout: 10_000 });
+  await page.reload();
+  await page.getByRole('button', { name: 'Open chat' }).click();
   await page.locator('.sb-business', { hasText: 'Part 120' }).waitFor({ timeout: 10_000 });
   assert.equal(await page.locator('.sb-visitor', { hasText: 'Tell me everything' }).count(), 0, 'the newest page only');
   await page.getByRole('button', { name: 'Earlier messages' }).click();
