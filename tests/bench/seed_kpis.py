@@ -27,7 +27,7 @@ with con:
     con.execute("""
         INSERT OR IGNORE INTO csat_surveys (id, conversation_id, channel, outcome, question, asked_at, score, answered_at)
         SELECT 'srv_' || id, id, 'whatsapp', 'asked', 'How did we do?', closed_at,
-               CASE WHEN rowid % 10 = 1 THEN NULL ELSE 1 + rowid % 5 END,
+               CASE WHEN rowid % 10 = 1 THEN NULL ELSE 1 + (rowid / 5) % 5 END,
                CASE WHEN rowid % 10 = 1 THEN NULL ELSE closed_at + 60 END
         FROM conversations WHERE id LIKE 'seed_c%' AND close_reason = 'agent' AND rowid % 5 = 1""")
 print(con.execute("SELECT COUNT(*) FROM conversations WHERE opened_at > ?", (now - 90 * 86400,)).fetchone()[0],

@@ -1,6 +1,7 @@
 //! The one D1 read behind the KPIs: every conversation opened in the period, with its survey,
-//! packed per number into one string each (`core::kpi::unpack`) — an index range on
-//! `opened_at`, and a few rows instead of one JSON object per conversation.
+//! packed per number into strings (`core::kpi::unpack`) — an index range on `opened_at`, and a
+//! few rows instead of one JSON object per conversation. Each string holds at most 10,000
+//! conversations (grouped by rowid), well under D1's 2 MB limit on a value.
 
 use serde::Deserialize;
 use switchboard_core::kpi::{unpack, ConversationFacts};
@@ -28,7 +29,7 @@ pub async fn facts(
                IFNULL(c.close_reason, '') || ',' || IFNULL(c.first_response_at, '') || ',' || \
                IFNULL(s.outcome, '') || ',' || IFNULL(s.score, ''), ';') AS facts \
              FROM conversations c LEFT JOIN csat_surveys s ON s.conversation_id = c.id \
-             WHERE c.opened_at >= ?1 AND c.opened_at < ?2 GROUP BY c.phone_number_id",
+             WHERE c.opened_at >= ?1 AND c.opened_at < ?2 GROUP BY c.phone_number_id, c.rowid / 10000",
             args![from, to],
         )?
         .all()
