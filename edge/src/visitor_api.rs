@@ -112,7 +112,7 @@ async fn answer(
         }
         (Method::Get, ["media", message_id]) => {
             let visitor = visitor_id(req, ctx.config)?;
-            visitor_files::serve(ctx.env, &ctx.store, &visitor, message_id).await
+            visitor_files::serve(req, ctx.env, &ctx.store, &visitor, message_id).await
         }
         (Method::Post, ["live"]) => {
             let visitor = visitor_id(req, ctx.config)?;

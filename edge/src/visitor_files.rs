@@ -7,9 +7,7 @@
 use sha2::{Digest, Sha256};
 use switchboard_core::api::{Author, WidgetAttachment, WidgetMessage};
 use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
-use switchboard_core::media::{
-    check_visitor_file, essence, safe_filename, served_as, MAX_VISITOR_FILE_BYTES,
-};
+use switchboard_core::media::{check_visitor_file, essence, safe_filename, MAX_VISITOR_FILE_BYTES};
 use worker::{Env, HttpMetadata, Request, Response};
 
 use crate::args;
@@ -20,6 +18,7 @@ use crate::d1::decode_rows;
 use crate::error::EdgeError;
 use crate::http::{header, json_response, read_body};
 use crate::live::Live;
+use crate::media::api::file_response;
 use crate::media::fetch::key;
 use crate::media::store::{MediaStore, NewMedia};
 use crate::random;
@@ -145,6 +144,7 @@ pub async fn upload(
 
 /// A file of one of the visitor's own conversations.
 pub async fn serve(
+    req: &Request,
     env: &Env,
     store: &ConversationStore,
     visitor: &str,
@@ -170,27 +170,12 @@ pub async fn serve(
     .into_iter()
     .next();
     let row = row.ok_or_else(|| EdgeError::NotFound("no such file of yours".to_owned()))?;
-    let object = env
-        .bucket("MEDIA")?
-        .get(key(message_id))
-        .execute()
-        .await?
-        .ok_or_else(|| EdgeError::NotFound("the file is missing".to_owned()))?;
-    let bytes = object
-        .body()
-        .ok_or_else(|| EdgeError::Storage("R2 object without a body".to_owned()))?
-        .bytes()
-        .await?;
-    let served = served_as(
-        row.mime_type.as_deref().unwrap_or_default(),
+    file_response(
+        req,
+        env,
+        message_id,
+        row.mime_type.as_deref(),
         row.filename.as_deref(),
-    );
-    let mut response = Response::from_bytes(bytes)?;
-    let headers = response.headers_mut();
-    headers.set("content-type", &served.content_type)?;
-    headers.set("content-disposition", &served.content_disposition)?;
-    headers.set("x-content-type-options", "nosniff")?;
-    headers.set("content-security-policy", "default-src 'none'; sandbox")?;
-    headers.set("cache-control", "private, max-age=3600")?;
-    Ok(response)
+    )
+    .await
 }

@@ -26,12 +26,32 @@ pub async fn serve(
         .await?
         .filter(|m| m.state == "stored")
         .ok_or_else(|| EdgeError::NotFound(format!("no stored file for message {message_id}")))?;
+    file_response(
+        req,
+        env,
+        message_id,
+        row.mime_type.as_deref(),
+        row.filename.as_deref(),
+    )
+    .await
+}
+
+/// A stored file as an answer (once the caller has checked who may read it): the headers of
+/// `core::media::served_as`, `nosniff`, a sandbox CSP, and the byte range asked for.
+pub async fn file_response(
+    req: &Request,
+    env: &Env,
+    message_id: &str,
+    mime: Option<&str>,
+    filename: Option<&str>,
+) -> Result<Response, EdgeError> {
     let bucket = env.bucket("MEDIA")?;
-    let head = bucket
+    let missing = || EdgeError::NotFound(format!("the file of {message_id} is missing"));
+    let size = bucket
         .head(key(message_id))
         .await?
-        .ok_or_else(|| EdgeError::NotFound(format!("the file of {message_id} is missing")))?;
-    let size = head.size();
+        .ok_or_else(missing)?
+        .size();
     let range = byte_range(header(req, "range").as_deref(), size)
         .map_err(|_| EdgeError::RangeNotSatisfiable(size))?;
     let mut get = bucket.get(key(message_id));
@@ -41,19 +61,15 @@ pub async fn serve(
             length: end - start + 1,
         });
     }
-    let object = get
+    let bytes = get
         .execute()
         .await?
-        .ok_or_else(|| EdgeError::NotFound(format!("the file of {message_id} is missing")))?;
-    let bytes = object
+        .ok_or_else(missing)?
         .body()
         .ok_or_else(|| EdgeError::Storage("R2 object without a body".to_owned()))?
         .bytes()
         .await?;
-    let served = served_as(
-        row.mime_type.as_deref().unwrap_or_default(),
-        row.filename.as_deref(),
-    );
+    let served = served_as(mime.unwrap_or_default(), filename);
     let mut response = Response::from_bytes(bytes)?;
     let headers = response.headers_mut();
     headers.set("content-type", &served.content_type)?;
