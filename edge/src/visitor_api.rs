@@ -292,7 +292,9 @@ fn continued_on_whatsapp(
 }
 
 /// The conversation a conditional insert's `RETURNING conversation_id` names (none: it did not act).
-fn returned_conversation(result: Option<&worker::D1Result>) -> Result<Option<String>, EdgeError> {
+pub fn returned_conversation(
+    result: Option<&worker::D1Result>,
+) -> Result<Option<String>, EdgeError> {
     #[derive(serde::Deserialize)]
     struct Returned {
         conversation_id: String,
@@ -306,7 +308,7 @@ fn returned_conversation(result: Option<&worker::D1Result>) -> Result<Option<Str
     })
 }
 
-fn handed_off() -> EdgeError {
+pub fn handed_off() -> EdgeError {
     EdgeError::Conflict(
         "this conversation continues on WhatsApp; the Messenger no longer takes messages for it"
             .to_owned(),
@@ -326,24 +328,8 @@ async fn post_message(req: &mut Request, ctx: &Context<'_>) -> Result<Response, 
         .ok_or_else(|| EdgeError::BadRequest("text must be 1–4096 characters".to_owned()))?;
     first_contact_check(req, ctx, &visitor, body.turnstile_token.as_deref()).await?;
     let now = now_seconds();
-    let message = NewMessage {
-        id: random::id("msg")?,
-        conversation_id: "",
-        wamid: None,
-        channel: "messenger",
-        direction: "inbound",
-        phone_number_id: None,
-        wa_id: None,
-        kind: "text",
-        text: Some(text),
-        content: None,
-        reply_to: None,
-        raw: None,
-        sent_at: now,
-        received_at: now_millis(),
-        status: None,
-        client_key: None,
-    };
+    let message =
+        NewMessage::from_visitor(random::id("msg")?, "text", text, None, now, now_millis());
     let results = ctx
         .store
         .batch(vec![

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use switchboard_core::api::{Author, WidgetAttachment, WidgetMessage};
 use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
 use switchboard_core::media::{check_visitor_file, essence, safe_filename, MAX_VISITOR_FILE_BYTES};
-use worker::{Env, HttpMetadata, Request, Response};
+use worker::{Env, Request, Response};
 
 use crate::args;
 use crate::clock::{now_millis, now_seconds};
@@ -19,9 +19,10 @@ use crate::error::EdgeError;
 use crate::http::{header, json_response, read_body};
 use crate::live::Live;
 use crate::media::api::file_response;
-use crate::media::fetch::key;
+use crate::media::fetch::put_file;
 use crate::media::store::{MediaStore, NewMedia};
 use crate::random;
+use crate::visitor_api::{handed_off, returned_conversation};
 
 pub async fn upload(
     req: &mut Request,
@@ -48,33 +49,16 @@ pub async fn upload(
     let message_id = random::id("msg")?;
     let sha = hex::encode(Sha256::digest(&bytes));
     let size = bytes.len() as i64;
-    env.bucket("MEDIA")?
-        .put(key(&message_id), bytes)
-        .http_metadata(HttpMetadata {
-            content_type: Some(mime.clone()),
-            ..HttpMetadata::default()
-        })
-        .execute()
-        .await?;
+    put_file(env, &message_id, bytes, &mime).await?;
     let content = serde_json::json!({ "type": "media", "kind": kind, "mime_type": mime, "filename": filename }).to_string();
-    let message = NewMessage {
-        id: message_id.clone(),
-        conversation_id: "",
-        wamid: None,
-        channel: "messenger",
-        direction: "inbound",
-        phone_number_id: None,
-        wa_id: None,
+    let message = NewMessage::from_visitor(
+        message_id.clone(),
         kind,
-        text: Some(""),
-        content: Some(content),
-        reply_to: None,
-        raw: None,
-        sent_at: now,
-        received_at: now_millis(),
-        status: None,
-        client_key: None,
-    };
+        "",
+        Some(content),
+        now,
+        now_millis(),
+    );
     // Like a text message: into the visitor's open Messenger conversation (opened if none),
     // refused once it continues on WhatsApp.
     let results = store
@@ -97,21 +81,8 @@ pub async fn upload(
             )?,
         ])
         .await?;
-    #[derive(serde::Deserialize)]
-    struct Returned {
-        conversation_id: String,
-    }
-    let Some(conversation_id) = results
-        .get(1)
-        .map(|r| decode_rows::<Returned>(r, "visitor file"))
-        .transpose()?
-        .and_then(|rows| rows.into_iter().next())
-        .map(|r| r.conversation_id)
-    else {
-        return Err(EdgeError::Conflict(
-            "this conversation continues on WhatsApp; the Messenger no longer takes files for it"
-                .to_owned(),
-        ));
+    let Some(conversation_id) = returned_conversation(results.get(1))? else {
+        return Err(handed_off());
     };
     let shown = WidgetMessage {
         id: message_id,

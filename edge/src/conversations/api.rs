@@ -198,15 +198,9 @@ pub async fn reply(
             store.touch(&message_id, now, false, None)?,
         ])
         .await?;
-    let inserted = returned_a_row(results.first())?;
-    if !inserted {
+    if !returned_a_row(results.first())? {
         // This key's reply is already stored (a double click, a repeated request): answer with it.
-        let key = body.client_key.as_deref().unwrap_or_default();
-        let existing = store
-            .message_by_client_key(id, key)
-            .await?
-            .ok_or_else(|| EdgeError::Internal("a reply was not stored".to_owned()))?;
-        return Ok(json_response(&message(store, id, &existing).await?, 200));
+        return already_stored(store, id, body.client_key.as_deref()).await;
     }
     // The inbox reads it; a Messenger is pushed the message itself (below), nothing to read.
     live.publish(
@@ -244,6 +238,20 @@ pub async fn reply(
     publish(live, &conversation, Change::Status);
     let view = message(store, id, &message_id).await?;
     Ok(json_response(&view, send_status(&sent, 201)))
+}
+
+/// The answer to a repeated send whose idempotency key found its message already stored: that
+/// message, 200, nothing sent again.
+pub(super) async fn already_stored(
+    store: &ConversationStore,
+    id: &str,
+    client_key: Option<&str>,
+) -> Result<Response, EdgeError> {
+    let existing = store
+        .message_by_client_key(id, client_key.unwrap_or_default())
+        .await?
+        .ok_or_else(|| EdgeError::Internal("a message with this key was not stored".to_owned()))?;
+    Ok(json_response(&message(store, id, &existing).await?, 200))
 }
 
 /// Stores what Graph said about a send: the wamid, a refusal (`failed`), or no answer in time

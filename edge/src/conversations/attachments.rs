@@ -8,9 +8,9 @@ use sha2::{Digest, Sha256};
 use switchboard_core::api::within_reply_window;
 use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
 use switchboard_core::media::{attachment_kind, essence, safe_filename, MAX_MEDIA_BYTES};
-use worker::{Env, HttpMetadata, Request, Response};
+use worker::{Env, Request, Response};
 
-use super::api::{find, message, outbound, record_send, send_status};
+use super::api::{already_stored, find, message, outbound, record_send, send_status};
 use super::store::ConversationStore;
 use crate::clock::now_seconds;
 use crate::d1::returned_a_row;
@@ -18,7 +18,7 @@ use crate::error::EdgeError;
 use crate::graph::GraphError;
 use crate::http::{header, json_response, read_body};
 use crate::live::Live;
-use crate::media::fetch::key;
+use crate::media::fetch::put_file;
 use crate::media::store::{MediaStore, NewMedia};
 use crate::numbers::service::Numbers;
 use crate::random;
@@ -63,14 +63,7 @@ pub async fn attach(
     }
     let message_id = random::id("msg")?;
     let sha = hex::encode(Sha256::digest(&bytes));
-    env.bucket("MEDIA")?
-        .put(key(&message_id), bytes.clone())
-        .http_metadata(HttpMetadata {
-            content_type: Some(mime.clone()),
-            ..HttpMetadata::default()
-        })
-        .execute()
-        .await?;
+    put_file(env, &message_id, bytes.clone(), &mime).await?;
     let content = serde_json::json!({ "type": "media", "kind": kind, "mime_type": mime, "filename": filename, "caption": caption }).to_string();
     let shown = caption.clone().unwrap_or_default();
     let row = crate::conversations::rows::NewMessage {
@@ -106,11 +99,7 @@ pub async fn attach(
         .await?;
     if !returned_a_row(results.first())? {
         // This key's attachment is stored already (a double click): answer with it.
-        let existing = store
-            .message_by_client_key(id, client_key.as_deref().unwrap_or_default())
-            .await?
-            .ok_or_else(|| EdgeError::Internal("an attachment was not stored".to_owned()))?;
-        return Ok(json_response(&message(store, id, &existing).await?, 200));
+        return already_stored(store, id, client_key.as_deref()).await;
     }
     live.publish(
         INBOX_ROOM,

@@ -181,3 +181,34 @@ pub struct NewMessage<'a> {
     /// An agent reply's idempotency key.
     pub client_key: Option<&'a str>,
 }
+
+impl<'a> NewMessage<'a> {
+    /// A website visitor's message; its conversation is resolved inside the insert.
+    pub fn from_visitor(
+        id: String,
+        kind: &'a str,
+        text: &'a str,
+        content: Option<String>,
+        now: i64,
+        received_at: i64,
+    ) -> Self {
+        Self {
+            id,
+            conversation_id: "",
+            wamid: None,
+            channel: "messenger",
+            direction: "inbound",
+            phone_number_id: None,
+            wa_id: None,
+            kind,
+            text: Some(text),
+            content,
+            reply_to: None,
+            raw: None,
+            sent_at: now,
+            received_at,
+            status: None,
+            client_key: None,
+        }
+    }
+}

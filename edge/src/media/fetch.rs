@@ -24,6 +24,24 @@ pub fn key(message_id: &str) -> String {
     format!("media/{message_id}")
 }
 
+/// Writes a message's file to R2 with its type.
+pub async fn put_file(
+    env: &Env,
+    message_id: &str,
+    bytes: Vec<u8>,
+    mime: &str,
+) -> worker::Result<()> {
+    env.bucket("MEDIA")?
+        .put(key(message_id), bytes)
+        .http_metadata(HttpMetadata {
+            content_type: Some(mime.to_owned()),
+            ..HttpMetadata::default()
+        })
+        .execute()
+        .await?;
+    Ok(())
+}
+
 /// After the answer: fetches the files of the media messages this delivery stored.
 pub fn fetch_after(ctx: &Context, env: &Env, wamids: Vec<String>) {
     if wamids.is_empty() {
@@ -158,16 +176,7 @@ async fn download(
             .unwrap_or("application/octet-stream"),
     );
     let size = bytes.len() as i64;
-    let bucket = env
-        .bucket("MEDIA")
-        .map_err(|e| Failure::Transient(e.to_string()))?;
-    bucket
-        .put(key(&claimed.message_id), bytes)
-        .http_metadata(HttpMetadata {
-            content_type: Some(mime.clone()),
-            ..HttpMetadata::default()
-        })
-        .execute()
+    put_file(env, &claimed.message_id, bytes, &mime)
         .await
         .map_err(|e| Failure::Transient(format!("R2: {e}")))?;
     Ok((mime, size, sha))
