@@ -352,17 +352,11 @@ async fn post_message(req: &mut Request, ctx: &Context<'_>) -> Result<Response, 
     // The visitor's other tabs show it; the inbox reads it.
     ctx.live.publish(
         &visitor_room(&visitor),
-        &LiveEvent::Message {
-            conversation_id: conversation_id.clone(),
-            message: shown.clone(),
-        },
+        &LiveEvent::message(conversation_id.clone(), shown.clone()),
     );
     ctx.live.publish(
         INBOX_ROOM,
-        &LiveEvent::Changed {
-            conversation_id: Some(conversation_id),
-            change: Change::Message,
-        },
+        &LiveEvent::changed(Some(conversation_id), Change::Message),
     );
     Ok(json_response(&shown, 201))
 }
@@ -413,13 +407,8 @@ async fn rate(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeErro
         .answer(&body.survey_id, score, "messenger", &visitor, now_seconds())
         .await?
         .ok_or_else(|| EdgeError::NotFound("no survey of yours with that id".to_owned()))?;
-    ctx.live.publish(
-        INBOX_ROOM,
-        &LiveEvent::Changed {
-            conversation_id: Some(rated),
-            change: Change::State,
-        },
-    );
+    ctx.live
+        .publish(INBOX_ROOM, &LiveEvent::changed(Some(rated), Change::State));
     conversation(req, ctx).await
 }
 
@@ -433,13 +422,8 @@ async fn not_me(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeEr
             "this conversation has not continued on WhatsApp".to_owned(),
         ));
     }
-    ctx.live.publish(
-        INBOX_ROOM,
-        &LiveEvent::Changed {
-            conversation_id: None,
-            change: Change::Handoff,
-        },
-    );
+    ctx.live
+        .publish(INBOX_ROOM, &LiveEvent::changed(None, Change::Handoff));
     conversation(req, ctx).await
 }
 

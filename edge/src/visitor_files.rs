@@ -98,17 +98,11 @@ pub async fn upload(
     };
     live.publish(
         &visitor_room(visitor),
-        &LiveEvent::Message {
-            conversation_id: conversation_id.clone(),
-            message: shown.clone(),
-        },
+        &LiveEvent::message(conversation_id.clone(), shown.clone()),
     );
     live.publish(
         INBOX_ROOM,
-        &LiveEvent::Changed {
-            conversation_id: Some(conversation_id),
-            change: Change::Message,
-        },
+        &LiveEvent::changed(Some(conversation_id), Change::Message),
     );
     Ok(json_response(&shown, 201))
 }

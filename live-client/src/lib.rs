@@ -13,4 +13,4 @@
 #[cfg(target_arch = "wasm32")]
 mod link;
 #[cfg(target_arch = "wasm32")]
-pub use link::{LiveLink, Signal, TicketSource};
+pub use link::{decode_event, LiveLink, Signal, TicketSource};

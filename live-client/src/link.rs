@@ -6,6 +6,7 @@ use std::pin::Pin;
 use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::{Interval, Timeout};
+use switchboard_browser_json::from_js;
 use switchboard_core::live::{
     backoff_ms, LiveEvent, ATTEMPTS_BEFORE_FALLBACK, FALLBACK_POLL_MS, KEEPALIVE_MS,
     MAX_BACKOFF_MS, PING,
@@ -152,7 +153,8 @@ fn attach(weak: &Weak<RefCell<Inner>>, socket: WebSocket) {
             else {
                 return;
             };
-            if let Ok(event) = serde_json::from_str::<LiveEvent>(&text) {
+            // The browser's own JSON parser: no parser (and its error texts) in the bundle.
+            if let Some(event) = decode_event(&text) {
                 signal(&weak, Signal::Event(event));
             }
         })
@@ -188,6 +190,20 @@ fn attach(weak: &Weak<RefCell<Inner>>, socket: WebSocket) {
     let mut i = inner.borrow_mut();
     i.handlers = vec![on_open, on_message, on_close];
     i.socket = Some(socket);
+}
+
+/// A frame's event: its `type` first, then that variant's body, so serde never buffers the
+/// whole value to find the tag (see [`LiveEvent`]). `None` for anything else (it is ignored).
+pub fn decode_event(text: &str) -> Option<LiveEvent> {
+    let value = js_sys::JSON::parse(text).ok()?;
+    let kind = js_sys::Reflect::get(&value, &JsValue::from_str("type"))
+        .ok()?
+        .as_string()?;
+    match kind.as_str() {
+        LiveEvent::MESSAGE => from_js(value).ok().map(LiveEvent::Message),
+        LiveEvent::CHANGED => from_js(value).ok().map(LiveEvent::Changed),
+        _ => None,
+    }
 }
 
 /// The socket closed or could not be opened: wait, then try again; after too many failures

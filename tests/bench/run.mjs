@@ -10,18 +10,21 @@ import { startStack } from '../support/fixtures.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { delivery, text } from '../support/meta.mjs';
 
+const gzipKiB = (...files) =>
+  files.reduce((n, f) => n + gzipSync(readFileSync(join(ROOT, f)), { level: 9 }).length, 0) / 1024;
 const size = (...files) => {
-  const bufs = files.map((f) => readFileSync(join(ROOT, f)));
-  const raw = bufs.reduce((n, b) => n + b.length, 0);
-  const gz = bufs.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0);
-  return `${(raw / 1024).toFixed(1)} KiB raw, ${(gz / 1024).toFixed(1)} KiB gzip`;
+  const raw = files.reduce((n, f) => n + readFileSync(join(ROOT, f)).length, 0);
+  return `${(raw / 1024).toFixed(1)} KiB raw, ${gzipKiB(...files).toFixed(1)} KiB gzip`;
 };
+const MESSENGER = ['static/widget/pkg/switchboard_widget_bg.wasm', 'static/widget/pkg/switchboard_widget.js'];
+const MESSENGER_BUDGET_KIB = 120;
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 console.log('## Sizes');
 console.log(`edge worker wasm:        ${size('edge/build/index_bg.wasm')}`);
 console.log(`loader widget.js:        ${size('static/widget.js')}`);
-console.log(`Messenger wasm + JS:     ${size('static/widget/pkg/switchboard_widget_bg.wasm', 'static/widget/pkg/switchboard_widget.js')}`);
+console.log(`Messenger wasm + JS:     ${size(...MESSENGER)} — budget ${MESSENGER_BUDGET_KIB} KiB: ` +
+  (gzipKiB(...MESSENGER) <= MESSENGER_BUDGET_KIB ? 'met' : 'OVER (see ARCHITECTURE.md, "The Messenger\'s weight")'));
 console.log(`console wasm + JS + CSS: ${size('static/console/pkg/switchboard_console_bg.wasm', 'static/console/pkg/switchboard_console.js', 'static/console/console.css')}`);
 
 const stack = await startStack();

@@ -1,12 +1,13 @@
 //! Calls to the edge's widget API (`/api/widget/*`), typed with the core's shared bodies.
 
-use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use switchboard_core::api::{
     ErrorBody, HandoffOffer, HandoffRequest, RatingRequest, VisitorMessage, WidgetConversation,
     WidgetMessage, WidgetSession, WidgetSessionRequest,
 };
+
+use crate::http::{self, bearer};
 
 /// Where the edge is and who the visitor is.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,37 +18,19 @@ pub struct Edge {
     pub turnstile: Option<String>,
 }
 
-async fn send<T: DeserializeOwned>(
-    builder: RequestBuilder,
-    body: Option<&impl Serialize>,
-) -> Result<T, String> {
-    let request = match body {
-        Some(b) => builder.json(b).map_err(|e| e.to_string())?,
-        None => builder.build().map_err(|e| e.to_string())?,
-    };
-    let response = request
-        .send()
-        .await
-        .map_err(|_| "Can't reach the chat right now. Check your connection.".to_owned())?;
-    if response.ok() {
-        return response.json().await.map_err(|e| e.to_string());
-    }
-    Err(match response.json::<ErrorBody>().await {
-        Ok(body) => body.error,
-        Err(_) => format!("The chat answered {}", response.status()),
-    })
-}
-
 impl Edge {
     fn url(&self, path: &str) -> String {
         format!("{}/api/widget/{path}", self.base)
     }
 
-    fn authorized(&self, builder: RequestBuilder) -> RequestBuilder {
-        match &self.token {
-            Some(token) => builder.header("authorization", &format!("Bearer {token}")),
-            None => builder,
-        }
+    /// A call with the visitor's token (when they have one).
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<&impl Serialize>,
+    ) -> Result<T, String> {
+        http::send(method, url, self.token.as_deref(), body).await
     }
 
     pub async fn session(&self, number: Option<String>) -> Result<WidgetSession, String> {
@@ -55,20 +38,18 @@ impl Edge {
             visitor_token: self.token.clone(),
             number,
         };
-        send(Request::post(&self.url("session")), Some(&body)).await
+        http::send("POST", &self.url("session"), None, Some(&body)).await
     }
 
     pub async fn conversation(&self) -> Result<WidgetConversation, String> {
-        send(
-            self.authorized(Request::get(&self.url("conversation"))),
-            None::<&()>,
-        )
-        .await
+        self.call("GET", &self.url("conversation"), None::<&()>)
+            .await
     }
 
     pub async fn post_message(&self, text: String) -> Result<WidgetMessage, String> {
-        send(
-            self.authorized(Request::post(&self.url("messages"))),
+        self.call(
+            "POST",
+            &self.url("messages"),
             Some(&VisitorMessage {
                 text,
                 turnstile_token: self.turnstile.clone(),
@@ -79,8 +60,9 @@ impl Edge {
 
     /// Rates the resolved conversation's survey; the conversation as it is now.
     pub async fn rate(&self, survey_id: String, score: u8) -> Result<WidgetConversation, String> {
-        send(
-            self.authorized(Request::post(&self.url("rating"))),
+        self.call(
+            "POST",
+            &self.url("rating"),
             Some(&RatingRequest { survey_id, score }),
         )
         .await
@@ -88,11 +70,9 @@ impl Edge {
 
     /// The live socket's URL, with a fresh ticket for this visitor's room.
     pub async fn live_url(&self) -> Result<String, String> {
-        let ticket: LiveTicketAnswer = send(
-            self.authorized(Request::post(&self.url("live"))),
-            Some(&EmptyBody {}),
-        )
-        .await?;
+        let ticket: LiveTicketAnswer = self
+            .call("POST", &self.url("live"), Some(&EmptyBody {}))
+            .await?;
         Ok(socket_url(&self.base, &ticket.path, &ticket.ticket))
     }
 
@@ -103,21 +83,19 @@ impl Edge {
             self.url("conversation"),
             percent_encode(cursor)
         );
-        send(self.authorized(Request::get(&url)), None::<&()>).await
+        self.call("GET", &url, None::<&()>).await
     }
 
     /// "Not me?": the conversation continued with a WhatsApp account that is not the visitor's.
     pub async fn not_me(&self) -> Result<WidgetConversation, String> {
-        send(
-            self.authorized(Request::post(&self.url("not-me"))),
-            Some(&EmptyBody {}),
-        )
-        .await
+        self.call("POST", &self.url("not-me"), Some(&EmptyBody {}))
+            .await
     }
 
     pub async fn handoff(&self, number: Option<String>) -> Result<HandoffOffer, String> {
-        send(
-            self.authorized(Request::post(&self.url("handoff"))),
+        self.call(
+            "POST",
+            &self.url("handoff"),
             Some(&HandoffRequest {
                 number,
                 turnstile_token: self.turnstile.clone(),
@@ -141,7 +119,7 @@ impl Edge {
         xhr.open("POST", &self.url("attachments"))
             .map_err(|_| failed())?;
         if let Some(token) = &self.token {
-            xhr.set_request_header("authorization", &format!("Bearer {token}"))
+            xhr.set_request_header("authorization", &bearer(token))
                 .map_err(|_| failed())?;
         }
         if let Some(t) = &self.turnstile {
@@ -180,38 +158,43 @@ impl Edge {
         let status = xhr.status().unwrap_or(0);
         let text = xhr.response_text().ok().flatten().unwrap_or_default();
         if (200..300).contains(&status) {
-            return serde_json::from_str(&text).map_err(|e| e.to_string());
+            return http::parse(&text).ok_or_else(failed);
         }
-        Err(serde_json::from_str::<ErrorBody>(&text)
+        Err(http::parse::<ErrorBody>(&text)
             .map(|b| b.error)
-            .unwrap_or_else(|_| failed()))
+            .unwrap_or_else(failed))
     }
 
     /// A file of the visitor's conversation as a `blob:` URL (revoke it when done).
     pub async fn media_url(&self, message_id: &str, mime: &str) -> Result<String, String> {
-        let response = self
-            .authorized(Request::get(&self.url(&format!("media/{message_id}"))))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
+        let response = http::fetch(
+            "GET",
+            &self.url(&format!("media/{message_id}")),
+            self.token.as_deref(),
+            None::<&()>,
+        )
+        .await?;
         if !response.ok() {
             return Err(format!(
                 "The file could not be loaded ({}).",
                 response.status()
             ));
         }
-        let bytes = response.binary().await.map_err(|e| e.to_string())?;
-        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+        let unreadable = || "The file could not be loaded.".to_owned();
+        let blob = wasm_bindgen_futures::JsFuture::from(response.blob().map_err(|_| unreadable())?)
+            .await
+            .map_err(|_| unreadable())?;
+        // The same bytes, typed as the message says (a download is served as octet-stream).
         let options = web_sys::BlobPropertyBag::new();
         options.set_type(mime);
-        let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-            .map_err(|_| "blob".to_owned())?;
-        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "url".to_owned())
+        let typed =
+            web_sys::Blob::new_with_blob_sequence_and_options(&js_sys::Array::of1(&blob), &options)
+                .map_err(|_| unreadable())?;
+        web_sys::Url::create_object_url_with_blob(&typed).map_err(|_| unreadable())
     }
 }
 
-/// `{}`: a POST with nothing to say (a struct, so no `serde_json::Value` and its number
-/// formatting end up in the bundle).
+/// `{}`: a POST with nothing to say.
 #[derive(Serialize)]
 struct EmptyBody {}
 
@@ -223,9 +206,11 @@ struct LiveTicketAnswer {
 
 /// `http(s)://edge` + path → `ws(s)://edge/path?ticket=…`.
 fn socket_url(base: &str, path: &str, ticket: &str) -> String {
-    let base = base
-        .replacen("https://", "wss://", 1)
-        .replacen("http://", "ws://", 1);
+    let base = match (base.strip_prefix("https://"), base.strip_prefix("http://")) {
+        (Some(host), _) => format!("wss://{host}"),
+        (None, Some(host)) => format!("ws://{host}"),
+        (None, None) => base.to_owned(),
+    };
     format!(
         "{base}{path}?ticket={}",
         String::from(js_sys::encode_uri_component(ticket))

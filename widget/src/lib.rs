@@ -3,6 +3,7 @@
 //! in [`state`], calls to the edge in [`api`], the markup in [`view`].
 
 pub mod api;
+pub mod http;
 pub mod state;
 #[cfg(target_arch = "wasm32")]
 mod storage;

@@ -216,8 +216,11 @@ impl Chat {
                             self.outbox.remove(i);
                         }
                     }
-                    self.messages.push(message);
-                    self.messages.sort_by_key(|m| m.sent_at);
+                    // In time order, after any message of the same instant (the log is sorted).
+                    let at = self
+                        .messages
+                        .partition_point(|m| m.sent_at <= message.sent_at);
+                    self.messages.insert(at, message);
                 }
             }
         }

@@ -105,10 +105,10 @@ pub fn app(props: &AppProps) -> Html {
                     })
                 };
                 LiveLink::start(tickets, move |signal| match signal {
-                    Signal::Event(LiveEvent::Message { message, .. }) => {
-                        dispatch.dispatch(Action::Pushed(message))
+                    Signal::Event(LiveEvent::Message(pushed)) => {
+                        dispatch.dispatch(Action::Pushed(pushed.message))
                     }
-                    Signal::Connected | Signal::Poll | Signal::Event(LiveEvent::Changed { .. }) => {
+                    Signal::Connected | Signal::Poll | Signal::Event(LiveEvent::Changed(_)) => {
                         refresh(edge.clone(), dispatch.clone())
                     }
                 })

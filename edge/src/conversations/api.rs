@@ -205,25 +205,22 @@ pub async fn reply(
     // The inbox reads it; a Messenger is pushed the message itself (below), nothing to read.
     live.publish(
         INBOX_ROOM,
-        &LiveEvent::Changed {
-            conversation_id: Some(id.to_owned()),
-            change: Change::Message,
-        },
+        &LiveEvent::changed(Some(id.to_owned()), Change::Message),
     );
     let Some(graph) = graph else {
         if let Some(visitor) = &conversation.visitor_id {
             live.publish(
                 &visitor_room(visitor),
-                &LiveEvent::Message {
-                    conversation_id: id.to_owned(),
-                    message: WidgetMessage {
+                &LiveEvent::message(
+                    id.to_owned(),
+                    WidgetMessage {
                         id: message_id.clone(),
                         author: Author::Business,
                         text: shown,
                         sent_at: now,
                         attachment: None,
                     },
-                },
+                ),
             );
         }
         return Ok(json_response(&message(store, id, &message_id).await?, 201));
@@ -428,10 +425,7 @@ pub async fn reopen(
 
 /// Tells the inbox, and the visitor's Messenger for a website conversation, what changed.
 pub(super) fn publish(live: &Live, conversation: &ConversationRow, change: Change) {
-    let event = LiveEvent::Changed {
-        conversation_id: Some(conversation.id.clone()),
-        change,
-    };
+    let event = LiveEvent::changed(Some(conversation.id.clone()), change);
     live.publish(INBOX_ROOM, &event);
     if let Some(visitor) = &conversation.visitor_id {
         live.publish(&visitor_room(visitor), &event);

@@ -103,19 +103,13 @@ pub async fn attach(
     }
     live.publish(
         INBOX_ROOM,
-        &LiveEvent::Changed {
-            conversation_id: Some(id.to_owned()),
-            change: Change::Message,
-        },
+        &LiveEvent::changed(Some(id.to_owned()), Change::Message),
     );
     if !whatsapp {
         if let Some(visitor) = &conversation.visitor_id {
             live.publish(
                 &visitor_room(visitor),
-                &LiveEvent::Changed {
-                    conversation_id: Some(id.to_owned()),
-                    change: Change::Message,
-                },
+                &LiveEvent::changed(Some(id.to_owned()), Change::Message),
             );
         }
         return Ok(json_response(&message(store, id, &message_id).await?, 201));

@@ -148,10 +148,7 @@ pub async fn apply_change(
 }
 
 fn changed(conversation_id: Option<String>, change: LiveChange) -> LiveEvent {
-    LiveEvent::Changed {
-        conversation_id,
-        change,
-    }
+    LiveEvent::changed(conversation_id, change)
 }
 
 /// What decides where a number's messages go.
