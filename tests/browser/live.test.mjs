@@ -102,6 +102,42 @@ test('the server closes the socket: the Messenger reconnects and catches up, eac
   await m.context.close();
 });
 
+test('frames the Messenger does not understand are ignored; the socket stays and the next reply shows', async () => {
+  const sockets = [];
+  const m = await openMessenger('Can I change my address?', {
+    // Between the page and the real edge: everything passes; the test adds frames of its own.
+    beforeOpen: (page) => page.routeWebSocket(/\/api\/live\?/, (ws) => { ws.connectToServer(); sockets.push(ws); }),
+  });
+  const errors = [];
+  m.page.on('pageerror', (e) => errors.push(e.message));
+  await settle();
+  assert.equal(sockets.length, 1);
+  const message = (over) => ({ id: 'forged', author: 'business', text: 'FORGED', sent_at: Date.now(), ...over });
+  for (const frame of [
+    'not json', '', '[1,2,3]', 'null', '42', '"pong"',
+    JSON.stringify({ type: 'typing', conversation_id: m.conversation }),
+    JSON.stringify({ type: 'message', conversation_id: m.conversation }),
+    JSON.stringify({ type: 'message', conversation_id: m.conversation, message: message({ author: 'robot' }) }),
+    JSON.stringify({ type: 'message', conversation_id: m.conversation, message: message({ sent_at: 'soon' }) }),
+    JSON.stringify({ type: 'message', conversation_id: m.conversation, message: message({ sent_at: 1.5 }) }),
+    JSON.stringify({ type: 'changed', conversation_id: m.conversation, change: 'exploded' }),
+    JSON.stringify({ type: 'message', conversation_id: m.conversation, message: { ...message(), text: 'x'.repeat(200_000) , author: 7 } }),
+  ]) {
+    sockets[0].send(frame);
+  }
+  // The control: a well-formed frame sent the same way is shown, so the ones above did arrive.
+  sockets[0].send(JSON.stringify({ type: 'message', conversation_id: m.conversation, message: message({ id: 'control', text: 'Well-formed frame' }) }));
+  await m.page.locator('.sb-business', { hasText: 'Well-formed frame' }).waitFor({ timeout: 5_000 });
+  assert.equal((await reply(m.conversation, 'Yes, until it ships.')).status, 201);
+  await m.page.locator('.sb-business', { hasText: 'Yes, until it ships.' }).waitFor({ timeout: 5_000 });
+  await settle();
+  assert.equal(await m.page.getByText('FORGED').count(), 0, 'no half-read message is shown');
+  assert.equal(await m.page.locator('.sb-business', { hasText: 'Yes, until it ships.' }).count(), 1);
+  assert.equal(sockets.length, 1, 'the socket was kept: nonsense is not a reason to reconnect');
+  assert.deepEqual(errors, [], 'no panic, no uncaught error');
+  await m.context.close();
+});
+
 test('a network that refuses WebSockets: the fallback still delivers the reply, slowly', async () => {
   const m = await openMessenger('Is there a discount?', {
     beforeOpen: (page) => page.route('**/api/widget/live', (route) => route.fulfill({ status: 403, contentType: 'application/json', body: '{"error":"blocked by a proxy"}' })),

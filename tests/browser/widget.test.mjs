@@ -221,3 +221,26 @@ test('a long conversation opens on its newest messages; earlier ones come on req
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('an answer the Messenger does not understand: it says so in words, keeps working, and recovers', async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const page = await context.newPage();
+  const errors = errorsOf(page);
+  // Valid JSON of the wrong shape, as an edge of another version might answer.
+  const nonsense = (route) => route.fulfill({ status: 200, contentType: 'application/json',
+    body: JSON.stringify({ messages: [{ id: 'm1', author: 'robot', text: 'HALF-READ', sent_at: 1 }], continued_on_whatsapp: null }) });
+  await page.route('**/api/widget/conversation', nonsense);
+  await page.goto(`${edge.url}/`);
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  await page.getByRole('alert').filter({ hasText: 'does not understand' }).waitFor();
+  await shot(page, 'widget-not-understood');
+  assert.equal(await page.getByText('HALF-READ').count(), 0, 'nothing of the refused answer is shown');
+  await page.unroute('**/api/widget/conversation', nonsense);
+  const input = page.getByLabel('Message', { exact: true });
+  await input.fill('Still there?');
+  await input.press('Enter');
+  await page.locator('.sb-visitor:not(.sb-pending)', { hasText: 'Still there?' }).waitFor();
+  await page.getByRole('alert').waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

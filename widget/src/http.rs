@@ -13,7 +13,8 @@ use web_sys::{Headers, RequestInit, Response};
 pub const OFFLINE: &str = "Can't reach the chat right now. Check your connection.";
 /// What the visitor reads when an answer is not what this Messenger expects (an edge of
 /// another version): nothing they can fix, and nothing to show raw.
-const NOT_UNDERSTOOD: &str = "The chat answered in a way this page does not understand. Reload it.";
+const NOT_UNDERSTOOD: &str =
+    "The chat answered in a way this page does not understand. Reload the page to try again.";
 
 /// `Bearer <token>` for the `authorization` header.
 pub fn bearer(token: &str) -> String {
