@@ -1,4 +1,4 @@
-//! JSON for the browser bundles (the Messenger, the console, the live client) without a JSON
+//! JSON for the Messenger and for the live client (which the console shares) without a JSON
 //! parser in the wasm. Text is parsed by the browser's own `JSON.parse`, and [`from_js`] maps the
 //! resulting JS value onto the core's serde types directly.
 //!

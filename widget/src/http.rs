@@ -9,8 +9,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestInit, Response};
 
+pub use switchboard_browser_json::parse;
+
 /// What the visitor reads when the edge cannot be reached at all.
-pub const OFFLINE: &str = "Can't reach the chat right now. Check your connection.";
+const OFFLINE: &str = "Can't reach the chat right now. Check your connection.";
 /// What the visitor reads when an answer is not what this Messenger expects (an edge of
 /// another version): nothing they can fix, and nothing to show raw.
 const NOT_UNDERSTOOD: &str =
@@ -70,8 +72,6 @@ pub async fn fetch(
         .map(|r| r.unchecked_into::<Response>())
         .map_err(|_| OFFLINE.to_owned())
 }
-
-pub use switchboard_browser_json::parse;
 
 /// The edge's `{"error": …}` out of a failed answer's JSON, or the status when there is none.
 fn error_text(json: Option<JsValue>, status: u16) -> String {
