@@ -5,6 +5,7 @@ use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use switchboard_core::api::ErrorBody;
+use switchboard_core::media::blob_type;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
@@ -181,7 +182,9 @@ impl Admin {
         })
     }
 
-    /// A file from the admin API, as a `blob:` URL of type `mime` (revoke it when done).
+    /// A file from the admin API, stored as type `mime`, as a `blob:` URL (revoke it when done).
+    /// The blob's type is [`blob_type`]`(mime)`: an allow-listed picture or recording keeps its
+    /// type, anything else is `application/octet-stream` — never a page of the console's origin.
     pub async fn blob_url(&self, path: &str, mime: &str) -> Result<String, ApiError> {
         let network = |e: String| ApiError {
             status: 0,
@@ -203,7 +206,7 @@ impl Admin {
             .map_err(|e| network(e.to_string()))?;
         let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
         let options = web_sys::BlobPropertyBag::new();
-        options.set_type(mime);
+        options.set_type(&blob_type(mime));
         let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
             .map_err(|_| network("blob".to_owned()))?;
         web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| network("url".to_owned()))

@@ -1,9 +1,13 @@
 //! A message's file in the thread: pictures as thumbnails that open full size, recordings and
 //! videos with players, documents as a download with their name and size; while a file is not
 //! fetched yet (or could not be), what happened and a Retry. Files come from the admin API with
-//! the admin token (never a public URL) and are shown from `blob:` URLs.
+//! the admin token (never a public URL) and are shown from `blob:` URLs. A `blob:` is a document
+//! of the console's own origin, so it is typed with `switchboard_core::media::blob_type` (in `AdminApi::blob_url`): only an allow-listed picture
+//! or recording keeps its type, and every other file is an `application/octet-stream` download —
+//! a customer's HTML or SVG can never open as a page here.
 
 use switchboard_core::api::MediaView;
+use switchboard_core::file_checks::display_filename;
 use switchboard_core::media::served_as;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -88,10 +92,13 @@ pub fn media_box(props: &MediaBoxProps) -> Html {
             });
         })
     };
-    let name = m
-        .filename
-        .clone()
-        .unwrap_or_else(|| format!("{} file", m.kind));
+    // Stored names are cleaned on the way in; cleaned again here for rows kept before that.
+    let name = display_filename(
+        &m.filename
+            .clone()
+            .unwrap_or_else(|| format!("{} file", m.kind)),
+        None,
+    );
     let body = match (m.state.as_str(), &*url) {
         ("stored", Some(u)) => {
             let served = served_as(m.mime_type.as_deref().unwrap_or_default(), None);

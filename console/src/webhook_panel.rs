@@ -118,6 +118,30 @@ pub fn webhook_panel(props: &WebhookPanelProps) -> Html {
                             { mark_row("Refused handshake", &w.last_handshake_refused, "none", now_ms) }
                         </tbody>
                     </table>
+                    <h3>{ "Errors Meta reported" }</h3>
+                    if w.meta_errors.is_empty() {
+                        <p class="hint">{ "None: Meta has reported no error with a delivery." }</p>
+                    } else {
+                        <table class="wiring-errors">
+                            <thead><tr>
+                                <th scope="col">{ "Error" }</th>
+                                <th scope="col">{ "Number" }</th>
+                                <th scope="col">{ "Last seen" }</th>
+                            </tr></thead>
+                            <tbody>
+                                { for w.meta_errors.iter().map(|e| html! {
+                                    <tr>
+                                        <th scope="row">
+                                            { format!("{}{}", e.code.map(|c| format!("({c}) ")).unwrap_or_default(), e.title.clone().or_else(|| e.message.clone()).unwrap_or_else(|| "An error with no title".to_owned())) }
+                                            if let Some(d) = &e.details { <span class="hint">{ format!(" — {d}") }</span> }
+                                        </th>
+                                        <td>{ e.phone_number_id.clone().unwrap_or_default() }</td>
+                                        <td><time>{ ago(now_ms, e.last_seen_at * 1000) }</time></td>
+                                    </tr>
+                                }) }
+                            </tbody>
+                        </table>
+                    }
                     <h3>{ "Per number" }</h3>
                     if w.numbers.is_empty() {
                         <p class="hint">{ "No number connected yet (Connections › WhatsApp)." }</p>

@@ -14,6 +14,8 @@ pub enum DeliveryStatus {
     Sent,
     Delivered,
     Read,
+    /// A voice message we sent was played (Meta's `played`; it follows `read`).
+    Played,
     /// Terminal: Meta reported that the message could not be delivered.
     Failed,
 }
@@ -24,6 +26,7 @@ impl DeliveryStatus {
             "sent" => Self::Sent,
             "delivered" => Self::Delivered,
             "read" => Self::Read,
+            "played" => Self::Played,
             "failed" => Self::Failed,
             _ => return None,
         })
@@ -45,6 +48,7 @@ impl DeliveryStatus {
             Self::Sent => "sent",
             Self::Delivered => "delivered",
             Self::Read => "read",
+            Self::Played => "played",
             Self::Failed => "failed",
         }
     }
@@ -59,12 +63,20 @@ impl DeliveryStatus {
             Self::Delivered => 2,
             Self::Read => 3,
             Self::Failed => 4,
+            // Added after the others: stored ranks never shift, so it takes the next free one.
+            // Meta sends `played` only for a delivered voice message, never after `failed`.
+            Self::Played => 5,
         }
     }
 
-    /// The status after `update` arrives: a late `delivered` after `read` stays `read`.
+    /// The status after `update` arrives: a late `delivered` after `read` stays `read`. By
+    /// rank, the same order storage applies.
     pub fn advance(self, update: Self) -> Self {
-        self.max(update)
+        if update.rank() > self.rank() {
+            update
+        } else {
+            self
+        }
     }
 }
 
@@ -106,7 +118,15 @@ mod tests {
             Some(DeliveryStatus::Delivered)
         );
         assert_eq!(DeliveryStatus::from_meta("deleted"), None);
-        for s in ["sent", "delivered", "read", "failed"] {
+        assert_eq!(
+            DeliveryStatus::Read.advance(DeliveryStatus::Played),
+            DeliveryStatus::Played
+        );
+        assert_eq!(
+            DeliveryStatus::Played.advance(DeliveryStatus::Read),
+            DeliveryStatus::Played
+        );
+        for s in ["sent", "delivered", "read", "played", "failed"] {
             assert_eq!(DeliveryStatus::from_meta(s).unwrap().as_str(), s);
         }
     }

@@ -6,9 +6,11 @@
 
 pub mod admin_auth;
 pub mod api;
+pub mod client_key;
 pub mod config_document;
 pub mod csat;
 pub mod delivery_status;
+pub mod file_checks;
 pub mod handoff;
 pub mod handoff_routing;
 pub mod keys;
@@ -16,6 +18,7 @@ pub mod kpi;
 pub mod live;
 pub mod manager_links;
 pub mod media;
+pub mod media_source;
 pub mod reply_window;
 pub mod reset;
 pub mod settings;

@@ -190,16 +190,40 @@ impl FloodGuard {
 pub struct LiveTicket {
     pub room: String,
     pub expires_at: i64,
+    /// The ticket's own random id: a ticket opens one socket, and the room's object refuses a
+    /// second socket with the same id.
+    pub nonce: String,
 }
 
-fn mac(key: &MasterKey, room: &str, expires_at: i64) -> HmacSha256 {
+/// The most sockets one visitor's room holds (tabs of one browser): past it a new socket is
+/// refused and that tab falls back to polling.
+pub const MAX_VISITOR_SOCKETS: usize = 8;
+/// The most sockets the inbox room holds (every console tab of the team).
+pub const MAX_INBOX_SOCKETS: usize = 200;
+
+/// The socket cap of `room`.
+pub fn max_sockets(room: &str) -> usize {
+    if room == INBOX_ROOM {
+        MAX_INBOX_SOCKETS
+    } else {
+        MAX_VISITOR_SOCKETS
+    }
+}
+
+fn mac(key: &MasterKey, room: &str, expires_at: i64, nonce: &str) -> HmacSha256 {
     let mut mac = HmacSha256::new_from_slice(&key.subkey(Purpose::LiveTicket))
         .expect("HMAC accepts any key length");
-    mac.update(b"switchboard-live-v1:");
+    mac.update(b"switchboard-live-v2:");
     mac.update(room.as_bytes());
     mac.update(b":");
     mac.update(expires_at.to_string().as_bytes());
+    mac.update(b":");
+    mac.update(nonce.as_bytes());
     mac
+}
+
+fn valid_nonce(nonce: &str) -> bool {
+    (16..=64).contains(&nonce.len()) && nonce.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn valid_room(room: &str) -> bool {
@@ -210,28 +234,43 @@ fn valid_room(room: &str) -> bool {
 }
 
 impl LiveTicket {
-    /// A ticket for `room`, valid for [`TICKET_LIFETIME_SECONDS`] from `now`.
-    pub fn issue(keys: &KeyRing, room: &str, now: i64) -> String {
+    /// A ticket for `room`, valid for [`TICKET_LIFETIME_SECONDS`] from `now`, with `nonce` (at
+    /// least 16 random hex digits from the caller's randomness) as its single-use id.
+    pub fn issue(keys: &KeyRing, room: &str, now: i64, nonce: &str) -> String {
         let expires_at = now + TICKET_LIFETIME_SECONDS;
-        let tag = hex::encode(mac(&keys.current, room, expires_at).finalize().into_bytes());
-        format!("{room}.{expires_at}.{}.{tag}", keys.current.id())
+        let tag = hex::encode(
+            mac(&keys.current, room, expires_at, nonce)
+                .finalize()
+                .into_bytes(),
+        );
+        format!("{room}.{expires_at}.{nonce}.{}.{tag}", keys.current.id())
     }
 
-    /// The room a genuine, unexpired ticket names.
+    /// The room a genuine, unexpired ticket names, and its single-use id.
     pub fn verify(keys: &KeyRing, ticket: &str, now: i64) -> Option<LiveTicket> {
-        let mut parts = ticket.rsplitn(4, '.');
-        let (tag, key_id, expires_at, room) =
-            (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        let mut parts = ticket.rsplitn(5, '.');
+        let (tag, key_id, nonce, expires_at, room) = (
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+        );
         let expires_at: i64 = expires_at.parse().ok()?;
-        if !valid_room(room) || now > expires_at || expires_at > now + TICKET_LIFETIME_SECONDS {
+        if !valid_room(room)
+            || !valid_nonce(nonce)
+            || now > expires_at
+            || expires_at > now + TICKET_LIFETIME_SECONDS
+        {
             return None;
         }
         let tag = hex::decode(tag).ok()?;
         let key = keys.all().find(|k| k.id() == key_id)?;
-        mac(key, room, expires_at).verify_slice(&tag).ok()?;
+        mac(key, room, expires_at, nonce).verify_slice(&tag).ok()?;
         Some(LiveTicket {
             room: room.to_owned(),
             expires_at,
+            nonce: nonce.to_owned(),
         })
     }
 }
@@ -251,15 +290,37 @@ mod tests {
     }
 
     const VISITOR: &str = "0123456789abcdef0123456789abcdef";
+    const NONCE: &str = "00112233445566778899aabbccddeeff";
+
+    #[test]
+    fn each_ticket_carries_its_own_id_and_the_id_cannot_be_swapped() {
+        let room = visitor_room(VISITOR);
+        let a = LiveTicket::issue(&keys(1), &room, 1_000, NONCE);
+        let b = LiveTicket::issue(&keys(1), &room, 1_000, "ffeeddccbbaa99887766554433221100");
+        assert_ne!(a, b, "two tickets in one second are still two tickets");
+        assert_eq!(
+            LiveTicket::verify(&keys(1), &a, 1_000).unwrap().nonce,
+            NONCE
+        );
+        let swapped = a.replace(NONCE, "ffeeddccbbaa99887766554433221100");
+        assert!(LiveTicket::verify(&keys(1), &swapped, 1_000).is_none());
+        let short = LiveTicket::issue(&keys(1), &room, 1_000, "abc");
+        assert!(
+            LiveTicket::verify(&keys(1), &short, 1_000).is_none(),
+            "a guessable id"
+        );
+        assert_eq!(max_sockets(INBOX_ROOM), MAX_INBOX_SOCKETS);
+        assert_eq!(max_sockets(&room), MAX_VISITOR_SOCKETS);
+    }
 
     #[test]
     fn a_ticket_names_its_room_until_it_expires() {
         let room = visitor_room(VISITOR);
-        let t = LiveTicket::issue(&keys(1), &room, 1_000);
+        let t = LiveTicket::issue(&keys(1), &room, 1_000, NONCE);
         assert_eq!(LiveTicket::verify(&keys(1), &t, 1_000).unwrap().room, room);
         assert!(LiveTicket::verify(&keys(1), &t, 1_000 + TICKET_LIFETIME_SECONDS).is_some());
         assert!(LiveTicket::verify(&keys(1), &t, 1_001 + TICKET_LIFETIME_SECONDS).is_none());
-        let inbox = LiveTicket::issue(&keys(1), INBOX_ROOM, 1_000);
+        let inbox = LiveTicket::issue(&keys(1), INBOX_ROOM, 1_000, NONCE);
         assert_eq!(
             LiveTicket::verify(&keys(1), &inbox, 1_010).unwrap().room,
             "inbox"
@@ -268,7 +329,7 @@ mod tests {
 
     #[test]
     fn a_ticket_cannot_be_moved_to_another_room_or_forged() {
-        let t = LiveTicket::issue(&keys(1), &visitor_room(VISITOR), 1_000);
+        let t = LiveTicket::issue(&keys(1), &visitor_room(VISITOR), 1_000, NONCE);
         let other = t.replace(VISITOR, "ffffffffffffffffffffffffffffffff");
         assert!(LiveTicket::verify(&keys(1), &other, 1_000).is_none());
         let to_inbox = t.replace(&visitor_room(VISITOR), INBOX_ROOM);
@@ -278,7 +339,7 @@ mod tests {
             "another key"
         );
         // A far expiry is refused even when signed (no long-lived tickets).
-        let far = LiveTicket::issue(&keys(1), INBOX_ROOM, 5_000);
+        let far = LiveTicket::issue(&keys(1), INBOX_ROOM, 5_000, NONCE);
         assert!(LiveTicket::verify(&keys(1), &far, 1_000).is_none());
         for nonsense in ["", "inbox", "inbox.1.2", "a.b.c.d", "visitor:zz.1060.k.00"] {
             assert!(

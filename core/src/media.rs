@@ -132,6 +132,19 @@ pub fn served_as(mime: &str, filename: Option<&str>) -> Served {
     }
 }
 
+/// The type the console gives a file's same-origin `blob:` URL. The server's headers (nosniff,
+/// a sandbox CSP) never apply to a `blob:`, so only an allow-listed picture or recording keeps
+/// its type; anything else (HTML, SVG, XML, PDF, unknown) is `application/octet-stream`, which
+/// a browser downloads and never renders. One rule with [`served_as`].
+pub fn blob_type(mime: &str) -> String {
+    let served = served_as(mime, None);
+    if served.inline {
+        served.content_type
+    } else {
+        "application/octet-stream".to_owned()
+    }
+}
+
 /// A filename safe inside a quoted header value: letters, digits, `.`, `-`, `_`, space; at most
 /// 100 characters; never empty or hidden.
 pub fn safe_filename(name: &str) -> String {
@@ -219,6 +232,24 @@ mod tests {
         assert!(pdf
             .content_disposition
             .starts_with("attachment; filename=\"invoice 42.pdf\""));
+    }
+
+    #[test]
+    fn a_blob_is_typed_only_with_an_inline_type() {
+        assert_eq!(blob_type("image/png"), "image/png");
+        assert_eq!(blob_type("audio/ogg; codecs=opus"), "audio/ogg");
+        for evil in [
+            "text/html",
+            "image/svg+xml",
+            "application/xhtml+xml",
+            "text/xml",
+            "application/xml",
+            "application/pdf",
+            "TEXT/HTML; charset=utf-8",
+            "",
+        ] {
+            assert_eq!(blob_type(evil), "application/octet-stream", "{evil}");
+        }
     }
 
     #[test]

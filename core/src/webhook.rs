@@ -54,6 +54,8 @@ pub struct Change {
     pub contacts: Vec<Contact>,
     pub messages: Vec<InboundMessage>,
     pub statuses: Vec<StatusUpdate>,
+    /// Errors Meta reported for the whole change (`value.errors`), not for one item.
+    pub meta_errors: Vec<MetaError>,
     /// Items of this change that could not be understood.
     pub not_understood: Vec<NotUnderstood>,
     /// The change's `value` exactly as Meta sent it (kept for deliveries that cannot be routed yet).
@@ -199,6 +201,36 @@ pub struct StatusUpdate {
     pub callback_data: Option<String>,
 }
 
+/// An error Meta reported for a delivery as a whole (`entry[].changes[].value.errors[]`, e.g.
+/// code 131051 "Unsupported message type", or a system-level problem with the number). Every
+/// field is optional: the item is kept as Meta sent it (`raw`) whatever it holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetaError {
+    pub code: Option<i64>,
+    pub title: Option<String>,
+    pub message: Option<String>,
+    /// `error_data.details`.
+    pub details: Option<String>,
+    pub raw: Value,
+}
+
+impl MetaError {
+    fn parse(item: &Value) -> Self {
+        let text = |pointer: &str| {
+            item.pointer(pointer)
+                .and_then(Value::as_str)
+                .map(|s| s.chars().take(1_000).collect::<String>())
+        };
+        Self {
+            code: item.get("code").and_then(Value::as_i64),
+            title: text("/title"),
+            message: text("/message"),
+            details: text("/error_data/details"),
+            raw: item.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusError {
     pub code: i64,
@@ -337,6 +369,7 @@ pub fn parse_change(
         contacts: Vec::new(),
         messages: Vec::new(),
         statuses: Vec::new(),
+        meta_errors: Vec::new(),
         not_understood: Vec::new(),
         value: value.clone(),
     };
@@ -363,6 +396,11 @@ pub fn parse_change(
     let contacts = items("contacts", &mut change);
     let messages = items("messages", &mut change);
     let statuses = items("statuses", &mut change);
+    let errors = items("errors", &mut change);
+    change.meta_errors = errors
+        .iter()
+        .map(|(_, item)| MetaError::parse(item))
+        .collect();
     let keep = |change: &mut Change, item_path: String, reason: String, raw: Value| {
         change.not_understood.push(NotUnderstood {
             path: item_path,

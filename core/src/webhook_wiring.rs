@@ -65,6 +65,26 @@ pub struct WebhookWiring {
     pub last_signature_failure: Option<WiringMark>,
     pub numbers: Vec<NumberWiring>,
     pub verdict: Verdict,
+    /// Errors Meta reported for whole deliveries (`value.errors`), newest first.
+    #[serde(default)]
+    pub meta_errors: Vec<ReportedError>,
+}
+
+/// An error Meta reported for a delivery, as the Webhook page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportedError {
+    #[serde(default)]
+    pub phone_number_id: Option<String>,
+    #[serde(default)]
+    pub code: Option<i64>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub details: Option<String>,
+    pub first_seen_at: i64,
+    pub last_seen_at: i64,
 }
 
 /// The one-glance answer: is the wiring working, and if not, what to do.

@@ -38,6 +38,14 @@ pub struct Config {
 
 /// A secret or var as text. `wrangler dev --var K:true` binds JSON values, so booleans and
 /// numbers are accepted too.
+/// How old an R2 file no row references must be before the cron deletes it
+/// (`MEDIA_ORPHAN_GRACE_SECONDS`, default an hour; tests set 0).
+pub fn media_orphan_grace_seconds(env: &Env) -> u64 {
+    value(env, "MEDIA_ORPHAN_GRACE_SECONDS")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3_600)
+}
+
 fn value(env: &Env, name: &str) -> Option<String> {
     let binding = js_sys::Reflect::get(env, &JsValue::from_str(name)).ok()?;
     binding

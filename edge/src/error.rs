@@ -32,6 +32,9 @@ pub enum EdgeError {
     MethodNotAllowed { allow: &'static str },
     #[error("{0}")]
     Conflict(String),
+    /// A whole-document write without `If-Match` (428): the version it would overwrite.
+    #[error("this PUT replaces all the settings, so it must say which version it was made from, or it could undo a change made meanwhile: GET /api/admin/settings, change what you need, and PUT it back with the ETag as If-Match (the current version is {current_version}: If-Match: \"{current_version}\")")]
+    PreconditionRequired { current_version: u64 },
     /// A `Range` beyond the file (416); the file's size.
     #[error("the requested range is outside the file's {0} bytes")]
     RangeNotSatisfiable(u64),
@@ -85,6 +88,7 @@ impl EdgeError {
             Self::MethodNotAllowed { .. } => 405,
             Self::Conflict(_) | Self::ConcurrentWrite(_) => 409,
             Self::UpgradeRequired => 426,
+            Self::PreconditionRequired { .. } => 428,
             Self::RangeNotSatisfiable(_) => 416,
             Self::TooLarge(_) => 413,
             Self::TooManyRequests { .. } => 429,
@@ -108,6 +112,7 @@ impl EdgeError {
             },
             current_version: match &self {
                 Self::Config(ConfigRefusal::StaleVersion { current, .. }) => Some(*current),
+                Self::PreconditionRequired { current_version } => Some(*current_version),
                 _ => None,
             },
             error: match &self {

@@ -9,8 +9,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use switchboard_core::api::TemplateChoice;
+use switchboard_core::media_source::{first_hop, next_hop, Hop, MAX_REDIRECTS};
 use wasm_bindgen::JsValue;
-use worker::{Fetch, Headers, Method, Request, RequestInit};
+use worker::{Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
 
 use crate::config::Config;
 
@@ -35,6 +36,17 @@ impl MediaInfo {
             _ => None,
         }
     }
+}
+
+/// Why a media download gave nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DownloadError {
+    /// The URL (or a redirect) points somewhere the token may not go: trying again cannot help.
+    Refused(String),
+    /// Over the size cap: trying again cannot help.
+    TooLarge(String),
+    /// Unreachable, timed out, expired, broken off: worth trying again later.
+    Failed(String),
 }
 
 /// A refusal or failure from the Graph API.
@@ -290,63 +302,92 @@ impl<'a> GraphClient<'a> {
         self.call(Method::Get, media_id, None).await
     }
 
-    /// Downloads a media URL with the same bearer, refusing more than `max` bytes (by its
-    /// `Content-Length`, then by what arrived).
+    /// Downloads a media file from the `url` Graph's metadata named, refusing more than `max`
+    /// bytes (by its `Content-Length`, then by what arrived). The bearer goes only where
+    /// [`switchboard_core::media_source`] allows (Meta's media host, or Graph's own origin), and
+    /// redirects are followed by hand, each hop checked, the bearer kept to its own origin.
     pub async fn download(
         &self,
         url: &str,
         max: u64,
-    ) -> Result<(Vec<u8>, Option<String>), GraphError> {
+    ) -> Result<(Vec<u8>, Option<String>), DownloadError> {
+        let base = &self.config.graph_base;
+        let mut hop = first_hop(url, base).map_err(DownloadError::Refused)?;
+        for _ in 0..=MAX_REDIRECTS {
+            let mut response = self.get_hop(&hop).await?;
+            let status = response.status_code();
+            if (300..400).contains(&status) {
+                let location = response
+                    .headers()
+                    .get("location")
+                    .ok()
+                    .flatten()
+                    .ok_or_else(|| {
+                        DownloadError::Failed(format!(
+                            "the media URL answered {status} with nowhere to go"
+                        ))
+                    })?;
+                hop = next_hop(&hop, &location, base).map_err(DownloadError::Refused)?;
+                continue;
+            }
+            if !(200..300).contains(&status) {
+                return Err(DownloadError::Failed(format!(
+                    "the media URL answered {status} (expired, or not ours)"
+                )));
+            }
+            let too_large =
+                || DownloadError::TooLarge(format!("the file is over {} MiB", max / 1024 / 1024));
+            let declared = response
+                .headers()
+                .get("content-length")
+                .ok()
+                .flatten()
+                .and_then(|l| l.parse::<u64>().ok());
+            if declared.is_some_and(|l| l > max) {
+                return Err(too_large());
+            }
+            let content_type = response.headers().get("content-type").ok().flatten();
+            let bytes = response
+                .bytes()
+                .await
+                .map_err(|e| DownloadError::Failed(format!("the download broke off: {e}")))?;
+            if bytes.len() as u64 > max {
+                return Err(too_large());
+            }
+            return Ok((bytes, content_type));
+        }
+        Err(DownloadError::Refused(format!(
+            "the media URL redirected more than {MAX_REDIRECTS} times: not followed"
+        )))
+    }
+
+    /// One `GET` of a download, redirects not followed, with the bearer only if `hop` says so.
+    async fn get_hop(&self, hop: &Hop) -> Result<worker::Response, DownloadError> {
+        let failed =
+            |e: worker::Error| DownloadError::Failed(format!("could not reach the media URL: {e}"));
         let headers = Headers::new();
-        headers
-            .set("authorization", &format!("Bearer {}", self.access_token))
-            .map_err(GraphError::unreachable)?;
+        if hop.with_bearer {
+            headers
+                .set("authorization", &format!("Bearer {}", self.access_token))
+                .map_err(failed)?;
+        }
         let mut init = RequestInit::new();
-        init.with_method(Method::Get).with_headers(headers);
-        let request = Request::new_with_init(url, &init).map_err(GraphError::unreachable)?;
-        let request = Fetch::Request(request);
-        let fetch = request.send();
+        init.with_method(Method::Get)
+            .with_headers(headers)
+            .with_redirect(RequestRedirect::Manual);
+        let request = Request::new_with_init(&hop.url, &init).map_err(failed)?;
+        let fetch = Fetch::Request(request);
+        let fetch = fetch.send();
         let timeout = worker::Delay::from(std::time::Duration::from_millis(
             self.config.graph_timeout_ms.max(60_000),
         ));
         futures_util::pin_mut!(fetch, timeout);
-        let mut response = match futures_util::future::select(fetch, timeout).await {
-            futures_util::future::Either::Left((r, _)) => r.map_err(GraphError::unreachable)?,
-            futures_util::future::Either::Right(_) => {
-                return Err(GraphError::plain(
-                    504,
-                    "the media download did not finish in time".to_owned(),
-                ))
-            }
-        };
-        let status = response.status_code();
-        if !(200..300).contains(&status) {
-            return Err(GraphError::plain(
-                status,
-                format!("the media URL answered {status} (expired, or not ours)"),
-            ));
+        match futures_util::future::select(fetch, timeout).await {
+            futures_util::future::Either::Left((r, _)) => r.map_err(failed),
+            futures_util::future::Either::Right(_) => Err(DownloadError::Failed(
+                "the media download did not finish in time".to_owned(),
+            )),
         }
-        let declared = response
-            .headers()
-            .get("content-length")
-            .ok()
-            .flatten()
-            .and_then(|l| l.parse::<u64>().ok());
-        if declared.is_some_and(|l| l > max) {
-            return Err(GraphError::plain(
-                413,
-                format!("the file is over {} MiB", max / 1024 / 1024),
-            ));
-        }
-        let content_type = response.headers().get("content-type").ok().flatten();
-        let bytes = response.bytes().await.map_err(GraphError::unreachable)?;
-        if bytes.len() as u64 > max {
-            return Err(GraphError::plain(
-                413,
-                format!("the file is over {} MiB", max / 1024 / 1024),
-            ));
-        }
-        Ok((bytes, content_type))
     }
 
     pub async fn phone_number(&self, phone_number_id: &str) -> Result<PhoneNumberInfo, GraphError> {

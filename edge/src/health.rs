@@ -17,7 +17,7 @@ use crate::config_store::ConfigStore;
 use crate::http::json_response;
 
 /// Every migration in `edge/migrations`, in order (a test keeps this list true).
-pub const MIGRATIONS: [&str; 7] = [
+pub const MIGRATIONS: [&str; 8] = [
     "0001_conversations.sql",
     "0002_seams.sql",
     "0003_agent_sends.sql",
@@ -25,6 +25,7 @@ pub const MIGRATIONS: [&str; 7] = [
     "0005_webhook_wiring.sql",
     "0006_support_kpis.sql",
     "0007_media.sql",
+    "0008_sweeps_and_meta_errors.sql",
 ];
 
 #[derive(Deserialize)]

@@ -1,9 +1,10 @@
 //! The Worker's side of live conversations: tickets, the socket route and publishing.
 //!
 //! - `POST /api/widget/live` (visitor token) and `POST /api/admin/live` (admin token) issue a
-//!   ticket for the caller's own room ([`LiveTicket`], 60 s). Browsers cannot set headers on a
-//!   WebSocket, so the ticket travels in the socket URL; it names one room and expires at once.
-//! - `GET /api/live?ticket=…` (a WebSocket upgrade): checks the ticket and the Origin (a visitor
+//!   ticket for the caller's own room ([`LiveTicket`], 60 s; visitors' tickets rate-limited).
+//!   Browsers cannot set headers on a WebSocket, so the ticket travels in the socket URL; it
+//!   names one room, expires at once, and opens one socket (the room's object remembers it).
+//! - `GET /api/live?ticket=…` (a WebSocket upgrade, rate-limited per client): checks the ticket and the Origin (a visitor
 //!   room: the project's allowed origins or the edge's own; the inbox: the edge's own only), then
 //!   hands the socket to the room's [`LiveFeed`](crate::live_feed) object.
 //! - [`Live`]: handlers queue events as their D1 writes commit; the router sends them after the
@@ -20,8 +21,14 @@ use crate::config::Config;
 use crate::config_store::ConfigStore;
 use crate::error::EdgeError;
 use crate::http::{header, query};
+use crate::random;
+use crate::rate_limits::{self, Limit};
 
 const BINDING: &str = "LIVE_FEED";
+/// What the Worker tells the room's object about an authorised socket (internal requests only).
+pub const ROOM_HEADER: &str = "x-live-room";
+pub const TICKET_HEADER: &str = "x-live-ticket";
+pub const EXPIRES_HEADER: &str = "x-live-ticket-expires";
 
 /// Events to publish once the request's writes are done.
 #[derive(Default)]
@@ -83,12 +90,13 @@ pub async fn disconnect(env: &Env, room: &str) -> Result<u32, EdgeError> {
         .unwrap_or(0))
 }
 
-/// A ticket for `room` with the path to open.
-pub fn ticket(config: &Config, room: &str) -> serde_json::Value {
-    serde_json::json!({
-        "ticket": LiveTicket::issue(&config.keys, room, now_seconds()),
+/// A ticket for `room` with the path to open; it opens one socket.
+pub fn ticket(config: &Config, room: &str) -> Result<serde_json::Value, EdgeError> {
+    let nonce = hex::encode(random::bytes::<16>()?);
+    Ok(serde_json::json!({
+        "ticket": LiveTicket::issue(&config.keys, room, now_seconds(), &nonce),
         "path": "/api/live",
-    })
+    }))
 }
 
 /// `GET /api/live?ticket=…`: the socket, handed to the room's object.
@@ -96,6 +104,12 @@ pub async fn connect(req: Request, env: &Env, config: &Config) -> Result<Respons
     if !header(&req, "upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
         return Err(EdgeError::UpgradeRequired);
     }
+    rate_limits::check(
+        env,
+        Limit::Live,
+        &format!("socket:{}", rate_limits::client_key(&req, config)),
+    )
+    .await?;
     let ticket = query(&req, "ticket")
         .and_then(|t| LiveTicket::verify(&config.keys, &t, now_seconds()))
         .ok_or(EdgeError::BadLiveTicket)?;
@@ -120,8 +134,13 @@ pub async fn connect(req: Request, env: &Env, config: &Config) -> Result<Respons
         .durable_object(BINDING)?
         .id_from_name(&ticket.room)?
         .get_stub()?;
+    // The room's object admits the socket: once per ticket, and up to the room's cap.
+    let headers = req.headers().clone();
+    headers.set(ROOM_HEADER, &ticket.room)?;
+    headers.set(TICKET_HEADER, &ticket.nonce)?;
+    headers.set(EXPIRES_HEADER, &ticket.expires_at.to_string())?;
     let mut init = RequestInit::new();
-    init.with_headers(req.headers().clone());
+    init.with_headers(headers);
     let inner = Request::new_with_init("https://live-feed/connect", &init)?;
     Ok(stub.fetch_with_request(inner).await?)
 }

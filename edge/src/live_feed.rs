@@ -8,21 +8,73 @@
 //! `switchboard_core::live`.
 //!
 //! Internal routes (from the Worker only; the namespace is not reachable from outside):
-//! `GET /connect` (a WebSocket upgrade, already authorised), `POST /publish` (one event, JSON),
+//! `GET /connect` (a WebSocket upgrade, already authorised by the Worker; the object admits a
+//! ticket once and holds at most `max_sockets(room)` sockets), `POST /publish` (one event, JSON),
 //! `POST /disconnect` (close every socket: clients reconnect and catch up).
 
-use switchboard_core::live::{close, FloodGuard, FrameVerdict, PING, PONG};
+use switchboard_core::live::{close, max_sockets, FloodGuard, FrameVerdict, PING, PONG};
 use worker::worker_sys::WebSocketRequestResponsePair;
 use worker::{
-    durable_object, DurableObject, Env, Request, Response, State, WebSocket,
+    durable_object, DurableObject, Env, ListOptions, Request, Response, State, WebSocket,
     WebSocketIncomingMessage, WebSocketPair,
 };
 
 use crate::clock::now_seconds;
+use crate::live::{EXPIRES_HEADER, ROOM_HEADER, TICKET_HEADER};
 
 #[durable_object]
 pub struct LiveFeed {
     state: State,
+}
+
+/// Storage keys of used tickets: `ticket:<expires_at, 12 digits>:<nonce>`, so the expired ones
+/// are one ordered range.
+fn used_key(expires_at: i64, nonce: &str) -> String {
+    format!("ticket:{expires_at:012}:{nonce}")
+}
+
+impl LiveFeed {
+    /// `None` when the socket may join: its ticket was never used (it is marked used now) and
+    /// the room is under its cap. Otherwise the refusal to send back. Storage calls hold the
+    /// object's input gate, so two sockets racing on one ticket are taken one after the other.
+    async fn admit(&self, req: &Request) -> worker::Result<Option<Response>> {
+        let headers = req.headers();
+        let room = headers.get(ROOM_HEADER)?.unwrap_or_default();
+        let nonce = headers.get(TICKET_HEADER)?.unwrap_or_default();
+        let expires_at: i64 = headers
+            .get(EXPIRES_HEADER)?
+            .and_then(|e| e.parse().ok())
+            .unwrap_or_default();
+        let storage = self.state.storage();
+        // Forget the tickets that have expired anyway.
+        let expired_before = used_key(now_seconds(), "");
+        let expired = storage
+            .list_with_options(ListOptions::new().start("ticket:").end(&expired_before))
+            .await?;
+        let keys: Vec<String> = expired
+            .keys()
+            .into_iter()
+            .filter_map(|k| k.ok()?.as_string())
+            .collect();
+        if !keys.is_empty() {
+            storage.delete_multiple(keys).await?;
+        }
+        let key = used_key(expires_at, &nonce);
+        if nonce.is_empty() || storage.get::<i64>(&key).await?.is_some() {
+            return Ok(Some(Response::error(
+                "this live ticket has been used: ask for a new one",
+                401,
+            )?));
+        }
+        storage.put(&key, expires_at).await?;
+        if self.state.get_websockets().len() >= max_sockets(&room) {
+            return Ok(Some(Response::error(
+                "this chat has as many live connections as it may hold: it checks for replies instead",
+                429,
+            )?));
+        }
+        Ok(None)
+    }
 }
 
 impl DurableObject for LiveFeed {
@@ -36,6 +88,9 @@ impl DurableObject for LiveFeed {
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         match req.path().as_str() {
             "/connect" => {
+                if let Some(refusal) = self.admit(&req).await? {
+                    return Ok(refusal);
+                }
                 let pair = WebSocketPair::new()?;
                 self.state.accept_web_socket(&pair.server);
                 pair.server.serialize_attachment(FloodGuard::default())?;

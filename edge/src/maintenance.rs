@@ -2,7 +2,8 @@
 //! kept as unrouted while KV had not yet shown a newly connected number everywhere, and purge
 //! rows that have expired (unused handoff codes a day past expiry, statuses that waited a day
 //! for a send that was never recorded), and auto-resolve conversations whose customer has been
-//! quiet for their number's auto-resolve delay (asking their surveys).
+//! quiet for their number's auto-resolve delay (asking their surveys), and delete R2 files
+//! that no row references.
 
 use worker::Env;
 
@@ -37,6 +38,17 @@ pub async fn run(env: &Env) -> Result<(), EdgeError> {
     let fetched = crate::media::fetch::retry_due(env, &store).await?;
     if fetched > 0 {
         worker::console_log!("retried {fetched} media fetches");
+    }
+    // Files in R2 that no row references (an isolate died between the write and the row).
+    let swept = crate::media::sweep::sweep_orphans(
+        env,
+        &store,
+        crate::clock::now_millis() as u64,
+        crate::config::media_orphan_grace_seconds(env),
+    )
+    .await?;
+    if swept > 0 {
+        worker::console_log!("deleted {swept} media files no message references");
     }
     // Auto-resolve (per number, off by default) needs the secrets: skipped while not set up.
     if let Ok(secrets) = Config::from_env(env) {

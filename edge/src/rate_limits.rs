@@ -22,6 +22,8 @@ pub enum Limit {
     Message,
     /// Handoff codes per visitor (`RL_HANDOFF`, 5 a minute).
     Handoff,
+    /// Live tickets per visitor, and live sockets per client (`RL_LIVE`, 60 a minute).
+    Live,
 }
 
 impl Limit {
@@ -31,6 +33,7 @@ impl Limit {
             Self::AnyCall => "RL_IP",
             Self::Message => "RL_VISITOR",
             Self::Handoff => "RL_HANDOFF",
+            Self::Live => "RL_LIVE",
         }
     }
 
@@ -45,6 +48,9 @@ impl Limit {
             Self::Handoff => {
                 "That's a lot of WhatsApp links in a short time. Please wait a minute and try again."
             }
+            Self::Live => {
+                "Too many live connections from here right now. The chat keeps working and checks for replies now and then."
+            }
         }
     }
 }
@@ -53,7 +59,10 @@ impl Limit {
 const WINDOW_SECONDS: u32 = 60;
 
 /// Counts one call against `limit` for `key`; 429 when over it. A missing or failing binding
-/// lets the call through (logged): availability over strictness.
+/// lets the call through (logged): availability over strictness. The limits bound abuse of an
+/// API that is anonymous by design; what a limiter outage lets through is still authenticated
+/// (visitor tokens, tickets), still capped per room (sockets) and per request (body sizes), so
+/// failing closed would only turn a limiter incident into a chat outage for every visitor.
 pub async fn check(env: &Env, limit: Limit, key: &str) -> Result<(), EdgeError> {
     let limiter = match env.rate_limiter(limit.binding()) {
         Ok(limiter) => limiter,
@@ -73,6 +82,12 @@ pub async fn check(env: &Env, limit: Limit, key: &str) -> Result<(), EdgeError> 
             Ok(())
         }
     }
+}
+
+/// The key the caller is counted under: its IPv4 address, or its IPv6 /64 (one subscriber's
+/// network), so one client cannot walk around a limit by changing addresses inside its prefix.
+pub fn client_key(req: &Request, config: &Config) -> String {
+    switchboard_core::client_key::client_key(&client_ip(req, config))
 }
 
 /// The caller's IP as Cloudflare saw it. `X-Test-Client-Ip` is honoured only with the test

@@ -113,7 +113,7 @@ async fn admin(
         (Method::Post, ["media", id, "retry"]) => {
             media::api::retry(env, &store, &numbers, id).await
         }
-        (Method::Post, ["live"]) => ok_json(&live::ticket(config, INBOX_ROOM)),
+        (Method::Post, ["live"]) => ok_json(&live::ticket(config, INBOX_ROOM)?),
         // Closes every console socket (they reconnect and catch up from D1), or a visitor's.
         (Method::Post, ["live", "disconnect"]) => {
             let room = query(req, "room").unwrap_or_else(|| INBOX_ROOM.to_owned());

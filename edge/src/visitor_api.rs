@@ -87,7 +87,7 @@ async fn answer(
             "origin {origin} may not embed this widget; add it to allowed_origins in the settings"
         )));
     }
-    rate_limits::check(env, Limit::AnyCall, &rate_limits::client_ip(req, config)).await?;
+    rate_limits::check(env, Limit::AnyCall, &rate_limits::client_key(req, config)).await?;
     let ctx = Context {
         env,
         live,
@@ -116,7 +116,8 @@ async fn answer(
         }
         (Method::Post, ["live"]) => {
             let visitor = visitor_id(req, ctx.config)?;
-            ok_json(&live::ticket(ctx.config, &visitor_room(&visitor)))
+            rate_limits::check(ctx.env, Limit::Live, &format!("ticket:{visitor}")).await?;
+            ok_json(&live::ticket(ctx.config, &visitor_room(&visitor))?)
         }
         (
             _,
@@ -186,8 +187,8 @@ async fn session(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeE
         Some(id) => visitor_token::issue(keys, &id, now),
         // A new visitor: these are limited per IP (a returning one is not, beyond any call's limit).
         None => {
-            let ip = rate_limits::client_ip(req, ctx.config);
-            rate_limits::check(ctx.env, Limit::Session, &ip).await?;
+            let client = rate_limits::client_key(req, ctx.config);
+            rate_limits::check(ctx.env, Limit::Session, &client).await?;
             let id = visitor_token::new_visitor_id(random::bytes::<16>()?);
             visitor_token::issue(keys, &id, now)
         }

@@ -1,13 +1,17 @@
 //! Files in the Messenger: `POST /api/widget/attachments` (a visitor sends a picture or a PDF:
 //! the body is the file, `Content-Type` its type, `X-Filename` its name; 10 MB at most) and
 //! `GET /api/widget/media/<message id>` (a file of the visitor's own conversation — theirs or
-//! one the business sent them). Origins, rate limits and the visitor token are checked by
+//! one the business sent them). A file is taken for what its bytes are (the declared type must
+//! match its magic number), and nothing is written to R2 before every check that can refuse it
+//! has passed; what an isolate that dies mid-way leaves in R2 is swept by the cron
+//! (`media::sweep`). Origins, rate limits and the visitor token are checked by
 //! `visitor_api` before these run.
 
 use sha2::{Digest, Sha256};
 use switchboard_core::api::{Author, WidgetAttachment, WidgetMessage};
+use switchboard_core::file_checks::{check_visitor_bytes, display_filename};
 use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
-use switchboard_core::media::{check_visitor_file, essence, safe_filename, MAX_VISITOR_FILE_BYTES};
+use switchboard_core::media::{check_visitor_file, essence, MAX_VISITOR_FILE_BYTES};
 use worker::{Env, Request, Response};
 
 use crate::args;
@@ -19,7 +23,7 @@ use crate::error::EdgeError;
 use crate::http::{header, json_response, read_body};
 use crate::live::Live;
 use crate::media::api::file_response;
-use crate::media::fetch::put_file;
+use crate::media::fetch::{delete_file, put_file};
 use crate::media::store::{MediaStore, NewMedia};
 use crate::random;
 use crate::visitor_api::{handed_off, returned_conversation};
@@ -32,11 +36,17 @@ pub async fn upload(
     live: &Live,
 ) -> Result<Response, EdgeError> {
     let mime = essence(&header(req, "content-type").unwrap_or_default());
-    // The type first (400), then the size as the body streams in (413 past 10 MB).
+    // Everything that can refuse comes before the R2 write, so a refusal leaves nothing behind:
+    // the type (400), the size as the body streams in (413 past 10 MB), the bytes against the
+    // type (400), then whether the conversation still takes messages (409).
     check_visitor_file(&mime, 1).map_err(EdgeError::BadRequest)?;
     let bytes = read_body(req, MAX_VISITOR_FILE_BYTES as usize).await?;
     let kind = check_visitor_file(&mime, bytes.len() as u64).map_err(EdgeError::BadRequest)?;
-    let filename = safe_filename(
+    check_visitor_bytes(&mime, &bytes).map_err(EdgeError::BadRequest)?;
+    if store.visitor_handed_off(visitor).await? {
+        return Err(handed_off());
+    }
+    let filename = display_filename(
         &header(req, "x-filename")
             .map(|v| {
                 percent_encoding::percent_decode_str(&v)
@@ -44,6 +54,7 @@ pub async fn upload(
                     .into_owned()
             })
             .unwrap_or_else(|| "file".to_owned()),
+        Some(&mime),
     );
     let now = now_seconds();
     let message_id = random::id("msg")?;
@@ -82,6 +93,8 @@ pub async fn upload(
         ])
         .await?;
     let Some(conversation_id) = returned_conversation(results.get(1))? else {
+        // Handed off between the check above and the batch: the file is no one's now.
+        delete_file(env, &message_id).await;
         return Err(handed_off());
     };
     let shown = WidgetMessage {

@@ -17,7 +17,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const stack = await startStack();
 const { edge } = stack;
 const { body: settings } = await edge.adminJson('/settings');
-await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify({ ...settings, greeting: 'Hi!' }) });
+await edge.putSettings({ ...settings, greeting: 'Hi!' });
 const browser = await launchBrowser();
 
 /** Opens the Messenger, says hello, returns the page, its request log and its conversation. */

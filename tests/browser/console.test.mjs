@@ -103,7 +103,7 @@ test('saving defaults that were changed elsewhere meanwhile reloads them and say
   await defaults.getByLabel('Greeting').fill('Hello from this tab');
   // Another tab (or owner) saves first.
   const current = (await edge.adminJson('/settings')).body;
-  assert.equal((await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify({ ...current, greeting: 'Hello from the other tab' }) })).status, 200);
+  assert.equal((await edge.putSettings({ ...current, greeting: 'Hello from the other tab' })).status, 200);
   await defaults.getByRole('button', { name: 'Save defaults' }).click();
   await page.getByText(/changed elsewhere/).waitFor();
   assert.equal(await defaults.getByLabel('Greeting').inputValue(), 'Hello from the other tab', 'the current values are shown');

@@ -16,9 +16,9 @@ before(async () => {
   edge = stack.edge;
   await stack.connect({ id: NUMBER, label: 'Support', display: '+1 555-078-3881' });
   const { body: settings } = await edge.adminJson('/settings');
-  await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify({
+  await edge.putSettings({
     ...settings, handoff_enabled: true, business_name: 'Demo Shop', greeting: 'Hi! Ask us anything.',
-  }) });
+  });
   browser = await launchBrowser();
 });
 after(async () => { await browser?.close(); await stack?.stop(); });

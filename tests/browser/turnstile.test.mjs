@@ -18,7 +18,7 @@ before(async () => {
   edge = await startEdge({ graphBase: graph.base, vars: {
     TURNSTILE_SECRET_KEY: TURNSTILE_SECRET, TURNSTILE_VERIFY_URL: `${graph.base}/turnstile/v0/siteverify` } });
   const { body: settings } = await edge.adminJson('/settings');
-  await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify({ ...settings, turnstile_site_key: '0x4AAAAAAAstandin' }) });
+  await edge.putSettings({ ...settings, turnstile_site_key: '0x4AAAAAAAstandin' });
   browser = await launchBrowser();
 });
 after(async () => { await browser?.close(); await edge?.stop(); await graph?.close(); });

@@ -15,7 +15,7 @@ before(async () => {
   stack = await startStack();
   edge = stack.edge;
   const { body: settings } = await edge.adminJson('/settings');
-  await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify({ ...settings, greeting: 'Hi! Send us a photo.' }) });
+  await edge.putSettings({ ...settings, greeting: 'Hi! Send us a photo.' });
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1000, height: 800 } })).newPage();
   await page.goto(`${edge.url}/`);

@@ -16,10 +16,10 @@ before(async () => {
   edge = stack.edge;
   await stack.connect({ id: NUMBER, label: 'Support', display: '+1 555-078-3881' });
   const { body: settings } = await edge.adminJson('/settings');
-  await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify({
+  await edge.putSettings({
     ...settings, handoff_enabled: true, default_handoff_number: NUMBER, business_name: 'Demo Shop',
     greeting: 'Hi! Ask us anything about your order.',
-  }) });
+  });
   browser = await launchBrowser();
 });
 after(async () => { await browser?.close(); await stack?.stop(); });
@@ -164,7 +164,7 @@ test('embedded on another site: works for an allowed origin, refused for others'
   const port = server.address().port;
   const allowedOrigin = `http://127.0.0.1:${port}`;
   const { body: settings } = await edge.adminJson('/settings');
-  await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify({ ...settings, allowed_origins: [allowedOrigin] }) });
+  await edge.putSettings({ ...settings, allowed_origins: [allowedOrigin] });
   try {
     for (const [origin, allowed] of [[allowedOrigin, true], [`http://localhost:${port}`, false]]) {
       const context = await browser.newContext();
@@ -187,7 +187,7 @@ test('embedded on another site: works for an allowed origin, refused for others'
   } finally {
     server.closeAllConnections();
     server.close();
-    await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify(settings) });
+    await edge.putSettings(settings);
   }
 });
 

@@ -106,7 +106,7 @@ test('resolved after the 24-hour window closed: nothing is sent (no template spa
 
 test('the Messenger shows a rating row once resolved; the visitor rates, and may change it; nobody else can', async () => {
   const { body: settings } = await edge.adminJson('/settings');
-  await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify({ ...settings, messenger_csat: { enabled: true, question: 'Rate our chat' } }) });
+  await edge.putSettings({ ...settings, messenger_csat: { enabled: true, question: 'Rate our chat' } });
   const v = visitor(edge);
   await v.session();
   await v.say('Hi there');

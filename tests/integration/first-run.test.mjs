@@ -13,7 +13,7 @@ test('the first connected number is the default; a disconnected default falls ba
   await stack.connect({ id: '301000000000001', label: 'First' });
   const { body: settings } = await edge.adminJson('/settings');
   assert.equal(settings.default_handoff_number, '301000000000001', 'made the default on connect');
-  await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify({ ...settings, handoff_enabled: true }) });
+  await edge.putSettings({ ...settings, handoff_enabled: true });
   assert.equal((await visitor(edge).session()).body.handoff.phone_number_id, '301000000000001');
 
   await stack.connect({ id: '301000000000002', waba: '2', label: 'Second' });

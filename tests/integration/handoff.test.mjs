@@ -15,10 +15,10 @@ before(async () => {
   await stack.connect({ id: SUPPORT, label: 'Support', display: '+1 555-078-3881' });
   await stack.connect({ id: GERMANY, waba: '222', label: 'Germany', display: '+49 30 1234567' });
   const { body: settings } = await edge.adminJson('/settings');
-  await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify({
+  await edge.putSettings({
     ...settings, handoff_enabled: true, default_handoff_number: SUPPORT, country_numbers: { DE: GERMANY },
     allowed_origins: ['https://shop.example'],
-  }) });
+  });
 });
 after(async () => { await stack?.stop(); });
 

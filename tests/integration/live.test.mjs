@@ -16,7 +16,7 @@ before(async () => {
   edge = stack.edge;
   await stack.connect({ id: NUMBER });
   const { body: settings } = await edge.adminJson('/settings');
-  await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify({ ...settings, allowed_origins: ['https://shop.example'] }) });
+  await edge.putSettings({ ...settings, allowed_origins: ['https://shop.example'] });
 });
 after(async () => { for (const s of sockets) s.end?.(); await stack?.stop(); });
 

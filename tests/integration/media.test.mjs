@@ -126,7 +126,7 @@ test('an agent sends a file: kept, uploaded to WhatsApp and sent by media id; ou
   assert.equal(message.type, 'document');
   assert.equal(message.document.id, upload.id);
   assert.equal(message.document.caption, 'Here it is');
-  assert.equal(message.document.filename, 'Manual _EN_.pdf');
+  assert.equal(message.document.filename, 'Manual (EN).pdf');
   const kept = await edge.admin(`/media/${sent.id}`);
   assert.deepEqual(Buffer.from(await kept.arrayBuffer()), pdf, 'kept in R2 too');
 

@@ -15,13 +15,13 @@ const post = (path, body) => edge.adminJson(path, { method: 'POST', body: JSON.s
 test('project settings are read, validated and saved', async () => {
   const { body: defaults } = await edge.adminJson('/settings');
   assert.equal(defaults.reset_days, 7);
-  const bad = await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify({ ...defaults, accent_color: 'green' }) });
+  const bad = await edge.putSettings({ ...defaults, accent_color: 'green' });
   assert.equal(bad.status, 400);
   assert.equal(bad.body.field, 'accent_color');
-  const badDays = await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify({ ...defaults, reset_days: 0 }) });
+  const badDays = await edge.putSettings({ ...defaults, reset_days: 0 });
   assert.equal(badDays.status, 400);
   assert.match(badDays.body.error, /reset_days/);
-  const unknown = await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify({ ...defaults, colour: '#fff' }) });
+  const unknown = await edge.putSettings({ ...defaults, colour: '#fff' });
   assert.equal(unknown.status, 400);
   const saved = await edge.adminJson('/settings', {
     method: 'PUT',
@@ -32,7 +32,7 @@ test('project settings are read, validated and saved', async () => {
   const reread = (await edge.adminJson('/settings')).body;
   assert.equal(reread.reset_days, 'off');
   assert.deepEqual(reread.country_numbers, { DE: '111111111111111' }, 'maps survive the round trip through KV');
-  await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify(defaults) });
+  await edge.putSettings(defaults);
 });
 
 test('connecting validates with the Graph API and stores what it returns', async () => {

@@ -20,7 +20,7 @@ before(async () => {
   stack = await startStack({ vars: { HANDOFF_CODE_LIFETIME_SECONDS: '3' } });
   await stack.connect({ id: NUMBER, reset_days: 7 });
   const { body: settings } = await edge().adminJson('/settings');
-  await edge().adminJson('/settings', { method: 'PUT', body: JSON.stringify({ ...settings, handoff_enabled: true, default_handoff_number: NUMBER }) });
+  await edge().putSettings({ ...settings, handoff_enabled: true, default_handoff_number: NUMBER });
 });
 after(async () => { await stack?.stop(); });
 
@@ -60,10 +60,10 @@ test('a handoff code links only while the project and the number offer handoff',
   const v = visitor(edge());
   const code = await codeFor(v);
   const { body: settings } = await edge().adminJson('/settings');
-  await edge().adminJson('/settings', { method: 'PUT', body: JSON.stringify({ ...settings, handoff_enabled: false }) });
+  await edge().putSettings({ ...settings, handoff_enabled: false });
   await edge().deliver(say('15146100001', `ref ${code}`));
   assert.equal((await conversations({ wa_id: '15146100001' }))[0].handed_off_at, null, 'project switch off');
-  await edge().adminJson('/settings', { method: 'PUT', body: JSON.stringify({ ...settings, handoff_enabled: true }) });
+  await edge().putSettings({ ...settings, handoff_enabled: true });
   const w = visitor(edge());
   const code2 = await codeFor(w);
   await edge().adminJson(`/numbers/${NUMBER}`, { method: 'PATCH', body: JSON.stringify({ handoff_enabled: false }) });

@@ -27,7 +27,7 @@ test('without a site key in the settings, nobody is asked', async () => {
 
 test('with a site key: the first message needs a valid, unused token; later ones do not', async () => {
   const { body: settings } = await edge.adminJson('/settings');
-  const saved = await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify({ ...settings, turnstile_site_key: '0x4AAAAAAAstandin' }) });
+  const saved = await edge.putSettings({ ...settings, turnstile_site_key: '0x4AAAAAAAstandin' });
   assert.equal(saved.status, 200);
   const v = visitor(edge);
   assert.equal((await v.session()).body.turnstile_site_key, '0x4AAAAAAAstandin');
@@ -43,5 +43,5 @@ test('with a site key: the first message needs a valid, unused token; later ones
   const w = visitor(edge);
   await w.session();
   assert.equal((await post(w, { text: 'reusing a token', turnstile_token: token })).status, 403, 'a token verifies once');
-  assert.equal((await edge.adminJson('/settings', { method: 'PUT', body: JSON.stringify({ ...settings, turnstile_site_key: 'bad key!' }) })).status, 400);
+  assert.equal((await edge.putSettings({ ...settings, turnstile_site_key: 'bad key!' })).status, 400);
 });

@@ -78,6 +78,14 @@ export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {}, s
       const r = await this.admin(path, init);
       return { status: r.status, body: await r.json() };
     },
+    /** Saves the settings as the console does: the current document with `change` applied,
+     *  sent back with the version it was read at (If-Match). */
+    async putSettings(change) {
+      const read = await this.admin('/settings');
+      const current = await read.json();
+      const next = typeof change === 'function' ? change(current) : { ...current, ...change };
+      return this.adminJson('/settings', { method: 'PUT', headers: { 'if-match': read.headers.get('etag') }, body: JSON.stringify(next) });
+    },
     /** POSTs a delivery signed with the app secret, as Meta does. */
     async deliver(payload, { secret = secrets.WHATSAPP_APP_SECRET, raw } = {}) {
       const body = raw ?? JSON.stringify(payload);

@@ -82,7 +82,7 @@ export async function startGraphStandin(port = 0) {
         return { status: 200, body: {
           messaging_product: 'whatsapp', id, mime_type: m.mime_type, file_size: m.bytes.length,
           sha256: createHash('sha256').update(m.bytes).digest('hex'),
-          url: `${base}/_lookaside/whatsapp_business/attachments/?mid=${id}&ext=${Date.now() + 300_000}&hash=${randomBytes(6).toString('hex')}`,
+          url: m.url ?? `${base}/_lookaside/whatsapp_business/attachments/?mid=${id}&ext=${Date.now() + 300_000}&hash=${randomBytes(6).toString('hex')}`,
         } };
       }
       const number = numbers.get(id);
@@ -213,6 +213,7 @@ export async function startGraphStandin(port = 0) {
       if (!m) { res.writeHead(404); return res.end('Not found'); }
       if (m.token !== token) { res.writeHead(401, { 'content-type': 'text/html' }); return res.end('<h1>Unauthorized</h1>'); }
       if (mediaUrlsExpired || Number(url.searchParams.get('ext')) < Date.now()) { res.writeHead(404, { 'content-type': 'text/html' }); return res.end('URL signature expired'); }
+      if (m.redirect) { res.writeHead(302, { location: m.redirect }); return res.end(); }
       mediaLog.downloads++;
       res.writeHead(200, { 'content-type': m.mime_type, 'content-length': m.bytes.length });
       return res.end(m.bytes);
@@ -252,12 +253,25 @@ export async function startGraphStandin(port = 0) {
   });
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${server.address().port}`;
+  // Somewhere that is neither Meta nor Graph: a metadata URL or a redirect that points here must
+  // never be fetched with the number's token. It logs every request and what it carried.
+  const elsewhereLog = [];
+  const elsewhere = http.createServer((req, res) => {
+    elsewhereLog.push({ url: req.url, authorization: req.headers.authorization ?? null });
+    res.writeHead(200, { 'content-type': 'image/png' });
+    res.end('stolen');
+  });
+  await new Promise((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+  const elsewhereBase = `http://127.0.0.1:${elsewhere.address().port}`;
   return {
     base,
     sent,
     media: mediaLog,
-    /** Meta holds a file under `id`, readable with `token` (the number's). */
-    addMedia({ id, bytes, mime_type, token }) { media.set(id, { bytes: Buffer.from(bytes), mime_type, token }); },
+    /** Meta holds a file under `id`, readable with `token` (the number's). `url`: the metadata
+     *  names this URL instead of the stand-in's own; `redirect`: the media URL answers 302 there. */
+    addMedia({ id, bytes, mime_type, token, url, redirect }) { media.set(id, { bytes: Buffer.from(bytes), mime_type, token, url, redirect }); },
+    /** A server that is neither Meta nor Graph, and what reached it. */
+    elsewhere: { base: elsewhereBase, requests: elsewhereLog },
     /** Every media URL handed out answers "expired" while set. */
     expireMediaUrls(on = true) { mediaUrlsExpired = on; },
     /** The next `n` media metadata calls fail with Graph's 500. */
@@ -271,7 +285,7 @@ export async function startGraphStandin(port = 0) {
     beforeAnswer(f) { beforeAnswer = f; },
     /** Delays Graph's answer to each send by `ms` (the send itself is recorded at once). */
     delayAnswers(ms) { answerDelayMs = ms; },
-    close: () => new Promise((resolve) => server.close(resolve)),
+    close: () => Promise.all([server, elsewhere].map((srv) => new Promise((resolve) => srv.close(resolve)))),
   };
 }
 

@@ -341,3 +341,47 @@ proptest::proptest! {
         let _ = parse(s.as_bytes());
     }
 }
+
+#[test]
+fn delivery_level_errors_are_kept_as_meta_reported_them() {
+    // Meta's reference: `value.errors` beside (or instead of) messages, e.g. an unsupported
+    // message type, with `error_data.details`.
+    let body = json!({
+        "object": "whatsapp_business_account",
+        "entry": [{ "id": "102290129340398", "changes": [{ "field": "messages", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": { "display_phone_number": "15550783881", "phone_number_id": "106540352242922" },
+            "errors": [{
+                "code": 131051, "title": "Message type unknown", "message": "Message type unknown",
+                "error_data": { "details": "Message type is currently not supported." }
+            }, { "unexpected": true }]
+        } }] }]
+    })
+    .to_string();
+    let parsed = parse(body.as_bytes()).unwrap();
+    let errors = &parsed.changes[0].meta_errors;
+    assert_eq!(errors.len(), 2);
+    assert_eq!(errors[0].code, Some(131051));
+    assert_eq!(errors[0].title.as_deref(), Some("Message type unknown"));
+    assert_eq!(
+        errors[0].details.as_deref(),
+        Some("Message type is currently not supported.")
+    );
+    assert_eq!(
+        errors[1].code, None,
+        "kept even when it says nothing we know"
+    );
+    assert_eq!(errors[1].raw, json!({ "unexpected": true }));
+    assert_eq!(parsed.all_not_understood().count(), 0);
+}
+
+#[test]
+fn a_played_voice_message_is_a_status_not_a_mystery() {
+    let parsed = parse(&delivery(
+        json!([]),
+        json!([{ "id": "wamid.played", "status": "played", "timestamp": (NOW - 5).to_string(), "recipient_id": "16505551234" }]),
+    ))
+    .unwrap();
+    assert_eq!(parsed.changes[0].statuses[0].status, DeliveryStatus::Played);
+    assert_eq!(parsed.all_not_understood().count(), 0);
+}

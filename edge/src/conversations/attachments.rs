@@ -6,8 +6,9 @@
 
 use sha2::{Digest, Sha256};
 use switchboard_core::api::within_reply_window;
+use switchboard_core::file_checks::display_filename;
 use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
-use switchboard_core::media::{attachment_kind, essence, safe_filename, MAX_MEDIA_BYTES};
+use switchboard_core::media::{attachment_kind, essence, MAX_MEDIA_BYTES};
 use worker::{Env, Request, Response};
 
 use super::api::{already_stored, find, message, outbound, record_send, send_status};
@@ -18,7 +19,7 @@ use crate::error::EdgeError;
 use crate::graph::GraphError;
 use crate::http::{header, json_response, read_body};
 use crate::live::Live;
-use crate::media::fetch::put_file;
+use crate::media::fetch::{delete_file, put_file};
 use crate::media::store::{MediaStore, NewMedia};
 use crate::numbers::service::Numbers;
 use crate::random;
@@ -47,7 +48,10 @@ pub async fn attach(
             "{mime:?} cannot be sent: images (JPEG, PNG), audio, video (MP4, 3GPP) and documents (PDF, text, Office)"
         ))
     })?;
-    let filename = safe_filename(&decoded(req, "x-filename").unwrap_or_else(|| "file".to_owned()));
+    let filename = display_filename(
+        &decoded(req, "x-filename").unwrap_or_else(|| "file".to_owned()),
+        None,
+    );
     let caption = decoded(req, "x-caption").filter(|c| !c.trim().is_empty());
     let client_key = decoded(req, "x-client-key").filter(|k| !k.is_empty() && k.len() <= 64);
     let whatsapp = conversation.channel != "messenger";
@@ -60,6 +64,12 @@ pub async fn attach(
     let bytes = read_body(req, MAX_MEDIA_BYTES as usize).await?;
     if bytes.is_empty() {
         return Err(EdgeError::BadRequest("the file is empty".to_owned()));
+    }
+    // A repeated request (a double click) is answered with what is stored, before any R2 write.
+    if let Some(key) = client_key.as_deref() {
+        if store.message_by_client_key(id, key).await?.is_some() {
+            return already_stored(store, id, Some(key)).await;
+        }
     }
     let message_id = random::id("msg")?;
     let sha = hex::encode(Sha256::digest(&bytes));
@@ -98,7 +108,9 @@ pub async fn attach(
         ])
         .await?;
     if !returned_a_row(results.first())? {
-        // This key's attachment is stored already (a double click): answer with it.
+        // This key's attachment was stored meanwhile (two clicks at once): answer with it, and
+        // drop this copy's file.
+        delete_file(env, &message_id).await;
         return already_stored(store, id, client_key.as_deref()).await;
     }
     live.publish(

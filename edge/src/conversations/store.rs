@@ -198,6 +198,27 @@ impl ConversationStore {
         )
     }
 
+    /// Whether the visitor's Messenger no longer takes messages: a conversation of theirs
+    /// continued on WhatsApp and none is open here (the same rule the insert applies).
+    pub async fn visitor_handed_off(&self, visitor_id: &str) -> Result<bool, EdgeError> {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            refused: i64,
+        }
+        let rows: Vec<Row> = decode_rows(
+            &self
+                .stmt(
+                    "SELECT EXISTS (SELECT 1 FROM conversations WHERE visitor_id = ?1 AND handed_off_at IS NOT NULL) \
+                     AND NOT EXISTS (SELECT 1 FROM conversations WHERE visitor_id = ?1 AND status = 'open' AND handed_off_at IS NULL) AS refused",
+                    args![visitor_id],
+                )?
+                .all()
+                .await?,
+            "handed-off check",
+        )?;
+        Ok(rows.first().is_some_and(|r| r.refused != 0))
+    }
+
     /// An agent's reply; with a client key, `INSERT OR IGNORE` against the key's unique index.
     /// `RETURNING id`: no row means a reply with this key is already stored.
     pub fn insert_agent_message(

@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::config_store::ConfigStore;
 use crate::conversations::store::ConversationStore;
 use crate::error::EdgeError;
+use crate::graph::DownloadError;
 use crate::numbers::service::Numbers;
 
 /// The R2 key of a message's file.
@@ -40,6 +41,18 @@ pub async fn put_file(
         .execute()
         .await?;
     Ok(())
+}
+
+/// Deletes a message's file from R2 after its row was refused (logged on failure: the cron's
+/// sweep removes what no row references).
+pub async fn delete_file(env: &Env, message_id: &str) {
+    let deleted = match env.bucket("MEDIA") {
+        Ok(bucket) => bucket.delete(key(message_id)).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = deleted {
+        worker::console_warn!("R2 delete of {message_id} failed (the sweep will): {e}");
+    }
 }
 
 /// After the answer: fetches the files of the media messages this delivery stored.
@@ -154,11 +167,12 @@ async fn download(
         graph
             .download(&info.url, MAX_MEDIA_BYTES)
             .await
-            .map_err(|e| match e.http_status {
-                413 => Failure::Permanent(format!(
+            .map_err(|e| match e {
+                DownloadError::TooLarge(_) => Failure::Permanent(format!(
                     "over {cap_mib} MiB: open it in WhatsApp on a phone"
                 )),
-                _ => Failure::Transient(e.message),
+                DownloadError::Refused(reason) => Failure::Permanent(reason),
+                DownloadError::Failed(reason) => Failure::Transient(reason),
             })?;
     let sha = hex::encode(Sha256::digest(&bytes));
     if let Some(expected) = &info.sha256 {

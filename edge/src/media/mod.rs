@@ -4,3 +4,4 @@
 pub mod api;
 pub mod fetch;
 pub mod store;
+pub mod sweep;

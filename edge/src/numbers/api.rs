@@ -29,7 +29,15 @@ pub async fn settings(req: &mut Request, numbers: &Numbers<'_>) -> Result<Respon
             with_etag(ok_json(&document.settings)?, document.settings_version)
         }
         Method::Put => {
-            let if_version = if_match(req)?;
+            // A whole-document write is never blind: without the version it was made from it
+            // could silently undo a change made meanwhile (another tab, a teammate, a script).
+            let Some(if_version) = if_match(req)? else {
+                let current = numbers.store.document().await?.settings_version;
+                return Err(EdgeError::PreconditionRequired {
+                    current_version: current,
+                });
+            };
+            let if_version = Some(if_version);
             let settings: ProjectSettings = read_json(req).await?;
             let settings = settings.validate()?;
             let document = numbers

@@ -10,6 +10,7 @@
 use serde::Serialize;
 use serde_json::json;
 use switchboard_core::csat::parse_answer;
+use switchboard_core::file_checks::display_filename;
 use switchboard_core::handoff::HandoffCode;
 use switchboard_core::live::{visitor_room, Change as LiveChange, LiveEvent, INBOX_ROOM};
 use switchboard_core::reset::{place, Placement, ResetDays};
@@ -66,11 +67,17 @@ pub async fn apply_delivery(
     let mut summary = DeliverySummary::default();
     let now = now_seconds();
     // Every item kept aside, the delivery's and its changes', in one batch.
-    let kept = delivery
+    let mut kept = delivery
         .all_not_understood()
         .map(|item| webhook_store.keep_not_understood(item, now))
         .collect::<Result<Vec<_>, _>>()?;
     summary.not_understood = kept.len() as u32;
+    // Errors Meta reported for a whole change: kept for the Webhook page, in the same batch.
+    for change in &delivery.changes {
+        for error in &change.meta_errors {
+            kept.push(webhook_store.keep_meta_error(&change.phone_number_id, error, now)?);
+        }
+    }
     if !kept.is_empty() {
         store.batch(kept).await?;
     }
@@ -303,6 +310,7 @@ impl<'a> Inbound<'a> {
             ..
         } = &self.message.content
         {
+            let filename = filename.as_deref().map(|f| display_filename(f, None));
             statements.push(MediaStore(self.store).create(&NewMedia {
                 message_id: &row.id,
                 media_id,

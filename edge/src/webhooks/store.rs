@@ -4,7 +4,8 @@
 
 use serde::Deserialize;
 use switchboard_core::reset::{Neighbour, UserHistory};
-use switchboard_core::webhook::{NotUnderstood, StatusUpdate, TimestampWindow};
+use switchboard_core::webhook::{MetaError, NotUnderstood, StatusUpdate, TimestampWindow};
+use switchboard_core::webhook_wiring::ReportedError;
 use worker::D1PreparedStatement;
 
 use crate::args;
@@ -237,6 +238,48 @@ impl WebhookStore<'_> {
                 &item.reason,
                 &raw
             ],
+        )
+    }
+
+    /// Keeps an error Meta reported for a whole delivery; a redelivery of it is seen again.
+    pub fn keep_meta_error(
+        &self,
+        phone_number_id: &str,
+        error: &MetaError,
+        now: i64,
+    ) -> Result<D1PreparedStatement, EdgeError> {
+        let raw = error.raw.to_string();
+        let fingerprint = hash(&[phone_number_id, &raw]);
+        self.0.stmt(
+            "INSERT INTO meta_errors (fingerprint, phone_number_id, code, title, message, details, raw, first_seen_at, last_seen_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) \
+             ON CONFLICT (fingerprint) DO UPDATE SET last_seen_at = excluded.last_seen_at",
+            args![
+                &fingerprint,
+                phone_number_id,
+                error.code,
+                error.title.as_deref(),
+                error.message.as_deref(),
+                error.details.as_deref(),
+                &raw,
+                now
+            ],
+        )
+    }
+
+    /// The errors Meta reported, newest first.
+    pub async fn meta_errors(&self, limit: i64) -> Result<Vec<ReportedError>, EdgeError> {
+        decode_rows(
+            &self
+                .0
+                .stmt(
+                    "SELECT phone_number_id, code, title, message, details, first_seen_at, last_seen_at \
+                     FROM meta_errors ORDER BY last_seen_at DESC LIMIT ?1",
+                    args![limit],
+                )?
+                .all()
+                .await?,
+            "meta errors",
         )
     }
 

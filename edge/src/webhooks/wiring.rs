@@ -109,5 +109,8 @@ pub async fn read(
         last_delivery: delivery,
         last_signature_failure: failure,
         numbers: number_wiring,
+        meta_errors: crate::webhooks::store::WebhookStore(&store)
+            .meta_errors(20)
+            .await?,
     })
 }
