@@ -114,7 +114,7 @@ pub struct Served {
 /// `application/octet-stream` (PDFs keep their type) — never rendered from our origin.
 pub fn served_as(mime: &str, filename: Option<&str>) -> Served {
     let mime = essence(mime);
-    let inline = INLINE_TYPES.contains(&mime.as_str());
+    let inline = inline_type(&mime).is_some();
     let content_type = if inline || mime == "application/pdf" {
         mime
     } else {
@@ -137,12 +137,13 @@ pub fn served_as(mime: &str, filename: Option<&str>) -> Served {
 /// its type; anything else (HTML, SVG, XML, PDF, unknown) is `application/octet-stream`, which
 /// a browser downloads and never renders. One rule with [`served_as`].
 pub fn blob_type(mime: &str) -> String {
-    let served = served_as(mime, None);
-    if served.inline {
-        served.content_type
-    } else {
-        "application/octet-stream".to_owned()
-    }
+    inline_type(mime).unwrap_or_else(|| "application/octet-stream".to_owned())
+}
+
+/// `mime`'s bare type when it is an allow-listed picture or recording (shown inline).
+pub fn inline_type(mime: &str) -> Option<String> {
+    let mime = essence(mime);
+    INLINE_TYPES.contains(&mime.as_str()).then_some(mime)
 }
 
 /// A filename safe inside a quoted header value: letters, digits, `.`, `-`, `_`, space; at most

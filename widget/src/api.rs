@@ -184,9 +184,11 @@ impl Edge {
         let blob = wasm_bindgen_futures::JsFuture::from(response.blob().map_err(|_| unreadable())?)
             .await
             .map_err(|_| unreadable())?;
-        // The same bytes, typed as the message says (a download is served as octet-stream).
+        // The same bytes, typed as the message says when that is a picture or recording; any other
+        // file stays `application/octet-stream` — a `blob:` is a document of the host page's
+        // origin, so it must never be a type a browser renders as a page.
         let options = web_sys::BlobPropertyBag::new();
-        options.set_type(mime);
+        options.set_type(&switchboard_core::media::blob_type(mime));
         let typed =
             web_sys::Blob::new_with_blob_sequence_and_options(&js_sys::Array::of1(&blob), &options)
                 .map_err(|_| unreadable())?;
