@@ -41,6 +41,12 @@ fn extension_of(mime: &str) -> Option<&'static str> {
     })
 }
 
+/// `JPEG` and `jpg` name the same type.
+fn same_extension(ext: &str, real: &str) -> bool {
+    let ext = ext.trim().to_ascii_lowercase();
+    ext == real || (real == "jpg" && ext == "jpeg")
+}
+
 /// Characters never shown in a name: controls, bidirectional marks and overrides, and
 /// zero-width characters.
 fn hidden(c: char) -> bool {
@@ -70,6 +76,10 @@ pub fn display_filename(name: &str, real_type: Option<&str>) -> String {
     let folded = visible.split_whitespace().collect::<Vec<_>>().join(" ");
     let trimmed = folded.trim_start_matches(['.', ' ']);
     let (stem, ext) = match (real_type.and_then(extension_of), trimmed.rsplit_once('.')) {
+        // The name already ends in the real type's extension: keep it as the one extension.
+        (Some(real), Some((stem, ext))) if same_extension(ext, real) => {
+            (stem.to_owned(), Some(real.to_owned()))
+        }
         (Some(real), _) => (trimmed.to_owned(), Some(real.to_owned())),
         (None, Some((stem, ext))) if !stem.is_empty() && !ext.is_empty() => {
             (stem.to_owned(), Some(ext.to_owned()))
@@ -153,6 +163,9 @@ mod tests {
         let path = display_filename("../../etc/passwd", None);
         assert!(!path.contains('/') && !path.starts_with('.'), "{path}");
         assert_eq!(display_filename("", Some("image/png")), "file.png");
+        assert_eq!(display_filename("order-7781.pdf", Some("application/pdf")), "order-7781.pdf");
+        assert_eq!(display_filename("Photo.JPEG", Some("image/jpeg")), "Photo.jpg");
+        assert_eq!(display_filename("scan.pdf", Some("image/png")), "scan_pdf.png");
         assert_eq!(display_filename("\u{200B}\u{FEFF}", None), "file");
         assert_eq!(display_filename("report.", None), "report");
         let long = display_filename(&format!("{}.pdf", "a".repeat(500)), None);

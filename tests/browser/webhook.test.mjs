@@ -60,3 +60,20 @@ test('a wrong app secret shows up with what to fix', async () => {
   await panel().getByText(/WHATSAPP_APP_SECRET/).waitFor();
   await shot(page, 'console-webhook-2-signature-failing');
 });
+
+test('an error Meta reports for a delivery is listed as Meta said it', async () => {
+  await edge.deliver({
+    object: 'whatsapp_business_account',
+    entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+      errors: [{ code: 131051, title: 'Message type unknown', message: 'Message type unknown', error_data: { details: 'Message type is currently not supported.' } }],
+    } }] }],
+  });
+  await reopen();
+  const row = panel().getByRole('row', { name: /131051/ });
+  await row.getByText('(131051) Message type unknown').waitFor();
+  await row.getByText(/currently not supported/).waitFor();
+  await row.getByText('106540352242922').waitFor();
+  await shot(page, 'console-webhook-3-meta-error');
+});
