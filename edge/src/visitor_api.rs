@@ -17,20 +17,20 @@ use switchboard_core::settings::{normalize_origin, ProjectSettings};
 use switchboard_core::visitor_token;
 use worker::{Env, Method, Request, Response};
 
-use crate::clock::{now_millis, now_seconds};
-use crate::config::Config;
-use crate::config_store::{ConfigStore, NumberRecord};
+use crate::config::env::Config;
+use crate::config::store::{ConfigStore, NumberRecord};
 use crate::conversations::rows::{ConversationRow, NewMessage};
 use crate::conversations::store::{ConversationStore, PageRange, ThreadPage};
 use crate::csat::store::SurveyStore;
-use crate::d1::{decode_rows, returned_a_row};
 use crate::error::EdgeError;
 use crate::handoff;
-use crate::http::{header, json_response, ok_json, query, read_json};
-use crate::live::{self, Live};
-use crate::random;
-use crate::rate_limits::{self, Limit};
-use crate::turnstile;
+use crate::live::{self, publish::Live};
+use crate::platform::clock::{now_millis, now_seconds};
+use crate::platform::d1::{decode_rows, returned_a_row};
+use crate::platform::http::{error_response, header, json_response, ok_json, query, read_json};
+use crate::platform::random;
+use crate::platform::rate_limits::{self, Limit};
+use crate::platform::turnstile;
 use crate::visitor_files;
 
 struct Context<'a> {
@@ -51,7 +51,7 @@ pub async fn handle(
 ) -> Result<Response, EdgeError> {
     let cross_origin = cross_origin(req);
     let result = answer(req, env, config, route, cross_origin.as_deref(), live).await;
-    let mut response = result.unwrap_or_else(EdgeError::into_response);
+    let mut response = result.unwrap_or_else(error_response);
     // CORS headers go on every answer to a cross-origin caller, refusals included, so that a
     // Messenger on a site that is not allowed can show why instead of a bare network error.
     // What a refused origin can read is only that refusal.
@@ -87,7 +87,12 @@ async fn answer(
             "origin {origin} may not embed this widget; add it to allowed_origins in the settings"
         )));
     }
-    rate_limits::check(env, Limit::AnyCall, &rate_limits::client_key(req, config)).await?;
+    rate_limits::check(
+        env,
+        Limit::AnyCall,
+        &rate_limits::client_key(req, config.trust_test_country_header),
+    )
+    .await?;
     let ctx = Context {
         env,
         live,
@@ -117,7 +122,7 @@ async fn answer(
         (Method::Post, ["live"]) => {
             let visitor = visitor_id(req, ctx.config)?;
             rate_limits::check(ctx.env, Limit::Live, &format!("ticket:{visitor}")).await?;
-            ok_json(&live::ticket(ctx.config, &visitor_room(&visitor))?)
+            ok_json(&live::api::ticket(ctx.config, &visitor_room(&visitor))?)
         }
         (
             _,
@@ -187,7 +192,7 @@ async fn session(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeE
         Some(id) => visitor_token::issue(keys, &id, now),
         // A new visitor: these are limited per IP (a returning one is not, beyond any call's limit).
         None => {
-            let client = rate_limits::client_key(req, ctx.config);
+            let client = rate_limits::client_key(req, ctx.config.trust_test_country_header);
             rate_limits::check(ctx.env, Limit::Session, &client).await?;
             let id = visitor_token::new_visitor_id(random::bytes::<16>()?);
             visitor_token::issue(keys, &id, now)
@@ -209,7 +214,7 @@ async fn session(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeE
             .settings
             .turnstile_site_key
             .clone()
-            .filter(|key| turnstile::enforced(ctx.config, Some(key))),
+            .filter(|key| turnstile::enforced(&ctx.config.turnstile, Some(key))),
     })
 }
 
@@ -435,11 +440,19 @@ async fn first_contact_check(
     visitor: &str,
     token: Option<&str>,
 ) -> Result<(), EdgeError> {
-    if !turnstile::enforced(ctx.config, ctx.settings.turnstile_site_key.as_deref()) {
+    if !turnstile::enforced(
+        &ctx.config.turnstile,
+        ctx.settings.turnstile_site_key.as_deref(),
+    ) {
         return Ok(());
     }
     if ctx.store.visitor_conversation(visitor).await?.is_some() {
         return Ok(());
     }
-    turnstile::check(ctx.config, token, &rate_limits::client_ip(req, ctx.config)).await
+    turnstile::check(
+        &ctx.config.turnstile,
+        token,
+        &rate_limits::client_ip(req, ctx.config.trust_test_country_header),
+    )
+    .await
 }

@@ -15,17 +15,17 @@ use switchboard_core::media::{check_visitor_file, essence, MAX_VISITOR_FILE_BYTE
 use worker::{Env, Request, Response};
 
 use crate::args;
-use crate::clock::{now_millis, now_seconds};
 use crate::conversations::rows::NewMessage;
 use crate::conversations::store::ConversationStore;
-use crate::d1::decode_rows;
 use crate::error::EdgeError;
-use crate::http::{header, json_response, read_body};
-use crate::live::Live;
+use crate::live::publish::Live;
 use crate::media::api::file_response;
 use crate::media::fetch::{delete_file, put_file};
 use crate::media::store::{MediaStore, NewMedia};
-use crate::random;
+use crate::platform::clock::{now_millis, now_seconds};
+use crate::platform::d1::decode_rows;
+use crate::platform::http::{header, json_response, read_body};
+use crate::platform::random;
 use crate::visitor_api::{handed_off, returned_conversation};
 
 pub async fn upload(

@@ -10,15 +10,15 @@ use worker::{Request, Response};
 
 use super::rows::{ConversationRow, NewMessage};
 use super::store::{ConversationFilter, ConversationStore, PageRange, ThreadPage};
-use crate::clock::{now_millis, now_seconds};
+use crate::config::numbers::Numbers;
 use crate::csat::service::ask_on_resolve;
-use crate::d1::returned_a_row;
 use crate::error::EdgeError;
-use crate::graph::GraphError;
-use crate::http::{json_response, ok_json, query, read_json};
-use crate::live::Live;
-use crate::numbers::service::Numbers;
-use crate::random;
+use crate::live::publish::Live;
+use crate::platform::clock::{now_millis, now_seconds};
+use crate::platform::d1::returned_a_row;
+use crate::platform::graph::GraphError;
+use crate::platform::http::{json_response, ok_json, query, read_json};
+use crate::platform::random;
 
 /// `?limit=`: 1–500, 100 when absent.
 fn limit_param(req: &Request) -> Result<i64, EdgeError> {

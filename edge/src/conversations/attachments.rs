@@ -13,16 +13,16 @@ use worker::{Env, Request, Response};
 
 use super::api::{already_stored, find, message, outbound, record_send, send_status};
 use super::store::ConversationStore;
-use crate::clock::now_seconds;
-use crate::d1::returned_a_row;
+use crate::config::numbers::Numbers;
 use crate::error::EdgeError;
-use crate::graph::GraphError;
-use crate::http::{header, json_response, read_body};
-use crate::live::Live;
+use crate::live::publish::Live;
 use crate::media::fetch::{delete_file, put_file};
 use crate::media::store::{MediaStore, NewMedia};
-use crate::numbers::service::Numbers;
-use crate::random;
+use crate::platform::clock::now_seconds;
+use crate::platform::d1::returned_a_row;
+use crate::platform::graph::GraphError;
+use crate::platform::http::{header, json_response, read_body};
+use crate::platform::random;
 
 fn decoded(req: &Request, name: &str) -> Option<String> {
     header(req, name).map(|v| {

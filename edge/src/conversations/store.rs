@@ -7,8 +7,8 @@ use worker::{D1Database, D1PreparedStatement, D1Result, Env};
 
 use super::rows::{ConversationRow, MessageRow, NewMessage};
 use crate::args;
-use crate::d1::{decode_rows, returned_a_row, statement, Arg};
 use crate::error::EdgeError;
+use crate::platform::d1::{decode_rows, returned_a_row, statement, Arg};
 use switchboard_core::api::ThreadCursor;
 
 const CONVERSATION_COLUMNS: &str = "c.id, c.channel, c.status, c.close_reason, c.phone_number_id, c.wa_id, \

@@ -9,12 +9,12 @@ use switchboard_core::api::within_reply_window;
 use switchboard_core::csat::{question, whatsapp_survey, CsatSettings, SurveyOutcome};
 
 use super::store::SurveyStore;
-use crate::config_store::ConfigStore;
+use crate::config::numbers::Numbers;
+use crate::config::store::ConfigStore;
 use crate::conversations::rows::ConversationRow;
 use crate::conversations::store::ConversationStore;
 use crate::error::EdgeError;
-use crate::numbers::service::Numbers;
-use crate::random;
+use crate::platform::random;
 
 /// Asks for a rating of `conversation`, just resolved; what became of the survey (`None`: the
 /// channel's survey is off, or it was asked before).
@@ -115,7 +115,7 @@ pub async fn auto_resolve(
             .quiet_open_conversations(&number.phone_number_id, quiet_since, limit)
             .await?
         {
-            let acted = crate::d1::returned_a_row(
+            let acted = crate::platform::d1::returned_a_row(
                 store
                     .batch(vec![store.resolve(&conversation.id, "auto", now)?])
                     .await?

@@ -5,8 +5,8 @@ use switchboard_core::csat::{Score, SurveyOutcome};
 
 use crate::args;
 use crate::conversations::store::ConversationStore;
-use crate::d1::{decode_rows, returned_a_row};
 use crate::error::EdgeError;
+use crate::platform::d1::{decode_rows, returned_a_row};
 
 pub struct SurveyStore<'a>(pub &'a ConversationStore);
 

@@ -5,11 +5,11 @@ use switchboard_core::kpi::{row, ConversationFacts, KpiReport, PERIODS};
 use worker::{Request, Response};
 
 use super::store::facts;
-use crate::clock::now_seconds;
+use crate::config::numbers::Numbers;
 use crate::conversations::store::ConversationStore;
 use crate::error::EdgeError;
-use crate::http::{ok_json, query};
-use crate::numbers::service::Numbers;
+use crate::platform::clock::now_seconds;
+use crate::platform::http::{ok_json, query};
 
 pub async fn report(
     req: &Request,

@@ -8,8 +8,8 @@ use switchboard_core::kpi::{unpack, ConversationFacts};
 
 use crate::args;
 use crate::conversations::store::ConversationStore;
-use crate::d1::decode_rows;
 use crate::error::EdgeError;
+use crate::platform::d1::decode_rows;
 
 #[derive(Deserialize)]
 struct Packed {

@@ -9,11 +9,11 @@ use worker::{Env, Range, Request, Response};
 
 use super::fetch::{fetch_one, key};
 use super::store::MediaStore;
-use crate::clock::now_seconds;
+use crate::config::numbers::Numbers;
 use crate::conversations::store::ConversationStore;
 use crate::error::EdgeError;
-use crate::http::{header, ok_json};
-use crate::numbers::service::Numbers;
+use crate::platform::clock::now_seconds;
+use crate::platform::http::{header, ok_json};
 
 pub async fn serve(
     req: &Request,

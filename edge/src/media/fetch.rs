@@ -12,13 +12,13 @@ use switchboard_core::media::{essence, retry_delay_seconds, MAX_ATTEMPTS, MAX_ME
 use worker::{Context, Env, HttpMetadata};
 
 use super::store::{Claimed, MediaStore};
-use crate::clock::now_seconds;
-use crate::config::Config;
-use crate::config_store::ConfigStore;
+use crate::config::env::Config;
+use crate::config::numbers::Numbers;
+use crate::config::store::ConfigStore;
 use crate::conversations::store::ConversationStore;
 use crate::error::EdgeError;
-use crate::graph::DownloadError;
-use crate::numbers::service::Numbers;
+use crate::platform::clock::now_seconds;
+use crate::platform::graph::DownloadError;
 
 /// The R2 key of a message's file.
 pub fn key(message_id: &str) -> String {

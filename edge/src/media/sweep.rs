@@ -14,8 +14,8 @@ use worker::Env;
 use super::fetch::key;
 use crate::args;
 use crate::conversations::store::ConversationStore;
-use crate::d1::decode_rows;
 use crate::error::EdgeError;
+use crate::platform::d1::decode_rows;
 
 const SWEEP: &str = "media-orphans";
 /// Files looked at per run.

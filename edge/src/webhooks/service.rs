@@ -21,15 +21,15 @@ use switchboard_core::webhook::{
 use worker::{D1PreparedStatement, Env};
 
 use super::store::{claimed_conversation, Claim, CodeClaim, WebhookStore};
-use crate::clock::{now_millis, now_seconds};
-use crate::config_store::{ConfigStore, NumberRecord};
+use crate::config::store::{ConfigStore, NumberRecord};
 use crate::conversations::rows::NewMessage;
 use crate::conversations::store::ConversationStore;
 use crate::csat::store::SurveyStore;
 use crate::error::EdgeError;
-use crate::live::Live;
+use crate::live::publish::Live;
 use crate::media::store::{MediaStore, NewMedia};
-use crate::random;
+use crate::platform::clock::{now_millis, now_seconds};
+use crate::platform::random;
 
 /// What a delivery did; the webhook's 200 answer.
 #[derive(Debug, Default, Serialize)]

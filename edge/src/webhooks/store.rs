@@ -10,8 +10,8 @@ use worker::D1PreparedStatement;
 
 use crate::args;
 use crate::conversations::store::ConversationStore;
-use crate::d1::decode_rows;
 use crate::error::EdgeError;
+use crate::platform::d1::decode_rows;
 
 /// Slack allowed around a handoff code's lifetime when judged by the message's own timestamp:
 /// phones and Meta's servers disagree by seconds, and a message typed just before expiry may

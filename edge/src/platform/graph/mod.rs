@@ -13,7 +13,7 @@ use switchboard_core::media_source::{first_hop, next_hop, Hop, MAX_REDIRECTS};
 use wasm_bindgen::JsValue;
 use worker::{Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
 
-use crate::config::Config;
+use crate::error::EdgeError;
 
 /// `GET /<version>/<media id>`.
 #[derive(Debug, Deserialize)]
@@ -87,6 +87,17 @@ impl GraphError {
     }
 }
 
+/// Where Graph is called from the edge, its errors become the edge's: the same status
+/// ([`GraphError::our_status`]) and text. The error module itself knows nothing of Graph.
+impl From<GraphError> for EdgeError {
+    fn from(e: GraphError) -> Self {
+        EdgeError::Upstream {
+            status: e.our_status(),
+            message: e.to_string(),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct ErrorEnvelope {
     error: ErrorObject,
@@ -141,24 +152,28 @@ struct SentMessage {
     id: String,
 }
 
+/// Where the Graph API is and how long to wait for it (read from the environment by `config`).
+pub struct GraphApi {
+    /// `GRAPH_API_BASE`, without a trailing `/`.
+    pub base: String,
+    /// `GRAPH_API_VERSION`.
+    pub version: String,
+    /// How long to wait for the Graph API (`GRAPH_TIMEOUT_MS`, default 15 s).
+    pub timeout_ms: u64,
+}
+
 pub struct GraphClient<'a> {
-    config: &'a Config,
+    api: &'a GraphApi,
     access_token: String,
 }
 
 impl<'a> GraphClient<'a> {
-    pub fn new(config: &'a Config, access_token: String) -> Self {
-        Self {
-            config,
-            access_token,
-        }
+    pub fn new(api: &'a GraphApi, access_token: String) -> Self {
+        Self { api, access_token }
     }
 
     fn url(&self, path: &str) -> String {
-        format!(
-            "{}/{}/{}",
-            self.config.graph_base, self.config.graph_version, path
-        )
+        format!("{}/{}/{}", self.api.base, self.api.version, path)
     }
 
     async fn call<T: DeserializeOwned>(
@@ -188,9 +203,7 @@ impl<'a> GraphClient<'a> {
     /// Sends a request with the timeout and reads Graph's answer or its error object.
     async fn answer<T: DeserializeOwned>(&self, request: Fetch) -> Result<T, GraphError> {
         let fetch = request.send();
-        let timeout = worker::Delay::from(std::time::Duration::from_millis(
-            self.config.graph_timeout_ms,
-        ));
+        let timeout = worker::Delay::from(std::time::Duration::from_millis(self.api.timeout_ms));
         futures_util::pin_mut!(fetch, timeout);
         let mut response = match futures_util::future::select(fetch, timeout).await {
             futures_util::future::Either::Left((response, _)) => {
@@ -203,7 +216,7 @@ impl<'a> GraphClient<'a> {
                         504,
                         format!(
                             "the Graph API did not answer within {} s; WhatsApp may still have taken the message",
-                            self.config.graph_timeout_ms / 1000
+                            self.api.timeout_ms / 1000
                         ),
                     )
                 })
@@ -311,7 +324,7 @@ impl<'a> GraphClient<'a> {
         url: &str,
         max: u64,
     ) -> Result<(Vec<u8>, Option<String>), DownloadError> {
-        let base = &self.config.graph_base;
+        let base = &self.api.base;
         let mut hop = first_hop(url, base).map_err(DownloadError::Refused)?;
         for _ in 0..=MAX_REDIRECTS {
             let mut response = self.get_hop(&hop).await?;
@@ -379,7 +392,7 @@ impl<'a> GraphClient<'a> {
         let fetch = Fetch::Request(request);
         let fetch = fetch.send();
         let timeout = worker::Delay::from(std::time::Duration::from_millis(
-            self.config.graph_timeout_ms.max(60_000),
+            self.api.timeout_ms.max(60_000),
         ));
         futures_util::pin_mut!(fetch, timeout);
         match futures_util::future::select(fetch, timeout).await {

@@ -61,7 +61,7 @@ pub fn statement(
 /// Builds an argument list: `args![a, b, None::<&str>]`.
 #[macro_export]
 macro_rules! args {
-    ($($v:expr),* $(,)?) => { &[$($crate::d1::Arg::from($v)),*] };
+    ($($v:expr),* $(,)?) => { &[$($crate::platform::d1::Arg::from($v)),*] };
 }
 
 /// The rows of a result, each decoded on its own: a row that does not decode (a value stored
