@@ -7,7 +7,6 @@ mod config;
 mod conversations;
 mod csat;
 mod error;
-mod handoff;
 mod kpis;
 mod live;
 mod maintenance;
@@ -15,8 +14,7 @@ mod media;
 mod numbers;
 mod platform;
 mod routes;
-mod visitor_api;
-mod visitor_files;
+mod visitor;
 mod webhooks;
 
 use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledEvent};

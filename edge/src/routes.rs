@@ -15,8 +15,9 @@ use crate::error::EdgeError;
 use crate::live::{self, publish::Live};
 use crate::numbers::api as numbers;
 use crate::platform::http::{header, ok_json, query};
+use crate::visitor::api as visitor;
 use crate::webhooks::store::WebhookStore;
-use crate::{kpis, media, visitor_api, webhooks};
+use crate::{kpis, media, webhooks};
 
 pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<Response, EdgeError> {
     let path = req.path();
@@ -34,7 +35,7 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
         ["webhooks", "whatsapp"] => webhooks::api::handle(&mut req, env, ctx, &config, &live).await,
         ["api", "live"] => live::api::connect(req, env, &config).await,
         ["api", "widget", route @ ..] => {
-            visitor_api::handle(&mut req, env, &config, route, &live).await
+            visitor::handle(&mut req, env, &config, route, &live).await
         }
         ["api", "admin", route @ ..] => {
             if !bearer_matches(

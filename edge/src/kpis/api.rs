@@ -6,15 +6,15 @@ use worker::{Request, Response};
 
 use super::store::facts;
 use crate::config::numbers::Numbers;
-use crate::conversations::store::ConversationStore;
 use crate::error::EdgeError;
 use crate::platform::clock::now_seconds;
+use crate::platform::d1::Db;
 use crate::platform::http::{ok_json, query};
 
 pub async fn report(
     req: &Request,
     numbers: &Numbers<'_>,
-    store: &ConversationStore,
+    store: &Db,
 ) -> Result<Response, EdgeError> {
     let days = match query(req, "days") {
         None => 30,

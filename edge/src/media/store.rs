@@ -4,14 +4,13 @@ use serde::Deserialize;
 use worker::D1PreparedStatement;
 
 use crate::args;
-use crate::conversations::store::ConversationStore;
 use crate::error::EdgeError;
-use crate::platform::d1::decode_rows;
+use crate::platform::d1::{decode_rows, Db};
 
 /// How long a fetch holds its claim before another may take the file over.
 const LEASE_SECONDS: i64 = 120;
 
-pub struct MediaStore<'a>(pub &'a ConversationStore);
+pub struct MediaStore<'a>(pub &'a Db);
 
 /// A file to fetch, as claimed.
 #[derive(Deserialize)]

@@ -13,9 +13,8 @@ use worker::Env;
 
 use super::fetch::key;
 use crate::args;
-use crate::conversations::store::ConversationStore;
 use crate::error::EdgeError;
-use crate::platform::d1::decode_rows;
+use crate::platform::d1::{decode_rows, Db};
 
 const SWEEP: &str = "media-orphans";
 /// Files looked at per run.
@@ -35,7 +34,7 @@ struct Unreferenced {
 /// One page of the sweep: how many orphaned files were deleted.
 pub async fn sweep_orphans(
     env: &Env,
-    store: &ConversationStore,
+    store: &Db,
     now_ms: u64,
     grace_seconds: u64,
 ) -> Result<usize, EdgeError> {

@@ -9,9 +9,8 @@ use switchboard_core::webhook_wiring::ReportedError;
 use worker::D1PreparedStatement;
 
 use crate::args;
-use crate::conversations::store::ConversationStore;
 use crate::error::EdgeError;
-use crate::platform::d1::decode_rows;
+use crate::platform::d1::{decode_rows, Db};
 
 /// Slack allowed around a handoff code's lifetime when judged by the message's own timestamp:
 /// phones and Meta's servers disagree by seconds, and a message typed just before expiry may
@@ -42,7 +41,7 @@ pub struct UnroutedEvent {
     pub payload: String,
 }
 
-pub struct WebhookStore<'a>(pub &'a ConversationStore);
+pub struct WebhookStore<'a>(pub &'a Db);
 
 impl WebhookStore<'_> {
     /// In one round trip: whether `wamid` is already stored, and what the reset rule needs about
