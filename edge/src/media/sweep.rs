@@ -1,7 +1,7 @@
 //! The Cron Trigger's sweep of R2: files under `media/` that no `media` row references, older
 //! than a grace period, are deleted. They are left by an isolate that died between its R2 write
 //! and its D1 batch, or by a write whose row was refused after all (every refusal that can be
-//! known beforehand is checked before the write; see `visitor_files` and the attachments).
+//! known beforehand is checked before the write; see `visitor::files` and the attachments).
 //!
 //! The sweep walks the bucket a page at a time (one R2 list, one D1 read per run), keeping its
 //! list cursor in `sweep_cursors`, so a run costs the same with ten files or ten million; a
