@@ -1,11 +1,8 @@
-//! The edge's one error type, and the one place where it becomes an HTTP status.
+//! The edge's one error type, and the one place where it becomes an HTTP status
+//! ([`EdgeError::status`]; `platform::http::error_response` writes the answer).
 
-use switchboard_core::api::ErrorBody;
 use switchboard_core::config_document::ConfigRefusal;
 use switchboard_core::settings::FieldError;
-use worker::Response;
-
-use crate::graph::GraphError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EdgeError {
@@ -52,8 +49,10 @@ pub enum EdgeError {
         retry_after: u32,
         message: &'static str,
     },
-    #[error("{0}")]
-    Graph(#[from] GraphError),
+    /// A service we called refused or failed (the Graph API: 400 for a refusal of what the owner
+    /// asked, 502 for a failure; the graph module maps its errors to this at its boundary).
+    #[error("{message}")]
+    Upstream { status: u16, message: String },
     /// The configuration writer refused a change.
     #[error("{0}")]
     Config(#[from] ConfigRefusal),
@@ -92,55 +91,12 @@ impl EdgeError {
             Self::RangeNotSatisfiable(_) => 416,
             Self::TooLarge(_) => 413,
             Self::TooManyRequests { .. } => 429,
-            Self::Graph(e) => e.our_status(),
+            Self::Upstream { status, .. } => *status,
             Self::Config(ConfigRefusal::UnknownNumber { .. }) => 404,
             Self::Config(_) => 409,
             Self::Storage(_) | Self::Internal(_) => 500,
             Self::Unavailable(_) | Self::NotSetUp(_) => 503,
         }
-    }
-
-    pub fn into_response(self) -> Response {
-        let status = self.status();
-        if status >= 500 {
-            worker::console_error!("{status}: {self}");
-        }
-        let body = ErrorBody {
-            field: match &self {
-                Self::InvalidField(e) => Some(e.field.clone()),
-                _ => None,
-            },
-            current_version: match &self {
-                Self::Config(ConfigRefusal::StaleVersion { current, .. }) => Some(*current),
-                Self::PreconditionRequired { current_version } => Some(*current_version),
-                _ => None,
-            },
-            error: match &self {
-                Self::InvalidField(e) => e.reason.clone(),
-                // Storage and internal details stay in the log.
-                Self::Storage(_) => "storage failed; please retry".to_owned(),
-                Self::Internal(_) => "internal error".to_owned(),
-                Self::Unavailable(_) => {
-                    "a service we need did not answer; please try again".to_owned()
-                }
-                other => other.to_string(),
-            },
-        };
-        let mut response = crate::http::json_response(&body, status);
-        if let Self::RangeNotSatisfiable(size) = &self {
-            let _ = response
-                .headers_mut()
-                .set("content-range", &format!("bytes */{size}"));
-        }
-        if let Self::MethodNotAllowed { allow } = &self {
-            let _ = response.headers_mut().set("allow", allow);
-        }
-        if let Self::TooManyRequests { retry_after, .. } = &self {
-            let _ = response
-                .headers_mut()
-                .set("retry-after", &retry_after.to_string());
-        }
-        response
     }
 }
 

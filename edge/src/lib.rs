@@ -3,30 +3,18 @@
 //! HTTP answers. Static assets (demo page, widget, console) are served by the
 //! Workers assets binding before this code runs.
 
-mod clock;
 mod config;
-mod config_store;
-mod config_writer;
 mod conversations;
 mod csat;
-mod d1;
 mod error;
-mod graph;
-mod handoff;
-mod health;
-mod http;
 mod kpis;
 mod live;
-mod live_feed;
 mod maintenance;
 mod media;
 mod numbers;
-mod random;
-mod rate_limits;
+mod platform;
 mod routes;
-mod turnstile;
-mod visitor_api;
-mod visitor_files;
+mod visitor;
 mod webhooks;
 
 use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledEvent};
@@ -35,7 +23,7 @@ use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledE
 async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response> {
     Ok(routes::handle(req, &env, &ctx)
         .await
-        .unwrap_or_else(error::EdgeError::into_response))
+        .unwrap_or_else(platform::http::error_response))
 }
 
 #[event(scheduled)]

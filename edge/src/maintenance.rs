@@ -7,14 +7,14 @@
 
 use worker::Env;
 
-use crate::clock::now_seconds;
-use crate::config::Config;
-use crate::config_store::ConfigStore;
+use crate::config::env::Config;
+use crate::config::numbers::Numbers;
+use crate::config::store::ConfigStore;
+use crate::conversations::service::auto_resolve;
 use crate::conversations::store::ConversationStore;
-use crate::csat::service::auto_resolve;
 use crate::error::EdgeError;
-use crate::live::Live;
-use crate::numbers::service::Numbers;
+use crate::live::publish::Live;
+use crate::platform::clock::now_seconds;
 use crate::webhooks::replay::replay_all;
 
 /// How long an expired, unused handoff code and an unmatched status are kept.
@@ -43,8 +43,8 @@ pub async fn run(env: &Env) -> Result<(), EdgeError> {
     let swept = crate::media::sweep::sweep_orphans(
         env,
         &store,
-        crate::clock::now_millis() as u64,
-        crate::config::media_orphan_grace_seconds(env),
+        crate::platform::clock::now_millis() as u64,
+        crate::config::env::media_orphan_grace_seconds(env),
     )
     .await?;
     if swept > 0 {

@@ -4,17 +4,20 @@ use switchboard_core::admin_auth::bearer_matches;
 use switchboard_core::live::INBOX_ROOM;
 use worker::{Context, Env, Method, Request, Response};
 
-use crate::config::Config;
-use crate::config_store::ConfigStore;
+use crate::config::env::Config;
+use crate::config::health;
+use crate::config::numbers::Numbers;
+use crate::config::store::ConfigStore;
 use crate::conversations::{
     api as conversations, attachments as conversations_attachments, store::ConversationStore,
 };
 use crate::error::EdgeError;
-use crate::http::{header, ok_json, query};
-use crate::live::{self, Live};
-use crate::numbers::{api as numbers, service::Numbers};
+use crate::live::{self, publish::Live};
+use crate::numbers::api as numbers;
+use crate::platform::http::{header, ok_json, query};
+use crate::visitor::api as visitor;
 use crate::webhooks::store::WebhookStore;
-use crate::{health, kpis, media, visitor_api, webhooks};
+use crate::{kpis, media, webhooks};
 
 pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<Response, EdgeError> {
     let path = req.path();
@@ -30,9 +33,9 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
     let live = Live::default();
     let answer = match segments.as_slice() {
         ["webhooks", "whatsapp"] => webhooks::api::handle(&mut req, env, ctx, &config, &live).await,
-        ["api", "live"] => live::connect(req, env, &config).await,
+        ["api", "live"] => live::api::connect(req, env, &config).await,
         ["api", "widget", route @ ..] => {
-            visitor_api::handle(&mut req, env, &config, route, &live).await
+            visitor::handle(&mut req, env, &config, route, &live).await
         }
         ["api", "admin", route @ ..] => {
             if !bearer_matches(
@@ -113,11 +116,11 @@ async fn admin(
         (Method::Post, ["media", id, "retry"]) => {
             media::api::retry(env, &store, &numbers, id).await
         }
-        (Method::Post, ["live"]) => ok_json(&live::ticket(config, INBOX_ROOM)?),
+        (Method::Post, ["live"]) => ok_json(&live::api::ticket(config, INBOX_ROOM)?),
         // Closes every console socket (they reconnect and catch up from D1), or a visitor's.
         (Method::Post, ["live", "disconnect"]) => {
             let room = query(req, "room").unwrap_or_else(|| INBOX_ROOM.to_owned());
-            ok_json(&serde_json::json!({ "closed": live::disconnect(env, &room).await? }))
+            ok_json(&serde_json::json!({ "closed": live::publish::disconnect(env, &room).await? }))
         }
         (Method::Get, ["webhook"]) => {
             let origin = req.url()?.origin().ascii_serialization();

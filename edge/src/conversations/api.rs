@@ -1,24 +1,26 @@
 //! Routes under `/api/admin/conversations`: list, read, reply, retry, close, reopen.
 
 use switchboard_core::api::{
-    checked_text, within_reply_window, AgentReply, Author, ConversationDetail, MessageView,
-    TemplateChoice, ThreadCursor, WidgetMessage, REPLY_WINDOW_SECONDS,
+    checked_text, within_reply_window, AgentReply, Author, ConversationDetail, TemplateChoice,
+    ThreadCursor, WidgetMessage, REPLY_WINDOW_SECONDS,
 };
 use switchboard_core::delivery_status::DeliveryStatus;
 use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
 use worker::{Request, Response};
 
 use super::rows::{ConversationRow, NewMessage};
+use super::service::{
+    already_stored, find, message, outbound, publish, record_send, send_file, send_status,
+};
 use super::store::{ConversationFilter, ConversationStore, PageRange, ThreadPage};
-use crate::clock::{now_millis, now_seconds};
+use crate::config::numbers::Numbers;
 use crate::csat::service::ask_on_resolve;
-use crate::d1::returned_a_row;
 use crate::error::EdgeError;
-use crate::graph::GraphError;
-use crate::http::{json_response, ok_json, query, read_json};
-use crate::live::Live;
-use crate::numbers::service::Numbers;
-use crate::random;
+use crate::live::publish::Live;
+use crate::platform::clock::now_seconds;
+use crate::platform::d1::returned_a_row;
+use crate::platform::http::{json_response, ok_json, query, read_json};
+use crate::platform::random;
 
 /// `?limit=`: 1–500, 100 when absent.
 fn limit_param(req: &Request) -> Result<i64, EdgeError> {
@@ -110,13 +112,6 @@ async fn page(
         messages: page.messages.iter().map(|m| m.view()).collect(),
         older: page.older.map(|c| c.to_string()),
     })
-}
-
-pub async fn find(store: &ConversationStore, id: &str) -> Result<ConversationRow, EdgeError> {
-    store
-        .conversation(id)
-        .await?
-        .ok_or_else(|| EdgeError::NotFound(format!("no conversation {id}")))
 }
 
 /// An agent's reply: to the widget for Messenger, through the Graph API for WhatsApp.
@@ -237,45 +232,6 @@ pub async fn reply(
     Ok(json_response(&view, send_status(&sent, 201)))
 }
 
-/// The answer to a repeated send whose idempotency key found its message already stored: that
-/// message, 200, nothing sent again.
-pub(super) async fn already_stored(
-    store: &ConversationStore,
-    id: &str,
-    client_key: Option<&str>,
-) -> Result<Response, EdgeError> {
-    let existing = store
-        .message_by_client_key(id, client_key.unwrap_or_default())
-        .await?
-        .ok_or_else(|| EdgeError::Internal("a message with this key was not stored".to_owned()))?;
-    Ok(json_response(&message(store, id, &existing).await?, 200))
-}
-
-/// Stores what Graph said about a send: the wamid, a refusal (`failed`), or no answer in time
-/// (`unconfirmed`: it may have gone out; a status webhook or a retry settles it).
-pub(super) async fn record_send(
-    store: &ConversationStore,
-    message_id: &str,
-    sent: &Result<String, GraphError>,
-) -> Result<(), EdgeError> {
-    store
-        .mark_sent(
-            message_id,
-            sent.as_deref()
-                .map_err(|e| (e.code, e.message.as_str(), !e.timed_out)),
-        )
-        .await
-}
-
-/// `ok` when Graph took it; 504 when it did not answer in time; 502 when it refused.
-pub(super) fn send_status(sent: &Result<String, GraphError>, ok: u16) -> u16 {
-    match sent {
-        Ok(_) => ok,
-        Err(e) if e.timed_out => 504,
-        Err(_) => 502,
-    }
-}
-
 /// Sends a failed or unconfirmed outbound WhatsApp message again (once, however often asked).
 pub async fn retry(
     env: &worker::Env,
@@ -334,7 +290,7 @@ pub async fn retry(
                 .ok_or_else(|| EdgeError::Storage("R2 object without a body".to_owned()))?
                 .bytes()
                 .await?;
-            super::attachments::send_file(
+            send_file(
                 store,
                 numbers,
                 &conversation,
@@ -399,7 +355,7 @@ pub async fn close(
             .first(),
     )?;
     if resolved {
-        if let Err(e) = ask_on_resolve(store, numbers, &conversation, now).await {
+        if let Err(e) = ask_on_resolve(store, numbers, &conversation.resolved(), now).await {
             worker::console_error!("survey for {id} not asked: {e}");
         }
     }
@@ -423,27 +379,6 @@ pub async fn reopen(
     ok_json(&detail(store, id).await?.conversation)
 }
 
-/// Tells the inbox, and the visitor's Messenger for a website conversation, what changed.
-pub(super) fn publish(live: &Live, conversation: &ConversationRow, change: Change) {
-    let event = LiveEvent::changed(Some(conversation.id.clone()), change);
-    live.publish(INBOX_ROOM, &event);
-    if let Some(visitor) = &conversation.visitor_id {
-        live.publish(&visitor_room(visitor), &event);
-    }
-}
-
-pub(super) async fn message(
-    store: &ConversationStore,
-    conversation_id: &str,
-    message_id: &str,
-) -> Result<MessageView, EdgeError> {
-    store
-        .message(conversation_id, message_id)
-        .await?
-        .map(|m| m.view())
-        .ok_or_else(|| EdgeError::NotFound(format!("no message {message_id} in {conversation_id}")))
-}
-
 /// How a sent template reads in the thread: its name, language and the values filled in.
 fn template_summary(t: &TemplateChoice) -> String {
     let mut summary = format!("Template: {} ({})", t.name, t.language);
@@ -451,33 +386,4 @@ fn template_summary(t: &TemplateChoice) -> String {
         summary.push_str(&format!(" — {}", t.parameters.join(", ")));
     }
     summary
-}
-
-pub(super) fn outbound<'a>(
-    id: &str,
-    conversation: &'a ConversationRow,
-    kind: &'a str,
-    text: Option<&'a str>,
-    content: Option<String>,
-    now: i64,
-) -> NewMessage<'a> {
-    let whatsapp = conversation.channel == "whatsapp";
-    NewMessage {
-        id: id.to_owned(),
-        conversation_id: &conversation.id,
-        wamid: None,
-        channel: if whatsapp { "whatsapp" } else { "messenger" },
-        direction: "outbound",
-        phone_number_id: conversation.phone_number_id.as_deref(),
-        wa_id: conversation.wa_id.as_deref(),
-        kind,
-        text,
-        content,
-        reply_to: None,
-        raw: None,
-        sent_at: now,
-        received_at: now_millis(),
-        status: whatsapp.then_some(DeliveryStatus::Pending),
-        client_key: None,
-    }
 }

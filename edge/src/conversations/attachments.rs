@@ -11,18 +11,19 @@ use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
 use switchboard_core::media::{attachment_kind, essence, MAX_MEDIA_BYTES};
 use worker::{Env, Request, Response};
 
-use super::api::{already_stored, find, message, outbound, record_send, send_status};
+use super::service::{
+    already_stored, find, message, outbound, record_send, send_file, send_status,
+};
 use super::store::ConversationStore;
-use crate::clock::now_seconds;
-use crate::d1::returned_a_row;
+use crate::config::numbers::Numbers;
 use crate::error::EdgeError;
-use crate::graph::GraphError;
-use crate::http::{header, json_response, read_body};
-use crate::live::Live;
+use crate::live::publish::Live;
 use crate::media::fetch::{delete_file, put_file};
 use crate::media::store::{MediaStore, NewMedia};
-use crate::numbers::service::Numbers;
-use crate::random;
+use crate::platform::clock::now_seconds;
+use crate::platform::d1::returned_a_row;
+use crate::platform::http::{header, json_response, read_body};
+use crate::platform::random;
 
 fn decoded(req: &Request, name: &str) -> Option<String> {
     header(req, name).map(|v| {
@@ -141,40 +142,4 @@ pub async fn attach(
     record_send(store, &message_id, &sent).await?;
     let view = message(store, id, &message_id).await?;
     Ok(json_response(&view, send_status(&sent, 201)))
-}
-
-/// Uploads the file to WhatsApp and sends it by its media id (an attachment and its retry).
-#[allow(clippy::too_many_arguments)]
-pub async fn send_file(
-    store: &ConversationStore,
-    numbers: &Numbers<'_>,
-    conversation: &crate::conversations::rows::ConversationRow,
-    message_id: &str,
-    bytes: &[u8],
-    mime: &str,
-    kind: &str,
-    filename: &str,
-    caption: Option<&str>,
-) -> Result<String, GraphError> {
-    let number = conversation.phone_number_id.clone().unwrap_or_default();
-    let (_, graph) = numbers
-        .graph_for(&number)
-        .await
-        .map_err(|e| GraphError::plain(409, e.to_string()))?;
-    let media_id = graph.upload_media(&number, bytes, mime, filename).await?;
-    if let Err(e) = MediaStore(store).uploaded(message_id, &media_id).await {
-        worker::console_error!("media id of {message_id} not kept: {e}");
-    }
-    let to = conversation.wa_id.clone().unwrap_or_default();
-    graph
-        .send_media(
-            &number,
-            &to,
-            kind,
-            &media_id,
-            caption,
-            Some(filename),
-            message_id,
-        )
-        .await
 }

@@ -1,7 +1,9 @@
-//! Conversations and messages in D1: storage, the webhook's placement of
-//! inbound messages (reset rule, handoff linking), and the admin routes.
+//! Conversations and messages: the admin routes (`api`, and `attachments` for an agent's files),
+//! their steps and the cron's auto-resolve (`service`), the D1 statements of conversations and
+//! messages (`store`) and the rows read back (`rows`). The webhook places inbound messages.
 
 pub mod api;
 pub mod attachments;
 pub mod rows;
+pub mod service;
 pub mod store;

@@ -8,6 +8,8 @@ use switchboard_core::api::{
 use switchboard_core::delivery_status::DeliveryStatus;
 use switchboard_core::webhook::StatusError;
 
+use crate::csat::service::Resolved;
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct ConversationRow {
     pub id: String,
@@ -34,6 +36,18 @@ pub struct ConversationRow {
 }
 
 impl ConversationRow {
+    /// What the survey asked on resolving this conversation needs of it.
+    pub fn resolved(&self) -> Resolved<'_> {
+        Resolved {
+            id: &self.id,
+            channel: &self.channel,
+            handed_off_at: self.handed_off_at,
+            phone_number_id: self.phone_number_id.as_deref(),
+            wa_id: self.wa_id.as_deref(),
+            last_inbound_at: self.last_inbound_at,
+        }
+    }
+
     pub fn is_open(&self) -> bool {
         self.status == "open"
     }

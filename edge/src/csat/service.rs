@@ -1,4 +1,5 @@
-//! Asking the survey when a conversation is resolved, and auto-resolving quiet conversations.
+//! Asking the survey when a conversation is resolved (by an agent, or by the auto-resolve of
+//! quiet conversations, which the conversations feature runs).
 //!
 //! WhatsApp: with the number's survey on and the 24-hour window open, the interactive survey is
 //! sent (recorded first, so a retry of the resolve never asks twice); outside the window nothing
@@ -9,19 +10,28 @@ use switchboard_core::api::within_reply_window;
 use switchboard_core::csat::{question, whatsapp_survey, CsatSettings, SurveyOutcome};
 
 use super::store::SurveyStore;
-use crate::config_store::ConfigStore;
-use crate::conversations::rows::ConversationRow;
-use crate::conversations::store::ConversationStore;
+use crate::config::numbers::Numbers;
 use crate::error::EdgeError;
-use crate::numbers::service::Numbers;
-use crate::random;
+use crate::platform::d1::Db;
+use crate::platform::random;
+
+/// What a survey needs of the conversation just resolved; the conversations feature, whose row
+/// it is, hands it over.
+pub struct Resolved<'a> {
+    pub id: &'a str,
+    pub channel: &'a str,
+    pub handed_off_at: Option<i64>,
+    pub phone_number_id: Option<&'a str>,
+    pub wa_id: Option<&'a str>,
+    pub last_inbound_at: Option<i64>,
+}
 
 /// Asks for a rating of `conversation`, just resolved; what became of the survey (`None`: the
 /// channel's survey is off, or it was asked before).
 pub async fn ask_on_resolve(
-    store: &ConversationStore,
+    store: &Db,
     numbers: &Numbers<'_>,
-    conversation: &ConversationRow,
+    conversation: &Resolved<'_>,
     now: i64,
 ) -> Result<Option<SurveyOutcome>, EdgeError> {
     let surveys = SurveyStore(store);
@@ -35,7 +45,7 @@ pub async fn ask_on_resolve(
         let asked = surveys
             .record(
                 &id,
-                &conversation.id,
+                conversation.id,
                 "messenger",
                 SurveyOutcome::Asked,
                 &question(settings.question.as_deref()),
@@ -44,8 +54,8 @@ pub async fn ask_on_resolve(
             .await?;
         return Ok(asked.then_some(SurveyOutcome::Asked));
     }
-    let number = conversation.phone_number_id.clone().unwrap_or_default();
-    let Ok((record, graph)) = numbers.graph_for(&number).await else {
+    let number = conversation.phone_number_id.unwrap_or_default();
+    let Ok((record, graph)) = numbers.graph_for(number).await else {
         return Ok(None); // disconnected since: nobody to ask from
     };
     let CsatSettings {
@@ -61,7 +71,7 @@ pub async fn ask_on_resolve(
         let recorded = surveys
             .record(
                 &id,
-                &conversation.id,
+                conversation.id,
                 "whatsapp",
                 SurveyOutcome::WindowClosed,
                 &text,
@@ -73,7 +83,7 @@ pub async fn ask_on_resolve(
     if !surveys
         .record(
             &id,
-            &conversation.id,
+            conversation.id,
             "whatsapp",
             SurveyOutcome::Asked,
             &text,
@@ -83,9 +93,9 @@ pub async fn ask_on_resolve(
     {
         return Ok(None);
     }
-    let to = conversation.wa_id.clone().unwrap_or_default();
+    let to = conversation.wa_id.unwrap_or_default();
     let sent = graph
-        .send_json(&number, &whatsapp_survey(&to, &id, &text))
+        .send_json(number, &whatsapp_survey(to, &id, &text))
         .await;
     surveys.sent(&id, sent.as_deref().map_err(|_| ())).await?;
     Ok(Some(if sent.is_ok() {
@@ -93,41 +103,4 @@ pub async fn ask_on_resolve(
     } else {
         SurveyOutcome::SendFailed
     }))
-}
-
-/// The scheduled handler's part: resolves open conversations whose customer has been quiet for
-/// their number's auto-resolve delay (off by default), and asks their surveys. At most `limit`.
-pub async fn auto_resolve(
-    config: &ConfigStore,
-    numbers: &Numbers<'_>,
-    store: &ConversationStore,
-    now: i64,
-    limit: i64,
-) -> Result<u32, EdgeError> {
-    let document = config.document().await?;
-    let mut resolved = 0;
-    for number in document.numbers.iter().filter(|n| n.connected) {
-        let Some(hours) = number.csat.auto_resolve_hours else {
-            continue;
-        };
-        let quiet_since = now - i64::from(hours) * 3600;
-        for conversation in store
-            .quiet_open_conversations(&number.phone_number_id, quiet_since, limit)
-            .await?
-        {
-            let acted = crate::d1::returned_a_row(
-                store
-                    .batch(vec![store.resolve(&conversation.id, "auto", now)?])
-                    .await?
-                    .first(),
-            )?;
-            if acted {
-                resolved += 1;
-                if let Err(e) = ask_on_resolve(store, numbers, &conversation, now).await {
-                    worker::console_error!("survey after auto-resolve of {}: {e}", conversation.id);
-                }
-            }
-        }
-    }
-    Ok(resolved)
 }

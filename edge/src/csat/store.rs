@@ -4,11 +4,10 @@ use serde::Deserialize;
 use switchboard_core::csat::{Score, SurveyOutcome};
 
 use crate::args;
-use crate::conversations::store::ConversationStore;
-use crate::d1::{decode_rows, returned_a_row};
 use crate::error::EdgeError;
+use crate::platform::d1::{decode_rows, returned_a_row, Db};
 
-pub struct SurveyStore<'a>(pub &'a ConversationStore);
+pub struct SurveyStore<'a>(pub &'a Db);
 
 /// A survey as the Messenger shows it.
 #[derive(Deserialize)]

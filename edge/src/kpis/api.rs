@@ -5,16 +5,16 @@ use switchboard_core::kpi::{row, ConversationFacts, KpiReport, PERIODS};
 use worker::{Request, Response};
 
 use super::store::facts;
-use crate::clock::now_seconds;
-use crate::conversations::store::ConversationStore;
+use crate::config::numbers::Numbers;
 use crate::error::EdgeError;
-use crate::http::{ok_json, query};
-use crate::numbers::service::Numbers;
+use crate::platform::clock::now_seconds;
+use crate::platform::d1::Db;
+use crate::platform::http::{ok_json, query};
 
 pub async fn report(
     req: &Request,
     numbers: &Numbers<'_>,
-    store: &ConversationStore,
+    store: &Db,
 ) -> Result<Response, EdgeError> {
     let days = match query(req, "days") {
         None => 30,

@@ -7,9 +7,8 @@ use serde::Deserialize;
 use switchboard_core::kpi::{unpack, ConversationFacts};
 
 use crate::args;
-use crate::conversations::store::ConversationStore;
-use crate::d1::decode_rows;
 use crate::error::EdgeError;
+use crate::platform::d1::{decode_rows, Db};
 
 #[derive(Deserialize)]
 struct Packed {
@@ -17,11 +16,7 @@ struct Packed {
     facts: Option<String>,
 }
 
-pub async fn facts(
-    store: &ConversationStore,
-    from: i64,
-    to: i64,
-) -> Result<Vec<ConversationFacts>, EdgeError> {
+pub async fn facts(store: &Db, from: i64, to: i64) -> Result<Vec<ConversationFacts>, EdgeError> {
     let result = store
         .stmt(
             "SELECT c.phone_number_id AS number, GROUP_CONCAT( \

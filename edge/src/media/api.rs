@@ -9,16 +9,16 @@ use worker::{Env, Range, Request, Response};
 
 use super::fetch::{fetch_one, key};
 use super::store::MediaStore;
-use crate::clock::now_seconds;
-use crate::conversations::store::ConversationStore;
+use crate::config::numbers::Numbers;
 use crate::error::EdgeError;
-use crate::http::{header, ok_json};
-use crate::numbers::service::Numbers;
+use crate::platform::clock::now_seconds;
+use crate::platform::d1::Db;
+use crate::platform::http::{header, ok_json};
 
 pub async fn serve(
     req: &Request,
     env: &Env,
-    store: &ConversationStore,
+    store: &Db,
     message_id: &str,
 ) -> Result<Response, EdgeError> {
     let row = MediaStore(store)
@@ -91,7 +91,7 @@ pub async fn file_response(
 
 pub async fn retry(
     env: &Env,
-    store: &ConversationStore,
+    store: &Db,
     numbers: &Numbers<'_>,
     message_id: &str,
 ) -> Result<Response, EdgeError> {

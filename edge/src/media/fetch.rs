@@ -12,13 +12,13 @@ use switchboard_core::media::{essence, retry_delay_seconds, MAX_ATTEMPTS, MAX_ME
 use worker::{Context, Env, HttpMetadata};
 
 use super::store::{Claimed, MediaStore};
-use crate::clock::now_seconds;
-use crate::config::Config;
-use crate::config_store::ConfigStore;
-use crate::conversations::store::ConversationStore;
+use crate::config::env::Config;
+use crate::config::numbers::Numbers;
+use crate::config::store::ConfigStore;
 use crate::error::EdgeError;
-use crate::graph::DownloadError;
-use crate::numbers::service::Numbers;
+use crate::platform::clock::now_seconds;
+use crate::platform::d1::Db;
+use crate::platform::graph::DownloadError;
 
 /// The R2 key of a message's file.
 pub fn key(message_id: &str) -> String {
@@ -63,7 +63,7 @@ pub fn fetch_after(ctx: &Context, env: &Env, wamids: Vec<String>) {
     let env = env.clone();
     ctx.wait_until(async move {
         let run = async {
-            let store = ConversationStore::new(&env)?;
+            let store = Db::new(&env)?;
             let refs: Vec<&str> = wamids.iter().map(String::as_str).collect();
             let ids = MediaStore(&store).pending_of_wamids(&refs).await?;
             fetch_all(&env, &store, &ids).await;
@@ -76,7 +76,7 @@ pub fn fetch_after(ctx: &Context, env: &Env, wamids: Vec<String>) {
 }
 
 /// Fetches these files one after another, each failure recorded on its own row.
-pub async fn fetch_all(env: &Env, store: &ConversationStore, message_ids: &[String]) {
+pub async fn fetch_all(env: &Env, store: &Db, message_ids: &[String]) {
     let Ok(config) = Config::from_env(env) else {
         return;
     };
@@ -95,7 +95,7 @@ pub async fn fetch_all(env: &Env, store: &ConversationStore, message_ids: &[Stri
 }
 
 /// The Cron Trigger's sweep: files whose next attempt is due.
-pub async fn retry_due(env: &Env, store: &ConversationStore) -> Result<usize, EdgeError> {
+pub async fn retry_due(env: &Env, store: &Db) -> Result<usize, EdgeError> {
     let due = MediaStore(store).due(now_seconds(), 20).await?;
     fetch_all(env, store, &due).await;
     Ok(due.len())
@@ -104,7 +104,7 @@ pub async fn retry_due(env: &Env, store: &ConversationStore) -> Result<usize, Ed
 /// One attempt at one file: `Ok` whether it was stored or the failure was recorded.
 pub async fn fetch_one(
     env: &Env,
-    store: &ConversationStore,
+    store: &Db,
     numbers: &Numbers<'_>,
     message_id: &str,
 ) -> Result<(), EdgeError> {

@@ -4,14 +4,13 @@ use serde::Deserialize;
 use worker::D1PreparedStatement;
 
 use crate::args;
-use crate::conversations::store::ConversationStore;
-use crate::d1::decode_rows;
 use crate::error::EdgeError;
+use crate::platform::d1::{decode_rows, Db};
 
 /// How long a fetch holds its claim before another may take the file over.
 const LEASE_SECONDS: i64 = 120;
 
-pub struct MediaStore<'a>(pub &'a ConversationStore);
+pub struct MediaStore<'a>(pub &'a Db);
 
 /// A file to fetch, as claimed.
 #[derive(Deserialize)]
@@ -151,8 +150,10 @@ impl MediaStore<'_> {
                  WHERE x.state = 'pending' AND m.wamid IN ({})",
                 placeholders.join(", ")
             );
-            let values: Vec<crate::d1::Arg<'_>> =
-                chunk.iter().map(|w| crate::d1::Arg::from(*w)).collect();
+            let values: Vec<crate::platform::d1::Arg<'_>> = chunk
+                .iter()
+                .map(|w| crate::platform::d1::Arg::from(*w))
+                .collect();
             let rows: Vec<Id> = decode_rows(&self.0.stmt(&sql, &values)?.all().await?, "media")?;
             ids.extend(rows.into_iter().map(|r| r.message_id));
         }
@@ -188,7 +189,7 @@ impl MediaStore<'_> {
             )?
             .all()
             .await?;
-        crate::d1::returned_a_row(Some(&result))
+        crate::platform::d1::returned_a_row(Some(&result))
     }
 
     pub async fn get(&self, message_id: &str) -> Result<Option<Stored>, EdgeError> {

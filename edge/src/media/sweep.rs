@@ -1,7 +1,7 @@
 //! The Cron Trigger's sweep of R2: files under `media/` that no `media` row references, older
 //! than a grace period, are deleted. They are left by an isolate that died between its R2 write
 //! and its D1 batch, or by a write whose row was refused after all (every refusal that can be
-//! known beforehand is checked before the write; see `visitor_files` and the attachments).
+//! known beforehand is checked before the write; see `visitor::files` and the attachments).
 //!
 //! The sweep walks the bucket a page at a time (one R2 list, one D1 read per run), keeping its
 //! list cursor in `sweep_cursors`, so a run costs the same with ten files or ten million; a
@@ -13,9 +13,8 @@ use worker::Env;
 
 use super::fetch::key;
 use crate::args;
-use crate::conversations::store::ConversationStore;
-use crate::d1::decode_rows;
 use crate::error::EdgeError;
+use crate::platform::d1::{decode_rows, Db};
 
 const SWEEP: &str = "media-orphans";
 /// Files looked at per run.
@@ -35,7 +34,7 @@ struct Unreferenced {
 /// One page of the sweep: how many orphaned files were deleted.
 pub async fn sweep_orphans(
     env: &Env,
-    store: &ConversationStore,
+    store: &Db,
     now_ms: u64,
     grace_seconds: u64,
 ) -> Result<usize, EdgeError> {

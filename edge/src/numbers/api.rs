@@ -6,12 +6,12 @@ use switchboard_core::manager_links::{two_step_guidance, DisconnectIntent};
 use switchboard_core::settings::{ConnectNumber, NumberPatch, ProjectSettings};
 use worker::{Method, Request, Response};
 
-use super::service::Numbers;
+use crate::config::numbers::Numbers;
 use crate::conversations::store::ConversationStore;
 use crate::error::EdgeError;
-use crate::graph::BusinessProfile;
-use crate::http::{header, json_response, ok_json, query, read_json};
-use crate::live::Live;
+use crate::live::publish::Live;
+use crate::platform::graph::BusinessProfile;
+use crate::platform::http::{header, json_response, ok_json, query, read_json};
 use crate::webhooks::replay::replay_number;
 
 /// Settings, read from and saved through the one writer. The answer's `ETag` is the settings'
@@ -163,7 +163,7 @@ pub async fn stats(
             })
             .transpose()
     };
-    let to = seconds("to")?.unwrap_or_else(|| crate::clock::now_seconds() + 1);
+    let to = seconds("to")?.unwrap_or_else(|| crate::platform::clock::now_seconds() + 1);
     let from = seconds("from")?.unwrap_or(to - 30 * 86_400);
     if from >= to {
         return Err(EdgeError::BadRequest("from must be before to".to_owned()));

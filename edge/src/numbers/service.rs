@@ -1,38 +1,18 @@
-//! Number operations over the KV config store and the Graph API.
+//! Connecting, changing and disconnecting a number: checked with Graph, then stored through the
+//! one writer (the number registry itself is `config::numbers`).
 
 use switchboard_core::api::{DisconnectOutcome, NumberView};
 use switchboard_core::config_document::{ConfigCommand, NumberChanges, VerifiedToken};
 use switchboard_core::manager_links::{two_step_guidance, DisconnectIntent, ManagerLinks};
 use switchboard_core::settings::{ConnectNumber, NumberPatch};
-use switchboard_core::token_cipher::Opened;
 
-use crate::clock::now_seconds;
-use crate::config::Config;
-use crate::config_store::{ConfigStore, NumberRecord};
+use crate::config::numbers::{find, Numbers};
+use crate::config::store::NumberRecord;
 use crate::error::EdgeError;
-use crate::graph::GraphClient;
-use crate::random;
+use crate::platform::clock::now_seconds;
+use crate::platform::graph::GraphClient;
 
-pub struct Numbers<'a> {
-    pub config: &'a Config,
-    pub store: ConfigStore,
-}
-
-impl<'a> Numbers<'a> {
-    pub async fn list(&self) -> Result<Vec<NumberView>, EdgeError> {
-        let document = self.store.document().await?;
-        Ok(document
-            .numbers
-            .iter()
-            .map(|n| n.view(&document.settings))
-            .collect())
-    }
-
-    pub async fn get(&self, phone_number_id: &str) -> Result<NumberView, EdgeError> {
-        let document = self.store.document().await?;
-        Ok(find(&document.numbers, phone_number_id)?.view(&document.settings))
-    }
-
+impl Numbers<'_> {
     /// Validates against Graph, then stores through the one writer; nothing is saved when Graph
     /// refuses, and a connect that races another connect of the same number is refused (409).
     pub async fn connect(&self, request: ConnectNumber) -> Result<NumberView, EdgeError> {
@@ -47,7 +27,7 @@ impl<'a> Numbers<'a> {
                 request.phone_number_id
             )));
         }
-        let info = GraphClient::new(self.config, request.access_token.clone())
+        let info = GraphClient::new(&self.config.graph, request.access_token.clone())
             .phone_number(&request.phone_number_id)
             .await?;
         let record = NumberRecord {
@@ -86,7 +66,7 @@ impl<'a> Numbers<'a> {
         let patch = patch.validate()?;
         let token = match &patch.access_token {
             Some(token) => {
-                let info = GraphClient::new(self.config, token.clone())
+                let info = GraphClient::new(&self.config.graph, token.clone())
                     .phone_number(phone_number_id)
                     .await?;
                 Some(VerifiedToken {
@@ -153,88 +133,4 @@ impl<'a> Numbers<'a> {
             conversations_kept,
         })
     }
-
-    /// A Graph client for a connected number, with its token unsealed.
-    pub async fn graph_for(
-        &self,
-        phone_number_id: &str,
-    ) -> Result<(NumberRecord, GraphClient<'a>), EdgeError> {
-        // From the writer, not KV: a disconnect holds here at once, whatever KV shows elsewhere.
-        let record = self
-            .store
-            .document()
-            .await?
-            .numbers
-            .into_iter()
-            .find(|n| n.connected && n.phone_number_id == phone_number_id)
-            .ok_or_else(|| not_found(phone_number_id))?;
-        let opened = self.unseal(&record)?;
-        if !opened.current {
-            // Sealed with a previous key (or the old form): seal it again with the current one.
-            // Only from the version just read, so a change made meanwhile is never overwritten;
-            // a failure here costs nothing but another try on the next use.
-            let changes = NumberChanges {
-                token: Some(self.resealed(&record, &opened.token)?),
-                ..Default::default()
-            };
-            let command = ConfigCommand::Patch {
-                phone_number_id: phone_number_id.to_owned(),
-                changes,
-                if_version: Some(record.version),
-            };
-            if let Err(e) = self.store.command(&command).await {
-                worker::console_log!("re-sealing the token of {phone_number_id} later: {e}");
-            }
-        }
-        Ok((record, GraphClient::new(self.config, opened.token)))
-    }
-
-    /// The record's token sealed again with the current key, its Graph details unchanged.
-    fn resealed(&self, record: &NumberRecord, token: &str) -> Result<VerifiedToken, EdgeError> {
-        Ok(VerifiedToken {
-            display_phone_number: record.display_phone_number.clone(),
-            verified_name: record.verified_name.clone(),
-            quality_rating: record.quality_rating.clone(),
-            sealed_access_token: self.seal(&record.phone_number_id, token)?,
-        })
-    }
-
-    fn seal(&self, phone_number_id: &str, token: &str) -> Result<String, EdgeError> {
-        Ok(self
-            .config
-            .cipher
-            .seal(random::bytes::<12>()?, phone_number_id, token))
-    }
-
-    fn unseal(&self, record: &NumberRecord) -> Result<Opened, EdgeError> {
-        let sealed = record.sealed_access_token.as_deref().ok_or_else(|| {
-            EdgeError::Conflict(format!(
-                "number {} has no access token",
-                record.phone_number_id
-            ))
-        })?;
-        self.config
-            .cipher
-            .open(&record.phone_number_id, sealed)
-            .map_err(|e| {
-                EdgeError::Internal(format!(
-                    "stored access token of {}: {e}",
-                    record.phone_number_id
-                ))
-            })
-    }
-}
-
-fn not_found(phone_number_id: &str) -> EdgeError {
-    EdgeError::NotFound(format!("no number {phone_number_id}"))
-}
-
-fn find<'n>(
-    numbers: &'n [NumberRecord],
-    phone_number_id: &str,
-) -> Result<&'n NumberRecord, EdgeError> {
-    numbers
-        .iter()
-        .find(|n| n.phone_number_id == phone_number_id)
-        .ok_or_else(|| not_found(phone_number_id))
 }

@@ -8,11 +8,11 @@ use worker::{Context, Env, Method, Request, Response};
 
 use super::service::apply_delivery;
 use super::wiring;
-use crate::clock::now_seconds;
-use crate::config::Config;
+use crate::config::env::Config;
 use crate::error::EdgeError;
-use crate::http::{header, ok_json, query, read_body};
-use crate::live::Live;
+use crate::live::publish::Live;
+use crate::platform::clock::now_seconds;
+use crate::platform::http::{header, ok_json, query, read_body};
 
 /// Handshakes, signed deliveries and signature failures are also recorded for the console's
 /// Webhook panel ([`wiring`]), after the answer.

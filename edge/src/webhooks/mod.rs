@@ -1,7 +1,10 @@
-//! WhatsApp Cloud API webhooks: the verification handshake and signed deliveries.
+//! WhatsApp Cloud API webhooks: the verification handshake and signed deliveries (`api`),
+//! applying a delivery (`service`), its D1 statements (`store`), changes kept for numbers not
+//! connected (`unrouted`) and their replay (`replay`), and the wiring panel's data (`wiring`).
 
 pub mod api;
 pub mod replay;
 pub mod service;
 pub mod store;
+pub mod unrouted;
 pub mod wiring;

@@ -11,11 +11,11 @@ use switchboard_core::webhook::{parse_change, TimestampWindow};
 
 use super::service::{apply_change, DeliverySummary};
 use super::store::WebhookStore;
-use crate::clock::now_seconds;
-use crate::config_store::ConfigStore;
+use crate::config::store::ConfigStore;
 use crate::conversations::store::ConversationStore;
 use crate::error::EdgeError;
-use crate::live::Live;
+use crate::live::publish::Live;
+use crate::platform::clock::now_seconds;
 
 /// Events replayed per number per call; the rest wait for the next call.
 const BATCH: i64 = 200;

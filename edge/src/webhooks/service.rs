@@ -8,7 +8,6 @@
 //! are one batch per change.
 
 use serde::Serialize;
-use serde_json::json;
 use switchboard_core::csat::parse_answer;
 use switchboard_core::file_checks::display_filename;
 use switchboard_core::handoff::HandoffCode;
@@ -21,15 +20,16 @@ use switchboard_core::webhook::{
 use worker::{D1PreparedStatement, Env};
 
 use super::store::{claimed_conversation, Claim, CodeClaim, WebhookStore};
-use crate::clock::{now_millis, now_seconds};
-use crate::config_store::{ConfigStore, NumberRecord};
+use super::unrouted::record_unrouted;
+use crate::config::store::{ConfigStore, NumberRecord};
 use crate::conversations::rows::NewMessage;
 use crate::conversations::store::ConversationStore;
 use crate::csat::store::SurveyStore;
 use crate::error::EdgeError;
-use crate::live::Live;
+use crate::live::publish::Live;
 use crate::media::store::{MediaStore, NewMedia};
-use crate::random;
+use crate::platform::clock::{now_millis, now_seconds};
+use crate::platform::random;
 
 /// What a delivery did; the webhook's 200 answer.
 #[derive(Debug, Default, Serialize)]
@@ -391,22 +391,4 @@ impl<'a> Inbound<'a> {
             .transpose()?
             .flatten())
     }
-}
-
-/// Keeps a change for a number that is not connected, once per identical change, with the raw
-/// change so that it can be replayed into conversations when the number connects.
-async fn record_unrouted(
-    store: &WebhookStore<'_>,
-    change: &Change,
-    now: i64,
-) -> Result<(), EdgeError> {
-    let payload = json!({ "waba_id": change.waba_id, "value": change.value }).to_string();
-    store
-        .record_unrouted(
-            &change.phone_number_id,
-            now,
-            (change.messages.len(), change.statuses.len()),
-            &payload,
-        )
-        .await
 }

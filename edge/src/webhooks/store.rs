@@ -1,6 +1,7 @@
 //! The webhook's D1 queries: where an inbound message goes (duplicate check and the reset
 //! rule's neighbours), the atomic handoff claim, delivery statuses (applied, or kept until the
-//! send they report is recorded), and the items kept aside (unrouted, not understood).
+//! send they report is recorded), and the items kept aside as not understood or reported by
+//! Meta. Unrouted changes have theirs in `unrouted.rs`.
 
 use serde::Deserialize;
 use switchboard_core::reset::{Neighbour, UserHistory};
@@ -9,9 +10,8 @@ use switchboard_core::webhook_wiring::ReportedError;
 use worker::D1PreparedStatement;
 
 use crate::args;
-use crate::conversations::store::ConversationStore;
-use crate::d1::decode_rows;
 use crate::error::EdgeError;
+use crate::platform::d1::{decode_rows, Db};
 
 /// Slack allowed around a handoff code's lifetime when judged by the message's own timestamp:
 /// phones and Meta's servers disagree by seconds, and a message typed just before expiry may
@@ -35,14 +35,7 @@ pub struct CodeClaim {
     pub visitor_id: Option<String>,
 }
 
-/// One row of `unrouted_events` waiting to be replayed.
-#[derive(Deserialize)]
-pub struct UnroutedEvent {
-    pub id: String,
-    pub payload: String,
-}
-
-pub struct WebhookStore<'a>(pub &'a ConversationStore);
+pub struct WebhookStore<'a>(pub &'a Db);
 
 impl WebhookStore<'_> {
     /// In one round trip: whether `wamid` is already stored, and what the reset rule needs about
@@ -297,99 +290,6 @@ impl WebhookStore<'_> {
             "not understood",
         )
     }
-
-    /// Keeps a change for a number that is not connected (once per identical change), with
-    /// its `value` exactly as Meta sent it so that it can be replayed when the number connects.
-    pub async fn record_unrouted(
-        &self,
-        phone_number_id: &str,
-        at: i64,
-        counts: (usize, usize),
-        payload: &str,
-    ) -> Result<(), EdgeError> {
-        self.0
-            .stmt(
-                "INSERT OR IGNORE INTO unrouted_events (id, phone_number_id, received_at, message_count, status_count, payload) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                args![
-                    &hash(&[payload]),
-                    phone_number_id,
-                    at,
-                    counts.0 as i64,
-                    counts.1 as i64,
-                    payload
-                ],
-            )?
-            .run()
-            .await?;
-        Ok(())
-    }
-
-    pub async fn unrouted(&self, limit: i64) -> Result<Vec<serde_json::Value>, EdgeError> {
-        decode_rows(
-            &self
-                .0
-                .stmt(
-                    "SELECT id, phone_number_id, received_at, message_count, status_count, payload, replayed_at \
-                     FROM unrouted_events ORDER BY received_at DESC LIMIT ?1",
-                    args![limit],
-                )?
-                .all()
-                .await?,
-            "unrouted event",
-        )
-    }
-
-    /// Unrouted events of a number not replayed yet, oldest first.
-    pub async fn unreplayed(
-        &self,
-        phone_number_id: &str,
-        limit: i64,
-    ) -> Result<Vec<UnroutedEvent>, EdgeError> {
-        decode_rows(
-            &self
-                .0
-                .stmt(
-                    "SELECT id, payload FROM unrouted_events WHERE phone_number_id = ?1 AND replayed_at IS NULL \
-                     ORDER BY received_at, id LIMIT ?2",
-                    args![phone_number_id, limit],
-                )?
-                .all()
-                .await?,
-            "unrouted event",
-        )
-    }
-
-    pub async fn mark_replayed(&self, id: &str, at: i64) -> Result<(), EdgeError> {
-        self.0
-            .stmt(
-                "UPDATE unrouted_events SET replayed_at = ?2 WHERE id = ?1",
-                args![id, at],
-            )?
-            .run()
-            .await?;
-        Ok(())
-    }
-
-    /// Numbers that have unrouted events waiting.
-    pub async fn numbers_with_unreplayed(&self) -> Result<Vec<String>, EdgeError> {
-        #[derive(Deserialize)]
-        struct Row {
-            phone_number_id: String,
-        }
-        let rows: Vec<Row> = decode_rows(
-            &self
-                .0
-                .stmt(
-                    "SELECT DISTINCT phone_number_id FROM unrouted_events WHERE replayed_at IS NULL LIMIT 100",
-                    args![],
-                )?
-                .all()
-                .await?,
-            "unrouted number",
-        )?;
-        Ok(rows.into_iter().map(|r| r.phone_number_id).collect())
-    }
 }
 
 /// What one handoff claim is about; `token` is random and unique to the batch.
@@ -408,7 +308,7 @@ pub fn claimed_conversation(result: &worker::D1Result) -> Result<Option<CodeClai
     Ok(rows.into_iter().next())
 }
 
-fn hash(parts: &[&str]) -> String {
+pub(super) fn hash(parts: &[&str]) -> String {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     for part in parts {

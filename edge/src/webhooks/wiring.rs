@@ -12,12 +12,12 @@ use switchboard_core::webhook_wiring::{
 use worker::{Context, Env};
 
 use crate::args;
-use crate::clock::now_millis;
-use crate::config::Config;
+use crate::config::env::Config;
+use crate::config::numbers::Numbers;
 use crate::conversations::store::ConversationStore;
-use crate::d1::decode_rows;
 use crate::error::EdgeError;
-use crate::numbers::service::Numbers;
+use crate::platform::clock::now_millis;
+use crate::platform::d1::decode_rows;
 
 /// A reason longer than this is cut (it is shown, never parsed).
 const MAX_DETAIL_CHARS: usize = 300;

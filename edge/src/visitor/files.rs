@@ -5,7 +5,7 @@
 //! match its magic number), and nothing is written to R2 before every check that can refuse it
 //! has passed; what an isolate that dies mid-way leaves in R2 is swept by the cron
 //! (`media::sweep`). Origins, rate limits and the visitor token are checked by
-//! `visitor_api` before these run.
+//! `visitor::api` before these run.
 
 use sha2::{Digest, Sha256};
 use switchboard_core::api::{Author, WidgetAttachment, WidgetMessage};
@@ -14,19 +14,19 @@ use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
 use switchboard_core::media::{check_visitor_file, essence, MAX_VISITOR_FILE_BYTES};
 use worker::{Env, Request, Response};
 
+use super::service::{handed_off, returned_conversation};
 use crate::args;
-use crate::clock::{now_millis, now_seconds};
 use crate::conversations::rows::NewMessage;
 use crate::conversations::store::ConversationStore;
-use crate::d1::decode_rows;
 use crate::error::EdgeError;
-use crate::http::{header, json_response, read_body};
-use crate::live::Live;
+use crate::live::publish::Live;
 use crate::media::api::file_response;
 use crate::media::fetch::{delete_file, put_file};
 use crate::media::store::{MediaStore, NewMedia};
-use crate::random;
-use crate::visitor_api::{handed_off, returned_conversation};
+use crate::platform::clock::{now_millis, now_seconds};
+use crate::platform::d1::decode_rows;
+use crate::platform::http::{header, json_response, read_body};
+use crate::platform::random;
 
 pub async fn upload(
     req: &mut Request,

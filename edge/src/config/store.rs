@@ -14,6 +14,8 @@ use worker::{Env, Method, Request, RequestInit};
 
 use crate::error::EdgeError;
 
+/// The writer's one instance's name.
+pub const INSTANCE: &str = "config";
 const SETTINGS_KEY: &str = "settings";
 const NUMBERS_KEY: &str = "numbers";
 
@@ -35,9 +37,7 @@ impl ConfigStore {
     /// Sends a command to the one writer; the document after it, or the refusal as an error.
     pub async fn command(&self, command: &ConfigCommand) -> Result<ConfigDocument, EdgeError> {
         let namespace = self.env.durable_object("CONFIG_WRITER")?;
-        let stub = namespace
-            .id_from_name(crate::config_writer::INSTANCE)?
-            .get_stub()?;
+        let stub = namespace.id_from_name(INSTANCE)?.get_stub()?;
         let body =
             serde_json::to_string(command).map_err(|e| EdgeError::Internal(e.to_string()))?;
         let mut init = RequestInit::new();

@@ -5,42 +5,35 @@
 //! can only ever read and write their own conversation.
 
 use switchboard_core::api::{
-    checked_text, Author, ContinuedOnWhatsapp, HandoffRequest, HandoffTarget, RatingRequest,
-    ThreadCursor, VisitorMessage, WidgetConversation, WidgetMessage, WidgetSession,
-    WidgetSessionRequest, WidgetSurvey,
+    checked_text, Author, HandoffRequest, HandoffTarget, RatingRequest, ThreadCursor,
+    VisitorMessage, WidgetConversation, WidgetMessage, WidgetSession, WidgetSessionRequest,
+    WidgetSurvey,
 };
 use switchboard_core::csat::Score;
-use switchboard_core::handoff::mask_wa_id;
-use switchboard_core::handoff_routing::{choose_number, RoutableNumber};
 use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
-use switchboard_core::settings::{normalize_origin, ProjectSettings};
+use switchboard_core::settings::normalize_origin;
 use switchboard_core::visitor_token;
 use worker::{Env, Method, Request, Response};
 
-use crate::clock::{now_millis, now_seconds};
-use crate::config::Config;
-use crate::config_store::{ConfigStore, NumberRecord};
-use crate::conversations::rows::{ConversationRow, NewMessage};
+use super::files;
+use super::handoff;
+use super::service::{
+    continued_on_whatsapp, first_contact_check, handed_off, handoff_number, returned_conversation,
+    Context,
+};
+use crate::config::env::Config;
+use crate::config::store::ConfigStore;
+use crate::conversations::rows::NewMessage;
 use crate::conversations::store::{ConversationStore, PageRange, ThreadPage};
 use crate::csat::store::SurveyStore;
-use crate::d1::{decode_rows, returned_a_row};
 use crate::error::EdgeError;
-use crate::handoff;
-use crate::http::{header, json_response, ok_json, query, read_json};
-use crate::live::{self, Live};
-use crate::random;
-use crate::rate_limits::{self, Limit};
-use crate::turnstile;
-use crate::visitor_files;
-
-struct Context<'a> {
-    env: &'a Env,
-    live: &'a Live,
-    config: &'a Config,
-    settings: ProjectSettings,
-    numbers: Vec<NumberRecord>,
-    store: ConversationStore,
-}
+use crate::live::{self, publish::Live};
+use crate::platform::clock::{now_millis, now_seconds};
+use crate::platform::d1::returned_a_row;
+use crate::platform::http::{error_response, header, json_response, ok_json, query, read_json};
+use crate::platform::random;
+use crate::platform::rate_limits::{self, Limit};
+use crate::platform::turnstile;
 
 pub async fn handle(
     req: &mut Request,
@@ -51,7 +44,7 @@ pub async fn handle(
 ) -> Result<Response, EdgeError> {
     let cross_origin = cross_origin(req);
     let result = answer(req, env, config, route, cross_origin.as_deref(), live).await;
-    let mut response = result.unwrap_or_else(EdgeError::into_response);
+    let mut response = result.unwrap_or_else(error_response);
     // CORS headers go on every answer to a cross-origin caller, refusals included, so that a
     // Messenger on a site that is not allowed can show why instead of a bare network error.
     // What a refused origin can read is only that refusal.
@@ -87,7 +80,12 @@ async fn answer(
             "origin {origin} may not embed this widget; add it to allowed_origins in the settings"
         )));
     }
-    rate_limits::check(env, Limit::AnyCall, &rate_limits::client_key(req, config)).await?;
+    rate_limits::check(
+        env,
+        Limit::AnyCall,
+        &rate_limits::client_key(req, config.trust_test_country_header),
+    )
+    .await?;
     let ctx = Context {
         env,
         live,
@@ -108,16 +106,16 @@ async fn answer(
             rate_limits::check(ctx.env, Limit::Message, &visitor).await?;
             let turnstile = header(req, "x-turnstile-token");
             first_contact_check(req, &ctx, &visitor, turnstile.as_deref()).await?;
-            visitor_files::upload(req, ctx.env, &ctx.store, &visitor, ctx.live).await
+            files::upload(req, ctx.env, &ctx.store, &visitor, ctx.live).await
         }
         (Method::Get, ["media", message_id]) => {
             let visitor = visitor_id(req, ctx.config)?;
-            visitor_files::serve(req, ctx.env, &ctx.store, &visitor, message_id).await
+            files::serve(req, ctx.env, &ctx.store, &visitor, message_id).await
         }
         (Method::Post, ["live"]) => {
             let visitor = visitor_id(req, ctx.config)?;
             rate_limits::check(ctx.env, Limit::Live, &format!("ticket:{visitor}")).await?;
-            ok_json(&live::ticket(ctx.config, &visitor_room(&visitor))?)
+            ok_json(&live::api::ticket(ctx.config, &visitor_room(&visitor))?)
         }
         (
             _,
@@ -156,25 +154,6 @@ fn country(req: &Request, config: &Config) -> Option<String> {
     req.cf().and_then(|cf| cf.country())
 }
 
-fn handoff_number<'a>(
-    ctx: &'a Context<'_>,
-    requested: Option<&str>,
-    country: Option<&str>,
-) -> Option<&'a NumberRecord> {
-    let routable: Vec<RoutableNumber<'_>> = ctx
-        .numbers
-        .iter()
-        .map(|n| RoutableNumber {
-            phone_number_id: &n.phone_number_id,
-            label: &n.label,
-            connected: n.connected,
-            handoff_enabled: n.handoff_enabled,
-        })
-        .collect();
-    let id = choose_number(&ctx.settings, &routable, requested, country)?;
-    ctx.numbers.iter().find(|n| n.phone_number_id == id)
-}
-
 async fn session(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeError> {
     let body: WidgetSessionRequest = read_json(req).await?;
     let (keys, now) = (&ctx.config.keys, now_seconds());
@@ -187,7 +166,7 @@ async fn session(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeE
         Some(id) => visitor_token::issue(keys, &id, now),
         // A new visitor: these are limited per IP (a returning one is not, beyond any call's limit).
         None => {
-            let client = rate_limits::client_key(req, ctx.config);
+            let client = rate_limits::client_key(req, ctx.config.trust_test_country_header);
             rate_limits::check(ctx.env, Limit::Session, &client).await?;
             let id = visitor_token::new_visitor_id(random::bytes::<16>()?);
             visitor_token::issue(keys, &id, now)
@@ -209,7 +188,7 @@ async fn session(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeE
             .settings
             .turnstile_site_key
             .clone()
-            .filter(|key| turnstile::enforced(ctx.config, Some(key))),
+            .filter(|key| turnstile::enforced(&ctx.config.turnstile, Some(key))),
     })
 }
 
@@ -273,47 +252,6 @@ async fn conversation(req: &Request, ctx: &Context<'_>) -> Result<Response, Edge
         continued_on_whatsapp,
         survey,
     })
-}
-
-fn continued_on_whatsapp(
-    ctx: &Context<'_>,
-    conversation: &ConversationRow,
-) -> Option<ContinuedOnWhatsapp> {
-    conversation.handed_off_at?;
-    let number = ctx
-        .numbers
-        .iter()
-        .find(|n| Some(&n.phone_number_id) == conversation.phone_number_id.as_ref())?;
-    Some(ContinuedOnWhatsapp {
-        wa_link: handoff::chat_link(number),
-        display_phone_number: number.display_phone_number.clone(),
-        continued_with: conversation.wa_id.as_deref().map(mask_wa_id),
-        reported_not_me: conversation.link_disputed_at.is_some(),
-    })
-}
-
-/// The conversation a conditional insert's `RETURNING conversation_id` names (none: it did not act).
-pub fn returned_conversation(
-    result: Option<&worker::D1Result>,
-) -> Result<Option<String>, EdgeError> {
-    #[derive(serde::Deserialize)]
-    struct Returned {
-        conversation_id: String,
-    }
-    Ok(match result {
-        Some(r) => decode_rows::<Returned>(r, "inserted message")?
-            .into_iter()
-            .next()
-            .map(|r| r.conversation_id),
-        None => None,
-    })
-}
-
-pub fn handed_off() -> EdgeError {
-    EdgeError::Conflict(
-        "this conversation continues on WhatsApp; the Messenger no longer takes messages for it"
-            .to_owned(),
-    )
 }
 
 /// A visitor's message, in one batch: open a conversation if the visitor has none open (and
@@ -426,20 +364,4 @@ async fn not_me(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeEr
     ctx.live
         .publish(INBOX_ROOM, &LiveEvent::changed(None, Change::Handoff));
     conversation(req, ctx).await
-}
-
-/// With Turnstile on, a visitor who has no conversation yet must pass its challenge first.
-async fn first_contact_check(
-    req: &Request,
-    ctx: &Context<'_>,
-    visitor: &str,
-    token: Option<&str>,
-) -> Result<(), EdgeError> {
-    if !turnstile::enforced(ctx.config, ctx.settings.turnstile_site_key.as_deref()) {
-        return Ok(());
-    }
-    if ctx.store.visitor_conversation(visitor).await?.is_some() {
-        return Ok(());
-    }
-    turnstile::check(ctx.config, token, &rate_limits::client_ip(req, ctx.config)).await
 }

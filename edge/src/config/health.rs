@@ -12,9 +12,9 @@ use serde::Deserialize;
 use switchboard_core::api::HealthReport;
 use worker::{Env, Response};
 
-use crate::config::SetupProblems;
-use crate::config_store::ConfigStore;
-use crate::http::json_response;
+use super::env::SetupProblems;
+use super::store::ConfigStore;
+use crate::platform::http::json_response;
 
 /// Every migration in `edge/migrations`, in order (a test keeps this list true).
 pub const MIGRATIONS: [&str; 8] = [

@@ -7,9 +7,8 @@
 
 use worker::{Env, Request};
 
-use crate::config::Config;
 use crate::error::EdgeError;
-use crate::http::header;
+use crate::platform::http::header;
 
 /// What is being limited; each names its binding (see `[[ratelimits]]` in wrangler.toml).
 #[derive(Debug, Clone, Copy)]
@@ -86,14 +85,14 @@ pub async fn check(env: &Env, limit: Limit, key: &str) -> Result<(), EdgeError> 
 
 /// The key the caller is counted under: its IPv4 address, or its IPv6 /64 (one subscriber's
 /// network), so one client cannot walk around a limit by changing addresses inside its prefix.
-pub fn client_key(req: &Request, config: &Config) -> String {
-    switchboard_core::client_key::client_key(&client_ip(req, config))
+pub fn client_key(req: &Request, trust_test_headers: bool) -> String {
+    switchboard_core::client_key::client_key(&client_ip(req, trust_test_headers))
 }
 
 /// The caller's IP as Cloudflare saw it. `X-Test-Client-Ip` is honoured only with the test
 /// seam `TRUST_TEST_COUNTRY_HEADER` (never in production), so local tests can be many clients.
-pub fn client_ip(req: &Request, config: &Config) -> String {
-    if config.trust_test_country_header {
+pub fn client_ip(req: &Request, trust_test_headers: bool) -> String {
+    if trust_test_headers {
         if let Some(ip) = header(req, "x-test-client-ip") {
             return ip;
         }

@@ -5,9 +5,9 @@ use qrcode::QrCode;
 use switchboard_core::api::HandoffOffer;
 use switchboard_core::handoff::{prefilled_message, wa_me_link, HandoffCode};
 
-use crate::config_store::NumberRecord;
+use crate::config::store::NumberRecord;
 use crate::error::EdgeError;
-use crate::random;
+use crate::platform::random;
 
 /// A new random code.
 pub fn new_code() -> Result<HandoffCode, EdgeError> {

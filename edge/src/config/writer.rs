@@ -16,12 +16,10 @@ use std::cell::Cell;
 use switchboard_core::config_document::{ConfigAnswer, ConfigCommand, ConfigDocument};
 use worker::{durable_object, DurableObject, Env, Request, Response, State};
 
-use crate::config_store::ConfigStore;
+use super::store::ConfigStore;
 
 const DOCUMENT_KEY: &str = "document";
 const REVISION_KEY: &str = "revision";
-/// The one instance's name.
-pub const INSTANCE: &str = "config";
 
 #[durable_object]
 pub struct ConfigWriter {

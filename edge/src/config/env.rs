@@ -13,6 +13,8 @@ use wasm_bindgen::JsValue;
 use worker::Env;
 
 use crate::error::EdgeError;
+use crate::platform::graph::GraphApi;
+use crate::platform::turnstile::Turnstile;
 
 pub struct Config {
     pub admin_token: String,
@@ -22,14 +24,10 @@ pub struct Config {
     pub cipher: TokenCipher,
     /// The master keys; visitor tokens are signed with their `VisitorToken` subkey.
     pub keys: KeyRing,
-    pub graph_base: String,
-    pub graph_version: String,
-    /// `TURNSTILE_SECRET_KEY`: with a site key in the settings, Turnstile guards first messages.
-    pub turnstile_secret: Option<String>,
-    /// Turnstile's siteverify endpoint (`TURNSTILE_VERIFY_URL`; tests use a stand-in).
-    pub turnstile_verify_url: String,
-    /// How long to wait for the Graph API (`GRAPH_TIMEOUT_MS`, default 15 s).
-    pub graph_timeout_ms: u64,
+    /// The Graph API's base URL, version and timeout.
+    pub graph: GraphApi,
+    /// Turnstile's secret (if any) and siteverify endpoint.
+    pub turnstile: Turnstile,
     /// How long a handoff code stays valid (`HANDOFF_CODE_LIFETIME_SECONDS`, default 30 minutes).
     pub handoff_code_lifetime: i64,
     /// Lets tests say which country a visitor is in (`X-Test-Country`); never set in production.
@@ -126,19 +124,23 @@ impl Config {
             verify_token: required("WHATSAPP_VERIFY_TOKEN"),
             cipher: TokenCipher::new(keys.clone()),
             keys,
-            graph_base: value(env, "GRAPH_API_BASE")
-                .unwrap_or_else(|| "https://graph.facebook.com".to_owned())
-                .trim_end_matches('/')
-                .to_owned(),
-            graph_version: value(env, "GRAPH_API_VERSION").unwrap_or_else(|| "v23.0".to_owned()),
-            turnstile_secret: value(env, "TURNSTILE_SECRET_KEY"),
-            turnstile_verify_url: value(env, "TURNSTILE_VERIFY_URL").unwrap_or_else(|| {
-                "https://challenges.cloudflare.com/turnstile/v0/siteverify".to_owned()
-            }),
-            graph_timeout_ms: value(env, "GRAPH_TIMEOUT_MS")
-                .and_then(|v| v.parse().ok())
-                .filter(|ms: &u64| *ms > 0)
-                .unwrap_or(15_000),
+            graph: GraphApi {
+                base: value(env, "GRAPH_API_BASE")
+                    .unwrap_or_else(|| "https://graph.facebook.com".to_owned())
+                    .trim_end_matches('/')
+                    .to_owned(),
+                version: value(env, "GRAPH_API_VERSION").unwrap_or_else(|| "v23.0".to_owned()),
+                timeout_ms: value(env, "GRAPH_TIMEOUT_MS")
+                    .and_then(|v| v.parse().ok())
+                    .filter(|ms: &u64| *ms > 0)
+                    .unwrap_or(15_000),
+            },
+            turnstile: Turnstile {
+                secret: value(env, "TURNSTILE_SECRET_KEY"),
+                verify_url: value(env, "TURNSTILE_VERIFY_URL").unwrap_or_else(|| {
+                    "https://challenges.cloudflare.com/turnstile/v0/siteverify".to_owned()
+                }),
+            },
             handoff_code_lifetime: value(env, "HANDOFF_CODE_LIFETIME_SECONDS")
                 .and_then(|v| v.parse().ok())
                 .filter(|s: &i64| *s > 0)

@@ -1,10 +1,35 @@
-//! Helpers for binding values to D1 statements and decoding rows one by one.
+//! The D1 database handle every feature's store uses ([`Db`]), and helpers for binding values
+//! to statements and decoding rows one by one.
 
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement, D1Result};
+use worker::{D1Database, D1PreparedStatement, D1Result, Env};
 
 use crate::error::EdgeError;
+
+/// The `DB` binding: each feature's store holds a reference to it and prepares its own statements.
+pub struct Db {
+    db: D1Database,
+}
+
+impl Db {
+    pub fn new(env: &Env) -> Result<Self, EdgeError> {
+        Ok(Self { db: env.d1("DB")? })
+    }
+
+    pub fn stmt(&self, sql: &str, args: &[Arg<'_>]) -> Result<D1PreparedStatement, EdgeError> {
+        statement(&self.db, sql, args)
+    }
+
+    /// Runs statements atomically (a D1 batch is one transaction, and D1 runs one at a time),
+    /// with each statement's result.
+    pub async fn batch(
+        &self,
+        statements: Vec<D1PreparedStatement>,
+    ) -> Result<Vec<D1Result>, EdgeError> {
+        Ok(self.db.batch(statements).await?)
+    }
+}
 
 /// One bound value.
 pub enum Arg<'a> {
@@ -61,7 +86,7 @@ pub fn statement(
 /// Builds an argument list: `args![a, b, None::<&str>]`.
 #[macro_export]
 macro_rules! args {
-    ($($v:expr),* $(,)?) => { &[$($crate::d1::Arg::from($v)),*] };
+    ($($v:expr),* $(,)?) => { &[$($crate::platform::d1::Arg::from($v)),*] };
 }
 
 /// The rows of a result, each decoded on its own: a row that does not decode (a value stored

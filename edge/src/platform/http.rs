@@ -3,6 +3,8 @@
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use switchboard_core::api::ErrorBody;
+use switchboard_core::config_document::ConfigRefusal;
 use worker::{Request, Response};
 
 use crate::error::EdgeError;
@@ -67,4 +69,49 @@ pub fn query(req: &Request, name: &str) -> Option<String> {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
         .filter(|v| !v.is_empty())
+}
+
+/// The error as the JSON answer its status calls for (details of storage and internal errors
+/// stay in the log).
+pub fn error_response(error: EdgeError) -> Response {
+    let status = error.status();
+    if status >= 500 {
+        worker::console_error!("{status}: {error}");
+    }
+    let body = ErrorBody {
+        field: match &error {
+            EdgeError::InvalidField(e) => Some(e.field.clone()),
+            _ => None,
+        },
+        current_version: match &error {
+            EdgeError::Config(ConfigRefusal::StaleVersion { current, .. }) => Some(*current),
+            EdgeError::PreconditionRequired { current_version } => Some(*current_version),
+            _ => None,
+        },
+        error: match &error {
+            EdgeError::InvalidField(e) => e.reason.clone(),
+            // Storage and internal details stay in the log.
+            EdgeError::Storage(_) => "storage failed; please retry".to_owned(),
+            EdgeError::Internal(_) => "internal error".to_owned(),
+            EdgeError::Unavailable(_) => {
+                "a service we need did not answer; please try again".to_owned()
+            }
+            other => other.to_string(),
+        },
+    };
+    let mut response = json_response(&body, status);
+    if let EdgeError::RangeNotSatisfiable(size) = &error {
+        let _ = response
+            .headers_mut()
+            .set("content-range", &format!("bytes */{size}"));
+    }
+    if let EdgeError::MethodNotAllowed { allow } = &error {
+        let _ = response.headers_mut().set("allow", allow);
+    }
+    if let EdgeError::TooManyRequests { retry_after, .. } = &error {
+        let _ = response
+            .headers_mut()
+            .set("retry-after", &retry_after.to_string());
+    }
+    response
 }

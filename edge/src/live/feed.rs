@@ -19,8 +19,14 @@ use worker::{
     WebSocketIncomingMessage, WebSocketPair,
 };
 
-use crate::clock::now_seconds;
-use crate::live::{EXPIRES_HEADER, ROOM_HEADER, TICKET_HEADER};
+use crate::platform::clock::now_seconds;
+
+/// The namespace binding of the rooms' objects.
+pub const BINDING: &str = "LIVE_FEED";
+/// What the Worker tells the room's object about an authorised socket (internal requests only).
+pub const ROOM_HEADER: &str = "x-live-room";
+pub const TICKET_HEADER: &str = "x-live-ticket";
+pub const EXPIRES_HEADER: &str = "x-live-ticket-expires";
 
 #[durable_object]
 pub struct LiveFeed {

@@ -7,8 +7,15 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{Fetch, Headers, Method, Request, RequestInit};
 
-use crate::config::Config;
 use crate::error::EdgeError;
+
+/// Turnstile's secret and siteverify endpoint (read from the environment by `config`).
+pub struct Turnstile {
+    /// `TURNSTILE_SECRET_KEY`: with a site key in the settings, Turnstile guards first messages.
+    pub secret: Option<String>,
+    /// Turnstile's siteverify endpoint (`TURNSTILE_VERIFY_URL`; tests use a stand-in).
+    pub verify_url: String,
+}
 
 #[derive(Deserialize)]
 struct Siteverify {
@@ -18,14 +25,14 @@ struct Siteverify {
 }
 
 /// Whether Turnstile is enforced: a site key in the settings and the secret configured.
-pub fn enforced(config: &Config, site_key: Option<&str>) -> bool {
-    site_key.is_some() && config.turnstile_secret.is_some()
+pub fn enforced(turnstile: &Turnstile, site_key: Option<&str>) -> bool {
+    site_key.is_some() && turnstile.secret.is_some()
 }
 
 /// Checks a visitor's Turnstile token; 403 with words the Messenger shows when it does not pass,
 /// 503 when siteverify cannot be asked (the visitor can try again; nothing is stored).
-pub async fn check(config: &Config, token: Option<&str>, ip: &str) -> Result<(), EdgeError> {
-    let Some(secret) = config.turnstile_secret.as_deref() else {
+pub async fn check(turnstile: &Turnstile, token: Option<&str>, ip: &str) -> Result<(), EdgeError> {
+    let Some(secret) = turnstile.secret.as_deref() else {
         return Ok(());
     };
     let refused = || {
@@ -45,7 +52,7 @@ pub async fn check(config: &Config, token: Option<&str>, ip: &str) -> Result<(),
         .with_body(Some(JsValue::from_str(&body.to_string())));
     let unavailable =
         |e: &dyn std::fmt::Display| EdgeError::Unavailable(format!("Turnstile siteverify: {e}"));
-    let request = Request::new_with_init(&config.turnstile_verify_url, &init)?;
+    let request = Request::new_with_init(&turnstile.verify_url, &init)?;
     let mut response = Fetch::Request(request)
         .send()
         .await

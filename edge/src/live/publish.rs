@@ -1,0 +1,71 @@
+//! Publishing: handlers queue events as their D1 writes commit ([`Live`]); the router sends
+//! them to the rooms' objects after the answer (`ctx.wait_until`). A publish that fails is
+//! logged and never fails the write. Also closing a room's sockets.
+
+use std::cell::RefCell;
+
+use switchboard_core::live::LiveEvent;
+use worker::{Context, Env, Method, Request, RequestInit};
+
+use super::feed::BINDING;
+use crate::error::EdgeError;
+
+/// Events to publish once the request's writes are done.
+#[derive(Default)]
+pub struct Live {
+    queued: RefCell<Vec<(String, String)>>,
+}
+
+impl Live {
+    /// Queues `event` for `room`.
+    pub fn publish(&self, room: &str, event: &LiveEvent) {
+        match serde_json::to_string(event) {
+            Ok(json) => self.queued.borrow_mut().push((room.to_owned(), json)),
+            Err(e) => worker::console_error!("live event not serialisable: {e}"),
+        }
+    }
+
+    /// Sends what was queued, after the answer.
+    pub fn send_after(self, env: &Env, ctx: &Context) {
+        if self.queued.borrow().is_empty() {
+            return;
+        }
+        let env = env.clone();
+        ctx.wait_until(async move { self.send_now(&env).await });
+    }
+
+    /// Sends what was queued, now (the scheduled handler, which has no answer to wait for).
+    pub async fn send_now(self, env: &Env) {
+        for (room, json) in self.queued.into_inner() {
+            if let Err(e) = post(env, &room, "/publish", Some(json)).await {
+                worker::console_warn!("live publish to {room} failed (clients catch up): {e}");
+            }
+        }
+    }
+}
+
+async fn post(
+    env: &Env,
+    room: &str,
+    path: &str,
+    body: Option<String>,
+) -> Result<String, EdgeError> {
+    let stub = env
+        .durable_object(BINDING)?
+        .id_from_name(room)?
+        .get_stub()?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_body(body.map(Into::into));
+    let request = Request::new_with_init(&format!("https://live-feed{path}"), &init)?;
+    Ok(stub.fetch_with_request(request).await?.text().await?)
+}
+
+/// Closes every socket of `room` (they reconnect and catch up); how many there were.
+pub async fn disconnect(env: &Env, room: &str) -> Result<u32, EdgeError> {
+    Ok(post(env, room, "/disconnect", None)
+        .await?
+        .trim()
+        .parse()
+        .unwrap_or(0))
+}

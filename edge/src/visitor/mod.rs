@@ -1,0 +1,9 @@
+//! The visitor's side, the widget's API under `/api/widget`: session, conversation, messages,
+//! files, ratings and the handoff offer (`api` and `files` take HTTP, `service` holds the steps
+//! between, `store` the visitor's D1 statements, `handoff` codes and QR codes).
+
+pub mod api;
+mod files;
+mod handoff;
+mod service;
+mod store;

@@ -1,0 +1,114 @@
+//! The widget API's steps between HTTP and D1: which number a handoff goes to, what the
+//! visitor is told of a conversation continued on WhatsApp, reading what a conditional insert
+//! did, and Turnstile on a visitor's first contact.
+
+use switchboard_core::api::ContinuedOnWhatsapp;
+use switchboard_core::handoff::mask_wa_id;
+use switchboard_core::handoff_routing::{choose_number, RoutableNumber};
+use switchboard_core::settings::ProjectSettings;
+use worker::{Env, Request};
+
+use super::handoff;
+use crate::config::env::Config;
+use crate::config::store::NumberRecord;
+use crate::conversations::rows::ConversationRow;
+use crate::conversations::store::ConversationStore;
+use crate::error::EdgeError;
+use crate::live::publish::Live;
+use crate::platform::d1::decode_rows;
+use crate::platform::rate_limits;
+use crate::platform::turnstile;
+
+/// What a widget call has at hand: the environment, the settings and numbers from KV, and D1.
+pub(super) struct Context<'a> {
+    pub env: &'a Env,
+    pub live: &'a Live,
+    pub config: &'a Config,
+    pub settings: ProjectSettings,
+    pub numbers: Vec<NumberRecord>,
+    pub store: ConversationStore,
+}
+
+pub(super) fn handoff_number<'a>(
+    ctx: &'a Context<'_>,
+    requested: Option<&str>,
+    country: Option<&str>,
+) -> Option<&'a NumberRecord> {
+    let routable: Vec<RoutableNumber<'_>> = ctx
+        .numbers
+        .iter()
+        .map(|n| RoutableNumber {
+            phone_number_id: &n.phone_number_id,
+            label: &n.label,
+            connected: n.connected,
+            handoff_enabled: n.handoff_enabled,
+        })
+        .collect();
+    let id = choose_number(&ctx.settings, &routable, requested, country)?;
+    ctx.numbers.iter().find(|n| n.phone_number_id == id)
+}
+
+pub(super) fn continued_on_whatsapp(
+    ctx: &Context<'_>,
+    conversation: &ConversationRow,
+) -> Option<ContinuedOnWhatsapp> {
+    conversation.handed_off_at?;
+    let number = ctx
+        .numbers
+        .iter()
+        .find(|n| Some(&n.phone_number_id) == conversation.phone_number_id.as_ref())?;
+    Some(ContinuedOnWhatsapp {
+        wa_link: handoff::chat_link(number),
+        display_phone_number: number.display_phone_number.clone(),
+        continued_with: conversation.wa_id.as_deref().map(mask_wa_id),
+        reported_not_me: conversation.link_disputed_at.is_some(),
+    })
+}
+
+/// The conversation a conditional insert's `RETURNING conversation_id` names (none: it did not act).
+pub fn returned_conversation(
+    result: Option<&worker::D1Result>,
+) -> Result<Option<String>, EdgeError> {
+    #[derive(serde::Deserialize)]
+    struct Returned {
+        conversation_id: String,
+    }
+    Ok(match result {
+        Some(r) => decode_rows::<Returned>(r, "inserted message")?
+            .into_iter()
+            .next()
+            .map(|r| r.conversation_id),
+        None => None,
+    })
+}
+
+pub fn handed_off() -> EdgeError {
+    EdgeError::Conflict(
+        "this conversation continues on WhatsApp; the Messenger no longer takes messages for it"
+            .to_owned(),
+    )
+}
+
+/// With Turnstile on, a visitor who has no conversation yet must pass its challenge first.
+pub(super) async fn first_contact_check(
+    req: &Request,
+    ctx: &Context<'_>,
+    visitor: &str,
+    token: Option<&str>,
+) -> Result<(), EdgeError> {
+    if !turnstile::enforced(
+        &ctx.config.turnstile,
+        ctx.settings.turnstile_site_key.as_deref(),
+    ) {
+        return Ok(());
+    }
+    if ctx.store.visitor_conversation(visitor).await?.is_some() {
+        return Ok(());
+    }
+    turnstile::check(
+        &ctx.config.turnstile,
+        token,
+        &rate_limits::client_ip(req, ctx.config.trust_test_country_header),
+    )
+    .await
+}
