@@ -163,9 +163,18 @@ mod tests {
         let path = display_filename("../../etc/passwd", None);
         assert!(!path.contains('/') && !path.starts_with('.'), "{path}");
         assert_eq!(display_filename("", Some("image/png")), "file.png");
-        assert_eq!(display_filename("order-7781.pdf", Some("application/pdf")), "order-7781.pdf");
-        assert_eq!(display_filename("Photo.JPEG", Some("image/jpeg")), "Photo.jpg");
-        assert_eq!(display_filename("scan.pdf", Some("image/png")), "scan_pdf.png");
+        assert_eq!(
+            display_filename("order-7781.pdf", Some("application/pdf")),
+            "order-7781.pdf"
+        );
+        assert_eq!(
+            display_filename("Photo.JPEG", Some("image/jpeg")),
+            "Photo.jpg"
+        );
+        assert_eq!(
+            display_filename("scan.pdf", Some("image/png")),
+            "scan_pdf.png"
+        );
         assert_eq!(display_filename("\u{200B}\u{FEFF}", None), "file");
         assert_eq!(display_filename("report.", None), "report");
         let long = display_filename(&format!("{}.pdf", "a".repeat(500)), None);
