@@ -16,9 +16,9 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api::Admin;
+use crate::components::media_view::MediaBox;
 use crate::dom::{bind_textarea, now_seconds, select_value, time_label, Counter};
 use crate::forms::{describe, duration};
-use crate::media_view::MediaBox;
 use switchboard_core::reply_window::{reply_window, ReplyWindow};
 
 #[derive(Properties, PartialEq)]

@@ -11,6 +11,7 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{Admin, ApiError};
+use crate::components::kpi_table::KpiTable;
 use crate::dom::{bind_input, bind_textarea, checked, now_seconds, outcome, select_value, Counter};
 use crate::forms::{
     duration, format_country_map, parse_country_map, parse_lines, parse_reset_days,
@@ -152,7 +153,7 @@ pub fn connections(props: &Props) -> Html {
                 </section>
             }
             <ConnectForm admin={props.admin.clone()} on_connected={reload.clone()} />
-            <crate::kpi_table::KpiTable admin={props.admin.clone()} />
+            <KpiTable admin={props.admin.clone()} />
             if let Some(settings) = settings {
                 // Keyed by version: a reload after a change elsewhere shows the current values.
                 <DefaultsForm key={loaded.settings_version.unwrap_or(0).to_string()} admin={props.admin.clone()} {settings}
