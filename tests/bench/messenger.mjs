@@ -1,0 +1,108 @@
+// The Messenger's own figures (not tests), with their budgets: the loader's and the Messenger's
+// gzip sizes, click → Messenger mounted in headless chromium with a cold HTTP cache (a fresh
+// browser context per run, as in run.mjs), and the widget's main-thread time on the host page:
+// the renderer's TaskDuration/ScriptDuration (CDP Performance.getMetrics) on the demo page with
+// its one script tag minus the same page without it, at the load event and 2 s later (once any
+// idle warming has run).
+import { existsSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { ROOT } from '../support/edge.mjs';
+import { startStack } from '../support/fixtures.mjs';
+import { launchBrowser } from '../support/browser.mjs';
+
+const RUNS = Number(process.env.RUNS ?? 15);
+const ONLY = process.env.ONLY; // 'open' or 'main-thread': one half only
+const gzip = (f) => gzipSync(readFileSync(join(ROOT, f)), { level: 9 }).length;
+const LOADER_BUDGET = 1536;
+const MESSENGER = ['static/widget/pkg/switchboard_widget_bg.wasm', 'static/widget/pkg/switchboard_widget.js'];
+const MESSENGER_BUDGET_KIB = 120;
+const OPEN_BUDGET_MS = 100;
+const MAIN_THREAD_BUDGET_MS = 20;
+const verdict = (ok) => (ok ? 'met' : 'OVER');
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+console.log('## Messenger sizes');
+const loader = gzip('static/widget.js');
+console.log(`loader widget.js:    ${loader} B gzip — budget ${LOADER_BUDGET} B (1.5 KiB): ${verdict(loader <= LOADER_BUDGET)}`);
+const messenger = MESSENGER.reduce((n, f) => n + gzip(f), 0) / 1024;
+console.log(`Messenger wasm + JS: ${messenger.toFixed(1)} KiB gzip — budget ${MESSENGER_BUDGET_KIB} KiB: ${verdict(messenger <= MESSENGER_BUDGET_KIB)}`);
+if (existsSync(join(ROOT, 'static/widget/messenger.css'))) {
+  console.log(`Messenger stylesheet: ${gzip('static/widget/messenger.css')} B gzip (fetched beside the wasm)`);
+}
+
+const stack = await startStack();
+await stack.connect({ id: '106540352242922' });
+const { url } = stack.edge;
+const browser = await launchBrowser();
+const TAG = '<script src="/widget.js" async></script>';
+
+console.log(`\n## Messenger load in headless chromium (median of ${RUNS} runs, cold cache)`);
+// Two clocks: from just before Playwright's click() (the figure run.mjs has always printed; it
+// includes Playwright's own actionability checks, tens of ms here), and from the click event itself.
+const open = [], fromEvent = [];
+for (let i = 0; ONLY !== 'main-thread' && i < RUNS; i++) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${url}/`, { waitUntil: 'load' });
+  await page.waitForFunction(() => performance.getEntriesByName('switchboard:launcher-visible').length > 0);
+  const clicked = await page.evaluate(() => {
+    addEventListener('click', (e) => { window.benchClick ??= e.timeStamp; }, true);
+    return performance.now();
+  });
+  await page.locator('.sb-launcher').click();
+  await page.waitForFunction(() => performance.getEntriesByName('switchboard:messenger-mounted').length > 0);
+  const mounted = await page.evaluate(() => performance.getEntriesByName('switchboard:messenger-mounted')[0].startTime);
+  open.push(mounted - clicked);
+  fromEvent.push(mounted - await page.evaluate(() => window.benchClick));
+  await context.close();
+}
+for (const [label, xs] of ONLY === 'main-thread' ? [] : [['click() called', open], ['click event   ', fromEvent]]) {
+  const ms = median(xs);
+  console.log(`${label} → Messenger mounted: ${ms.toFixed(1)} ms — budget ${OPEN_BUDGET_MS} ms: ${verdict(ms <= OPEN_BUDGET_MS)}` +
+    `   (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)})`);
+}
+
+// Main-thread time: the demo page as the edge serves it (same headers) without its one script tag,
+// with it, and with it serving an empty script (what any script tag costs), alternating, each in a
+// fresh context.
+const metrics = async (cdp) => {
+  const m = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]));
+  return { task: m.TaskDuration * 1000, script: m.ScriptDuration * 1000 };
+};
+const samples = { plain: { load: [], idle: [] }, host: { load: [], idle: [] }, empty: { load: [], idle: [] } };
+for (let i = 0; ONLY !== 'open' && i < RUNS; i++) {
+  for (const kind of ['plain', 'host', 'empty']) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.route(`${url}/`, async (route) => {
+      const response = await route.fetch();
+      const body = await response.text();
+      await route.fulfill({ response, body: kind === 'plain' ? body.replace(TAG, '') : body });
+    });
+    if (kind === 'empty') await page.route(`${url}/widget.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: '' }));
+    else await page.route(`${url}/widget.js`, (route) => route.continue());
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const before = await metrics(cdp);
+    await page.goto(`${url}/`, { waitUntil: 'load' });
+    const atLoad = await metrics(cdp);
+    await page.waitForTimeout(2000);
+    const idle = await metrics(cdp);
+    samples[kind].load.push({ task: atLoad.task - before.task, script: atLoad.script - before.script });
+    samples[kind].idle.push({ task: idle.task - before.task, script: idle.script - before.script });
+    await context.close();
+  }
+}
+const m = (xs, k) => median(xs.map((x) => x[k]));
+for (const phase of ONLY === 'open' ? [] : ['load', 'idle']) {
+  const task = m(samples.host[phase], 'task') - m(samples.plain[phase], 'task');
+  const script = m(samples.host[phase], 'script') - m(samples.plain[phase], 'script');
+  const label = phase === 'load' ? 'until the load event' : 'until 2 s after load';
+  console.log(`widget main-thread time ${label}: ${task.toFixed(1)} ms tasks (${script.toFixed(1)} ms script) — ` +
+    `budget ${MAIN_THREAD_BUDGET_MS} ms: ${verdict(task <= MAIN_THREAD_BUDGET_MS)}` +
+    `   (page without the tag ${m(samples.plain[phase], 'task').toFixed(1)} ms, with ${m(samples.host[phase], 'task').toFixed(1)} ms,` +
+    ` with an empty script ${m(samples.empty[phase], 'task').toFixed(1)} ms)`);
+}
+await browser.close();
+await stack.stop();
