@@ -21,20 +21,19 @@
   const app = root.lastChild;
   const launcher = app.querySelector('button');
 
-  // Static files only, in parallel (the panel's CSS too); a failure is forgotten.
+  // Static files only, in parallel; a failure is forgotten. The panel's CSS joins the <style>.
   let loading, mounted;
   const load = () => {
     if (!loading) {
-      const link = document.createElement('link');
-      const css = new Promise((done, fail) => { link.onload = done; link.onerror = fail; });
-      link.rel = 'stylesheet';
-      link.href = files + 'messenger.css';
-      root.appendChild(link);
       const wasm = fetch(files + 'pkg/switchboard_widget_bg.wasm');
       loading = Promise.all([import(files + 'pkg/switchboard_widget.js'),
-        WebAssembly.compileStreaming ? WebAssembly.compileStreaming(wasm) : wasm, css])
-        .then(([m, module]) => m.default({ module_or_path: module }).then(() => m));
-      loading.catch(() => { loading = null; link.remove(); });
+        WebAssembly.compileStreaming ? WebAssembly.compileStreaming(wasm) : wasm,
+        fetch(files + 'messenger.css').then((r) => r.ok ? r.text() : Promise.reject(r.status))])
+        .then(([m, module, css]) => m.default({ module_or_path: module }).then(() => {
+          root.firstChild.append(css);
+          return m;
+        }));
+      loading.catch(() => { loading = null; });
     }
     return loading;
   };
