@@ -142,11 +142,20 @@ test('no handoff button when handoff is off; the Messenger still works at phone 
 test('the loader does not block the host page and keeps its styles apart', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
+  const api = [];
+  page.on('request', (r) => { if (r.url().includes('/api/')) api.push(r.url()); });
   await page.goto(`${edge.url}/`);
   await page.getByRole('button', { name: 'Open chat' }).waitFor();
-  // No wasm is fetched until the visitor opens the chat.
-  const wasmBefore = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).length);
-  assert.equal(wasmBefore, 0);
+  // The Messenger's static files are warmed only once the host page has loaded (when idle), and
+  // nothing is asked of the edge or stored in the browser until the visitor opens the chat.
+  await page.waitForFunction(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/widget/')).length === 3);
+  const { load, starts } = await page.evaluate(() => ({
+    load: performance.getEntriesByType('navigation')[0].loadEventEnd,
+    starts: performance.getEntriesByType('resource').filter((e) => e.name.includes('/widget/')).map((e) => e.startTime),
+  }));
+  assert.ok(load > 0 && starts.every((t) => t >= load), `warmed after the load event (${load}): ${starts}`);
+  assert.deepEqual(api, []);
+  assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length), 0);
   // The host page's styles do not reach into the Messenger.
   await page.addStyleTag({ content: 'button { background: red !important; }' });
   const bg = await page.locator('.sb-launcher').evaluate((el) => getComputedStyle(el).backgroundColor);
