@@ -21,18 +21,15 @@
   const app = root.lastChild;
   const launcher = app.querySelector('button');
 
-  // Static files only, in parallel; a failure is forgotten. The panel's CSS joins the <style>.
+  // Static files only, in parallel (compiled, not run: the wasm is instantiated on open); a
+  // failure is forgotten. The panel's CSS joins the <style> on open.
   let loading, mounted;
   const load = () => {
     if (!loading) {
       const wasm = fetch(files + 'pkg/switchboard_widget_bg.wasm');
       loading = Promise.all([import(files + 'pkg/switchboard_widget.js'),
         WebAssembly.compileStreaming ? WebAssembly.compileStreaming(wasm) : wasm,
-        fetch(files + 'messenger.css').then((r) => r.ok ? r.text() : Promise.reject(r.status))])
-        .then(([m, module, css]) => m.default({ module_or_path: module }).then(() => {
-          root.firstChild.append(css);
-          return m;
-        }));
+        fetch(files + 'messenger.css').then((r) => r.ok ? r.text() : Promise.reject(r.status))]);
       loading.catch(() => { loading = null; });
     }
     return loading;
@@ -40,13 +37,14 @@
   const open = () => {
     if (mounted) return;
     launcher.setAttribute('aria-busy', 'true');
-    load().then((m) => {
+    load().then(([m, module, css]) => mounted || m.default({ module_or_path: module }).then(() => {
       if (mounted) return;
       mounted = true;
+      root.firstChild.append(css);
       app.textContent = '';
       m.mount(app, base, number);
       mark('messenger-mounted');
-    }, () => {
+    })).catch(() => {
       launcher.removeAttribute('aria-busy');
       launcher.title = 'The chat could not load. Try again.';
     });
