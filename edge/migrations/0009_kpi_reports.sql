@@ -6,8 +6,8 @@ CREATE TABLE kpi_reports (
   report          TEXT,             -- the rows as JSON (core::kpi::KpiSqlRow)
   from_at         INTEGER,
   to_at           INTEGER,
-  computed_at     INTEGER NOT NULL DEFAULT 0,
-  computing_until INTEGER NOT NULL DEFAULT 0
+  computed_at     INTEGER NOT NULL DEFAULT 0, -- when its computation started, unix ms
+  computing_until INTEGER NOT NULL DEFAULT 0  -- unix ms
 );
 
 -- The KPI read: conversations opened in a period, with the columns it needs, without a table lookup.

@@ -34,7 +34,7 @@ pub async fn report(
         days,
         from: computed.from,
         to: computed.to,
-        computed_at: computed.computed_at,
+        computed_at: computed.computed_at_ms / 1000,
         rows: assemble(&computed.rows, &labels),
     })
 }

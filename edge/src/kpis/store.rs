@@ -93,28 +93,30 @@ pub async fn kept(db: &Db, days: u32) -> Result<Option<Kept>, EdgeError> {
     .next())
 }
 
-/// Takes the lease to compute `days` (`false`: another request holds it), for `seconds`.
-pub async fn lease(db: &Db, days: u32, now: i64, seconds: i64) -> Result<bool, EdgeError> {
+/// Takes the lease to compute `days` (`false`: another request holds it), for `ms` from `now`
+/// (unix milliseconds).
+pub async fn lease(db: &Db, days: u32, now: i64, ms: i64) -> Result<bool, EdgeError> {
     let result = db
         .stmt(
             "INSERT INTO kpi_reports (days, computing_until) VALUES (?1, ?2) \
              ON CONFLICT (days) DO UPDATE SET computing_until = excluded.computing_until \
              WHERE kpi_reports.computing_until < ?3 RETURNING days",
-            args![i64::from(days), now + seconds, now],
+            args![i64::from(days), now + ms, now],
         )?
         .all()
         .await?;
     Ok(!result.results::<serde_json::Value>()?.is_empty())
 }
 
-/// Keeps a computed report and gives the lease back.
+/// Keeps a computed report (`started_at`: when its computation started, unix milliseconds)
+/// and gives the lease back.
 pub async fn keep(
     db: &Db,
     days: u32,
     rows: &[KpiSqlRow],
     from: i64,
     to: i64,
-    now: i64,
+    started_at: i64,
 ) -> Result<(), EdgeError> {
     let report =
         serde_json::to_string(rows).map_err(|e| EdgeError::Internal(format!("kpi rows: {e}")))?;
@@ -122,7 +124,7 @@ pub async fn keep(
         "INSERT INTO kpi_reports (days, report, from_at, to_at, computed_at, computing_until) \
          VALUES (?1, ?2, ?3, ?4, ?5, 0) ON CONFLICT (days) DO UPDATE SET report = excluded.report, \
          from_at = excluded.from_at, to_at = excluded.to_at, computed_at = excluded.computed_at, computing_until = 0",
-        args![i64::from(days), &report, from, to, now],
+        args![i64::from(days), &report, from, to, started_at],
     )?
     .run()
     .await?;
