@@ -1,14 +1,15 @@
-//! Sign-in with the admin token (kept for the browser tab only) and the two pages.
+//! Sign-in with the admin token (kept for the browser tab only) and the navigation between the
+//! pages.
 
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api::Admin;
-use crate::connections::Connections;
 use crate::dom::bind_input;
-use crate::inbox::Inbox;
-use crate::setup::{health, Setup};
-use crate::webhook_panel::WebhookPanel;
+use crate::pages::inbox::Inbox;
+use crate::pages::numbers::Connections;
+use crate::pages::setup::{health, Setup};
+use crate::pages::webhook::WebhookPanel;
 use switchboard_core::settings::ProjectSettings;
 
 const TOKEN_KEY: &str = "switchboard.admin";

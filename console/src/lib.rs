@@ -3,6 +3,11 @@
 //! the install snippet, reset KPIs), an Inbox for agents and the Webhook page (what to paste
 //! into Meta's dashboard, and whether deliveries arrive). A Yew bundle of its
 //! own so the visitor's Messenger stays small. Pure helpers live in [`forms`].
+//!
+//! Layout: `app` (sign-in, navigation) shows one of `pages` (`numbers`, `inbox`, `webhook`,
+//! `setup`); `components` holds what a page embeds and could share (the media box, the KPI
+//! table); `api`, `dom` and `forms` are the helpers every page uses. Imports go one way:
+//! app → pages → components → api, dom, forms; pages never import each other.
 
 pub mod forms;
 
@@ -11,19 +16,11 @@ mod api;
 #[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
-mod connections;
+mod components;
 #[cfg(target_arch = "wasm32")]
 mod dom;
 #[cfg(target_arch = "wasm32")]
-mod inbox;
-#[cfg(target_arch = "wasm32")]
-mod kpi_table;
-#[cfg(target_arch = "wasm32")]
-mod media_view;
-#[cfg(target_arch = "wasm32")]
-mod setup;
-#[cfg(target_arch = "wasm32")]
-mod webhook_panel;
+mod pages;
 
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -23,10 +23,7 @@ test('project settings are read, validated and saved', async () => {
   assert.match(badDays.body.error, /reset_days/);
   const unknown = await edge.putSettings({ ...defaults, colour: '#fff' });
   assert.equal(unknown.status, 400);
-  const saved = await edge.adminJson('/settings', {
-    method: 'PUT',
-    body: JSON.stringify({ ...defaults, reset_days: 'off', handoff_enabled: true, allowed_origins: ['https://Shop.Example/'], country_numbers: { DE: '111111111111111' } }),
-  });
+  const saved = await edge.putSettings({ ...defaults, reset_days: 'off', handoff_enabled: true, allowed_origins: ['https://Shop.Example/'], country_numbers: { DE: '111111111111111' } });
   assert.equal(saved.status, 200);
   assert.deepEqual(saved.body.allowed_origins, ['https://shop.example']);
   const reread = (await edge.adminJson('/settings')).body;

@@ -1,0 +1,120 @@
+//! The inbox: conversations filtered by number, channel and status (`filters`, `list`); a
+//! `thread` with every `message` type labelled, the handoff marked, delivery statuses, and a reply
+//! box (`composer`) that respects WhatsApp's 24-hour window (templates outside it). Nothing typed
+//! is lost: a failed send stays visible with its error and a retry. New conversations and
+//! messages arrive over the live socket.
+
+mod composer;
+mod filters;
+mod list;
+mod message;
+mod thread;
+
+use std::rc::Rc;
+
+use switchboard_core::api::{ConversationView, NumberView};
+use switchboard_live_client::{LiveLink, Signal, TicketSource};
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::api::Admin;
+use crate::dom::{now_seconds, Counter};
+use filters::filter_bar;
+use list::conversation_list;
+use thread::Thread;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub admin: Admin,
+}
+
+#[function_component(Inbox)]
+pub fn inbox(props: &Props) -> Html {
+    let number = use_state(String::new);
+    let channel = use_state(String::new);
+    let status = use_state(|| "open".to_owned());
+    let customer = use_state(String::new);
+    let window = use_state(String::new);
+    let numbers = use_state(Vec::<NumberView>::new);
+    let list = use_state(Vec::<ConversationView>::new);
+    let selected = use_state(|| None::<String>);
+    let tick = use_reducer(Counter::default);
+    let error = use_state(|| None::<String>);
+    {
+        let (admin, numbers) = (props.admin.clone(), numbers.clone());
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                if let Ok(n) = admin.get::<Vec<NumberView>>("/numbers").await {
+                    numbers.set(n);
+                }
+            });
+        });
+    }
+    {
+        let (admin, list, error) = (props.admin.clone(), list.clone(), error.clone());
+        // WhatsApp ids are the number's digits: "+1 (650) 555-1234" finds 16505551234.
+        let wa_id: String = customer.chars().filter(char::is_ascii_digit).collect();
+        let query = format!(
+            "/conversations?number={}&channel={}&status={}&wa_id={wa_id}&window={}",
+            *number, *channel, *status, *window
+        );
+        use_effect_with((query, tick.0), move |(query, _)| {
+            let query = query.clone();
+            spawn_local(async move {
+                match admin.get::<Vec<ConversationView>>(&query).await {
+                    Ok(l) => {
+                        list.set(l);
+                        error.set(None);
+                    }
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+            });
+        });
+    }
+    // Redraws the reply-window countdowns every 30 s (no request).
+    let clock = use_state(now_seconds);
+    {
+        let clock = clock.clone();
+        use_effect_with((), move |_| {
+            let timer =
+                gloo_timers::callback::Interval::new(30_000, move || clock.set(now_seconds()));
+            move || drop(timer)
+        });
+    }
+    // Bumped by the live socket: the open thread reads what changed.
+    let live = use_reducer(Counter::default);
+    {
+        // New conversations, messages, statuses, handoffs and closes arrive on the inbox's live
+        // socket; each (re)connection catches up. Without a socket: every 12 s, visible tab only.
+        let (admin, tick, live) = (props.admin.clone(), tick.dispatcher(), live.dispatcher());
+        use_effect_with((), move |_| {
+            let tickets: TicketSource = Rc::new(move || {
+                let admin = admin.clone();
+                Box::pin(async move { admin.live_url().await.map_err(|e| e.to_string()) })
+            });
+            let link = LiveLink::start(tickets, move |_signal: Signal| {
+                tick.dispatch(());
+                live.dispatch(());
+            });
+            move || link.stop()
+        });
+    }
+    let refresh = {
+        let tick = tick.dispatcher();
+        Callback::from(move |_: ()| tick.dispatch(()))
+    };
+    html! {
+        <div class="page inbox">
+            <h1>{ "Inbox" }</h1>
+            { filter_bar(&numbers, &number, &channel, &status, &window, &customer) }
+            if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
+            <div class="split">
+                { conversation_list(&list, &numbers, &selected, *clock) }
+                { match &*selected {
+                    Some(id) => html! { <Thread key={id.clone()} admin={props.admin.clone()} id={id.clone()} on_change={refresh} live={live.0} /> },
+                    None => html! { <p class="empty thread">{ "Choose a conversation." }</p> },
+                } }
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,185 @@
+//! A conversation's thread: its header (channel, number, open or closed, Close or Reopen), the
+//! handoff marked and the undo of a disputed WhatsApp link, earlier messages on request, the
+//! messages, and the composer below.
+
+use serde_json::{json, Value};
+use switchboard_core::api::{
+    within_reply_window, Channel, ConversationDetail, ConversationStatus, MessageView,
+};
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use super::composer::Composer;
+use super::list::channel_label;
+use super::message::message_item;
+use crate::api::Admin;
+use crate::dom::{now_seconds, Counter};
+
+#[derive(Properties, PartialEq)]
+pub struct ThreadProps {
+    pub admin: Admin,
+    pub id: String,
+    pub on_change: Callback<()>,
+    /// Changes whenever the live socket reports something (or reconnects).
+    pub live: u32,
+}
+
+#[function_component(Thread)]
+pub fn thread(props: &ThreadProps) -> Html {
+    let detail = use_state(|| None::<ConversationDetail>);
+    let send_error = use_state(|| None::<String>);
+    let version = use_reducer(Counter::default);
+    // Long threads come in pages: the newest first, older ones on request. After the first load
+    // the refresh asks for everything from the window's first message on (`since`), so the
+    // window only grows and never leaves a gap before the older pages shown above it.
+    let older = use_state(Vec::<MessageView>::new);
+    let older_cursor = use_state(|| None::<String>);
+    let anchor = use_state(|| None::<String>);
+    {
+        let (admin, id, detail) = (props.admin.clone(), props.id.clone(), detail.clone());
+        let (anchor, older_cursor) = (anchor.clone(), older_cursor.clone());
+        use_effect_with((version.0, props.live), move |_| {
+            let url = match &*anchor {
+                Some(a) => format!("/conversations/{id}?since={a}"),
+                None => format!("/conversations/{id}"),
+            };
+            spawn_local(async move {
+                if let Ok(d) = admin.get::<ConversationDetail>(&url).await {
+                    if anchor.is_none() {
+                        if let Some(first) = d.messages.first() {
+                            anchor.set(Some(first.cursor.clone()));
+                            older_cursor.set(d.older.clone());
+                        }
+                    }
+                    detail.set(Some(d));
+                }
+            });
+        });
+    }
+    let load_older = {
+        let (admin, id) = (props.admin.clone(), props.id.clone());
+        let (older, older_cursor) = (older.clone(), older_cursor.clone());
+        Callback::from(move |_| {
+            let Some(cursor) = (*older_cursor).clone() else {
+                return;
+            };
+            let (admin, id, older, older_cursor) = (
+                admin.clone(),
+                id.clone(),
+                older.clone(),
+                older_cursor.clone(),
+            );
+            spawn_local(async move {
+                if let Ok(page) = admin
+                    .get::<ConversationDetail>(&format!("/conversations/{id}?before={cursor}"))
+                    .await
+                {
+                    let mut all = page.messages;
+                    all.extend((*older).iter().cloned());
+                    older.set(all);
+                    older_cursor.set(page.older);
+                }
+            });
+        })
+    };
+    let Some(d) = (*detail).clone() else {
+        return html! { <section class="thread"><p>{ "Loading…" }</p></section> };
+    };
+    let c = &d.conversation;
+    let whatsapp = c.channel == Channel::Whatsapp;
+    let window_open = !whatsapp || within_reply_window(c.last_inbound_at, now_seconds());
+    let bump = {
+        let (version, on_change) = (version.dispatcher(), props.on_change.clone());
+        Callback::from(move |_: ()| {
+            version.dispatch(());
+            on_change.emit(());
+        })
+    };
+    // Close, reopen and retry: a POST under the conversation, then a refresh.
+    let post_action = |path: String| {
+        let (admin, id, bump, send_error) = (
+            props.admin.clone(),
+            props.id.clone(),
+            bump.clone(),
+            send_error.clone(),
+        );
+        Callback::from(move |_| {
+            let (admin, url, bump, send_error) = (
+                admin.clone(),
+                format!("/conversations/{id}/{path}"),
+                bump.clone(),
+                send_error.clone(),
+            );
+            spawn_local(async move {
+                match admin.post::<Value>(&url, &json!({})).await {
+                    Ok(_) => send_error.set(None),
+                    Err(e) => send_error.set(Some(e.to_string())),
+                }
+                bump.emit(());
+            });
+        })
+    };
+
+    let mut items = Vec::new();
+    let mut previous_channel = None;
+    for m in older.iter().chain(&d.messages) {
+        if c.handed_off_at.is_some()
+            && previous_channel == Some(Channel::Messenger)
+            && m.channel == Channel::Whatsapp
+        {
+            items.push(
+                html! { <li class="divider" role="separator">{ "Continued on WhatsApp" }</li> },
+            );
+        }
+        previous_channel = Some(m.channel);
+        items.push(message_item(
+            m,
+            post_action(format!("messages/{}/retry", m.id)),
+            &props.admin,
+            &bump,
+        ));
+    }
+    let title = c
+        .contact_name
+        .clone()
+        .or_else(|| c.wa_id.clone())
+        .unwrap_or_else(|| "Website visitor".to_owned());
+    let open = c.status == ConversationStatus::Open;
+    html! {
+        <section class="thread" aria-label={format!("Conversation with {title}")}>
+            <header class="row between">
+                <div>
+                    <h2>{ title }</h2>
+                    <p class="meta">
+                        { channel_label(c) }
+                        { c.wa_id.as_ref().map(|w| format!(" · +{w}")).unwrap_or_default() }
+                        { if open { " · open".to_owned() } else { format!(" · closed{}", c.close_reason.map(|r| format!(" ({})", serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())).unwrap_or_default()) } }
+                    </p>
+                </div>
+                if open { <button onclick={post_action("close".to_owned())}>{ "Close conversation" }</button> }
+                else { <button onclick={post_action("reopen".to_owned())}>{ "Reopen" }</button> }
+            </header>
+            if c.link_disputed_at.is_some() && c.handed_off_at.is_some() {
+                <div class="warning" role="alert">
+                    <p>{ "The website visitor says this WhatsApp number is not theirs: someone else may have sent their handoff code. If so, undo the link — the conversation returns to the visitor's Messenger with its history, and these WhatsApp messages stay here, marked." }</p>
+                </div>
+            }
+            if c.handed_off_at.is_some() && c.visitor_id.is_some() {
+                <p class="row">
+                    <button onclick={post_action("unlink".to_owned())}>{ "Undo WhatsApp link" }</button>
+                    <span class="hint">{ "Only if this WhatsApp account is not the website visitor's." }</span>
+                </p>
+            }
+            if c.unlinked_at.is_some() {
+                <p class="hint" role="status">{ "The WhatsApp link was undone: the visitor continues in the Messenger. Messages marked “unlinked” came from the WhatsApp account that sent their code." }</p>
+            }
+            if older_cursor.is_some() {
+                <button class="older" onclick={load_older}>{ "Show earlier messages" }</button>
+            }
+            <ol class="messages" aria-label="Messages">{ for items }</ol>
+            if let Some(e) = &*send_error { <p class="error" role="alert">{ e.clone() }</p> }
+            <Composer admin={props.admin.clone()} id={props.id.clone()} phone_number_id={c.phone_number_id.clone()}
+                {whatsapp} {window_open} send_error={send_error.clone()} bump={bump.clone()} />
+        </section>
+    }
+}

@@ -1,0 +1,304 @@
+//! One connected (or disconnected) number on the Connections page: its figures, handoff, reset
+//! and ratings settings, WhatsApp Manager links, the business profile toggle, and the disconnect
+//! flow with the two-step verification guidance for what the owner will do with the number.
+
+use serde_json::{json, Value};
+use switchboard_core::api::{DisconnectOutcome, NumberStats, NumberStatus, NumberView};
+use switchboard_core::manager_links::TwoStepGuidance;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use super::defaults::RESET_EXPLANATION;
+use super::profile::ProfileEditor;
+use crate::api::Admin;
+use crate::dom::{bind_input, checked, outcome};
+use crate::forms::{duration, parse_reset_days, reset_days_input, reset_days_label};
+
+#[derive(Properties, PartialEq)]
+pub struct CardProps {
+    pub admin: Admin,
+    pub number: NumberView,
+    pub stats: Option<NumberStats>,
+    pub on_change: Callback<()>,
+}
+
+#[derive(Clone, PartialEq)]
+enum Disconnect {
+    Closed,
+    Choosing,
+    Preview {
+        intent: &'static str,
+        guidance: TwoStepGuidance,
+    },
+    Done(DisconnectOutcome),
+}
+
+#[function_component(NumberCard)]
+pub fn number_card(props: &CardProps) -> Html {
+    let n = &props.number;
+    let reset_text = use_state(|| reset_days_input(n.reset_days));
+    let message = use_state(|| None::<Result<String, String>>);
+    let disconnect = use_state(|| Disconnect::Closed);
+    let show_profile = use_state(|| false);
+    let id = n.phone_number_id.clone();
+    let connected = n.status == NumberStatus::Connected;
+
+    let patch = {
+        let (admin, id, message, on_change) = (
+            props.admin.clone(),
+            id.clone(),
+            message.clone(),
+            props.on_change.clone(),
+        );
+        Callback::from(move |body: Value| {
+            let (admin, id, message, on_change) = (
+                admin.clone(),
+                id.clone(),
+                message.clone(),
+                on_change.clone(),
+            );
+            spawn_local(async move {
+                match admin
+                    .patch::<NumberView>(&format!("/numbers/{id}"), &body)
+                    .await
+                {
+                    Ok(_) => {
+                        message.set(Some(Ok("Saved.".to_owned())));
+                        on_change.emit(());
+                    }
+                    Err(e) => message.set(Some(Err(e.to_string()))),
+                }
+            });
+        })
+    };
+    // The box follows the owner's click at once (a list refresh still in flight must not flip it
+    // back), and the saved value whenever it changes.
+    let handoff_on = use_state(|| n.handoff_enabled);
+    {
+        let handoff_on = handoff_on.clone();
+        use_effect_with(n.handoff_enabled, move |saved| handoff_on.set(*saved));
+    }
+    let on_handoff = {
+        let (patch, handoff_on) = (patch.clone(), handoff_on.clone());
+        Callback::from(move |e: Event| {
+            let on = checked(&e);
+            handoff_on.set(on);
+            patch.emit(json!({ "handoff_enabled": on }));
+        })
+    };
+    let csat_on = use_state(|| n.csat.enabled);
+    let csat_question = use_state(|| n.csat.question.clone().unwrap_or_default());
+    let auto_hours = use_state(|| {
+        n.csat
+            .auto_resolve_hours
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    });
+    let save_csat = {
+        let (patch, message) = (patch.clone(), message.clone());
+        let (csat_on, csat_question, auto_hours) =
+            (csat_on.clone(), csat_question.clone(), auto_hours.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let hours = match auto_hours.trim() {
+                "" | "off" => None,
+                h => match h.parse::<u32>() {
+                    Ok(h) => Some(h),
+                    Err(_) => {
+                        message.set(Some(Err(
+                            "Auto-resolve: a number of hours (1–720), or empty for off".to_owned(),
+                        )));
+                        return;
+                    }
+                },
+            };
+            patch.emit(json!({ "csat": {
+                "enabled": *csat_on,
+                "question": Some(csat_question.trim().to_owned()).filter(|q| !q.is_empty()),
+                "auto_resolve_hours": hours,
+            } }));
+        })
+    };
+    let on_csat = {
+        let csat_on = csat_on.clone();
+        Callback::from(move |e: Event| csat_on.set(checked(&e)))
+    };
+    let save_reset = {
+        let (patch, reset_text, message) = (patch.clone(), reset_text.clone(), message.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            match parse_reset_days(&reset_text, true) {
+                Ok(days) => patch.emit(json!({ "reset_days": days })),
+                Err(e) => message.set(Some(Err(e))),
+            }
+        })
+    };
+    let choose = |intent: &'static str| {
+        let (admin, id, disconnect, message) = (
+            props.admin.clone(),
+            id.clone(),
+            disconnect.clone(),
+            message.clone(),
+        );
+        Callback::from(move |_| {
+            let (admin, id, disconnect, message) = (
+                admin.clone(),
+                id.clone(),
+                disconnect.clone(),
+                message.clone(),
+            );
+            spawn_local(async move {
+                match admin
+                    .get::<TwoStepGuidance>(&format!("/numbers/{id}/disconnect?intent={intent}"))
+                    .await
+                {
+                    Ok(guidance) => disconnect.set(Disconnect::Preview { intent, guidance }),
+                    Err(e) => message.set(Some(Err(e.to_string()))),
+                }
+            });
+        })
+    };
+    let confirm = {
+        let (admin, id, disconnect, message, on_change) = (
+            props.admin.clone(),
+            id.clone(),
+            disconnect.clone(),
+            message.clone(),
+            props.on_change.clone(),
+        );
+        Callback::from(move |_| {
+            let Disconnect::Preview { intent, .. } = &*disconnect else {
+                return;
+            };
+            let intent = *intent;
+            let (admin, id, disconnect, message, on_change) = (
+                admin.clone(),
+                id.clone(),
+                disconnect.clone(),
+                message.clone(),
+                on_change.clone(),
+            );
+            spawn_local(async move {
+                match admin
+                    .delete::<DisconnectOutcome>(&format!("/numbers/{id}?intent={intent}"))
+                    .await
+                {
+                    Ok(outcome) => {
+                        disconnect.set(Disconnect::Done(outcome));
+                        on_change.emit(());
+                    }
+                    Err(e) => message.set(Some(Err(e.to_string()))),
+                }
+            });
+        })
+    };
+    let set_disconnect = |d: Disconnect| {
+        let disconnect = disconnect.clone();
+        Callback::from(move |_| disconnect.set(d.clone()))
+    };
+    let toggle_profile = {
+        let show_profile = show_profile.clone();
+        Callback::from(move |_| show_profile.set(!*show_profile))
+    };
+
+    html! {
+        <article class={classes!("card", "number", (!connected).then_some("disconnected"))} aria-label={format!("Number {}", n.label)}>
+            <div class="row between">
+                <div>
+                    <h3>{ n.label.clone() }</h3>
+                    <p class="meta">
+                        { n.display_phone_number.clone() }
+                        { n.verified_name.as_ref().map(|v| format!(" · {v}")).unwrap_or_default() }
+                        { " · id " }{ n.phone_number_id.clone() }
+                    </p>
+                </div>
+                <div class="badges">
+                    <span class={classes!("badge", if connected { "ok" } else { "off" })}>{ if connected { "Connected" } else { "Disconnected" } }</span>
+                    if let Some(q) = &n.quality_rating {
+                        <span class={classes!("badge", format!("quality-{}", q.to_ascii_lowercase()))} title="Quality rating">{ format!("Quality: {q}") }</span>
+                    }
+                </div>
+            </div>
+            if let Some(s) = &props.stats {
+                <dl class="stats">
+                    <div><dt>{ "Conversations opened" }</dt><dd>{ s.conversations_opened }</dd></div>
+                    <div><dt>{ "Resets applied" }</dt><dd>{ s.resets_applied }</dd></div>
+                    <div><dt>{ "Median first response" }</dt><dd>{ s.median_first_response_seconds.map(duration).unwrap_or_else(|| "—".to_owned()) }</dd></div>
+                </dl>
+            }
+            if connected {
+                <div class="settings-grid">
+                    <label class="inline">
+                        <input type="checkbox" checked={*handoff_on} onchange={on_handoff} />
+                        { " Offer \"Continue on WhatsApp\" in the Messenger" }
+                    </label>
+                    <form class="inline" onsubmit={save_reset}>
+                        <label for={format!("reset-{id}")}>{ "Reset after (days, off, or empty for the project default)" }</label>
+                        <input id={format!("reset-{id}")} size="6" value={(*reset_text).clone()} oninput={bind_input(&reset_text)} placeholder={reset_days_label(Some(n.effective_reset_days))} />
+                        <button type="submit">{ "Save" }</button>
+                        <span class="hint">{ format!("Now: {}", reset_days_label(Some(n.effective_reset_days))) }</span>
+                    </form>
+                    <p class="hint">{ RESET_EXPLANATION }</p>
+                    <form class="csat" onsubmit={save_csat} aria-label={format!("Ratings for {}", n.label)}>
+                        <label class="inline"><input type="checkbox" checked={*csat_on} onchange={on_csat} />{ " Ask customers to rate a conversation once it is resolved (reply buttons, only within WhatsApp's 24-hour window)" }</label>
+                        <label for={format!("csat-q-{id}")}>{ "Rating question" }</label>
+                        <input id={format!("csat-q-{id}")} value={(*csat_question).clone()} oninput={bind_input(&csat_question)} placeholder={switchboard_core::csat::DEFAULT_QUESTION} />
+                        <label for={format!("auto-{id}")}>{ "Auto-resolve after (hours without a customer message; empty: off)" }</label>
+                        <input id={format!("auto-{id}")} size="6" value={(*auto_hours).clone()} oninput={bind_input(&auto_hours)} placeholder="off" />
+                        <button type="submit">{ "Save ratings" }</button>
+                    </form>
+                </div>
+                <p class="links">
+                    <a href={n.manager_links.number_settings.clone()} target="_blank" rel="noopener">{ "Manage in WhatsApp Manager" }</a>
+                    <a href={n.manager_links.phone_numbers.clone()} target="_blank" rel="noopener">{ "All phone numbers" }</a>
+                    <a href={n.manager_links.two_step_verification.clone()} target="_blank" rel="noopener">{ "Two-step verification" }</a>
+                    <button class="link" onclick={toggle_profile}>{ if *show_profile { "Hide business profile" } else { "Edit business profile" } }</button>
+                </p>
+                if *show_profile { <ProfileEditor admin={props.admin.clone()} id={id.clone()} /> }
+            }
+            if let Some(m) = &*message {
+                { outcome(m) }
+            }
+            { match &*disconnect {
+                Disconnect::Closed if connected => html! { <button class="danger" onclick={set_disconnect(Disconnect::Choosing)}>{ "Disconnect…" }</button> },
+                Disconnect::Closed => html! {},
+                Disconnect::Choosing => html! {
+                    <div class="dialog" role="group" aria-label="Disconnect">
+                        <p><strong>{ "What will you do with this number?" }</strong></p>
+                        <button onclick={choose("reuse")}>{ "Connect it here again later (reuse)" }</button>
+                        <button onclick={choose("migrate")}>{ "Move it to another tool or provider" }</button>
+                        <button class="link" onclick={set_disconnect(Disconnect::Closed)}>{ "Cancel" }</button>
+                    </div>
+                },
+                Disconnect::Preview { guidance, .. } => html! {
+                    <div class="dialog" role="group" aria-label="Confirm disconnect">
+                        { guidance_view(guidance) }
+                        <p>{ "Its conversations stay in the inbox. Replies through it stop at once; the Messenger stops offering it within a minute, and anything WhatsApp still sends for it is kept." }</p>
+                        <button class="danger" onclick={confirm}>{ "Disconnect now" }</button>
+                        <button class="link" onclick={set_disconnect(Disconnect::Closed)}>{ "Cancel" }</button>
+                    </div>
+                },
+                Disconnect::Done(outcome) => html! {
+                    <div class="dialog" role="status">
+                        <p><strong>{ format!("Disconnected. {} conversation(s) kept.", outcome.conversations_kept) }</strong></p>
+                        { guidance_view(&outcome.two_step_verification) }
+                    </div>
+                },
+            } }
+        </article>
+    }
+}
+
+fn guidance_view(g: &TwoStepGuidance) -> Html {
+    html! {
+        <div class={classes!("guidance", g.must_disable_two_step_verification.then_some("warn"))}>
+            <p>{ g.summary.clone() }</p>
+            if !g.steps.is_empty() {
+                <ol>{ for g.steps.iter().map(|s| html! { <li>{ s.clone() }</li> }) }</ol>
+            }
+            if let Some(link) = &g.link {
+                <a href={link.clone()} target="_blank" rel="noopener">{ "Open two-step verification in WhatsApp Manager" }</a>
+            }
+        </div>
+    }
+}
