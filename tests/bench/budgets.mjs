@@ -26,7 +26,9 @@ const CPU_BUDGET_MS = 10;
 const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 const SOAK = Number(process.env.SOAK_REQUESTS ?? 20_000);
 
-const stack = await startStack({ inspector: true });
+// CPU on an edge without wrangler's inspector (attached, it keeps V8's debugger busy); memory on
+// one with it, read through the DevTools protocol.
+let stack = await startStack();
 let edge = stack.edge;
 await stack.connect({ id: NUMBER });
 await edge.putSettings({ handoff_enabled: true, default_handoff_number: NUMBER });
@@ -35,19 +37,23 @@ await edge.putSettings({ handoff_enabled: true, default_handoff_number: NUMBER }
 // the proxy forwards messages instead of keeping them).
 async function attach() {
   const targets = await (await fetch(`http://127.0.0.1:${edge.inspectorPort}/json`)).json();
-  const ws = new WebSocket(targets[0].webSocketDebuggerUrl);
-  await new Promise((res, rej) => { ws.onopen = res; ws.onerror = rej; });
+  // The proxy wants an Origin it knows (DevTools sends one; so do we).
+  const socket = await openLiveSocket(targets[0].webSocketDebuggerUrl.replace(/^ws:/, 'http:'), { origin: 'http://127.0.0.1' });
+  if (socket.status !== 101) throw new Error(`inspector: ${socket.status} ${socket.body}`);
   let id = 0;
-  const waiting = new Map();
-  ws.onmessage = (e) => {
-    const m = JSON.parse(e.data);
-    if (m.id && waiting.has(m.id)) { waiting.get(m.id)(m); waiting.delete(m.id); }
+  const call = async (method, params = {}) => {
+    const n = ++id;
+    socket.send(JSON.stringify({ id: n, method, params }));
+    for (;;) {
+      const m = JSON.parse(await socket.next(30_000));
+      if (m.id === n) return m;
+    }
   };
-  const call = (method, params = {}) => new Promise((res) => { const n = ++id; waiting.set(n, res); ws.send(JSON.stringify({ id: n, method, params })); });
-  return { call, close: () => ws.close() };
+  return { call, close: () => socket.end() };
 }
-let cdp = await attach();
+let cdp = null;
 const heapMiB = async () => {
+  await cdp.call('HeapProfiler.enable');
   await cdp.call('HeapProfiler.collectGarbage');
   const r = await cdp.call('Runtime.getHeapUsage');
   return r.result.usedSize / 1024 / 1024;
@@ -110,9 +116,9 @@ await measure('widget: a visitor\'s message', 300, async (i) => ok(await widget(
 const [conversation] = (await edge.adminJson(`/conversations?number=${NUMBER}&limit=1`)).body;
 await measure('admin: the inbox list', 300, async () => ok(await edge.admin(`/conversations?limit=50`)), { who: 'owner' });
 await measure('admin: a thread', 300, async () => ok(await edge.admin(`/conversations/${conversation.id}`)), { who: 'owner' });
-const v = visitors[0];
-await measure('live: a ticket and a socket connected', 100, async () => {
-  const { ticket } = await (await widget('live', {}, v, '203.0.200.1')).json();
+let socketVisitor = 0;
+await measure('live: a ticket and a socket connected', 40, async () => {
+  const { ticket } = await (await widget('live', {}, visitors[socketVisitor++ % 40], '203.0.200.1')).json();
   const s = await openLiveSocket(`${edge.url}/api/live?ticket=${encodeURIComponent(ticket)}`, { origin: edge.url });
   if (s.status !== 101) throw new Error(`socket ${s.status}`);
   s.end();
@@ -120,6 +126,18 @@ await measure('live: a ticket and a socket connected', 100, async () => {
 const messenger = (await edge.adminJson('/conversations?channel=messenger&limit=1')).body[0];
 await measure('live: an agent reply pushed to the Messenger', 100, async (i) =>
   ok(await edge.admin(`/conversations/${messenger.id}/messages`, { method: 'POST', body: JSON.stringify({ text: `pushed ${i}` }) })), { who: 'owner' });
+
+// The memory half, on an edge with the inspector, attached for the whole run (so the proxy
+// forwards DevTools messages instead of keeping them).
+await stack.stop();
+stack = await startStack({ inspector: true });
+edge = stack.edge;
+await stack.connect({ id: NUMBER });
+visitors.length = 0;
+for (let i = 0; i < 40; i++) visitors.push((await (await widget('session', {})).json()).visitor_token);
+await edge.deliver(delivery(NUMBER, { messages: [text('19930000001', 'a thread to read', base)] }));
+const [soakConversation] = (await edge.adminJson('/conversations?limit=1')).body;
+cdp = await attach();
 
 console.log('\n## Memory: the isolate\'s wasm memory around one 25 MiB file');
 const big = Buffer.alloc(25 * 1024 * 1024 - 4096, 7);
@@ -153,7 +171,7 @@ const one = async (i) => {
     case 4: return ok(await fetch(`${edge.url}/healthz`));
     case 5: return ok(await widget('messages', { text: `soak ${i}` }, visitors[i % 40]));
     case 6: return ok(await edge.admin('/conversations?limit=50'));
-    case 7: return ok(await edge.admin(`/conversations/${conversation.id}`));
+    case 7: return ok(await edge.admin(`/conversations/${soakConversation.id}`));
     case 8: {
       if (i % 200 !== 8) return ok(await fetch(`${edge.url}/healthz`));
       const id = `99${String(i).padStart(13, '0')}`;
