@@ -1,11 +1,16 @@
 //! Support KPIs over a period, and the same figures as they would be without the conversation
 //! reset — what the reset rule buys an owner, in one table.
 //!
-//! Input: one [`ConversationFacts`] per conversation opened in the period (the edge reads them
-//! from D1, ordered by number, customer and opening time). The counterfactual merges each
+//! The rules, as plain functions over [`ConversationFacts`]: the counterfactual merges each
 //! customer's consecutive conversations that the reset rule split (the earlier one closed with
 //! reason `reset`) into one thread: it opened with the first, ended with the last, its first
 //! response is the first one given, and it would have been surveyed once, at its end.
+//!
+//! The edge runs the same rules inside D1 (window functions over the period's conversations,
+//! `edge/src/kpis/store.rs`), so the Worker never holds 100k conversations: D1 answers a few
+//! [`KpiSqlRow`]s (counts per number and counting, medians per scope) and [`assemble`] turns
+//! them into the report's rows. The functions here are the reference those queries are checked
+//! against (`tests/integration/kpis.test.mjs` and the randomised cross-check in its notes).
 
 use serde::{Deserialize, Serialize};
 
@@ -154,38 +159,6 @@ pub fn merged_without_reset(facts: &[ConversationFacts]) -> Vec<ConversationFact
     threads
 }
 
-/// Reads the compact form the edge's query packs a number's conversations in (D1 returns one
-/// string per number instead of a JSON object per conversation: at 100k conversations that is
-/// what keeps the report fast): `customer,opened,closed,reason,first_response,outcome,score`,
-/// `;`-separated, empty fields for NULL. A malformed entry is skipped.
-pub fn unpack(number: Option<&str>, packed: &str) -> Vec<ConversationFacts> {
-    packed
-        .split(';')
-        .filter_map(|entry| {
-            let f: Vec<&str> = entry.split(',').collect();
-            let [customer, opened, closed, reason, first, outcome, score] = f.as_slice() else {
-                return None;
-            };
-            let int = |s: &str| (!s.is_empty()).then(|| s.parse::<i64>()).transpose();
-            let text = |s: &str| (!s.is_empty()).then(|| s.to_owned());
-            let score = score.parse::<u8>().ok().and_then(Score::new);
-            Some(ConversationFacts {
-                number: number.map(str::to_owned),
-                customer: (*customer).to_owned(),
-                opened_at: opened.parse().ok()?,
-                closed_at: int(closed).ok()?,
-                close_reason: text(reason),
-                first_response_at: int(first).ok()?,
-                survey: match (*outcome, score) {
-                    (_, Some(s)) => SurveyFacts::Rated(s),
-                    ("asked", None) => SurveyFacts::Asked,
-                    _ => SurveyFacts::NotAsked,
-                },
-            })
-        })
-        .collect()
-}
-
 /// One row of the KPI table: a scope (a number, the Messenger, or the whole project) counted
 /// with the reset and as it would be without.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -213,7 +186,96 @@ pub struct KpiReport {
     pub days: u32,
     pub from: i64,
     pub to: i64,
+    /// When these figures were computed (unix seconds); a report is kept for a minute.
+    #[serde(default)]
+    pub computed_at: i64,
     pub rows: Vec<KpiRow>,
+}
+
+/// One row of the edge's KPI query. `metric` 0: counts of one number (`number` `None`: the
+/// Messenger) — `a` conversations, `b` resets, `c` surveys asked, `d` rated, `e` rated 4–5,
+/// `f` customers. `metric` 1 (first response) or 2 (resolution): the median in `a`, of one
+/// number, or of the project when `project` is 1. `without` 1: counted without the reset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KpiSqlRow {
+    pub without: u8,
+    pub number: Option<String>,
+    pub project: u8,
+    pub metric: u8,
+    pub a: Option<i64>,
+    #[serde(default)]
+    pub b: Option<i64>,
+    #[serde(default)]
+    pub c: Option<i64>,
+    #[serde(default)]
+    pub d: Option<i64>,
+    #[serde(default)]
+    pub e: Option<i64>,
+    #[serde(default)]
+    pub f: Option<i64>,
+}
+
+/// The figures of one scope from the query's rows: `scope` a number's id, `None` for the
+/// Messenger (its rows have no number), and the project when `project`.
+fn kpis_of(rows: &[KpiSqlRow], without: u8, scope: Option<&str>, project: bool) -> Kpis {
+    let n = |v: Option<i64>| v.unwrap_or(0).max(0) as u64;
+    let counts = rows
+        .iter()
+        .filter(|r| r.metric == 0 && r.without == without)
+        .filter(|r| project || r.number.as_deref() == scope);
+    let (mut opened, mut resets, mut asked, mut rated, mut satisfied, mut customers) =
+        (0, 0, 0, 0, 0, 0);
+    for r in counts {
+        opened += n(r.a);
+        resets += n(r.b);
+        asked += n(r.c);
+        rated += n(r.d);
+        satisfied += n(r.e);
+        // A customer is a (number, customer) pair: the numbers' counts add up.
+        customers += n(r.f);
+    }
+    let median = |metric: u8| {
+        let of_scope = |r: &&KpiSqlRow| {
+            r.metric == metric
+                && r.without == without
+                && if project {
+                    r.project == 1
+                } else {
+                    r.project == 0 && r.number.as_deref() == scope
+                }
+        };
+        rows.iter().find(of_scope).and_then(|r| r.a)
+    };
+    Kpis {
+        conversations_opened: opened,
+        resets_applied: resets,
+        median_first_response_seconds: median(1),
+        median_resolution_seconds: median(2),
+        csat_percent: percent(satisfied, rated),
+        surveys_asked: asked,
+        surveys_answered: rated,
+        survey_response_percent: percent(rated, asked),
+        customers,
+        conversations_per_customer: (customers > 0).then(|| opened as f64 / customers as f64),
+    }
+}
+
+/// The report's rows from the query's: one per connected number (`numbers`: id and label), the
+/// Messenger's, and the project's.
+pub fn assemble(rows: &[KpiSqlRow], numbers: &[(String, String)]) -> Vec<KpiRow> {
+    let row_of = |scope: &str, label: &str, number: Option<&str>, project: bool| KpiRow {
+        scope: scope.to_owned(),
+        label: label.to_owned(),
+        with_reset: kpis_of(rows, 0, number, project),
+        without_reset: kpis_of(rows, 1, number, project),
+    };
+    let mut out: Vec<KpiRow> = numbers
+        .iter()
+        .map(|(id, label)| row_of(id, label, Some(id), false))
+        .collect();
+    out.push(row_of("messenger", "Messenger (website)", None, false));
+    out.push(row_of("project", "All channels", None, true));
+    out
 }
 
 /// The periods the console offers.
@@ -324,30 +386,122 @@ mod tests {
     }
 
     #[test]
-    fn packed_facts_unpack_and_nonsense_is_skipped() {
-        let facts = unpack(
-            Some("106"),
-            "ana,100,200,agent,150,asked,4;ben,300,,,,,;bad;cy,x,1,agent,1,asked,;dee,5,9,reset,,window_closed,",
-        );
-        assert_eq!(facts.len(), 3);
-        assert_eq!(facts[0].customer, "ana");
-        assert_eq!(facts[0].closed_at, Some(200));
-        assert_eq!(facts[0].survey, SurveyFacts::Rated(Score::new(4).unwrap()));
-        assert_eq!(facts[1].closed_at, None);
-        assert_eq!(facts[1].close_reason, None);
-        assert_eq!(
-            facts[2].survey,
-            SurveyFacts::NotAsked,
-            "not sent: not asked"
-        );
-        assert!(unpack(None, "").is_empty());
-    }
-
-    #[test]
     fn different_numbers_never_merge() {
         let mut other = conv("ana", 50, Some((60, "agent")));
         other.number = Some("999".into());
         let facts = vec![conv("ana", 0, Some((40, "reset"))), other];
         assert_eq!(merged_without_reset(&facts).len(), 2);
+    }
+
+    /// The rows the edge's query returns for `facts`, built from the reference functions.
+    fn sql_rows(facts: &[ConversationFacts]) -> Vec<KpiSqlRow> {
+        let mut rows = Vec::new();
+        for (without, set) in [(0u8, facts.to_vec()), (1, merged_without_reset(facts))] {
+            let mut numbers: Vec<Option<String>> = set.iter().map(|f| f.number.clone()).collect();
+            numbers.sort();
+            numbers.dedup();
+            let medians =
+                |k: &Kpis, number: Option<String>, project: u8, rows: &mut Vec<KpiSqlRow>| {
+                    for (metric, v) in [
+                        (1, k.median_first_response_seconds),
+                        (2, k.median_resolution_seconds),
+                    ] {
+                        if v.is_some() {
+                            rows.push(KpiSqlRow {
+                                without,
+                                number: number.clone(),
+                                project,
+                                metric,
+                                a: v,
+                                b: None,
+                                c: None,
+                                d: None,
+                                e: None,
+                                f: None,
+                            });
+                        }
+                    }
+                };
+            for number in numbers {
+                let of: Vec<_> = set.iter().filter(|f| f.number == number).cloned().collect();
+                let k = kpis(&of);
+                rows.push(KpiSqlRow {
+                    without,
+                    number: number.clone(),
+                    project: 0,
+                    metric: 0,
+                    a: Some(k.conversations_opened as i64),
+                    b: Some(k.resets_applied as i64),
+                    c: Some(k.surveys_asked as i64),
+                    d: Some(k.surveys_answered as i64),
+                    e: Some(
+                        of.iter()
+                            .filter(|f| matches!(f.survey, SurveyFacts::Rated(s) if s.satisfied()))
+                            .count() as i64,
+                    ),
+                    f: Some(k.customers as i64),
+                });
+                medians(&k, number, 0, &mut rows);
+            }
+            medians(&kpis(&set), None, 1, &mut rows);
+        }
+        rows
+    }
+
+    #[test]
+    fn the_report_assembled_from_the_query_rows_is_the_reference_report() {
+        let mut other = conv("bea", 5, Some((300, "agent")));
+        other.number = Some("222".into());
+        other.first_response_at = Some(50);
+        let mut visitor = conv("v1", 7, Some((90, "agent")));
+        visitor.number = None;
+        let mut answered = conv("ana", 2 * DAY, Some((2 * DAY + 600, "agent")));
+        answered.first_response_at = Some(2 * DAY + 30);
+        let facts = vec![
+            conv("ana", 0, Some((DAY, "reset"))),
+            rated(answered, 5),
+            rated(conv("cid", 10, Some((70, "agent"))), 2),
+            other,
+            visitor,
+        ];
+        let numbers = vec![
+            ("106".to_owned(), "Support".to_owned()),
+            ("222".to_owned(), "Sales".to_owned()),
+        ];
+        let expected = vec![
+            row(
+                "106",
+                "Support",
+                &facts
+                    .iter()
+                    .filter(|f| f.number.as_deref() == Some("106"))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            ),
+            row(
+                "222",
+                "Sales",
+                &facts
+                    .iter()
+                    .filter(|f| f.number.as_deref() == Some("222"))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            ),
+            row(
+                "messenger",
+                "Messenger (website)",
+                &facts
+                    .iter()
+                    .filter(|f| f.number.is_none())
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            ),
+            row("project", "All channels", &facts),
+        ];
+        assert_eq!(assemble(&sql_rows(&facts), &numbers), expected);
+        // A number with no conversation still has its row, all zero.
+        let empty = assemble(&[], &numbers);
+        assert_eq!(empty.len(), 4);
+        assert_eq!(empty[0].with_reset, Kpis::default());
     }
 }

@@ -122,6 +122,7 @@ async fn admin(
             let room = query(req, "room").unwrap_or_else(|| INBOX_ROOM.to_owned());
             ok_json(&serde_json::json!({ "closed": live::publish::disconnect(env, &room).await? }))
         }
+        (Method::Get, ["runtime"]) => ok_json(&crate::platform::runtime::figures()),
         (Method::Get, ["webhook"]) => {
             let origin = req.url()?.origin().ascii_serialization();
             ok_json(&webhooks::wiring::read(env, config, &numbers, &origin).await?)
@@ -132,7 +133,8 @@ async fn admin(
         (
             _,
             ["numbers", _, "templates" | "disconnect"]
-            | ["stats" | "kpis" | "conversations" | "unrouted" | "not-understood" | "webhook"],
+            | ["stats" | "kpis" | "conversations" | "unrouted" | "not-understood" | "webhook"
+            | "runtime"],
         )
         | (_, ["conversations", _]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
         (_, ["media", _]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),

@@ -28,7 +28,7 @@ const say = async (from, body, at = now()) => {
 const conversationsOf = async (waId) => (await edge.adminJson(`/conversations?wa_id=${waId}&status=`)).body;
 const close = (id) => edge.adminJson(`/conversations/${id}/close`, { method: 'POST', body: '{}' });
 const surveysSentTo = (waId) => stack.graph.sent.filter((m) => m.type === 'interactive' && m.to === waId);
-const kpis = async (days = 30) => (await edge.adminJson(`/kpis?days=${days}`)).body;
+const kpis = async (days = 30) => (await edge.adminJson(`/kpis?days=${days}&fresh=1`)).body;
 const project = (report) => report.rows.find((r) => r.scope === 'project');
 
 test('resolved inside the window: three reply buttons, asked once; the answer rates it, a second replaces it', async () => {

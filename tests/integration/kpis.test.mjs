@@ -27,7 +27,7 @@ test('a reset splits a customer\'s thread; without it the KPIs count one thread'
   await edge.adminJson(`/conversations/${open.id}/close`, { method: 'POST', body: '{}' });
   await edge.deliver(delivery(NUMBER, { messages: [text('15145550102', 'just once', now - 30)] }));
 
-  const r = await edge.adminJson('/kpis?days=7');
+  const r = await edge.adminJson('/kpis?days=7&fresh=1');
   assert.equal(r.status, 200);
   assert.equal(r.body.days, 7);
   const row = r.body.rows.find((x) => x.scope === NUMBER);
@@ -46,6 +46,23 @@ test('a reset splits a customer\'s thread; without it the KPIs count one thread'
   assert.ok(r.body.rows.some((x) => x.scope === 'messenger'));
   assert.equal(r.body.rows.find((x) => x.scope === 'project').with_reset.conversations_opened, 3);
   assert.equal((await edge.adminJson('/kpis?days=12')).status, 400);
+});
+
+test('a report is computed once by D1 and kept for a minute: concurrent readers share it; fresh=1 computes anew', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  await edge.deliver(delivery(NUMBER, { messages: [text('15145550301', 'counted soon', now - 5)] }));
+  const first = await Promise.all(Array.from({ length: 8 }, () => edge.adminJson('/kpis?days=30&fresh=1')));
+  assert.ok(first.every((r) => r.status === 200));
+  const kept = await edge.adminJson('/kpis?days=30');
+  const opened = (r) => r.body.rows.find((x) => x.scope === 'project').with_reset.conversations_opened;
+  assert.ok(kept.body.computed_at >= Math.max(...first.map((r) => r.body.computed_at)), 'the kept report is the newest one');
+  await edge.deliver(delivery(NUMBER, { messages: [text('15145550302', 'a new customer', now - 1)] }));
+  const again = await edge.adminJson('/kpis?days=30');
+  assert.equal(again.body.computed_at, kept.body.computed_at, 'served as kept within the minute');
+  assert.equal(opened(again), opened(kept));
+  const fresh = await edge.adminJson('/kpis?days=30&fresh=1');
+  assert.equal(opened(fresh), opened(kept) + 1, 'fresh=1 counts the new conversation');
+  assert.equal((await edge.adminJson('/kpis?days=7&fresh=yes')).status, 200);
 });
 
 test('?window=closing lists open WhatsApp conversations whose window is open, closing soonest first', async () => {

@@ -31,10 +31,16 @@ async function freePort() {
 }
 
 /** `state`: reuse an existing state folder (kept at stop); otherwise a fresh one is made and removed.
- *  `migrate: false` leaves the fresh D1 database without its tables, so every D1 write fails. */
-export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {}, state: existing, migrate = true } = {}) {
+ *  `migrate: false` leaves the fresh D1 database without its tables, so every D1 write fails.
+ *  `inspector: true` keeps wrangler's DevTools proxy (for a benchmark that attaches to it and reads
+ *  the isolate's heap); otherwise it is off: with nobody attached it keeps every DevTools message
+ *  it sees, response bodies included, and a long run dies of it (wrangler 4.86). */
+export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {}, state: existing, migrate = true, inspector = false } = {}) {
   const state = existing ?? mkdtempSync(join(tmpdir(), 'switchboard-state-'));
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1' };
+  if (inspector) delete env.VSCODE_INSPECTOR_OPTIONS;
+  else env.VSCODE_INSPECTOR_OPTIONS = '{}';
+  const inspectorPort = await freePort();
   if (!existing && migrate) {
     execFileSync(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], {
       cwd: ROOT, env, stdio: 'pipe',
@@ -42,7 +48,7 @@ export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {}, s
   }
   const port = await freePort();
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--local', '--persist-to', state,
-    '--show-interactive-dev-session=false', '--test-scheduled', '--inspector-port', String(await freePort()),
+    '--show-interactive-dev-session=false', '--test-scheduled', '--inspector-port', String(inspectorPort),
     '--var', `GRAPH_API_BASE:${graphBase}`, '--var', 'TRUST_TEST_COUNTRY_HEADER:true'];
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
   const child = spawn(WRANGLER, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -69,6 +75,9 @@ export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {}, s
     pid: child.pid,
     secrets,
     statePath: state,
+    inspectorPort: inspector ? inspectorPort : null,
+    /** The pids of the workerd processes serving this edge (for CPU figures from /proc). */
+    workerdPids: () => execFileSync('pgrep', ['-g', String(child.pid), 'workerd']).toString().trim().split('\n').filter(Boolean).map(Number),
     log: () => log,
     admin: (path, init = {}) => fetch(`${url}/api/admin${path}`, {
       ...init,

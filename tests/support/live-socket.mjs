@@ -27,9 +27,22 @@ function wrap(socket) {
   const messages = [];
   const waiting = [];
   let buffer = Buffer.alloc(0);
+  // A large frame (a DevTools event can carry megabytes) is gathered once, not copied per chunk.
+  let pending = [];
+  let pendingBytes = 0;
+  let needed = 0;
   const closed = { code: null, reason: null };
   socket.on('data', (chunk) => {
-    buffer = Buffer.concat([buffer, chunk]);
+    if (needed) {
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes < needed) return;
+      buffer = Buffer.concat(pending);
+      pending = [];
+      needed = 0;
+    } else {
+      buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
+    }
     for (;;) {
       if (buffer.length < 2) return;
       const opcode = buffer[0] & 0x0f;
@@ -37,7 +50,13 @@ function wrap(socket) {
       let offset = 2;
       if (length === 126) { if (buffer.length < 4) return; length = buffer.readUInt16BE(2); offset = 4; }
       else if (length === 127) { if (buffer.length < 10) return; length = Number(buffer.readBigUInt64BE(2)); offset = 10; }
-      if (buffer.length < offset + length) return;
+      if (buffer.length < offset + length) {
+        needed = offset + length;
+        pending = [buffer];
+        pendingBytes = buffer.length;
+        buffer = Buffer.alloc(0);
+        return;
+      }
       const payload = buffer.subarray(offset, offset + length);
       buffer = buffer.subarray(offset + length);
       if (opcode === 1) {

@@ -15,15 +15,27 @@ pub struct KpiTableProps {
     pub admin: Admin,
 }
 
+/// `HH:MM` in the browser's time zone and locale, for unix seconds `at`.
+fn clock_time(at: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64 * 1000.0));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"hour".into(), &"2-digit".into());
+    let _ = js_sys::Reflect::set(&options, &"minute".into(), &"2-digit".into());
+    String::from(date.to_locale_time_string_with_options("default", &options))
+}
+
 #[function_component(KpiTable)]
 pub fn kpi_table(props: &KpiTableProps) -> Html {
     let days = use_state(|| 30u32);
     let scope = use_state(|| "project".to_owned());
     let report = use_state(|| None::<Result<KpiReport, String>>);
+    // Bumped by Refresh: the figures are computed anew rather than read as kept (a minute).
+    let refreshes = use_state(|| 0u32);
     {
         let (admin, report) = (props.admin.clone(), report.clone());
-        use_effect_with(*days, move |days| {
-            let path = format!("/kpis?days={days}");
+        use_effect_with((*days, *refreshes), move |(days, refreshes)| {
+            let fresh = if *refreshes > 0 { "&fresh=1" } else { "" };
+            let path = format!("/kpis?days={days}{fresh}");
             spawn_local(async move {
                 report.set(Some(
                     admin
@@ -41,6 +53,10 @@ pub fn kpi_table(props: &KpiTableProps) -> Html {
                 days.set(d);
             }
         })
+    };
+    let on_refresh = {
+        let refreshes = refreshes.clone();
+        Callback::from(move |_: MouseEvent| refreshes.set(*refreshes + 1))
     };
     let on_scope = {
         let scope = scope.clone();
@@ -64,6 +80,8 @@ pub fn kpi_table(props: &KpiTableProps) -> Html {
                                 { for PERIODS.iter().map(|d| html! { <option value={d.to_string()} selected={*d == *days}>{ format!("Last {d} days") }</option> }) }
                             </select>
                         </label>
+                        <span class="hint">{ format!("As of {}", clock_time(r.computed_at)) }</span>
+                        <button onclick={on_refresh}>{ "Refresh" }</button>
                     </div>
                     if let Some(row) = row {
                         <table class="kpis">

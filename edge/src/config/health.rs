@@ -17,7 +17,7 @@ use super::store::ConfigStore;
 use crate::platform::http::json_response;
 
 /// Every migration in `edge/migrations`, in order (a test keeps this list true).
-pub const MIGRATIONS: [&str; 8] = [
+pub const MIGRATIONS: [&str; 9] = [
     "0001_conversations.sql",
     "0002_seams.sql",
     "0003_agent_sends.sql",
@@ -26,6 +26,7 @@ pub const MIGRATIONS: [&str; 8] = [
     "0006_support_kpis.sql",
     "0007_media.sql",
     "0008_sweeps_and_meta_errors.sql",
+    "0009_kpi_reports.sql",
 ];
 
 #[derive(Deserialize)]

@@ -5,6 +5,13 @@
 //! KV keys: `settings` (ProjectSettings) and `numbers` (every number ever connected), written
 //! through by the writer. Another location sees a write up to ~60 s later: what that means for
 //! connects, disconnects and the handoff switch is in ARCHITECTURE.md ("KV's propagation window").
+//!
+//! An isolate keeps what it read for [`KEEP_MS`] (every webhook and widget call reads both
+//! keys: two binding calls and two JSON decodes each, a third of a delivery's work), and forgets
+//! it as soon as it sends the writer a command itself, so its own changes show at once. Another
+//! isolate's view is at most five seconds older than KV's own, inside the same window.
+
+use std::cell::RefCell;
 
 use serde::Serialize;
 use switchboard_core::config_document::{ConfigAnswer, ConfigCommand, ConfigDocument};
@@ -13,6 +20,7 @@ use worker::kv::KvStore;
 use worker::{Env, Method, Request, RequestInit};
 
 use crate::error::EdgeError;
+use crate::platform::clock::now_millis;
 
 /// The writer's one instance's name.
 pub const INSTANCE: &str = "config";
@@ -20,6 +28,25 @@ const SETTINGS_KEY: &str = "settings";
 const NUMBERS_KEY: &str = "numbers";
 
 pub use switchboard_core::config_document::NumberRecord;
+
+/// How long an isolate serves what it read from KV.
+const KEEP_MS: i64 = 5_000;
+
+/// What this isolate read, and when (unix ms).
+#[derive(Default)]
+struct Kept {
+    settings: Option<(i64, ProjectSettings)>,
+    numbers: Option<(i64, Vec<NumberRecord>)>,
+}
+
+thread_local! {
+    static KEPT: RefCell<Kept> = RefCell::new(Kept::default());
+}
+
+/// Forgets what this isolate read (after it changed the configuration).
+fn forget() {
+    KEPT.with(|kept| *kept.borrow_mut() = Kept::default());
+}
 
 pub struct ConfigStore {
     kv: KvStore,
@@ -53,6 +80,9 @@ impl ConfigStore {
         }
         let answer: ConfigAnswer = serde_json::from_str(&response.text().await?)
             .map_err(|e| EdgeError::Storage(format!("config writer's answer: {e}")))?;
+        if !matches!(command, ConfigCommand::Read) {
+            forget();
+        }
         match answer {
             ConfigAnswer::Applied(document) => Ok(*document),
             ConfigAnswer::Refused(refusal) => Err(EdgeError::Config(refusal)),
@@ -71,7 +101,20 @@ impl ConfigStore {
     }
 
     pub async fn settings(&self) -> Result<ProjectSettings, EdgeError> {
-        Ok(self.kv.get(SETTINGS_KEY).json().await?.unwrap_or_default())
+        let now = now_millis();
+        let kept = KEPT.with(|kept| {
+            kept.borrow()
+                .settings
+                .as_ref()
+                .filter(|(at, _)| now - at < KEEP_MS)
+                .map(|(_, s)| s.clone())
+        });
+        if let Some(settings) = kept {
+            return Ok(settings);
+        }
+        let settings: ProjectSettings = self.kv.get(SETTINGS_KEY).json().await?.unwrap_or_default();
+        KEPT.with(|kept| kept.borrow_mut().settings = Some((now, settings.clone())));
+        Ok(settings)
     }
 
     /// Stores JSON text: `KvStore::put` with a struct goes through serde-wasm-bindgen, which turns
@@ -82,7 +125,20 @@ impl ConfigStore {
     }
 
     pub async fn numbers(&self) -> Result<Vec<NumberRecord>, EdgeError> {
-        Ok(self.kv.get(NUMBERS_KEY).json().await?.unwrap_or_default())
+        let now = now_millis();
+        let kept = KEPT.with(|kept| {
+            kept.borrow()
+                .numbers
+                .as_ref()
+                .filter(|(at, _)| now - at < KEEP_MS)
+                .map(|(_, n)| n.clone())
+        });
+        if let Some(numbers) = kept {
+            return Ok(numbers);
+        }
+        let numbers: Vec<NumberRecord> = self.kv.get(NUMBERS_KEY).json().await?.unwrap_or_default();
+        KEPT.with(|kept| kept.borrow_mut().numbers = Some((now, numbers.clone())));
+        Ok(numbers)
     }
 
     /// Reachability probe for /healthz.

@@ -1,13 +1,13 @@
-//! `GET /api/admin/kpis?days=7|30|90`: a row per connected number, one for the Messenger and one
-//! for the project, each with and without the reset (`core::kpi`).
+//! `GET /api/admin/kpis?days=7|30|90[&fresh=1]`: a row per connected number, one for the
+//! Messenger and one for the project, each with and without the reset (`core::kpi`), as D1
+//! computed them at most a minute ago (`computed_at`; `fresh=1` computes them now).
 
-use switchboard_core::kpi::{row, ConversationFacts, KpiReport, PERIODS};
+use switchboard_core::kpi::{assemble, KpiReport};
 use worker::{Request, Response};
 
-use super::store::facts;
+use super::service;
 use crate::config::numbers::Numbers;
 use crate::error::EdgeError;
-use crate::platform::clock::now_seconds;
 use crate::platform::d1::Db;
 use crate::platform::http::{ok_json, query};
 
@@ -20,31 +20,21 @@ pub async fn report(
         None => 30,
         Some(d) => d
             .parse::<u32>()
-            .ok()
-            .filter(|d| PERIODS.contains(d))
-            .ok_or_else(|| EdgeError::BadRequest("days must be 7, 30 or 90".to_owned()))?,
+            .map_err(|_| EdgeError::BadRequest("days must be 7, 30 or 90".to_owned()))?,
     };
-    let to = now_seconds() + 1;
-    let from = to - i64::from(days) * 86_400;
-    let all = facts(store, from, to).await?;
-    let of = |number: Option<&str>| -> Vec<ConversationFacts> {
-        all.iter()
-            .filter(|f| f.number.as_deref() == number)
-            .cloned()
-            .collect()
-    };
-    let mut rows: Vec<_> = numbers
+    let fresh = query(req, "fresh").is_some_and(|v| v == "1" || v == "true");
+    let computed = service::report(store, days, fresh).await?;
+    let labels: Vec<(String, String)> = numbers
         .list()
         .await?
-        .iter()
-        .map(|n| row(&n.phone_number_id, &n.label, &of(Some(&n.phone_number_id))))
+        .into_iter()
+        .map(|n| (n.phone_number_id, n.label))
         .collect();
-    rows.push(row("messenger", "Messenger (website)", &of(None)));
-    rows.push(row("project", "All channels", &all));
     ok_json(&KpiReport {
         days,
-        from,
-        to,
-        rows,
+        from: computed.from,
+        to: computed.to,
+        computed_at: computed.computed_at_ms / 1000,
+        rows: assemble(&computed.rows, &labels),
     })
 }

@@ -1,4 +1,5 @@
 //! Support KPIs per number, for the Messenger and for the project, with and without the reset.
 
 pub mod api;
+pub mod service;
 pub mod store;

@@ -18,7 +18,8 @@ use crate::config::store::ConfigStore;
 use crate::error::EdgeError;
 use crate::platform::clock::now_seconds;
 use crate::platform::d1::Db;
-use crate::platform::graph::DownloadError;
+use crate::platform::graph::{DownloadError, DownloadedBody};
+use crate::platform::streamed_file::put_hashed;
 
 /// The R2 key of a message's file.
 pub fn key(message_id: &str) -> String {
@@ -163,35 +164,50 @@ async fn download(
             info.size().unwrap_or_default() / 1024 / 1024
         )));
     }
-    let (bytes, served_type) =
-        graph
-            .download(&info.url, MAX_MEDIA_BYTES)
-            .await
-            .map_err(|e| match e {
-                DownloadError::TooLarge(_) => Failure::Permanent(format!(
-                    "over {cap_mib} MiB: open it in WhatsApp on a phone"
-                )),
-                DownloadError::Refused(reason) => Failure::Permanent(reason),
-                DownloadError::Failed(reason) => Failure::Transient(reason),
-            })?;
-    let sha = hex::encode(Sha256::digest(&bytes));
+    let downloaded = graph
+        .download(&info.url, MAX_MEDIA_BYTES)
+        .await
+        .map_err(|e| match e {
+            DownloadError::TooLarge(_) => Failure::Permanent(format!(
+                "over {cap_mib} MiB: open it in WhatsApp on a phone"
+            )),
+            DownloadError::Refused(reason) => Failure::Permanent(reason),
+            DownloadError::Failed(reason) => Failure::Transient(reason),
+        })?;
+    let mime = essence(
+        info.mime_type
+            .as_deref()
+            .or(claimed.mime_type.as_deref())
+            .or(downloaded.content_type.as_deref())
+            .unwrap_or("application/octet-stream"),
+    );
+    // Stored first, then checked: a file whose hash is not Meta's is deleted again.
+    let (size, sha) = match downloaded.body {
+        DownloadedBody::Stream { stream, length } => {
+            let bucket = env
+                .bucket("MEDIA")
+                .map_err(|e| Failure::Transient(format!("R2: {e}")))?;
+            let sha = put_hashed(&bucket, key(&claimed.message_id), stream, length, &mime)
+                .await
+                .map_err(|e| Failure::Transient(format!("the download into R2 broke off: {e}")))?;
+            (length as i64, sha)
+        }
+        DownloadedBody::Bytes(bytes) => {
+            let sha = hex::encode(Sha256::digest(&bytes));
+            let size = bytes.len() as i64;
+            put_file(env, &claimed.message_id, bytes, &mime)
+                .await
+                .map_err(|e| Failure::Transient(format!("R2: {e}")))?;
+            (size, sha)
+        }
+    };
     if let Some(expected) = &info.sha256 {
         if !expected.eq_ignore_ascii_case(&sha) {
+            delete_file(env, &claimed.message_id).await;
             return Err(Failure::Transient(
                 "the downloaded file does not match Meta's sha256".to_owned(),
             ));
         }
     }
-    let mime = essence(
-        info.mime_type
-            .as_deref()
-            .or(claimed.mime_type.as_deref())
-            .or(served_type.as_deref())
-            .unwrap_or("application/octet-stream"),
-    );
-    let size = bytes.len() as i64;
-    put_file(env, &claimed.message_id, bytes, &mime)
-        .await
-        .map_err(|e| Failure::Transient(format!("R2: {e}")))?;
     Ok((mime, size, sha))
 }

@@ -8,4 +8,6 @@ pub mod graph;
 pub mod http;
 pub mod random;
 pub mod rate_limits;
+pub mod runtime;
+pub mod streamed_file;
 pub mod turnstile;

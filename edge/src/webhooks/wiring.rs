@@ -3,7 +3,14 @@
 //! row per kind in `webhook_wiring`.
 //!
 //! Recording runs after the answer (`ctx.wait_until`), so it never delays or fails Meta's
-//! request; a failed record is only logged.
+//! request; a failed record is only logged. Signed deliveries are the hot path: an isolate
+//! counts them in memory and writes them at most every [`FLUSH_MS`] (the first one at once),
+//! instead of one D1 write per delivery; handshakes and failures are written at once. The panel
+//! may so show a delivery up to ten seconds late, and an isolate that dies loses at most that
+//! much of the count.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use switchboard_core::webhook_wiring::{
@@ -22,28 +29,56 @@ use crate::platform::d1::decode_rows;
 /// A reason longer than this is cut (it is shown, never parsed).
 const MAX_DETAIL_CHARS: usize = 300;
 
+/// How often an isolate writes the deliveries it counted.
+const FLUSH_MS: i64 = 10_000;
+
+/// Marks counted in this isolate and not written yet: event key → (count, last at, detail).
+type Pending = BTreeMap<String, (i64, i64, Option<String>)>;
+
+thread_local! {
+    static PENDING: RefCell<Pending> = const { RefCell::new(BTreeMap::new()) };
+    static LAST_FLUSH: Cell<i64> = const { Cell::new(0) };
+}
+
 /// Records `events` once the response is on its way.
 pub fn record(ctx: &Context, env: &Env, events: Vec<WiringEvent>, detail: Option<String>) {
+    let now = now_millis();
+    let detail: Option<String> = detail.map(|d| d.chars().take(MAX_DETAIL_CHARS).collect());
+    let urgent = events
+        .iter()
+        .any(|e| !matches!(e, WiringEvent::Delivery | WiringEvent::NumberDelivery(_)));
+    PENDING.with(|pending| {
+        let mut pending = pending.borrow_mut();
+        for event in &events {
+            let mark = pending.entry(event.key()).or_insert((0, now, None));
+            mark.0 += 1;
+            mark.1 = now;
+            mark.2.clone_from(&detail);
+        }
+    });
+    if !urgent && now - LAST_FLUSH.with(Cell::get) < FLUSH_MS {
+        return;
+    }
+    LAST_FLUSH.with(|last| last.set(now));
+    let marks = PENDING.with(|pending| std::mem::take(&mut *pending.borrow_mut()));
     let env = env.clone();
     ctx.wait_until(async move {
-        if let Err(e) = write(&env, &events, detail.as_deref()).await {
+        if let Err(e) = write(&env, &marks).await {
             worker::console_warn!("could not record the webhook's wiring (panel only): {e}");
         }
     });
 }
 
-async fn write(env: &Env, events: &[WiringEvent], detail: Option<&str>) -> Result<(), EdgeError> {
+async fn write(env: &Env, marks: &Pending) -> Result<(), EdgeError> {
     let store = ConversationStore::new(env)?;
-    let now = now_millis();
-    let detail: Option<String> = detail.map(|d| d.chars().take(MAX_DETAIL_CHARS).collect());
-    let statements = events
+    let statements = marks
         .iter()
-        .map(|event| {
+        .map(|(key, (count, at, detail))| {
             store.stmt(
-                "INSERT INTO webhook_wiring (event, at, count, detail) VALUES (?1, ?2, 1, ?3)
+                "INSERT INTO webhook_wiring (event, at, count, detail) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (event) DO UPDATE SET at = max(at, excluded.at),
-                   count = count + 1, detail = excluded.detail",
-                args![&event.key(), now, detail.as_deref()],
+                   count = count + excluded.count, detail = excluded.detail",
+                args![key, *at, *count, detail.as_deref()],
             )
         })
         .collect::<Result<Vec<_>, _>>()?;

@@ -31,6 +31,22 @@ impl MediaInfo {
     }
 }
 
+/// A downloaded file's body: a stream of a known length (the usual case, never read into wasm
+/// memory), or the bytes when the server did not say how many there are (read, up to the cap).
+pub enum DownloadedBody {
+    Stream {
+        stream: web_sys::ReadableStream,
+        length: u64,
+    },
+    Bytes(Vec<u8>),
+}
+
+/// A downloaded file and the type the server gave it.
+pub struct Downloaded {
+    pub body: DownloadedBody,
+    pub content_type: Option<String>,
+}
+
 /// Why a media download gave nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DownloadError {
@@ -118,14 +134,11 @@ impl GraphClient<'_> {
     }
 
     /// Downloads a media file from the `url` Graph's metadata named, refusing more than `max`
-    /// bytes (by its `Content-Length`, then by what arrived). The bearer goes only where
+    /// bytes (by its `Content-Length`; without one, by what arrived). With a length, the body is
+    /// handed back as a stream, unread. The bearer goes only where
     /// [`switchboard_core::media_source`] allows (Meta's media host, or Graph's own origin), and
     /// redirects are followed by hand, each hop checked, the bearer kept to its own origin.
-    pub async fn download(
-        &self,
-        url: &str,
-        max: u64,
-    ) -> Result<(Vec<u8>, Option<String>), DownloadError> {
+    pub async fn download(&self, url: &str, max: u64) -> Result<Downloaded, DownloadError> {
         let base = &self.api.base;
         let mut hop = first_hop(url, base).map_err(DownloadError::Refused)?;
         for _ in 0..=MAX_REDIRECTS {
@@ -162,6 +175,17 @@ impl GraphClient<'_> {
                 return Err(too_large());
             }
             let content_type = response.headers().get("content-type").ok().flatten();
+            if let (Some(length), worker::ResponseBody::Stream(stream)) =
+                (declared, response.body())
+            {
+                return Ok(Downloaded {
+                    body: DownloadedBody::Stream {
+                        stream: stream.clone(),
+                        length,
+                    },
+                    content_type,
+                });
+            }
             let bytes = response
                 .bytes()
                 .await
@@ -169,7 +193,10 @@ impl GraphClient<'_> {
             if bytes.len() as u64 > max {
                 return Err(too_large());
             }
-            return Ok((bytes, content_type));
+            return Ok(Downloaded {
+                body: DownloadedBody::Bytes(bytes),
+                content_type,
+            });
         }
         Err(DownloadError::Refused(format!(
             "the media URL redirected more than {MAX_REDIRECTS} times: not followed"

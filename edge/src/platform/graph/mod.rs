@@ -14,7 +14,7 @@ mod client;
 mod media;
 
 pub use client::GraphClient;
-pub use media::DownloadError;
+pub use media::{DownloadError, DownloadedBody};
 
 /// A refusal or failure from the Graph API.
 #[derive(Debug, Clone, thiserror::Error)]
