@@ -1,13 +1,21 @@
 // Signed webhook throughput beside /healthz (printed figures, not a test): the same figures as
 // the first section of run.mjs, on an empty D1, without the rest of the benchmark.
-// Run: node tests/bench/webhook-ratio.mjs [rounds]
+// Run: node tests/bench/webhook-ratio.mjs [rounds] [--seeded: with 100k messages in D1 first]
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from '../support/edge.mjs';
 import { startStack } from '../support/fixtures.mjs';
 import { delivery, text } from '../support/meta.mjs';
 
 const NUMBER = '106540352242922';
 const stack = await startStack();
-const { edge } = stack;
 await stack.connect({ id: NUMBER });
+if (process.argv.includes('--seeded')) {
+  await stack.restart(async (state) => {
+    execFileSync('python3', [join(ROOT, 'tests/bench/seed_d1.py'), state, NUMBER, '10000', '10'], { stdio: 'inherit' });
+  });
+}
+const { edge } = stack;
 const pct = (s, p) => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 async function load(name, runs, fn) {
   const times = [];
@@ -30,7 +38,7 @@ async function load(name, runs, fn) {
 }
 let user = 0;
 const base = Math.floor(Date.now() / 1000) - 30 * 86_400;
-for (let round = 0; round < Number(process.argv[2] ?? 2); round++) {
+for (let round = 0; round < Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 2); round++) {
   const health = await load('GET /healthz', 1000, () => fetch(`${edge.url}/healthz`));
   const plain = await load('POST /webhooks/whatsapp (1 message)', 1000, (i) =>
     edge.deliver(delivery(NUMBER, { messages: [text(`1999${String(user++ % 200).padStart(7, '0')}`, `bench ${i}`, base + user)] })));
