@@ -13,6 +13,7 @@
 
 use std::cell::RefCell;
 
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use switchboard_core::config_document::{ConfigAnswer, ConfigCommand, ConfigDocument};
 use switchboard_core::settings::ProjectSettings;
@@ -101,20 +102,8 @@ impl ConfigStore {
     }
 
     pub async fn settings(&self) -> Result<ProjectSettings, EdgeError> {
-        let now = now_millis();
-        let kept = KEPT.with(|kept| {
-            kept.borrow()
-                .settings
-                .as_ref()
-                .filter(|(at, _)| now - at < KEEP_MS)
-                .map(|(_, s)| s.clone())
-        });
-        if let Some(settings) = kept {
-            return Ok(settings);
-        }
-        let settings: ProjectSettings = self.kv.get(SETTINGS_KEY).json().await?.unwrap_or_default();
-        KEPT.with(|kept| kept.borrow_mut().settings = Some((now, settings.clone())));
-        Ok(settings)
+        self.kept_or_read(SETTINGS_KEY, |kept| &mut kept.settings)
+            .await
     }
 
     /// Stores JSON text: `KvStore::put` with a struct goes through serde-wasm-bindgen, which turns
@@ -125,20 +114,29 @@ impl ConfigStore {
     }
 
     pub async fn numbers(&self) -> Result<Vec<NumberRecord>, EdgeError> {
+        self.kept_or_read(NUMBERS_KEY, |kept| &mut kept.numbers)
+            .await
+    }
+
+    /// What this isolate read of `key` within [`KEEP_MS`], else KV's value (kept from now on).
+    async fn kept_or_read<T: Clone + Default + DeserializeOwned>(
+        &self,
+        key: &str,
+        slot: fn(&mut Kept) -> &mut Option<(i64, T)>,
+    ) -> Result<T, EdgeError> {
         let now = now_millis();
         let kept = KEPT.with(|kept| {
-            kept.borrow()
-                .numbers
+            slot(&mut kept.borrow_mut())
                 .as_ref()
                 .filter(|(at, _)| now - at < KEEP_MS)
-                .map(|(_, n)| n.clone())
+                .map(|(_, value)| value.clone())
         });
-        if let Some(numbers) = kept {
-            return Ok(numbers);
+        if let Some(value) = kept {
+            return Ok(value);
         }
-        let numbers: Vec<NumberRecord> = self.kv.get(NUMBERS_KEY).json().await?.unwrap_or_default();
-        KEPT.with(|kept| kept.borrow_mut().numbers = Some((now, numbers.clone())));
-        Ok(numbers)
+        let value: T = self.kv.get(key).json().await?.unwrap_or_default();
+        KEPT.with(|kept| *slot(&mut kept.borrow_mut()) = Some((now, value.clone())));
+        Ok(value)
     }
 
     /// Reachability probe for /healthz.

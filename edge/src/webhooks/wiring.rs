@@ -9,7 +9,7 @@
 //! may so show a delivery up to ten seconds late, and an isolate that dies loses at most that
 //! much of the count.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -37,16 +37,24 @@ type Pending = BTreeMap<String, (i64, i64, Option<String>)>;
 
 thread_local! {
     static PENDING: RefCell<Pending> = const { RefCell::new(BTreeMap::new()) };
-    static LAST_FLUSH: Cell<i64> = const { Cell::new(0) };
+    /// When this isolate last wrote each mark.
+    static WRITTEN: RefCell<BTreeMap<String, i64>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// Records `events` once the response is on its way.
 pub fn record(ctx: &Context, env: &Env, events: Vec<WiringEvent>, detail: Option<String>) {
     let now = now_millis();
     let detail: Option<String> = detail.map(|d| d.chars().take(MAX_DETAIL_CHARS).collect());
-    let urgent = events
-        .iter()
-        .any(|e| !matches!(e, WiringEvent::Delivery | WiringEvent::NumberDelivery(_)));
+    // A handshake or a failure is written at once; a delivery mark when this isolate has not
+    // written it in the last FLUSH_MS (so the first one at once), else counted for later.
+    let due = events.iter().any(|e| {
+        !matches!(e, WiringEvent::Delivery | WiringEvent::NumberDelivery(_))
+            || WRITTEN.with(|w| {
+                w.borrow()
+                    .get(&e.key())
+                    .is_none_or(|at| now - at >= FLUSH_MS)
+            })
+    });
     PENDING.with(|pending| {
         let mut pending = pending.borrow_mut();
         for event in &events {
@@ -56,11 +64,25 @@ pub fn record(ctx: &Context, env: &Env, events: Vec<WiringEvent>, detail: Option
             mark.2.clone_from(&detail);
         }
     });
-    if !urgent && now - LAST_FLUSH.with(Cell::get) < FLUSH_MS {
+    if !due {
         return;
     }
-    LAST_FLUSH.with(|last| last.set(now));
     let marks = PENDING.with(|pending| std::mem::take(&mut *pending.borrow_mut()));
+    let urgent = events
+        .iter()
+        .any(|e| !matches!(e, WiringEvent::Delivery | WiringEvent::NumberDelivery(_)));
+    WRITTEN.with(|written| {
+        let mut written = written.borrow_mut();
+        if urgent {
+            // After a handshake or a failure, the next delivery shows at once (the owner who
+            // just fixed the app secret sees "working" without waiting).
+            written.clear();
+        } else {
+            for key in marks.keys() {
+                written.insert(key.clone(), now);
+            }
+        }
+    });
     let env = env.clone();
     ctx.wait_until(async move {
         if let Err(e) = write(&env, &marks).await {
