@@ -2,8 +2,6 @@
 // V8's sampling profiler through wrangler's inspector while 1,000 one-message deliveries arrive,
 // 8 at a time; self time grouped by function (wasm functions carry their Rust names), and by
 // kind — our wasm, the JS glue between wasm and the runtime, the runtime's own builtins.
-// It also gives the isolate's own CPU per delivery (busy samples × the sampling interval), the
-// figure closest to what Cloudflare counts: no D1 SQLite, no R2, no Graph stand-in in it.
 // Run: node tests/bench/profile-webhook.mjs [deliveries] [single|batch|image]
 import { startStack } from '../support/fixtures.mjs';
 import { delivery, text, mediaMessage } from '../support/meta.mjs';
@@ -78,10 +76,7 @@ for (const [nodeId, count] of selfCount) {
 const busy = total - (byKind.get('(idle)') ?? 0);
 const what = { single: 'one-message webhooks', batch: 'webhooks of 10 messages', image: 'webhooks of an image (256 KiB), with their fetch into R2' }[KIND];
 console.log(`## CPU profile of ${RUNS} ${what}, 8 at a time (${(RUNS / seconds).toFixed(0)} req/s under the profiler), ${total} samples, ${busy} not idle`);
-// Samples are taken every INTERVAL_US of the isolate's thread; the profile's own time span says
-// how long each sample stood for when the interval stretched under load.
-const spanUs = profile.endTime - profile.startTime;
-console.log(`the isolate's own CPU per delivery: ${((busy * spanUs / total) / RUNS / 1000).toFixed(2)} ms (free plan: 10 ms)`);
+
 console.log('\nby kind (share of the busy samples):');
 for (const [k, c] of [...byKind].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1])) console.log(`  ${(100 * c / busy).toFixed(1).padStart(5)} %  ${k}`);
 console.log('\ntop functions by self time (share of the busy samples):');

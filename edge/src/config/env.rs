@@ -13,6 +13,9 @@ use wasm_bindgen::JsValue;
 use worker::Env;
 
 use crate::error::EdgeError;
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use crate::platform::graph::GraphApi;
 use crate::platform::turnstile::Turnstile;
 
@@ -102,10 +105,26 @@ impl SetupProblems {
     }
 }
 
+thread_local! {
+    /// The configuration this isolate read: secrets and vars do not change under a running
+    /// isolate (a deploy or a new secret starts new ones), and reading them is ~15 crossings
+    /// into the runtime and two key decodes per request. Only a complete one is kept.
+    static READ: RefCell<Option<Rc<Config>>> = const { RefCell::new(None) };
+}
+
 impl Config {
     /// The configuration, or 503 naming what is missing (Meta retries; the console shows the
     /// setup steps). Never a built-in default for a secret.
-    pub fn from_env(env: &Env) -> Result<Self, EdgeError> {
+    pub fn from_env(env: &Env) -> Result<Rc<Self>, EdgeError> {
+        if let Some(config) = READ.with(|read| read.borrow().clone()) {
+            return Ok(config);
+        }
+        let config = Rc::new(Self::read(env)?);
+        READ.with(|read| *read.borrow_mut() = Some(config.clone()));
+        Ok(config)
+    }
+
+    fn read(env: &Env) -> Result<Self, EdgeError> {
         let problems = SetupProblems::of(env);
         if !problems.is_empty() {
             return Err(EdgeError::NotSetUp(problems.describe()));
