@@ -10,7 +10,7 @@ import { openLiveSocket } from '../support/live-socket.mjs';
 const NUMBER = '106540352242922';
 const RUNS = Number(process.argv[2] ?? 1000);
 const KIND = process.argv[3] ?? 'single';
-const INTERVAL_US = 100;
+const INTERVAL_US = Number(process.env.PROFILE_INTERVAL_US ?? 100);
 const stack = await startStack({ inspector: true });
 const { edge } = stack;
 await stack.connect({ id: NUMBER });
@@ -76,7 +76,6 @@ for (const [nodeId, count] of selfCount) {
 const busy = total - (byKind.get('(idle)') ?? 0);
 const what = { single: 'one-message webhooks', batch: 'webhooks of 10 messages', image: 'webhooks of an image (256 KiB), with their fetch into R2' }[KIND];
 console.log(`## CPU profile of ${RUNS} ${what}, 8 at a time (${(RUNS / seconds).toFixed(0)} req/s under the profiler), ${total} samples, ${busy} not idle`);
-
 console.log('\nby kind (share of the busy samples):');
 for (const [k, c] of [...byKind].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1])) console.log(`  ${(100 * c / busy).toFixed(1).padStart(5)} %  ${k}`);
 console.log('\ntop functions by self time (share of the busy samples):');
