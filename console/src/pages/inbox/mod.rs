@@ -60,8 +60,16 @@ pub fn inbox(props: &Props) -> Html {
         );
         use_effect_with((query, tick.0), move |(query, _)| {
             let query = query.clone();
+            // Answers can come back out of order (a live refresh racing a new filter): only the
+            // newest request's answer is shown; an older one is dropped when it arrives.
+            let superseded = Rc::new(std::cell::Cell::new(false));
+            let stale = superseded.clone();
             spawn_local(async move {
-                match admin.get::<Vec<ConversationView>>(&query).await {
+                let answer = admin.get::<Vec<ConversationView>>(&query).await;
+                if stale.get() {
+                    return;
+                }
+                match answer {
                     Ok(l) => {
                         list.set(l);
                         error.set(None);
@@ -69,6 +77,7 @@ pub fn inbox(props: &Props) -> Html {
                     Err(e) => error.set(Some(e.to_string())),
                 }
             });
+            move || superseded.set(true)
         });
     }
     // Redraws the reply-window countdowns every 30 s (no request).

@@ -43,8 +43,16 @@ pub fn thread(props: &ThreadProps) -> Html {
                 Some(a) => format!("/conversations/{id}?since={a}"),
                 None => format!("/conversations/{id}"),
             };
+            // Only the newest read is shown: an older answer arriving late (a live refresh
+            // racing the next one) would put back a status that has moved on.
+            let superseded = std::rc::Rc::new(std::cell::Cell::new(false));
+            let stale = superseded.clone();
             spawn_local(async move {
-                if let Ok(d) = admin.get::<ConversationDetail>(&url).await {
+                let answer = admin.get::<ConversationDetail>(&url).await;
+                if stale.get() {
+                    return;
+                }
+                if let Ok(d) = answer {
                     if anchor.is_none() {
                         if let Some(first) = d.messages.first() {
                             anchor.set(Some(first.cursor.clone()));
@@ -54,6 +62,7 @@ pub fn thread(props: &ThreadProps) -> Html {
                     detail.set(Some(d));
                 }
             });
+            move || superseded.set(true)
         });
     }
     let load_older = {
