@@ -82,3 +82,19 @@ test('a handshake with the wrong token, then the right one; a signed delivery; a
   w = await wiringWhen((b) => b.verdict.state === 'working' && b.numbers.find((n) => n.phone_number_id === '106540352242933').last_delivery);
   assert.equal(w.last_delivery.count, 2);
 });
+
+test('deliveries in a burst are counted in memory and written within ten seconds, even when none follows', async () => {
+  const before = (await wiring()).last_delivery?.count ?? 0;
+  const now = Math.floor(Date.now() / 1000);
+  for (let i = 0; i < 5; i++) {
+    assert.equal((await edge.deliver(delivery('106540352242922', { messages: [text('16505551240', `burst ${i}`, now + i)] }))).status, 200);
+  }
+  // Nothing else arrives: the counted ones still reach the panel once the window is over.
+  let w;
+  for (let i = 0; i < 150; i++) {
+    w = await wiring();
+    if (w.last_delivery.count === before + 5) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(w.last_delivery.count, before + 5, 'every delivery counted, none lost in memory');
+});

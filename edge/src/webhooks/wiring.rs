@@ -5,11 +5,11 @@
 //! Recording runs after the answer (`ctx.wait_until`), so it never delays or fails Meta's
 //! request; a failed record is only logged. Signed deliveries are the hot path: an isolate
 //! counts them in memory and writes them at most every [`FLUSH_MS`] (the first one at once),
-//! instead of one D1 write per delivery; handshakes and failures are written at once. The panel
-//! may so show a delivery up to ten seconds late, and an isolate that dies loses at most that
-//! much of the count.
+//! instead of one D1 write per delivery, and what it counted is written when that window ends;
+//! handshakes and failures are written at once. The panel may so show a delivery up to ten
+//! seconds late, and an isolate that dies loses at most that much of the count.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -39,6 +39,15 @@ thread_local! {
     static PENDING: RefCell<Pending> = const { RefCell::new(BTreeMap::new()) };
     /// When this isolate last wrote each mark.
     static WRITTEN: RefCell<BTreeMap<String, i64>> = const { RefCell::new(BTreeMap::new()) };
+    /// A delayed write of the counted marks is waiting.
+    static FLUSH_SCHEDULED: Cell<bool> = const { Cell::new(false) };
+}
+
+fn is_delivery(event: &WiringEvent) -> bool {
+    matches!(
+        event,
+        WiringEvent::Delivery | WiringEvent::NumberDelivery(_)
+    )
 }
 
 /// Records `events` once the response is on its way.
@@ -47,14 +56,15 @@ pub fn record(ctx: &Context, env: &Env, events: Vec<WiringEvent>, detail: Option
     let detail: Option<String> = detail.map(|d| d.chars().take(MAX_DETAIL_CHARS).collect());
     // A handshake or a failure is written at once; a delivery mark when this isolate has not
     // written it in the last FLUSH_MS (so the first one at once), else counted for later.
-    let due = events.iter().any(|e| {
-        !matches!(e, WiringEvent::Delivery | WiringEvent::NumberDelivery(_))
-            || WRITTEN.with(|w| {
+    let urgent = events.iter().any(|e| !is_delivery(e));
+    let due = urgent
+        || events.iter().any(|e| {
+            WRITTEN.with(|w| {
                 w.borrow()
                     .get(&e.key())
                     .is_none_or(|at| now - at >= FLUSH_MS)
             })
-    });
+        });
     PENDING.with(|pending| {
         let mut pending = pending.borrow_mut();
         for event in &events {
@@ -64,18 +74,33 @@ pub fn record(ctx: &Context, env: &Env, events: Vec<WiringEvent>, detail: Option
             mark.2.clone_from(&detail);
         }
     });
-    if !due {
-        return;
+    if due {
+        let marks = take_pending(now, urgent);
+        let env = env.clone();
+        ctx.wait_until(async move { write_logged(&env, &marks).await });
+    } else if !FLUSH_SCHEDULED.with(|s| s.replace(true)) {
+        // Counted for later: written when the window is over even if no delivery follows, so
+        // the panel is never more than FLUSH_MS behind (the wait costs no CPU).
+        let env = env.clone();
+        ctx.wait_until(async move {
+            worker::Delay::from(std::time::Duration::from_millis(FLUSH_MS as u64)).await;
+            FLUSH_SCHEDULED.with(|s| s.set(false));
+            let marks = take_pending(now_millis(), false);
+            if !marks.is_empty() {
+                write_logged(&env, &marks).await;
+            }
+        });
     }
+}
+
+/// What was counted and not written yet, noting it as written at `now`. After a handshake or a
+/// failure (`urgent`) the next delivery is written at once (the owner who just fixed the app
+/// secret sees "working" without waiting).
+fn take_pending(now: i64, urgent: bool) -> Pending {
     let marks = PENDING.with(|pending| std::mem::take(&mut *pending.borrow_mut()));
-    let urgent = events
-        .iter()
-        .any(|e| !matches!(e, WiringEvent::Delivery | WiringEvent::NumberDelivery(_)));
     WRITTEN.with(|written| {
         let mut written = written.borrow_mut();
         if urgent {
-            // After a handshake or a failure, the next delivery shows at once (the owner who
-            // just fixed the app secret sees "working" without waiting).
             written.clear();
         } else {
             for key in marks.keys() {
@@ -83,12 +108,13 @@ pub fn record(ctx: &Context, env: &Env, events: Vec<WiringEvent>, detail: Option
             }
         }
     });
-    let env = env.clone();
-    ctx.wait_until(async move {
-        if let Err(e) = write(&env, &marks).await {
-            worker::console_warn!("could not record the webhook's wiring (panel only): {e}");
-        }
-    });
+    marks
+}
+
+async fn write_logged(env: &Env, marks: &Pending) {
+    if let Err(e) = write(env, marks).await {
+        worker::console_warn!("could not record the webhook's wiring (panel only): {e}");
+    }
 }
 
 async fn write(env: &Env, marks: &Pending) -> Result<(), EdgeError> {
