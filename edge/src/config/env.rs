@@ -3,8 +3,12 @@
 //! Secrets (`.dev.vars` locally, `wrangler secret put` in production):
 //! `ADMIN_TOKEN`, `WHATSAPP_APP_SECRET`, `WHATSAPP_VERIFY_TOKEN`, `ENCRYPTION_KEY`, and during a
 //! key rotation `ENCRYPTION_KEY_PREVIOUS`.
-//! Vars (wrangler.toml): `GRAPH_API_BASE`, `GRAPH_API_VERSION`, `HANDOFF_CODE_LIFETIME_SECONDS`, and the test seam
-//! `TRUST_TEST_COUNTRY_HEADER`.
+//! Vars (wrangler.toml): `GRAPH_API_BASE`, `GRAPH_API_VERSION`, `GRAPH_TIMEOUT_MS`,
+//! `HANDOFF_CODE_LIFETIME_SECONDS`, `MEDIA_ORPHAN_GRACE_SECONDS`, and the test seam
+//! `TRUST_TEST_COUNTRY_HEADER`. An isolate reads them once (see [`Config::from_env`]).
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use switchboard_core::handoff::CODE_LIFETIME_SECONDS;
 use switchboard_core::keys::{KeyRing, MasterKey};
@@ -13,9 +17,6 @@ use wasm_bindgen::JsValue;
 use worker::Env;
 
 use crate::error::EdgeError;
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use crate::platform::graph::GraphApi;
 use crate::platform::turnstile::Turnstile;
 
@@ -37,8 +38,6 @@ pub struct Config {
     pub trust_test_country_header: bool,
 }
 
-/// A secret or var as text. `wrangler dev --var K:true` binds JSON values, so booleans and
-/// numbers are accepted too.
 /// How old an R2 file no row references must be before the cron deletes it
 /// (`MEDIA_ORPHAN_GRACE_SECONDS`, default an hour; tests set 0).
 pub fn media_orphan_grace_seconds(env: &Env) -> u64 {
@@ -47,6 +46,8 @@ pub fn media_orphan_grace_seconds(env: &Env) -> u64 {
         .unwrap_or(3_600)
 }
 
+/// A secret or var as text. `wrangler dev --var K:true` binds JSON values, so booleans and
+/// numbers are accepted too.
 fn value(env: &Env, name: &str) -> Option<String> {
     let binding = js_sys::Reflect::get(env, &JsValue::from_str(name)).ok()?;
     binding
