@@ -9,8 +9,11 @@ use switchboard_core::api::{
     VisitorMessage, WidgetConversation, WidgetMessage, WidgetSession, WidgetSessionRequest,
     WidgetSurvey,
 };
+use switchboard_core::contrast::accent_pair;
 use switchboard_core::csat::Score;
+use switchboard_core::language::{self, Asked, OwnerChoice};
 use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
+use switchboard_core::messenger_texts::{self, DefaultTexts};
 use switchboard_core::settings::normalize_origin;
 use switchboard_core::visitor_token;
 use worker::{Env, Method, Request, Response};
@@ -178,11 +181,37 @@ async fn session(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeE
             phone_number_id: n.phone_number_id.clone(),
             label: n.label.clone(),
         });
+    let settings = &ctx.settings;
+    let language = language::choose(
+        Asked {
+            script: body.lang.as_deref(),
+            browser: &body.languages[..body.languages.len().min(12)],
+        },
+        OwnerChoice {
+            default: &settings.language.default,
+            always_default: settings.language.always_default,
+        },
+    );
+    let texts = messenger_texts::resolve(
+        language,
+        DefaultTexts {
+            business_name: &settings.business_name,
+            greeting: &settings.greeting,
+            rating_question: settings.messenger_csat.question.as_deref(),
+            away_message: settings.away_message.as_deref(),
+        },
+        &settings.translations,
+    );
+    let accent = accent_pair(&settings.accent_color);
     ok_json(&WidgetSession {
         visitor_token,
-        business_name: ctx.settings.business_name.clone(),
-        greeting: ctx.settings.greeting.clone(),
-        accent_color: ctx.settings.accent_color.clone(),
+        business_name: texts.business_name,
+        greeting: texts.greeting,
+        language: language.to_owned(),
+        rating_question: texts.rating_question,
+        away_message: texts.away_message,
+        accent_color: accent.background,
+        accent_text: accent.text,
         handoff,
         turnstile_site_key: ctx
             .settings
@@ -332,7 +361,12 @@ async fn start_handoff(req: &mut Request, ctx: &Context<'_>) -> Result<Response,
     if !returned_a_row(results.get(1))? {
         return Err(handed_off());
     }
-    ok_json(&handoff::offer(&code, number, expires_at)?)
+    ok_json(&handoff::offer(
+        &code,
+        number,
+        body.prefill.as_deref(),
+        expires_at,
+    )?)
 }
 
 /// The visitor rates their resolved conversation (again: the new rating replaces the old).

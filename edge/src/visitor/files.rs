@@ -39,9 +39,10 @@ pub async fn upload(
     // Everything that can refuse comes before the R2 write, so a refusal leaves nothing behind:
     // the type (400), the size as the body streams in (413 past 10 MB), the bytes against the
     // type (400), then whether the conversation still takes messages (409).
-    check_visitor_file(&mime, 1).map_err(EdgeError::BadRequest)?;
+    check_visitor_file(&mime, 1).map_err(|p| EdgeError::BadRequest(p.to_string()))?;
     let bytes = read_body(req, MAX_VISITOR_FILE_BYTES as usize).await?;
-    let kind = check_visitor_file(&mime, bytes.len() as u64).map_err(EdgeError::BadRequest)?;
+    let kind = check_visitor_file(&mime, bytes.len() as u64)
+        .map_err(|p| EdgeError::BadRequest(p.to_string()))?;
     check_visitor_bytes(&mime, &bytes).map_err(EdgeError::BadRequest)?;
     if store.visitor_handed_off(visitor).await? {
         return Err(handed_off());
