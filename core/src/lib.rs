@@ -19,6 +19,8 @@ pub mod live;
 pub mod manager_links;
 pub mod media;
 pub mod media_source;
+#[cfg(feature = "opening-hours")]
+pub mod opening_hours;
 pub mod reply_window;
 pub mod reset;
 pub mod settings;

@@ -17,7 +17,7 @@ pub struct FieldError {
     pub reason: String,
 }
 
-fn field_error(field: &str, reason: impl Into<String>) -> FieldError {
+pub(crate) fn field_error(field: &str, reason: impl Into<String>) -> FieldError {
     FieldError {
         field: field.to_owned(),
         reason: reason.into(),
