@@ -21,6 +21,7 @@ pub mod media;
 pub mod media_source;
 #[cfg(feature = "opening-hours")]
 pub mod opening_hours;
+pub mod reply_time;
 pub mod reply_window;
 pub mod reset;
 pub mod settings;
