@@ -115,6 +115,9 @@ pub struct ConversationView {
     /// An agent undid the handoff link: the conversation is back on the Messenger.
     #[serde(default)]
     pub unlinked_at: Option<i64>,
+    /// It opened while the business was closed (outside its opening hours).
+    #[serde(default)]
+    pub opened_after_hours: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -295,6 +298,45 @@ pub struct WidgetSession {
     /// The owner's away message, shown outside opening hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away_message: Option<String>,
+    /// Whether the team is in now, when the owner set opening hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<WidgetHours>,
+    /// "Usually replies within …", when the owner shows it and there is a measured median.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_time: Option<crate::reply_time::ReplyTime>,
+}
+
+/// Opening hours as the Messenger shows them: open or not, and when that changes (Unix ms;
+/// the Messenger words it in the visitor's own time zone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetHours {
+    pub open: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes_at_ms: Option<i64>,
+}
+
+impl WidgetHours {
+    /// From the hours' status; `None` when there are no hours (always open).
+    pub fn from_status(status: crate::opening_hours::HoursStatus) -> Option<Self> {
+        use crate::opening_hours::HoursStatus;
+        match status {
+            HoursStatus::AlwaysOpen => None,
+            HoursStatus::Open { closes_at_ms } => Some(Self {
+                open: true,
+                changes_at_ms: closes_at_ms,
+            }),
+            HoursStatus::Closed { opens_at_ms } => Some(Self {
+                open: false,
+                changes_at_ms: opens_at_ms,
+            }),
+        }
+    }
+}
+
+/// `GET /api/widget/presence`: whether the loader shows its launcher now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetPresence {
+    pub hide: bool,
 }
 
 fn white() -> String {

@@ -9,6 +9,27 @@ pub const LANGUAGES: [&str; 16] = [
     "ja",
 ];
 
+/// Each language by its own name, for the owner's console (the Messenger reads its
+/// `language_name` from the language file).
+pub const NAMES: [(&str, &str); 16] = [
+    ("en", "English"),
+    ("pt-BR", "Português (Brasil)"),
+    ("pt-PT", "Português (Portugal)"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("it", "Italiano"),
+    ("nl", "Nederlands"),
+    ("id", "Bahasa Indonesia"),
+    ("tr", "Türkçe"),
+    ("hi", "हिन्दी"),
+    ("ar", "العربية"),
+    ("he", "עברית"),
+    ("ru", "Русский"),
+    ("pl", "Polski"),
+    ("ja", "日本語"),
+];
+
 /// The language of a deployment that has not chosen one.
 pub const DEFAULT_LANGUAGE: &str = "en";
 
@@ -142,6 +163,12 @@ mod tests {
         };
         assert_eq!(choose(no_script, always), "es");
         assert_eq!(choose(no_script, owner("es")), "de");
+    }
+
+    #[test]
+    fn every_language_has_its_name_in_the_same_order() {
+        let tags: Vec<&str> = NAMES.iter().map(|(tag, _)| *tag).collect();
+        assert_eq!(tags, LANGUAGES);
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub mod manager_links;
 pub mod media;
 pub mod media_source;
 pub mod messenger_texts;
+pub mod opening_hours;
+pub mod reply_time;
 pub mod reply_window;
 pub mod reset;
 pub mod settings;

@@ -18,7 +18,7 @@ pub struct FieldError {
     pub reason: String,
 }
 
-fn field_error(field: &str, reason: impl Into<String>) -> FieldError {
+pub(crate) fn field_error(field: &str, reason: impl Into<String>) -> FieldError {
     FieldError {
         field: field.to_owned(),
         reason: reason.into(),
@@ -62,6 +62,9 @@ pub struct ProjectSettings {
     /// hours) under the business name.
     #[serde(default)]
     pub show_reply_time: bool,
+    /// When the team answers; outside them the Messenger says when it is back.
+    #[serde(default)]
+    pub opening_hours: crate::opening_hours::OpeningHours,
 }
 
 impl Default for ProjectSettings {
@@ -81,6 +84,7 @@ impl Default for ProjectSettings {
             translations: BTreeMap::new(),
             away_message: None,
             show_reply_time: false,
+            opening_hours: crate::opening_hours::OpeningHours::default(),
         }
     }
 }
@@ -120,6 +124,12 @@ impl ProjectSettings {
         )
         .map_err(|(field, reason)| field_error(&field, reason))?;
         (self.language, self.translations) = (language, translations);
+        // The hours are read with the time zone database, which only the edge carries (the
+        // console leaves the check to the edge's answer).
+        #[cfg(feature = "opening-hours")]
+        {
+            self.opening_hours = self.opening_hours.normalized()?;
+        }
         if !is_hex_color(&self.accent_color) {
             return Err(field_error("accent_color", "must look like #0b7a5c"));
         }

@@ -318,6 +318,8 @@ mod tests {
             language: "en".into(),
             rating_question: None,
             away_message: None,
+            hours: None,
+            reply_time: None,
         }
     }
 

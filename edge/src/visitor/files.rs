@@ -12,6 +12,7 @@ use switchboard_core::api::{Author, WidgetAttachment, WidgetMessage};
 use switchboard_core::file_checks::{check_visitor_bytes, display_filename};
 use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
 use switchboard_core::media::{check_visitor_file, essence, MAX_VISITOR_FILE_BYTES};
+use switchboard_core::opening_hours::OpeningHours;
 use worker::{Env, Request, Response};
 
 use super::service::{handed_off, returned_conversation};
@@ -34,6 +35,7 @@ pub async fn upload(
     store: &ConversationStore,
     visitor: &str,
     live: &Live,
+    hours: &OpeningHours,
 ) -> Result<Response, EdgeError> {
     let mime = essence(&header(req, "content-type").unwrap_or_default());
     // Everything that can refuse comes before the R2 write, so a refusal leaves nothing behind:
@@ -75,7 +77,12 @@ pub async fn upload(
     // refused once it continues on WhatsApp.
     let results = store
         .batch(vec![
-            store.open_visitor_conversation(&random::id("conv")?, visitor, now)?,
+            store.open_visitor_conversation(
+                &random::id("conv")?,
+                visitor,
+                now,
+                !hours.is_open_at(now_millis()),
+            )?,
             store.insert_visitor_message(&message, visitor)?,
             store.touch(&message.id, now, true, None)?,
             MediaStore(store).create_stored(

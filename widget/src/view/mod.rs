@@ -443,7 +443,7 @@ pub fn app(props: &AppProps) -> Html {
             m.text
         )
     });
-    let closed = false;
+    let closed = session.is_some_and(|s| s.hours.is_some_and(|h| !h.open));
 
     html! {
         <div class="sb" lang={t.lang.clone()} dir={if t.rtl() { "rtl" } else { "ltr" }}
@@ -452,11 +452,15 @@ pub fn app(props: &AppProps) -> Html {
                 <section class="sb-panel" role="dialog" aria-label={t.fill(T::DialogLabel, &[("business", &business)])}
                     onkeydown={close_on_escape} ref={panel_ref} tabindex="-1">
                     <header class="sb-head">
-                        <h2 class="sb-title">{ business.clone() }</h2>
+                        <div>
+                            <h2 class="sb-title">{ business.clone() }</h2>
+                            { sections::reply_time(session, t) }
+                        </div>
                         <button type="button" class="sb-close" aria-label={t.get(T::Close).to_owned()} onclick={toggle.clone()}>
                             <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" d="M6 6l12 12M18 6L6 18"/></svg>
                         </button>
                     </header>
+                    { sections::away(session, t) }
                     <section class="sb-log" ref={log_ref} tabindex="0" aria-label={t.get(T::MessagesLabel).to_owned()}>
                         <ol class="sb-list">
                             if let Some(greeting) = greeting {

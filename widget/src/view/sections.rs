@@ -1,14 +1,58 @@
 //! The panel's sections below the conversation: a notice, the rating row, the handoff button
 //! and offer, and the note once the conversation continues on WhatsApp.
 
-use switchboard_core::api::{ContinuedOnWhatsapp, HandoffOffer};
+use switchboard_core::api::{ContinuedOnWhatsapp, HandoffOffer, WidgetSession};
+use switchboard_core::reply_time::ReplyTime;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::ChatState;
+use super::{intl, ChatState};
 use crate::api::Edge;
 use crate::i18n::{split_at, Texts, T};
 use crate::state::{Action, Chat, Handoff, Notice};
+
+/// Under the business name: "usually replies within …" when the owner shows it.
+pub fn reply_time(session: Option<&WidgetSession>, texts: &Texts) -> Html {
+    let Some(promise) = session.and_then(|s| s.reply_time) else {
+        return html! {};
+    };
+    let key = match promise {
+        ReplyTime::Minutes => T::ReplyMinutes,
+        ReplyTime::Hour => T::ReplyHour,
+        ReplyTime::Hours => T::ReplyHours,
+        ReplyTime::Day => T::ReplyDay,
+    };
+    html! { <p class="sb-sub">{ texts.get(key) }</p> }
+}
+
+/// Outside opening hours: that the team is away, when it is back in the visitor's own time
+/// zone and language, and that a message is still welcome (or the owner's away message).
+pub fn away(session: Option<&WidgetSession>, texts: &Texts) -> Html {
+    let Some(session) = session.filter(|s| s.hours.is_some_and(|h| !h.open)) else {
+        return html! {};
+    };
+    let back = match session.hours.and_then(|h| h.changes_at_ms) {
+        Some(at) => {
+            let at = at as f64;
+            let time = intl::time_of_day(&texts.lang, at);
+            match intl::back_day(&texts.lang, js_sys::Date::now(), at) {
+                None => texts.fill(T::BackToday, &[("time", &time)]),
+                Some(day) => texts.fill(T::BackOn, &[("day", &day), ("time", &time)]),
+            }
+        }
+        None => texts.get(T::BackSoon).to_owned(),
+    };
+    let welcome = session
+        .away_message
+        .clone()
+        .unwrap_or_else(|| texts.get(T::LeaveMessage).to_owned());
+    html! {
+        <div class="sb-hours" role="note">
+            <p><strong>{ texts.get(T::ClosedNow) }</strong>{ " " }{ back }</p>
+            <p>{ welcome }</p>
+        </div>
+    }
+}
 
 /// The words for a notice.
 pub fn notice_text(notice: Notice, texts: &Texts) -> String {
