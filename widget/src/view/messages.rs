@@ -28,7 +28,9 @@ pub fn message(m: &WidgetMessage, edge: Edge, texts: &Texts, business: &str) -> 
             if let Some(a) = &m.attachment {
                 <AttachmentView edge={edge} message_id={m.id.clone()} attachment={a.clone()} texts={texts.clone()} />
             }
-            { m.text.clone() }
+            if !m.text.is_empty() {
+                <span class="sb-text">{ m.text.clone() }</span>
+            }
             if m.sent_at > 0 {
                 <time class="sb-time">{ intl::time_of_day(&texts.lang, at) }</time>
             }
@@ -112,7 +114,7 @@ pub fn outgoing(
     html! {
         <li key={format!("local-{}", o.local_id)} class={classes!("sb-msg", "sb-visitor", if o.failed { "sb-failed" } else { "sb-pending" })}>
             <span class="sb-sr">{ texts.get(T::YouSaid) }{ " " }</span>
-            { o.text.clone() }
+            <span class="sb-text">{ o.text.clone() }</span>
             if let (Some(percent), false) = (o.upload, o.failed) {
                 <progress class="sb-progress" max="100" value={percent.to_string()}
                     aria-label={texts.fill(T::Uploading, &[("name", &o.text)])} />
