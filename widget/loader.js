@@ -12,7 +12,7 @@
   window.__switchboard = true;
   const base = new URL(script.src).origin;
   const files = base + '/widget/';
-  const attr = (name) => script.getAttribute('data-' + name) || null;
+  const attr = (name) => script.getAttribute('data-' + name);
   const number = attr('number');
   const asked = attr('lang');
   const shipped = 'en pt-BR pt-PT es fr de it nl id tr hi ar he ru pl ja'.split(' ');
@@ -75,7 +75,7 @@
   if (document.readyState == 'complete') idle(); else addEventListener('load', idle);
   // Outside opening hours the owner may hide the launcher: asked of the edge only when the
   // snippet says so (data-presence), as that costs a Worker request per page view.
-  const shown = attr('presence') ? fetch(base + '/api/widget/presence' + (number ? '?number=' + encodeURIComponent(number) : ''))
+  const shown = attr('presence') != null ? fetch(base + '/api/widget/presence' + (number ? '?number=' + encodeURIComponent(number) : ''))
     .then((r) => r.json()).then((p) => !p.hide, () => true) : true;
   const attach = () => Promise.all([words, shown]).then(([t, show]) => {
     if (!show) return;
