@@ -13,7 +13,7 @@ use super::composer::Composer;
 use super::list::channel_label;
 use super::message::message_item;
 use crate::api::Admin;
-use crate::dom::{now_seconds, Counter};
+use crate::dom::{focus, now_seconds, Counter};
 
 #[derive(Properties, PartialEq)]
 pub struct ThreadProps {
@@ -63,6 +63,17 @@ pub fn thread(props: &ThreadProps) -> Html {
                 }
             });
             move || superseded.set(true)
+        });
+    }
+    // A conversation just opened takes focus at its heading, once loaded: a keyboard user goes on
+    // from there to its messages and the reply box, and a screen reader says whose it is.
+    let heading = use_node_ref();
+    {
+        let heading = heading.clone();
+        use_effect_with(detail.is_some(), move |loaded| {
+            if *loaded {
+                focus(&heading);
+            }
         });
     }
     let load_older = {
@@ -136,9 +147,7 @@ pub fn thread(props: &ThreadProps) -> Html {
             && previous_channel == Some(Channel::Messenger)
             && m.channel == Channel::Whatsapp
         {
-            items.push(
-                html! { <li class="divider" role="separator">{ "Continued on WhatsApp" }</li> },
-            );
+            items.push(html! { <li class="divider">{ "Continued on WhatsApp" }</li> });
         }
         previous_channel = Some(m.channel);
         items.push(message_item(
@@ -158,7 +167,7 @@ pub fn thread(props: &ThreadProps) -> Html {
         <section class="thread" aria-label={format!("Conversation with {title}")}>
             <header class="row between">
                 <div>
-                    <h2>{ title }</h2>
+                    <h2 tabindex="-1" ref={heading}>{ title }</h2>
                     <p class="meta">
                         { channel_label(c) }
                         { c.wa_id.as_ref().map(|w| format!(" · +{w}")).unwrap_or_default() }
@@ -185,7 +194,8 @@ pub fn thread(props: &ThreadProps) -> Html {
             if older_cursor.is_some() {
                 <button class="older" onclick={load_older}>{ "Show earlier messages" }</button>
             }
-            <ol class="messages" aria-label="Messages">{ for items }</ol>
+            // It scrolls on its own: focusable, so the keyboard can scroll it too.
+            <ol class="messages" aria-label="Messages" tabindex="0">{ for items }</ol>
             if let Some(e) = &*send_error { <p class="error" role="alert">{ e.clone() }</p> }
             <Composer admin={props.admin.clone()} id={props.id.clone()} phone_number_id={c.phone_number_id.clone()}
                 {whatsapp} {window_open} send_error={send_error.clone()} bump={bump.clone()} />
