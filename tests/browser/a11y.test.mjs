@@ -106,10 +106,21 @@ test('by keyboard alone: sign in, switch pages, open a conversation and reply, a
   await page.keyboard.press('PageUp');
   await tabTo(page, thread.getByLabel('Reply'));
   await page.keyboard.type('Your order left this morning.');
-  await tabTo(page, thread.getByRole('button', { name: 'Send' }));
+  const send = thread.getByRole('button', { name: 'Send' });
+  await tabTo(page, send);
   await page.keyboard.press('Enter');
   await thread.locator('.message.out', { hasText: 'Your order left this morning.' }).getByText('· sent').waitFor();
   assert.equal(stack.graph.sent.at(-1).text.body, 'Your order left this morning.');
+  assert.ok(await hasFocus(send), 'focus stays on Send while and after sending');
+  // Closing and reopening keep focus on the button pressed.
+  await tabTo(page, thread.getByRole('button', { name: 'Close conversation' }), { back: true });
+  await page.keyboard.press('Enter');
+  const reopen = thread.getByRole('button', { name: 'Reopen' });
+  await reopen.waitFor();
+  assert.ok(await hasFocus(reopen));
+  await page.keyboard.press('Enter');
+  await thread.getByRole('button', { name: 'Close conversation' }).waitFor();
+  assert.ok(await hasFocus(thread.getByRole('button', { name: 'Close conversation' })));
   await shot(page, 'a11y-keyboard-reply');
 
   // Connections: the disconnect dialog opens with focus inside it and closes with Escape,

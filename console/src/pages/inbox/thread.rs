@@ -174,8 +174,8 @@ pub fn thread(props: &ThreadProps) -> Html {
                         { if open { " · open".to_owned() } else { format!(" · closed{}", c.close_reason.map(|r| format!(" ({})", serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())).unwrap_or_default()) } }
                     </p>
                 </div>
-                if open { <button onclick={post_action("close".to_owned())}>{ "Close conversation" }</button> }
-                else { <button onclick={post_action("reopen".to_owned())}>{ "Reopen" }</button> }
+                // One button that changes, not two: the one pressed keeps the keyboard's focus.
+                <button onclick={post_action(if open { "close" } else { "reopen" }.to_owned())}>{ if open { "Close conversation" } else { "Reopen" } }</button>
             </header>
             if c.link_disputed_at.is_some() && c.handed_off_at.is_some() {
                 <div class="warning" role="alert">
