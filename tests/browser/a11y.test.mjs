@@ -36,7 +36,10 @@ before(async () => {
   await v.session();
   await v.say('Can we continue on WhatsApp?');
   const { body: offer } = await v.handoff();
-  await edge.deliver(delivery(NUMBER, { messages: [text('15145550602', `Here is my code ${offer.code}`, now)], contacts: [{ profile: { name: 'Vera Handoff' }, wa_id: '15145550602' }] }));
+  // The code's message a second after the visitor's (the thread is in time order).
+  await new Promise((r) => setTimeout(r, 1100));
+  const later = Math.floor(Date.now() / 1000);
+  await edge.deliver(delivery(NUMBER, { messages: [text('15145550602', `Here is my code ${offer.code}`, later)], contacts: [{ profile: { name: 'Vera Handoff' }, wa_id: '15145550602' }] }));
   // A status the webhook does not know (kept as not understood), and a delivery for the
   // disconnected number (kept as unrouted).
   await edge.deliver(delivery(NUMBER, { statuses: [status('wamid.unknown', 'deleted', now, kim.wa_id)] }));
