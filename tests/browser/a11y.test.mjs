@@ -115,6 +115,19 @@ test('by keyboard alone: sign in, switch pages, open a conversation and reply, a
   await thread.locator('.message.out', { hasText: 'Your order left this morning.' }).getByText('· sent').waitFor();
   assert.equal(stack.graph.sent.at(-1).text.body, 'Your order left this morning.');
   assert.ok(await hasFocus(send), 'focus stays on Send while and after sending');
+  // A send WhatsApp refuses, retried: the Retry button goes away and focus goes to the messages.
+  stack.graph.failSends({ status: 400, message: '(#131030) Recipient phone number not in allowed list', code: 131030 });
+  await tabTo(page, thread.getByLabel('Reply'), { back: true });
+  await page.keyboard.type('Shall I hold it for you?');
+  await tabTo(page, send);
+  await page.keyboard.press('Enter');
+  const retry = thread.getByRole('button', { name: 'Retry' });
+  await retry.waitFor();
+  stack.graph.failSends(null);
+  await tabTo(page, retry, { back: true });
+  await page.keyboard.press('Enter');
+  await thread.locator('.message.out', { hasText: 'Shall I hold it for you?' }).getByText('· sent').waitFor();
+  assert.ok(await thread.getByRole('list', { name: 'Messages' }).evaluate((el) => el === document.activeElement), 'focus is on the messages, not lost');
   // Closing and reopening keep focus on the button pressed.
   await tabTo(page, thread.getByRole('button', { name: 'Close conversation' }), { back: true });
   await page.keyboard.press('Enter');

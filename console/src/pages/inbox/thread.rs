@@ -76,13 +76,19 @@ pub fn thread(props: &ThreadProps) -> Html {
             }
         });
     }
+    // A button that goes away once used (Retry, Undo WhatsApp link, Show earlier messages) first
+    // hands the keyboard's focus to the message list, where what it changed is shown; otherwise
+    // focus would fall back to the start of the page.
+    let messages_list = use_node_ref();
     let load_older = {
         let (admin, id) = (props.admin.clone(), props.id.clone());
         let (older, older_cursor) = (older.clone(), older_cursor.clone());
+        let messages_list = messages_list.clone();
         Callback::from(move |_| {
             let Some(cursor) = (*older_cursor).clone() else {
                 return;
             };
+            focus(&messages_list);
             let (admin, id, older, older_cursor) = (
                 admin.clone(),
                 id.clone(),
@@ -123,7 +129,13 @@ pub fn thread(props: &ThreadProps) -> Html {
             bump.clone(),
             send_error.clone(),
         );
+        // Close and Reopen are one button that stays; every other action's button goes away.
+        let button_stays = path == "close" || path == "reopen";
+        let messages_list = messages_list.clone();
         Callback::from(move |_| {
+            if !button_stays {
+                focus(&messages_list);
+            }
             let (admin, url, bump, send_error) = (
                 admin.clone(),
                 format!("/conversations/{id}/{path}"),
@@ -195,7 +207,7 @@ pub fn thread(props: &ThreadProps) -> Html {
                 <button class="older" onclick={load_older}>{ "Show earlier messages" }</button>
             }
             // It scrolls on its own: focusable, so the keyboard can scroll it too.
-            <ol class="messages" aria-label="Messages" tabindex="0">{ for items }</ol>
+            <ol class="messages" aria-label="Messages" tabindex="0" ref={messages_list}>{ for items }</ol>
             if let Some(e) = &*send_error { <p class="error" role="alert">{ e.clone() }</p> }
             <Composer admin={props.admin.clone()} id={props.id.clone()} phone_number_id={c.phone_number_id.clone()}
                 {whatsapp} {window_open} send_error={send_error.clone()} bump={bump.clone()} />
