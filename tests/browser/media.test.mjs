@@ -106,6 +106,7 @@ test('a file Graph would not give yet shows why, and Retry now fetches it', asyn
   await problem.getByRole('button', { name: /Retry/ }).click();
   await page.waitForFunction(() => document.querySelectorAll('img.thumb').length === 2);
   assert.equal(await page.locator('.media-problem').count(), 0);
+  assert.ok(await page.evaluate(() => document.activeElement?.matches('.media')), 'focus went to the file\'s box, not the page\'s start');
 });
 
 test('the agent attaches an image in the composer; WhatsApp receives the upload and the image', async () => {
