@@ -51,12 +51,13 @@ impl Reducible for Counter {
     }
 }
 
-/// A form's outcome — a success note or an error — in a live region that is always there, so a
-/// screen reader announces each new text (a region inserted together with its text often is not).
-pub fn outcome(result: Option<&Result<String, String>>) -> Html {
+/// A form's outcome — a success note or an error — in a live region. Render it always, with
+/// `None` while there is nothing to say: a screen reader announces text that appears in a region
+/// already there, and often not a region inserted together with its text.
+pub fn outcome<'a>(result: impl Into<Option<&'a Result<String, String>>>) -> Html {
     html! {
         <div class="outcome" role="status">
-            { match result {
+            { match result.into() {
                 Some(Ok(text)) => html! { <p class="ok">{ text.clone() }</p> },
                 Some(Err(text)) => html! { <p class="error">{ text.clone() }</p> },
                 None => html! {},
