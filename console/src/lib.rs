@@ -10,6 +10,7 @@
 //! app → pages → components → api, dom, forms; pages never import each other.
 
 pub mod forms;
+pub mod hours_text;
 
 #[cfg(target_arch = "wasm32")]
 mod api;

@@ -115,6 +115,9 @@ pub struct ConversationView {
     /// An agent undid the handoff link: the conversation is back on the Messenger.
     #[serde(default)]
     pub unlinked_at: Option<i64>,
+    /// It opened while the business was closed (outside its opening hours).
+    #[serde(default)]
+    pub opened_after_hours: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -261,6 +264,12 @@ pub struct WidgetSessionRequest {
     pub visitor_token: Option<String>,
     /// The script tag's `data-number` (a phone number id or a label).
     pub number: Option<String>,
+    /// The script tag's `data-lang`, when the site chose the language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    /// The browser's languages (`navigator.languages`), most preferred first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -268,13 +277,74 @@ pub struct WidgetSession {
     pub visitor_token: String,
     pub business_name: String,
     pub greeting: String,
+    /// The owner's accent, darkened if it had to be for its text to reach 4.5:1.
     pub accent_color: String,
+    /// The text colour on the accent (`contrast::accent_pair`).
+    #[serde(default = "white")]
+    pub accent_text: String,
     /// Present when "Continue on WhatsApp" may be offered.
     pub handoff: Option<HandoffTarget>,
     /// Present when a new visitor must pass a Cloudflare Turnstile challenge before their
     /// first message (the Messenger renders it with this site key).
     #[serde(default)]
     pub turnstile_site_key: Option<String>,
+    /// The language the visitor is served in (one of `language::LANGUAGES`); the business
+    /// name, greeting and the texts below are in it when the owner wrote them in it.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// The owner's rating question; `None` for the Messenger's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating_question: Option<String>,
+    /// The owner's away message, shown outside opening hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub away_message: Option<String>,
+    /// Whether the team is in now, when the owner set opening hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<WidgetHours>,
+    /// "Usually replies within …", when the owner shows it and there is a measured median.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_time: Option<crate::reply_time::ReplyTime>,
+}
+
+/// Opening hours as the Messenger shows them: open or not, and when that changes (Unix ms;
+/// the Messenger words it in the visitor's own time zone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetHours {
+    pub open: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes_at_ms: Option<i64>,
+}
+
+impl WidgetHours {
+    /// From the hours' status; `None` when there are no hours (always open).
+    pub fn from_status(status: crate::opening_hours::HoursStatus) -> Option<Self> {
+        use crate::opening_hours::HoursStatus;
+        match status {
+            HoursStatus::AlwaysOpen => None,
+            HoursStatus::Open { closes_at_ms } => Some(Self {
+                open: true,
+                changes_at_ms: closes_at_ms,
+            }),
+            HoursStatus::Closed { opens_at_ms } => Some(Self {
+                open: false,
+                changes_at_ms: opens_at_ms,
+            }),
+        }
+    }
+}
+
+/// `GET /api/widget/presence`: whether the loader shows its launcher now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetPresence {
+    pub hide: bool,
+}
+
+fn white() -> String {
+    crate::contrast::LIGHT_TEXT.to_owned()
+}
+
+fn default_language() -> String {
+    crate::language::DEFAULT_LANGUAGE.to_owned()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -369,6 +439,10 @@ pub struct VisitorMessage {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HandoffRequest {
     pub number: Option<String>,
+    /// The prepared WhatsApp message in the visitor's language, with `{code}` where the code
+    /// goes (the Messenger's `wa_prefill`); English when absent or unusable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefill: Option<String>,
     /// As with [`VisitorMessage`]: needed when a new visitor's first act is the handoff.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turnstile_token: Option<String>,

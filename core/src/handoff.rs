@@ -124,12 +124,30 @@ fn canonical_char(c: char) -> Option<char> {
         .filter(char::is_ascii)
 }
 
-/// The message the visitor's WhatsApp opens with.
+/// The message the visitor's WhatsApp opens with, in English.
 pub fn prefilled_message(code: &HandoffCode) -> String {
     format!(
         "Hi! I'd like to continue my website chat here. (ref {})",
         code.as_str()
     )
+}
+
+/// The longest prepared message a Messenger may ask for (characters, before the code).
+pub const MAX_PREFILL_CHARS: usize = 300;
+
+/// The message the visitor's WhatsApp opens with, in their language: the Messenger's template
+/// with the code where `{code}` is. A template that is too long, holds control characters or
+/// does not hold `{code}` exactly once gives the English message, so the code always travels.
+pub fn prefilled_in(template: Option<&str>, code: &HandoffCode) -> String {
+    let usable = |t: &&str| {
+        t.matches("{code}").count() == 1
+            && t.chars().count() <= MAX_PREFILL_CHARS
+            && !t.chars().any(char::is_control)
+    };
+    match template.map(str::trim).filter(usable) {
+        Some(template) => template.replace("{code}", code.as_str()),
+        None => prefilled_message(code),
+    }
 }
 
 /// Digits only, as wa.me wants them: `+1 (555) 078-3881` → `15550783881`.
@@ -167,6 +185,66 @@ mod tests {
     fn codes_have_the_canonical_shape() {
         assert_eq!(HandoffCode::from_random([0; 5]).as_str(), "SB-0000-0000");
         assert_eq!(HandoffCode::from_random([0xff; 5]).as_str(), "SB-ZZZZ-ZZZZ");
+    }
+
+    #[test]
+    fn the_code_is_found_in_every_language_of_prepared_message() {
+        let code = HandoffCode::from_random([7, 3, 200, 41, 99]);
+        // The shipped templates, whatever script or direction surrounds the code.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../static/widget/i18n");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).expect("the Messenger's translation files") {
+            let path = entry.unwrap().path();
+            let file: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let template = file["wa_prefill"].as_str().expect("wa_prefill");
+            let message = prefilled_in(Some(template), &code);
+            if !path.ends_with("en.json") {
+                assert_ne!(
+                    message,
+                    prefilled_message(&code),
+                    "{path:?} fell back to English"
+                );
+            }
+            assert_eq!(
+                HandoffCode::find_in(&message),
+                Some(code.clone()),
+                "{path:?}: {message}"
+            );
+            checked += 1;
+        }
+        assert!(checked >= 16, "only {checked} languages");
+        for text in [
+            "مرحبا، أريد متابعة المحادثة هنا (المرجع {code})",
+            "ウェブサイトのチャットの続きです。参照番号：{code}です",
+            "{code}",
+        ] {
+            let message = prefilled_in(Some(text), &code);
+            assert_eq!(
+                HandoffCode::find_in(&message),
+                Some(code.clone()),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unusable_template_gives_the_english_message() {
+        let code = HandoffCode::from_random([1, 2, 3, 4, 5]);
+        let long = format!("{} {{code}}", "a".repeat(MAX_PREFILL_CHARS));
+        for bad in [
+            None,
+            Some("no code here"),
+            Some("{code} {code}"),
+            Some("a\u{0}{code}"),
+            Some(long.as_str()),
+        ] {
+            assert_eq!(
+                prefilled_in(bad, &code),
+                prefilled_message(&code),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

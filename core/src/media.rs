@@ -53,19 +53,28 @@ pub const VISITOR_FILE_TYPES: [&str; 4] =
     ["image/jpeg", "image/png", "image/webp", "application/pdf"];
 
 /// Whether a visitor's file may be sent, or why not (the words the Messenger shows).
-pub fn check_visitor_file(mime: &str, size: u64) -> Result<&'static str, String> {
+/// Why a visitor's file is refused (the Messenger words it in the visitor's language; the edge
+/// answers with the English below).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum FileProblem {
+    #[error("Only pictures (JPEG, PNG, WebP) and PDFs can be sent here.")]
+    Type,
+    #[error("That file is empty.")]
+    Empty,
+    #[error("That file is over {} MB.", MAX_VISITOR_FILE_BYTES / 1000 / 1000)]
+    TooBig,
+}
+
+pub fn check_visitor_file(mime: &str, size: u64) -> Result<&'static str, FileProblem> {
     let mime = essence(mime);
     if !VISITOR_FILE_TYPES.contains(&mime.as_str()) {
-        return Err("Only pictures (JPEG, PNG, WebP) and PDFs can be sent here.".to_owned());
+        return Err(FileProblem::Type);
     }
     if size == 0 {
-        return Err("That file is empty.".to_owned());
+        return Err(FileProblem::Empty);
     }
     if size > MAX_VISITOR_FILE_BYTES {
-        return Err(format!(
-            "That file is over {} MB.",
-            MAX_VISITOR_FILE_BYTES / 1000 / 1000
-        ));
+        return Err(FileProblem::TooBig);
     }
     Ok(if mime == "application/pdf" {
         "document"
@@ -297,8 +306,13 @@ mod tests {
             check_visitor_file("application/pdf", 10_000_000),
             Ok("document")
         );
+        assert_eq!(
+            check_visitor_file("application/pdf", 10_000_001),
+            Err(FileProblem::TooBig)
+        );
         assert!(check_visitor_file("application/pdf", 10_000_001)
             .unwrap_err()
+            .to_string()
             .contains("10 MB"));
         assert!(check_visitor_file("image/svg+xml", 10).is_err());
         assert!(check_visitor_file("text/html", 10).is_err());

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::messenger_texts::{LanguageSettings, OwnerTexts};
 use crate::reset::ResetDays;
 
 /// A request field that failed validation.
@@ -17,7 +18,7 @@ pub struct FieldError {
     pub reason: String,
 }
 
-fn field_error(field: &str, reason: impl Into<String>) -> FieldError {
+pub(crate) fn field_error(field: &str, reason: impl Into<String>) -> FieldError {
     FieldError {
         field: field.to_owned(),
         reason: reason.into(),
@@ -48,6 +49,22 @@ pub struct ProjectSettings {
     /// The survey (and auto-resolve) for Messenger conversations; per number for WhatsApp.
     #[serde(default)]
     pub messenger_csat: crate::csat::CsatSettings,
+    /// The Messenger's default language, and whether every visitor gets it.
+    #[serde(default)]
+    pub language: LanguageSettings,
+    /// The texts above (and the rating question, the away message) in other languages.
+    #[serde(default)]
+    pub translations: BTreeMap<String, OwnerTexts>,
+    /// Shown in the Messenger outside opening hours, under its own "we're away" line.
+    #[serde(default)]
+    pub away_message: Option<String>,
+    /// Show "usually replies within …" (from the measured median first response in opening
+    /// hours) under the business name.
+    #[serde(default)]
+    pub show_reply_time: bool,
+    /// When the team answers; outside them the Messenger says when it is back.
+    #[serde(default)]
+    pub opening_hours: crate::opening_hours::OpeningHours,
 }
 
 impl Default for ProjectSettings {
@@ -63,6 +80,11 @@ impl Default for ProjectSettings {
             country_numbers: BTreeMap::new(),
             messenger_csat: crate::csat::CsatSettings::default(),
             turnstile_site_key: None,
+            language: LanguageSettings::default(),
+            translations: BTreeMap::new(),
+            away_message: None,
+            show_reply_time: false,
+            opening_hours: crate::opening_hours::OpeningHours::default(),
         }
     }
 }
@@ -82,6 +104,32 @@ impl ProjectSettings {
             .collect::<Result<_, _>>()?;
         self.business_name = bounded_text("business_name", &self.business_name, 1, 80)?;
         self.greeting = bounded_text("greeting", &self.greeting, 1, 280)?;
+        self.away_message = self
+            .away_message
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .map(|m| {
+                bounded_text(
+                    "away_message",
+                    m,
+                    1,
+                    crate::messenger_texts::MAX_AWAY_MESSAGE,
+                )
+            })
+            .transpose()?;
+        let (language, translations) = crate::messenger_texts::normalize(
+            &self.language,
+            std::mem::take(&mut self.translations),
+        )
+        .map_err(|(field, reason)| field_error(&field, reason))?;
+        (self.language, self.translations) = (language, translations);
+        // The hours are read with the time zone database, which only the edge carries (the
+        // console leaves the check to the edge's answer).
+        #[cfg(feature = "opening-hours")]
+        {
+            self.opening_hours = self.opening_hours.normalized()?;
+        }
         if !is_hex_color(&self.accent_color) {
             return Err(field_error("accent_color", "must look like #0b7a5c"));
         }

@@ -67,6 +67,10 @@ pub enum EdgeError {
     /// A service we depend on could not be asked (503: try again later).
     #[error("{0}")]
     Unavailable(String),
+    /// A new visitor's Turnstile token did not pass (403, with `field: "turnstile_token"` so
+    /// the Messenger can say so in the visitor's language).
+    #[error("Please complete the quick check above before your first message.")]
+    TurnstileRefused,
     /// Our own storage (KV or D1) failed: 5xx, so that Meta retries a delivery.
     #[error("storage failed: {0}")]
     Storage(String),
@@ -82,7 +86,7 @@ impl EdgeError {
             | Self::BadSignature(_)
             | Self::BadVisitorToken
             | Self::BadLiveTicket => 401,
-            Self::Forbidden(_) => 403,
+            Self::Forbidden(_) | Self::TurnstileRefused => 403,
             Self::NotFound(_) => 404,
             Self::MethodNotAllowed { .. } => 405,
             Self::Conflict(_) | Self::ConcurrentWrite(_) => 409,

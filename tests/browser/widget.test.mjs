@@ -50,7 +50,7 @@ test('a visitor chats, gets a reply, hands off to WhatsApp and cannot come back'
   // Confirmed by the edge (a pending message carries .sb-pending until the edge stores it).
   const mine = page.locator('.sb-visitor:not(.sb-pending)', { hasText: 'where is my order' });
   await mine.waitFor();
-  assert.equal(await mine.innerText(), 'Hi, where is my order <b>#1234</b>?', 'text is shown as text');
+  assert.equal(await mine.locator('.sb-text').innerText(), 'Hi, where is my order <b>#1234</b>?', 'text is shown as text');
   assert.equal(await page.locator('.sb-msg b').count(), 0);
 
   // An agent answers from the admin API; the reply appears without a reload.
@@ -75,7 +75,8 @@ test('a visitor chats, gets a reply, hands off to WhatsApp and cannot come back'
   await open.waitFor();
   const link = await open.getAttribute('href');
   assert.match(link, /^https:\/\/wa\.me\/15550783881\?text=/);
-  assert.ok(await page.getByAltText('QR code that opens this conversation in WhatsApp').isVisible());
+  // The QR code's text alternative is the link it opens.
+  assert.ok(await page.getByAltText(`QR code for ${link}`, { exact: true }).isVisible());
   await shot(page, 'widget-3-handoff-offer');
 
   const code = codeFromLink(link);
@@ -92,7 +93,7 @@ test('a visitor chats, gets a reply, hands off to WhatsApp and cannot come back'
   await page.getByText('Continued with the WhatsApp number +15 ••• ••11.').waitFor();
   await shot(page, 'widget-4-continued-on-whatsapp');
   await page.getByRole('button', { name: 'Not me?' }).click();
-  await page.getByText("Thanks — we've asked the business to check.").waitFor();
+  await page.getByText("Thanks, we've asked the business to check.").waitFor();
   assert.ok((await edge.adminJson(`/conversations?wa_id=${waUser}`)).body[0].link_disputed_at);
 
   // The widget API refuses new visitor messages now.
@@ -148,11 +149,16 @@ test('the loader does not block the host page and keeps its styles apart', async
   await page.getByRole('button', { name: 'Open chat' }).waitFor();
   // The Messenger's static files are warmed only once the host page has loaded (when idle), and
   // nothing is asked of the edge or stored in the browser until the visitor opens the chat.
-  await page.waitForFunction(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/widget/')).length === 3);
-  const { load, starts } = await page.evaluate(() => ({
+  // The launcher's words (the visitor's language file, a couple of KB) come first; the module,
+  // wasm and stylesheet only after the load event.
+  const warmed = (e) => e.name.includes('/widget/') && !e.name.includes('/widget/i18n/');
+  await page.waitForFunction(`performance.getEntriesByType('resource').filter(${warmed}).length === 3`);
+  const { load, starts, languages } = await page.evaluate(`({
     load: performance.getEntriesByType('navigation')[0].loadEventEnd,
-    starts: performance.getEntriesByType('resource').filter((e) => e.name.includes('/widget/')).map((e) => e.startTime),
-  }));
+    starts: performance.getEntriesByType('resource').filter(${warmed}).map((e) => e.startTime),
+    languages: performance.getEntriesByType('resource').filter((e) => e.name.includes('/widget/i18n/')).map((e) => e.name),
+  })`);
+  assert.deepEqual(languages.map((u) => new URL(u).pathname), ['/widget/i18n/en.json'], 'one language file');
   assert.ok(load > 0 && starts.every((t) => t >= load), `warmed after the load event (${load}): ${starts}`);
   assert.deepEqual(api, []);
   assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length), 0);
@@ -188,7 +194,9 @@ test('embedded on another site: works for an allowed origin, refused for others'
         assert.equal(await page.locator('.sb-failed').count(), 0);
         await shot(page, 'widget-6-cross-origin');
       } else {
-        await page.getByRole('alert').getByText(/may not embed this widget/).waitFor();
+        // The visitor reads it in their language; the edge's words (for the site's developer)
+        // are in the refused answer.
+        await page.getByRole('alert').getByText("The chat isn't available right now.").waitFor();
       }
       assert.deepEqual(errors, []);
       await context.close();
@@ -224,7 +232,7 @@ test('a long conversation opens on its newest messages; earlier ones come on req
   assert.equal(await page.locator('.sb-visitor', { hasText: 'Tell me everything' }).count(), 0, 'the newest page only');
   await page.getByRole('button', { name: 'Earlier messages' }).click();
   await page.locator('.sb-visitor', { hasText: 'Tell me everything' }).waitFor();
-  assert.equal(await page.locator('.sb-business', { hasText: /^Part 1$/ }).count(), 1);
+  assert.equal(await page.locator('.sb-business .sb-text', { hasText: /^Part 1$/ }).count(), 1);
   assert.equal(await page.locator('.sb-msg:not(.sb-pending)').count(), 1 + 121, 'greeting + every message once');
   assert.equal(await page.getByRole('button', { name: 'Earlier messages' }).count(), 0);
   assert.deepEqual(errors, []);
@@ -241,7 +249,7 @@ test('an answer the Messenger does not understand: it says so in words, keeps wo
   await page.route('**/api/widget/conversation', nonsense);
   await page.goto(`${edge.url}/`);
   await page.getByRole('button', { name: 'Open chat' }).click();
-  await page.getByRole('alert').filter({ hasText: 'does not understand' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: "doesn't understand" }).waitFor();
   await shot(page, 'widget-not-understood');
   assert.equal(await page.getByText('HALF-READ').count(), 0, 'nothing of the refused answer is shown');
   await page.unroute('**/api/widget/conversation', nonsense);

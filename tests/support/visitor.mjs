@@ -17,14 +17,19 @@ export function visitor(edge, { origin, country, ip = `198.51.${Math.floor(clien
   return {
     get token() { return token; },
     set token(t) { token = t; },
-    async session(number) {
-      const r = await call('POST', 'session', { visitor_token: token, number });
+    /** `extra`: more of the session request (`lang`, `languages`). */
+    async session(number, extra = {}) {
+      const r = await call('POST', 'session', { visitor_token: token, number, ...extra });
       if (r.status === 200) token = r.body.visitor_token;
       return r;
     },
     conversation: () => call('GET', 'conversation'),
     say: (text) => call('POST', 'messages', { text }),
-    handoff: (number) => call('POST', 'handoff', { number }),
+    handoff: (number, extra = {}) => call('POST', 'handoff', { number, ...extra }),
+    presence: async (query = '') => {
+      const r = await fetch(`${edge.url}/api/widget/presence${query}`, { headers: { 'x-test-client-ip': ip, ...(origin ? { origin } : {}) } });
+      return { status: r.status, headers: r.headers, body: await r.json().catch(() => null) };
+    },
     liveTicket: () => call('POST', 'live', {}),
   };
 }

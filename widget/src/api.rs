@@ -8,6 +8,7 @@ use switchboard_core::api::{
 };
 
 use crate::http::{self, bearer};
+use crate::state::Notice;
 
 /// Where the edge is and who the visitor is.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,24 +30,31 @@ impl Edge {
         method: &str,
         url: &str,
         body: Option<&impl Serialize>,
-    ) -> Result<T, String> {
+    ) -> Result<T, Notice> {
         http::send(method, url, self.token.as_deref(), body).await
     }
 
-    pub async fn session(&self, number: Option<String>) -> Result<WidgetSession, String> {
+    pub async fn session(
+        &self,
+        number: Option<String>,
+        lang: Option<String>,
+        languages: Vec<String>,
+    ) -> Result<WidgetSession, Notice> {
         let body = WidgetSessionRequest {
             visitor_token: self.token.clone(),
             number,
+            lang,
+            languages,
         };
         http::send("POST", &self.url("session"), None, Some(&body)).await
     }
 
-    pub async fn conversation(&self) -> Result<WidgetConversation, String> {
+    pub async fn conversation(&self) -> Result<WidgetConversation, Notice> {
         self.call("GET", &self.url("conversation"), None::<&()>)
             .await
     }
 
-    pub async fn post_message(&self, text: String) -> Result<WidgetMessage, String> {
+    pub async fn post_message(&self, text: String) -> Result<WidgetMessage, Notice> {
         self.call(
             "POST",
             &self.url("messages"),
@@ -59,7 +67,7 @@ impl Edge {
     }
 
     /// Rates the resolved conversation's survey; the conversation as it is now.
-    pub async fn rate(&self, survey_id: String, score: u8) -> Result<WidgetConversation, String> {
+    pub async fn rate(&self, survey_id: String, score: u8) -> Result<WidgetConversation, Notice> {
         self.call(
             "POST",
             &self.url("rating"),
@@ -68,16 +76,18 @@ impl Edge {
         .await
     }
 
-    /// The live socket's URL, with a fresh ticket for this visitor's room.
+    /// The live socket's URL, with a fresh ticket for this visitor's room (the link only needs
+    /// to know that there is none; it falls back to polling).
     pub async fn live_url(&self) -> Result<String, String> {
         let ticket: LiveTicketAnswer = self
             .call("POST", &self.url("live"), Some(&EmptyBody {}))
-            .await?;
+            .await
+            .map_err(|notice| format!("{notice:?}"))?;
         Ok(socket_url(&self.base, &ticket.path, &ticket.ticket))
     }
 
     /// The messages before `cursor`.
-    pub async fn earlier(&self, cursor: &str) -> Result<WidgetConversation, String> {
+    pub async fn earlier(&self, cursor: &str) -> Result<WidgetConversation, Notice> {
         let url = format!(
             "{}?before={}",
             self.url("conversation"),
@@ -87,17 +97,22 @@ impl Edge {
     }
 
     /// "Not me?": the conversation continued with a WhatsApp account that is not the visitor's.
-    pub async fn not_me(&self) -> Result<WidgetConversation, String> {
+    pub async fn not_me(&self) -> Result<WidgetConversation, Notice> {
         self.call("POST", &self.url("not-me"), Some(&EmptyBody {}))
             .await
     }
 
-    pub async fn handoff(&self, number: Option<String>) -> Result<HandoffOffer, String> {
+    pub async fn handoff(
+        &self,
+        number: Option<String>,
+        prefill: String,
+    ) -> Result<HandoffOffer, Notice> {
         self.call(
             "POST",
             &self.url("handoff"),
             Some(&HandoffRequest {
                 number,
+                prefill: Some(prefill),
                 turnstile_token: self.turnstile.clone(),
             }),
         )
@@ -111,10 +126,10 @@ impl Edge {
         &self,
         file: web_sys::File,
         on_progress: impl Fn(u8) + 'static,
-    ) -> Result<WidgetMessage, String> {
+    ) -> Result<WidgetMessage, Notice> {
         use wasm_bindgen::closure::Closure;
         use wasm_bindgen::JsCast;
-        let failed = || "The file could not be sent. Check your connection.".to_owned();
+        let failed = || Notice::FileSend;
         let xhr = web_sys::XmlHttpRequest::new().map_err(|_| failed())?;
         xhr.open("POST", &self.url("attachments"))
             .map_err(|_| failed())?;
@@ -160,13 +175,21 @@ impl Edge {
         if (200..300).contains(&status) {
             return http::parse(&text).ok_or_else(failed);
         }
-        Err(http::parse::<ErrorBody>(&text)
-            .map(|b| b.error)
-            .unwrap_or_else(failed))
+        Err(match status {
+            0 => failed(),
+            _ if http::parse::<ErrorBody>(&text)
+                .and_then(|b| b.field)
+                .as_deref()
+                == Some("turnstile_token") =>
+            {
+                Notice::Check
+            }
+            status => Notice::from_status(status),
+        })
     }
 
     /// A file of the visitor's conversation as a `blob:` URL (revoke it when done).
-    pub async fn media_url(&self, message_id: &str, mime: &str) -> Result<String, String> {
+    pub async fn media_url(&self, message_id: &str, mime: &str) -> Result<String, Notice> {
         let response = http::fetch(
             "GET",
             &self.url(&format!("media/{message_id}")),
@@ -174,13 +197,10 @@ impl Edge {
             None::<&()>,
         )
         .await?;
+        let unreadable = || Notice::FileLoad;
         if !response.ok() {
-            return Err(format!(
-                "The file could not be loaded ({}).",
-                response.status()
-            ));
+            return Err(unreadable());
         }
-        let unreadable = || "The file could not be loaded.".to_owned();
         let blob = wasm_bindgen_futures::JsFuture::from(response.blob().map_err(|_| unreadable())?)
             .await
             .map_err(|_| unreadable())?;

@@ -11,12 +11,7 @@ use web_sys::{Headers, RequestInit, Response};
 
 pub use switchboard_browser_json::parse;
 
-/// What the visitor reads when the edge cannot be reached at all.
-const OFFLINE: &str = "Can't reach the chat right now. Check your connection.";
-/// What the visitor reads when an answer is not what this Messenger expects (an edge of
-/// another version): nothing they can fix, and nothing to show raw.
-const NOT_UNDERSTOOD: &str =
-    "The chat answered in a way this page does not understand. Reload the page to try again.";
+use crate::state::Notice;
 
 /// `Bearer <token>` for the `authorization` header.
 pub fn bearer(token: &str) -> String {
@@ -26,24 +21,23 @@ pub fn bearer(token: &str) -> String {
 }
 
 /// One request: `body` (if any) goes as JSON; a 2xx answer is decoded as `T`, anything else
-/// becomes the edge's `{"error": …}` text or, without one, the status.
+/// becomes the [`Notice`] its status (and the error's field) calls for: the edge's English
+/// words are for developers, the visitor reads their own language.
 pub async fn send<T: DeserializeOwned>(
     method: &str,
     url: &str,
     token: Option<&str>,
     body: Option<&impl Serialize>,
-) -> Result<T, String> {
+) -> Result<T, Notice> {
     let response = fetch(method, url, token, body).await?;
     let json = match response.json() {
         Ok(promise) => JsFuture::from(promise).await.ok(),
         Err(_) => None,
     };
     if response.ok() {
-        return json
-            .and_then(|v| decode(v))
-            .ok_or_else(|| NOT_UNDERSTOOD.to_owned());
+        return json.and_then(|v| decode(v)).ok_or(Notice::NotUnderstood);
     }
-    Err(error_text(json, response.status()))
+    Err(error_notice(json, response.status()))
 }
 
 /// The raw answer of a request (for files), or the reason there is none.
@@ -52,36 +46,33 @@ pub async fn fetch(
     url: &str,
     token: Option<&str>,
     body: Option<&impl Serialize>,
-) -> Result<Response, String> {
+) -> Result<Response, Notice> {
     let init = RequestInit::new();
     init.set_method(method);
-    let headers = Headers::new().map_err(|_| OFFLINE.to_owned())?;
+    let headers = Headers::new().map_err(|_| Notice::Offline)?;
     if let Some(token) = token {
         let _ = headers.set("authorization", &bearer(token));
     }
     if let Some(body) = body {
         let _ = headers.set("content-type", "application/json");
-        let text =
-            switchboard_browser_json::stringify(body).ok_or_else(|| NOT_UNDERSTOOD.to_owned())?;
+        let text = switchboard_browser_json::stringify(body).ok_or(Notice::NotUnderstood)?;
         init.set_body(&JsValue::from(text));
     }
     init.set_headers(&headers);
-    let window = web_sys::window().ok_or_else(|| OFFLINE.to_owned())?;
+    let window = web_sys::window().ok_or(Notice::Offline)?;
     JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
         .map(|r| r.unchecked_into::<Response>())
-        .map_err(|_| OFFLINE.to_owned())
+        .map_err(|_| Notice::Offline)
 }
 
-/// The edge's `{"error": …}` out of a failed answer's JSON, or the status when there is none.
-fn error_text(json: Option<JsValue>, status: u16) -> String {
-    json.and_then(decode::<ErrorBody>)
-        .map(|b| b.error)
-        .unwrap_or_else(|| {
-            let mut text = String::from("The chat answered ");
-            text.push_str(&status.to_string());
-            text
-        })
+/// What a failed answer means for the visitor: its status, or a refused Turnstile check.
+pub fn error_notice(json: Option<JsValue>, status: u16) -> Notice {
+    let field = json.and_then(decode::<ErrorBody>).and_then(|b| b.field);
+    if field.as_deref() == Some("turnstile_token") {
+        return Notice::Check;
+    }
+    Notice::from_status(status)
 }
 
 fn decode<T: DeserializeOwned>(value: JsValue) -> Option<T> {

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod http;
+pub mod i18n;
 pub mod state;
 #[cfg(target_arch = "wasm32")]
 mod storage;
@@ -19,16 +20,22 @@ pub use entry::mount;
 mod entry {
     use wasm_bindgen::prelude::*;
 
-    use crate::view::{App, AppProps};
+    use crate::view::{props, App};
 
     /// Called by the loader: renders the Messenger into `root` (inside the shadow root).
-    /// `base` is the edge's origin, `number` the script tag's `data-number`.
+    /// `base` is the edge's origin, `number` the script tag's `data-number`, `lang` its
+    /// `data-lang`; `loaded` names the language file the loader fetched and `texts` is its
+    /// content.
     #[wasm_bindgen]
-    pub fn mount(root: web_sys::Element, base: String, number: Option<String>) {
-        let props = AppProps {
-            base,
-            number: number.filter(|n| !n.is_empty()),
-        };
-        yew::Renderer::<App>::with_root_and_props(root, props).render();
+    pub fn mount(
+        root: web_sys::Element,
+        base: String,
+        number: Option<String>,
+        lang: Option<String>,
+        loaded: String,
+        texts: JsValue,
+    ) {
+        yew::Renderer::<App>::with_root_and_props(root, props(base, number, lang, loaded, texts))
+            .render();
     }
 }

@@ -23,9 +23,64 @@ pub struct Chat {
     pub survey: Option<WidgetSurvey>,
     pub handoff: Handoff,
     /// A problem to show (connection lost, refused), cleared by the next success.
-    pub notice: Option<String>,
+    pub notice: Option<Notice>,
+    /// The newest business message that arrived while the panel was showing, for screen
+    /// readers to announce once (the history shown on opening is not announced, and neither
+    /// is anything the visitor wrote).
+    pub announce: Option<WidgetMessage>,
+    /// The conversation has been loaded once: later business messages are new.
+    pub loaded: bool,
     /// The token of a passed Turnstile challenge, for a new visitor's first message.
     pub turnstile_token: Option<String>,
+}
+
+/// A problem the visitor is told about, in their language (the view picks the words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// The edge could not be reached.
+    Offline,
+    /// The edge answered something this Messenger does not understand.
+    NotUnderstood,
+    /// Rate-limited (429).
+    TooFast,
+    /// The visitor's token is no longer accepted (401).
+    Session,
+    /// Refused here, or not set up (403, 503).
+    Unavailable,
+    /// The Turnstile check did not pass.
+    Check,
+    /// Anything else.
+    Generic,
+    FileType,
+    FileEmpty,
+    FileTooBig,
+    FileSend,
+    FileLoad,
+}
+
+impl Notice {
+    /// The notice for a failed answer's status.
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            0 => Notice::Offline,
+            401 => Notice::Session,
+            403 | 503 => Notice::Unavailable,
+            413 => Notice::FileTooBig,
+            415 => Notice::FileType,
+            429 => Notice::TooFast,
+            _ => Notice::Generic,
+        }
+    }
+
+    /// The notice for a file the core's check refused.
+    pub fn from_file_problem(problem: switchboard_core::media::FileProblem) -> Self {
+        use switchboard_core::media::FileProblem;
+        match problem {
+            FileProblem::Type => Notice::FileType,
+            FileProblem::Empty => Notice::FileEmpty,
+            FileProblem::TooBig => Notice::FileTooBig,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -63,15 +118,15 @@ pub enum Action {
     },
     SendFailed {
         local_id: u32,
-        reason: String,
+        reason: Notice,
     },
     Retry {
         local_id: u32,
     },
     HandoffRequested,
     HandoffOffered(HandoffOffer),
-    HandoffFailed(String),
-    Problem(String),
+    HandoffFailed(Notice),
+    Problem(Notice),
     TurnstilePassed(String),
     /// A file the visitor chose is being uploaded.
     Uploading {
@@ -127,6 +182,18 @@ impl Chat {
                 self.notice = None;
             }
             Action::ConversationLoaded(conversation) => {
+                // A reply found by a reload (after a reconnection, or by polling) is new too.
+                if self.loaded {
+                    let newest = conversation
+                        .messages
+                        .iter()
+                        .rfind(|m| m.author == Author::Business)
+                        .filter(|m| !self.history().any(|h| h.id == m.id));
+                    if let Some(m) = newest {
+                        self.announce = Some(m.clone());
+                    }
+                }
+                self.loaded = true;
                 // Until the visitor has paged back, the newest page says what is older.
                 if self.earlier.is_empty() {
                     self.older = conversation.older;
@@ -206,6 +273,9 @@ impl Chat {
             Action::Problem(reason) => self.notice = Some(reason),
             Action::Pushed(message) => {
                 if !self.history().any(|m| m.id == message.id) {
+                    if message.author == Author::Business {
+                        self.announce = Some(message.clone());
+                    }
                     if message.author == Author::Visitor {
                         // This tab's own message, pushed before its POST answered.
                         if let Some(i) = self
@@ -239,11 +309,17 @@ mod tests {
             business_name: "Shop".into(),
             greeting: "Hi".into(),
             accent_color: "#000000".into(),
+            accent_text: "#ffffff".into(),
             handoff: handoff.then(|| HandoffTarget {
                 phone_number_id: "1".into(),
                 label: "Support".into(),
             }),
             turnstile_site_key: None,
+            language: "en".into(),
+            rating_question: None,
+            away_message: None,
+            hours: None,
+            reply_time: None,
         }
     }
 
@@ -345,10 +421,10 @@ mod tests {
             })
             .apply(Action::SendFailed {
                 local_id: 7,
-                reason: "offline".into(),
+                reason: Notice::Offline,
             });
         assert!(chat.outbox[0].failed);
-        assert_eq!(chat.notice.as_deref(), Some("offline"));
+        assert_eq!(chat.notice, Some(Notice::Offline));
         let chat = chat.apply(Action::Retry { local_id: 7 });
         assert!(!chat.outbox[0].failed);
     }
@@ -424,5 +500,49 @@ mod tests {
         assert!(!chat.handoff_available());
         assert!(!chat.composer_enabled());
         assert_eq!(chat.messages.len(), 1, "the history stays visible");
+    }
+
+    #[test]
+    fn only_new_business_messages_are_announced() {
+        let conversation = |messages: Vec<WidgetMessage>| WidgetConversation {
+            messages,
+            older: None,
+            continued_on_whatsapp: None,
+            survey: None,
+        };
+        let history = vec![
+            message("m1", Author::Visitor, "In stock?"),
+            message("m2", Author::Business, "Yes."),
+        ];
+        let chat = Chat::default()
+            .apply(Action::SessionStarted(session(false)))
+            .apply(Action::ConversationLoaded(conversation(history.clone())));
+        assert_eq!(
+            chat.announce, None,
+            "the history shown on opening is not read out"
+        );
+
+        let mine = message("m3", Author::Visitor, "Great");
+        let chat = chat.apply(Action::Pushed(mine.clone()));
+        assert_eq!(
+            chat.announce, None,
+            "the visitor's own words are not read back"
+        );
+
+        let reply = message("m4", Author::Business, "Anything else?");
+        let chat = chat.apply(Action::Pushed(reply.clone()));
+        assert_eq!(chat.announce.as_ref(), Some(&reply));
+        // The same reply again, by a reload after a reconnection: still the one announcement.
+        let mut all = history;
+        all.extend([mine, reply.clone()]);
+        let chat = chat
+            .apply(Action::Problem(Notice::Offline))
+            .apply(Action::ConversationLoaded(conversation(all.clone())));
+        assert_eq!(chat.announce.as_ref(), Some(&reply));
+        // A reply found only by the reload is announced.
+        let late = message("m5", Author::Business, "We ship today.");
+        all.push(late.clone());
+        let chat = chat.apply(Action::ConversationLoaded(conversation(all)));
+        assert_eq!(chat.announce.as_ref(), Some(&late));
     }
 }

@@ -17,7 +17,7 @@ use super::store::ConfigStore;
 use crate::platform::http::json_response;
 
 /// Every migration in `edge/migrations`, in order (a test keeps this list true).
-pub const MIGRATIONS: [&str; 9] = [
+pub const MIGRATIONS: [&str; 10] = [
     "0001_conversations.sql",
     "0002_seams.sql",
     "0003_agent_sends.sql",
@@ -27,6 +27,7 @@ pub const MIGRATIONS: [&str; 9] = [
     "0007_media.sql",
     "0008_sweeps_and_meta_errors.sql",
     "0009_kpi_reports.sql",
+    "0010_opening_hours.sql",
 ];
 
 #[derive(Deserialize)]

@@ -33,6 +33,8 @@ pub struct ConversationRow {
     pub last_outbound_at: Option<i64>,
     #[serde(default)]
     pub message_count: Option<i64>,
+    #[serde(default)]
+    pub opened_after_hours: Option<i64>,
 }
 
 impl ConversationRow {
@@ -80,6 +82,7 @@ impl ConversationRow {
             message_count: self.message_count.unwrap_or(0),
             link_disputed_at: self.link_disputed_at,
             unlinked_at: self.unlinked_at,
+            opened_after_hours: self.opened_after_hours.unwrap_or(0) != 0,
         }
     }
 }

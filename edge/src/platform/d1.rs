@@ -56,6 +56,12 @@ impl From<i64> for Arg<'_> {
     }
 }
 
+impl From<bool> for Arg<'_> {
+    fn from(b: bool) -> Self {
+        Arg::Int(i64::from(b))
+    }
+}
+
 impl<'a, T: Into<Arg<'a>>> From<Option<T>> for Arg<'a> {
     fn from(v: Option<T>) -> Self {
         v.map_or(Arg::Null, Into::into)

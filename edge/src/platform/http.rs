@@ -94,6 +94,7 @@ pub fn error_response(error: EdgeError) -> Response {
     let body = ErrorBody {
         field: match &error {
             EdgeError::InvalidField(e) => Some(e.field.clone()),
+            EdgeError::TurnstileRefused => Some("turnstile_token".to_owned()),
             _ => None,
         },
         current_version: match &error {

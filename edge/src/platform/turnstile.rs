@@ -35,11 +35,7 @@ pub async fn check(turnstile: &Turnstile, token: Option<&str>, ip: &str) -> Resu
     let Some(secret) = turnstile.secret.as_deref() else {
         return Ok(());
     };
-    let refused = || {
-        EdgeError::Forbidden(
-            "Please complete the quick check above before your first message.".to_owned(),
-        )
-    };
+    let refused = || EdgeError::TurnstileRefused;
     let token = token
         .filter(|t| !t.is_empty() && t.len() <= 2048)
         .ok_or_else(refused)?;

@@ -6,11 +6,14 @@
 
 use switchboard_core::api::{
     checked_text, Author, HandoffRequest, HandoffTarget, RatingRequest, ThreadCursor,
-    VisitorMessage, WidgetConversation, WidgetMessage, WidgetSession, WidgetSessionRequest,
-    WidgetSurvey,
+    VisitorMessage, WidgetConversation, WidgetHours, WidgetMessage, WidgetPresence, WidgetSession,
+    WidgetSessionRequest, WidgetSurvey,
 };
+use switchboard_core::contrast::accent_pair;
 use switchboard_core::csat::Score;
+use switchboard_core::language::{self, Asked, OwnerChoice};
 use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
+use switchboard_core::messenger_texts::{self, DefaultTexts};
 use switchboard_core::settings::normalize_origin;
 use switchboard_core::visitor_token;
 use worker::{Env, Method, Request, Response};
@@ -27,9 +30,10 @@ use crate::conversations::rows::NewMessage;
 use crate::conversations::store::{ConversationStore, PageRange, ThreadPage};
 use crate::csat::store::SurveyStore;
 use crate::error::EdgeError;
+use crate::kpis;
 use crate::live::{self, publish::Live};
 use crate::platform::clock::{now_millis, now_seconds};
-use crate::platform::d1::returned_a_row;
+use crate::platform::d1::{returned_a_row, Db};
 use crate::platform::http::{error_response, header, json_response, ok_json, query, read_json};
 use crate::platform::random;
 use crate::platform::rate_limits::{self, Limit};
@@ -96,6 +100,7 @@ async fn answer(
     };
     match (req.method(), route) {
         (Method::Post, ["session"]) => session(req, &ctx).await,
+        (Method::Get, ["presence"]) => presence(&ctx),
         (Method::Get, ["conversation"]) => conversation(req, &ctx).await,
         (Method::Post, ["messages"]) => post_message(req, &ctx).await,
         (Method::Post, ["handoff"]) => start_handoff(req, &ctx).await,
@@ -106,7 +111,15 @@ async fn answer(
             rate_limits::check(ctx.env, Limit::Message, &visitor).await?;
             let turnstile = header(req, "x-turnstile-token");
             first_contact_check(req, &ctx, &visitor, turnstile.as_deref()).await?;
-            files::upload(req, ctx.env, &ctx.store, &visitor, ctx.live).await
+            files::upload(
+                req,
+                ctx.env,
+                &ctx.store,
+                &visitor,
+                ctx.live,
+                &ctx.settings.opening_hours,
+            )
+            .await
         }
         (Method::Get, ["media", message_id]) => {
             let visitor = visitor_id(req, ctx.config)?;
@@ -123,7 +136,7 @@ async fn answer(
         ) => Err(EdgeError::MethodNotAllowed {
             allow: "POST, OPTIONS",
         }),
-        (_, ["conversation"] | ["media", _]) => Err(EdgeError::MethodNotAllowed {
+        (_, ["conversation" | "presence"] | ["media", _]) => Err(EdgeError::MethodNotAllowed {
             allow: "GET, OPTIONS",
         }),
         _ => Err(EdgeError::NotFound("no such widget route".to_owned())),
@@ -154,6 +167,19 @@ fn country(req: &Request, config: &Config) -> Option<String> {
     req.cf().and_then(|cf| cf.country())
 }
 
+/// Whether the loader shows its launcher now (asked only by a snippet with `data-presence`):
+/// hidden while closed when the owner chose so. Nothing is created; browsers keep the answer
+/// for a minute.
+fn presence(ctx: &Context<'_>) -> Result<Response, EdgeError> {
+    let hours = &ctx.settings.opening_hours;
+    let hide = hours.hide_launcher_when_closed && !hours.is_open_at(now_millis());
+    let mut response = json_response(&WidgetPresence { hide }, 200);
+    response
+        .headers_mut()
+        .set("cache-control", "private, max-age=60")?;
+    Ok(response)
+}
+
 async fn session(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeError> {
     let body: WidgetSessionRequest = read_json(req).await?;
     let (keys, now) = (&ctx.config.keys, now_seconds());
@@ -178,11 +204,47 @@ async fn session(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeE
             phone_number_id: n.phone_number_id.clone(),
             label: n.label.clone(),
         });
+    let settings = &ctx.settings;
+    let language = language::choose(
+        Asked {
+            script: body.lang.as_deref(),
+            browser: &body.languages[..body.languages.len().min(12)],
+        },
+        OwnerChoice {
+            default: &settings.language.default,
+            always_default: settings.language.always_default,
+        },
+    );
+    let texts = messenger_texts::resolve(
+        language,
+        DefaultTexts {
+            business_name: &settings.business_name,
+            greeting: &settings.greeting,
+            rating_question: settings.messenger_csat.question.as_deref(),
+            away_message: settings.away_message.as_deref(),
+        },
+        &settings.translations,
+    );
+    let accent = accent_pair(&settings.accent_color);
+    let hours = WidgetHours::from_status(settings.opening_hours.status_at(now_millis()));
+    // The promise is shown while the team is in (outside hours the Messenger says when it is back).
+    let reply_time = match (settings.show_reply_time, hours) {
+        (true, None) | (true, Some(WidgetHours { open: true, .. })) => {
+            kpis::reply_time::current(&Db::new(ctx.env)?).await?
+        }
+        _ => None,
+    };
     ok_json(&WidgetSession {
+        hours,
+        reply_time,
         visitor_token,
-        business_name: ctx.settings.business_name.clone(),
-        greeting: ctx.settings.greeting.clone(),
-        accent_color: ctx.settings.accent_color.clone(),
+        business_name: texts.business_name,
+        greeting: texts.greeting,
+        language: language.to_owned(),
+        rating_question: texts.rating_question,
+        away_message: texts.away_message,
+        accent_color: accent.background,
+        accent_text: accent.text,
         handoff,
         turnstile_site_key: ctx
             .settings
@@ -272,8 +334,12 @@ async fn post_message(req: &mut Request, ctx: &Context<'_>) -> Result<Response, 
     let results = ctx
         .store
         .batch(vec![
-            ctx.store
-                .open_visitor_conversation(&random::id("conv")?, &visitor, now)?,
+            ctx.store.open_visitor_conversation(
+                &random::id("conv")?,
+                &visitor,
+                now,
+                !ctx.settings.opening_hours.is_open_at(now_millis()),
+            )?,
             ctx.store.insert_visitor_message(&message, &visitor)?,
             ctx.store.touch(&message.id, now, true, None)?,
         ])
@@ -318,8 +384,12 @@ async fn start_handoff(req: &mut Request, ctx: &Context<'_>) -> Result<Response,
     let results = ctx
         .store
         .batch(vec![
-            ctx.store
-                .open_visitor_conversation(&random::id("conv")?, &visitor, now)?,
+            ctx.store.open_visitor_conversation(
+                &random::id("conv")?,
+                &visitor,
+                now,
+                !ctx.settings.opening_hours.is_open_at(now_millis()),
+            )?,
             ctx.store.insert_visitor_handoff_code(
                 code.as_str(),
                 &visitor,
@@ -332,7 +402,12 @@ async fn start_handoff(req: &mut Request, ctx: &Context<'_>) -> Result<Response,
     if !returned_a_row(results.get(1))? {
         return Err(handed_off());
     }
-    ok_json(&handoff::offer(&code, number, expires_at)?)
+    ok_json(&handoff::offer(
+        &code,
+        number,
+        body.prefill.as_deref(),
+        expires_at,
+    )?)
 }
 
 /// The visitor rates their resolved conversation (again: the new rating replaces the old).

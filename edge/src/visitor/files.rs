@@ -12,6 +12,7 @@ use switchboard_core::api::{Author, WidgetAttachment, WidgetMessage};
 use switchboard_core::file_checks::{check_visitor_bytes, display_filename};
 use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
 use switchboard_core::media::{check_visitor_file, essence, MAX_VISITOR_FILE_BYTES};
+use switchboard_core::opening_hours::OpeningHours;
 use worker::{Env, Request, Response};
 
 use super::service::{handed_off, returned_conversation};
@@ -34,14 +35,16 @@ pub async fn upload(
     store: &ConversationStore,
     visitor: &str,
     live: &Live,
+    hours: &OpeningHours,
 ) -> Result<Response, EdgeError> {
     let mime = essence(&header(req, "content-type").unwrap_or_default());
     // Everything that can refuse comes before the R2 write, so a refusal leaves nothing behind:
     // the type (400), the size as the body streams in (413 past 10 MB), the bytes against the
     // type (400), then whether the conversation still takes messages (409).
-    check_visitor_file(&mime, 1).map_err(EdgeError::BadRequest)?;
+    check_visitor_file(&mime, 1).map_err(|p| EdgeError::BadRequest(p.to_string()))?;
     let bytes = read_body(req, MAX_VISITOR_FILE_BYTES as usize).await?;
-    let kind = check_visitor_file(&mime, bytes.len() as u64).map_err(EdgeError::BadRequest)?;
+    let kind = check_visitor_file(&mime, bytes.len() as u64)
+        .map_err(|p| EdgeError::BadRequest(p.to_string()))?;
     check_visitor_bytes(&mime, &bytes).map_err(EdgeError::BadRequest)?;
     if store.visitor_handed_off(visitor).await? {
         return Err(handed_off());
@@ -74,7 +77,12 @@ pub async fn upload(
     // refused once it continues on WhatsApp.
     let results = store
         .batch(vec![
-            store.open_visitor_conversation(&random::id("conv")?, visitor, now)?,
+            store.open_visitor_conversation(
+                &random::id("conv")?,
+                visitor,
+                now,
+                !hours.is_open_at(now_millis()),
+            )?,
             store.insert_visitor_message(&message, visitor)?,
             store.touch(&message.id, now, true, None)?,
             MediaStore(store).create_stored(

@@ -3,7 +3,7 @@
 use qrcode::render::svg;
 use qrcode::QrCode;
 use switchboard_core::api::HandoffOffer;
-use switchboard_core::handoff::{prefilled_message, wa_me_link, HandoffCode};
+use switchboard_core::handoff::{prefilled_in, wa_me_link, HandoffCode};
 
 use crate::config::store::NumberRecord;
 use crate::error::EdgeError;
@@ -14,13 +14,15 @@ pub fn new_code() -> Result<HandoffCode, EdgeError> {
     Ok(HandoffCode::from_random(random::bytes::<5>()?))
 }
 
-/// The wa.me link with the code in its prefilled text, and its QR code.
+/// The wa.me link with the code in its prefilled text (in the visitor's language when the
+/// Messenger sent its template), and its QR code.
 pub fn offer(
     code: &HandoffCode,
     number: &NumberRecord,
+    prefill: Option<&str>,
     expires_at: i64,
 ) -> Result<HandoffOffer, EdgeError> {
-    let wa_link = wa_me_link(&number.display_phone_number, &prefilled_message(code));
+    let wa_link = wa_me_link(&number.display_phone_number, &prefilled_in(prefill, code));
     Ok(HandoffOffer {
         qr_svg: qr_svg(&wa_link)?,
         code: code.as_str().to_owned(),

@@ -13,17 +13,19 @@ impl ConversationStore {
     /// Opens a Messenger conversation for the visitor unless they have one open or have ever
     /// handed one off (a handed-off conversation is theirs on WhatsApp for good). Together with
     /// the unique index `conversations_one_open_messenger_per_visitor`, at most one is open.
+    /// `after_hours`: it opens outside the opening hours (the inbox marks it).
     pub fn open_visitor_conversation(
         &self,
         id: &str,
         visitor_id: &str,
         now: i64,
+        after_hours: bool,
     ) -> Result<D1PreparedStatement, EdgeError> {
         self.stmt(
-            "INSERT OR IGNORE INTO conversations (id, channel, status, visitor_id, opened_at, last_message_at) \
-             SELECT ?1, 'messenger', 'open', ?2, ?3, ?3 WHERE NOT EXISTS (SELECT 1 FROM conversations \
+            "INSERT OR IGNORE INTO conversations (id, channel, status, visitor_id, opened_at, last_message_at, opened_after_hours) \
+             SELECT ?1, 'messenger', 'open', ?2, ?3, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM conversations \
                WHERE visitor_id = ?2 AND (status = 'open' OR handed_off_at IS NOT NULL))",
-            args![id, visitor_id, now],
+            args![id, visitor_id, now, after_hours],
         )
     }
 

@@ -12,6 +12,7 @@ use switchboard_core::csat::parse_answer;
 use switchboard_core::file_checks::display_filename;
 use switchboard_core::handoff::HandoffCode;
 use switchboard_core::live::{visitor_room, Change as LiveChange, LiveEvent, INBOX_ROOM};
+use switchboard_core::opening_hours::OpeningHours;
 use switchboard_core::reset::{place, Placement, ResetDays};
 use switchboard_core::settings::ProjectSettings;
 use switchboard_core::webhook::{
@@ -111,6 +112,7 @@ pub async fn apply_change(
 ) -> Result<(), EdgeError> {
     let rules = Rules {
         reset_days: number.effective_reset_days(settings),
+        hours: &settings.opening_hours,
         handoff_enabled: settings.handoff_enabled && number.handoff_enabled,
         window: TimestampWindow::around(now),
     };
@@ -159,8 +161,10 @@ fn changed(conversation_id: Option<String>, change: LiveChange) -> LiveEvent {
 }
 
 /// What decides where a number's messages go.
-struct Rules {
+struct Rules<'a> {
     reset_days: ResetDays,
+    /// Opening hours: a conversation opened outside them is marked for the inbox.
+    hours: &'a OpeningHours,
     /// The project's and the number's handoff switches, both on.
     handoff_enabled: bool,
     window: TimestampWindow,
@@ -195,7 +199,7 @@ impl<'a> Inbound<'a> {
         }
     }
 
-    async fn apply(&self, rules: &Rules, now: i64) -> Result<Applied, EdgeError> {
+    async fn apply(&self, rules: &Rules<'_>, now: i64) -> Result<Applied, EdgeError> {
         let (duplicate, mut history) = self.context(rules.window).await?;
         if duplicate {
             return Ok(Applied::Duplicate);
@@ -221,15 +225,20 @@ impl<'a> Inbound<'a> {
                         statements.push(store.close(old, "reset", message.timestamp)?);
                     }
                     let id = random::id("conv")?;
-                    statements.push(store.insert_conversation(
-                        &id,
-                        "whatsapp",
-                        Some(self.phone_number_id),
-                        Some(&message.from),
-                        self.contact_name,
-                        None,
-                        message.timestamp,
-                    )?);
+                    statements.push(
+                        store.insert_conversation(
+                            &id,
+                            "whatsapp",
+                            Some(self.phone_number_id),
+                            Some(&message.from),
+                            self.contact_name,
+                            None,
+                            message.timestamp,
+                            !rules
+                                .hours
+                                .is_open_at(message.timestamp.saturating_mul(1000)),
+                        )?,
+                    );
                     statements.extend(self.store_in(&id, false)?);
                     id
                 }

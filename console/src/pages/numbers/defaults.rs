@@ -84,6 +84,7 @@ pub fn defaults_form(props: &DefaultsProps) -> Html {
     let submit = {
         let (admin, done, status) = (props.admin.clone(), props.on_saved.clone(), status.clone());
         let (version, changed_elsewhere) = (props.version, props.on_changed_elsewhere.clone());
+        let settings_before = props.settings.clone();
         let turnstile = turnstile.clone();
         let (messenger_csat, messenger_question) =
             (messenger_csat.clone(), messenger_question.clone());
@@ -118,6 +119,8 @@ pub fn defaults_form(props: &DefaultsProps) -> Html {
                             .filter(|q| !q.is_empty()),
                         auto_resolve_hours: None,
                     },
+                    // Languages, texts per language and opening hours have their own form.
+                    ..settings_before.clone()
                 })
             })();
             let settings = match built {

@@ -5,6 +5,7 @@
 mod card;
 mod connect;
 mod defaults;
+mod messenger;
 mod profile;
 
 use serde_json::Value;
@@ -19,6 +20,7 @@ use crate::dom::{copy_to_clipboard, now_seconds, outcome, select_value, Counter}
 use card::NumberCard;
 use connect::ConnectForm;
 use defaults::DefaultsForm;
+use messenger::MessengerForm;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -92,8 +94,16 @@ pub fn connections(props: &Props) -> Html {
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
-    let snippet = format!("<script src=\"{origin}/widget.js\" async></script>");
     let settings = loaded.settings.clone();
+    // Hiding the launcher outside hours needs the loader to ask (data-presence).
+    let presence = settings
+        .as_ref()
+        .is_some_and(|s| s.opening_hours.enabled && s.opening_hours.hide_launcher_when_closed);
+    let snippet = format!(
+        "<script src=\"{origin}/widget.js\"{} async></script>",
+        if presence { " data-presence" } else { "" }
+    );
+    let settings_for_messenger = settings.clone().unwrap_or_default();
     html! {
         <div class="page">
             <h1 tabindex="-1">{ "Connections › WhatsApp" }</h1>
@@ -159,7 +169,10 @@ pub fn connections(props: &Props) -> Html {
                 // Keyed by version: a reload after a change elsewhere shows the current values.
                 <DefaultsForm key={loaded.settings_version.unwrap_or(0).to_string()} admin={props.admin.clone()} {settings}
                     version={loaded.settings_version} numbers={loaded.numbers.clone()} on_saved={reload.clone()}
-                    notice={(*defaults_notice).clone()} on_changed_elsewhere={changed_elsewhere} />
+                    notice={(*defaults_notice).clone()} on_changed_elsewhere={changed_elsewhere.clone()} />
+                <MessengerForm key={format!("m{}", loaded.settings_version.unwrap_or(0))} admin={props.admin.clone()}
+                    settings={settings_for_messenger} version={loaded.settings_version} on_saved={reload.clone()}
+                    on_changed_elsewhere={changed_elsewhere} />
             }
             <section class="card" aria-labelledby="install-h">
                 <h2 id="install-h">{ "Install the Messenger" }</h2>

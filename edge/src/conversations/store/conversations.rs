@@ -34,11 +34,12 @@ impl ConversationStore {
         contact_name: Option<&str>,
         visitor_id: Option<&str>,
         opened_at: i64,
+        after_hours: bool,
     ) -> Result<D1PreparedStatement, EdgeError> {
         self.stmt(
-            "INSERT INTO conversations (id, channel, status, phone_number_id, wa_id, contact_name, visitor_id, opened_at, last_message_at) \
-             VALUES (?1, ?2, 'open', ?3, ?4, ?5, ?6, ?7, ?7)",
-            args![id, channel, phone_number_id, wa_id, contact_name, visitor_id, opened_at],
+            "INSERT INTO conversations (id, channel, status, phone_number_id, wa_id, contact_name, visitor_id, opened_at, last_message_at, opened_after_hours) \
+             VALUES (?1, ?2, 'open', ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
+            args![id, channel, phone_number_id, wa_id, contact_name, visitor_id, opened_at, after_hours],
         )
     }
 

@@ -18,7 +18,7 @@ pub use reads::{PageRange, ThreadPage};
 
 pub(crate) const CONVERSATION_COLUMNS: &str = "c.id, c.channel, c.status, c.close_reason, c.phone_number_id, c.wa_id, \
      c.contact_name, c.visitor_id, c.handed_off_at, c.link_disputed_at, c.unlinked_at, c.opened_at, c.closed_at, c.last_message_at, \
-     c.last_inbound_at, c.last_outbound_at, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count";
+     c.last_inbound_at, c.last_outbound_at, c.opened_after_hours, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count";
 
 pub(crate) const MESSAGE_COLUMNS: &str =
     "id, rowid AS seq, wamid, channel, direction, type, text, content, reply_to, \

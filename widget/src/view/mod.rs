@@ -1,29 +1,56 @@
-//! The Messenger's markup: launcher, panel, message log, handoff and composer.
-//! Every user-provided string is rendered as a text node, never as HTML.
+//! The Messenger's markup: launcher, panel, message log, handoff and composer, in the visitor's
+//! language (right to left for Arabic and Hebrew). Every user-provided string is rendered as a
+//! text node, never as HTML. Focus moves into the panel on opening and back to the launcher on
+//! closing; new replies are announced once through a polite live region.
+
+mod intl;
+mod messages;
+mod sections;
 
 use std::cell::Cell;
 use std::rc::Rc;
 
-use switchboard_core::api::{Author, HandoffOffer, WidgetAttachment};
 use switchboard_core::live::LiveEvent;
 use switchboard_core::media::check_visitor_file;
 use switchboard_live_client::{LiveLink, Signal, TicketSource};
 use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::api::Edge;
-use crate::state::{Action, Chat, Handoff};
+use crate::i18n::{Texts, T};
+use crate::state::{Action, Chat, Notice};
 use crate::storage;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct AppProps {
     pub base: String,
     pub number: Option<String>,
+    /// The script tag's `data-lang`.
+    pub lang: Option<String>,
+    /// The language file the loader fetched (its guess from the browser's languages).
+    pub texts: Texts,
 }
 
-struct ChatState(Chat);
+/// Builds the props from what the loader hands over.
+pub fn props(
+    base: String,
+    number: Option<String>,
+    lang: Option<String>,
+    loaded: String,
+    texts: JsValue,
+) -> AppProps {
+    AppProps {
+        base,
+        number: number.filter(|n| !n.is_empty()),
+        lang: lang.filter(|l| !l.is_empty()),
+        texts: intl::texts_from(&loaded, texts).unwrap_or_default(),
+    }
+}
+
+pub struct ChatState(Chat);
 
 impl Reducible for ChatState {
     type Action = Action;
@@ -49,6 +76,30 @@ fn refresh(edge: Edge, dispatch: UseReducerDispatcher<ChatState>) {
     });
 }
 
+pub(crate) fn post(
+    edge: Edge,
+    dispatch: UseReducerDispatcher<ChatState>,
+    local_id: u32,
+    text: String,
+) {
+    spawn_local(async move {
+        match edge.post_message(text).await {
+            Ok(message) => dispatch.dispatch(Action::Sent { local_id, message }),
+            Err(reason) => {
+                dispatch.dispatch(Action::SendFailed { local_id, reason });
+                // The conversation may have moved to WhatsApp meanwhile.
+                refresh(edge, dispatch);
+            }
+        }
+    });
+}
+
+fn focus(node: &NodeRef) {
+    if let Some(element) = node.cast::<web_sys::HtmlElement>() {
+        let _ = element.focus();
+    }
+}
+
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let state = use_reducer(|| {
@@ -58,13 +109,17 @@ pub fn app(props: &AppProps) -> Html {
         })
     });
     let chat = &state.0;
+    let texts = use_state(|| props.texts.clone());
     let draft = use_state(String::new);
     let next_local_id = use_mut_ref(|| Cell::new(1u32));
 
     {
-        // Start (or resume) the visitor's session, then load the conversation.
+        // Start (or resume) the visitor's session in the language the edge chooses (data-lang,
+        // the browser's, the owner's default), fetch that language if the loader guessed
+        // another, then load the conversation.
         let dispatch = state.dispatcher();
         let props = props.clone();
+        let texts = texts.clone();
         use_effect_with((), move |_| {
             spawn_local(async move {
                 let edge = Edge {
@@ -72,9 +127,23 @@ pub fn app(props: &AppProps) -> Html {
                     token: storage::load_token(),
                     turnstile: None,
                 };
-                match edge.session(props.number.clone()).await {
+                let asked = edge
+                    .session(
+                        props.number.clone(),
+                        props.lang.clone(),
+                        intl::browser_languages(),
+                    )
+                    .await;
+                match asked {
                     Ok(session) => {
                         storage::save_token(&session.visitor_token);
+                        if session.language != texts.lang {
+                            if let Some(other) =
+                                intl::fetch_texts(&props.base, &session.language).await
+                            {
+                                texts.set(other);
+                            }
+                        }
                         let edge = Edge {
                             token: Some(session.visitor_token.clone()),
                             ..edge
@@ -133,6 +202,33 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    // Focus: into the panel on opening (the composer as soon as it can be typed in), back to
+    // the launcher on closing.
+    let (panel_ref, composer_ref, launcher_ref) = (use_node_ref(), use_node_ref(), use_node_ref());
+    let composer_focused = use_mut_ref(|| false);
+    {
+        let (panel, composer, launcher) = (
+            panel_ref.clone(),
+            composer_ref.clone(),
+            launcher_ref.clone(),
+        );
+        let focused = composer_focused.clone();
+        let (open, ready) = (chat.open, chat.composer_enabled());
+        use_effect_with((open, ready), move |_| {
+            if !open {
+                if std::mem::take(&mut *focused.borrow_mut()) {
+                    focus(&launcher);
+                }
+            } else if ready && !*focused.borrow() {
+                *focused.borrow_mut() = true;
+                focus(&composer);
+            } else if !*focused.borrow() {
+                *focused.borrow_mut() = true;
+                focus(&panel);
+            }
+        });
+    }
+
     let toggle = {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::Toggle))
@@ -141,6 +237,7 @@ pub fn app(props: &AppProps) -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Escape" {
+                e.stop_propagation();
                 dispatch.dispatch(Action::Toggle);
             }
         })
@@ -171,8 +268,8 @@ pub fn app(props: &AppProps) -> Html {
         let next_local_id = next_local_id.clone();
         Callback::from(move |file: web_sys::File| {
             // Checked here first (the edge checks again): pictures and PDFs up to 10 MB.
-            if let Err(reason) = check_visitor_file(&file.type_(), file.size() as u64) {
-                dispatch.dispatch(Action::Problem(reason));
+            if let Err(problem) = check_visitor_file(&file.type_(), file.size() as u64) {
+                dispatch.dispatch(Action::Problem(Notice::from_file_problem(problem)));
                 return;
             }
             let local_id = next_local_id.borrow().get();
@@ -304,11 +401,13 @@ pub fn app(props: &AppProps) -> Html {
         let dispatch = state.dispatcher();
         let edge = edge(props, chat);
         let number = props.number.clone();
+        let prefill = texts.get(T::WaPrefill).to_owned();
         Callback::from(move |_| {
             dispatch.dispatch(Action::HandoffRequested);
             let (edge, dispatch, number) = (edge.clone(), dispatch.clone(), number.clone());
+            let prefill = prefill.clone();
             spawn_local(async move {
-                match edge.handoff(number).await {
+                match edge.handoff(number, prefill).await {
                     Ok(offer) => {
                         // Still within the click's user activation: open WhatsApp (the app on a
                         // phone, WhatsApp Web on a desktop). The link and QR code stay shown in
@@ -328,245 +427,85 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
 
-    let business = chat
-        .session
-        .as_ref()
+    let t = &*texts;
+    let session = chat.session.as_ref();
+    let business = session
         .map(|s| s.business_name.clone())
-        .unwrap_or_else(|| "Chat".to_owned());
-    let accent = chat
-        .session
-        .as_ref()
-        .map(|s| s.accent_color.clone())
-        .unwrap_or_else(|| "#0b7a5c".to_owned());
-    let greeting = chat.session.as_ref().map(|s| s.greeting.clone());
+        .unwrap_or_else(|| t.get(T::ChatTitle).to_owned());
+    let (accent, on_accent) = session.map_or(("#0b7a5c", "#ffffff"), |s| {
+        (s.accent_color.as_str(), s.accent_text.as_str())
+    });
+    let greeting = session.map(|s| s.greeting.clone());
+    let announcement = chat.announce.as_ref().map(|m| {
+        format!(
+            "{} {}",
+            t.fill(T::BusinessSaid, &[("business", &business)]),
+            m.text
+        )
+    });
+    let closed = session.is_some_and(|s| s.hours.is_some_and(|h| !h.open));
 
     html! {
-        <div class="sb" style={format!("--sb-accent: {accent}")}>
+        <div class="sb" lang={t.lang.clone()} dir={if t.rtl() { "rtl" } else { "ltr" }}
+            style={format!("--sb-accent:{accent};--sb-on-accent:{on_accent}")}>
             if chat.open {
-                <section class="sb-panel" role="dialog" aria-label={format!("Chat with {business}")} onkeydown={close_on_escape}>
+                <section class="sb-panel" role="dialog" aria-label={t.fill(T::DialogLabel, &[("business", &business)])}
+                    onkeydown={close_on_escape} ref={panel_ref} tabindex="-1">
                     <header class="sb-head">
-                        <strong>{ business.clone() }</strong>
-                        <button class="sb-close" aria-label="Close chat" onclick={toggle.clone()}>{ "×" }</button>
+                        <div>
+                            <h2 class="sb-title">{ business.clone() }</h2>
+                            { sections::reply_time(session, t) }
+                        </div>
+                        <button type="button" class="sb-close" aria-label={t.get(T::Close).to_owned()} onclick={toggle.clone()}>
+                            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" d="M6 6l12 12M18 6L6 18"/></svg>
+                        </button>
                     </header>
-                    <ol class="sb-log" ref={log_ref} role="log" aria-live="polite" aria-label="Messages">
-                        if let Some(greeting) = greeting {
-                            <li class="sb-msg sb-business">{ greeting }</li>
-                        }
-                        if chat.older.is_some() {
-                            <li class="sb-earlier"><button onclick={load_earlier}>{ "Earlier messages" }</button></li>
-                        }
-                        { for chat.history().map(|m| html! {
-                            <li key={m.id.clone()} class={classes!("sb-msg", if m.author == Author::Visitor { "sb-visitor" } else { "sb-business" })}>
-                                if let Some(a) = &m.attachment {
-                                    <AttachmentView edge={edge(props, chat)} message_id={m.id.clone()} attachment={a.clone()} />
-                                }
-                                { m.text.clone() }
-                            </li>
-                        }) }
-                        { for chat.outbox.iter().map(|o| outgoing(o, edge(props, chat), state.dispatcher())) }
-                    </ol>
-                    if let Some(notice) = &chat.notice {
-                        <p class="sb-notice" role="alert">{ notice.clone() }</p>
+                    { sections::away(session, t) }
+                    <section class="sb-log" ref={log_ref} tabindex="0" aria-label={t.get(T::MessagesLabel).to_owned()}>
+                        <ol class="sb-list">
+                            if let Some(greeting) = greeting {
+                                <li class="sb-msg sb-business">{ greeting }</li>
+                            }
+                            if chat.older.is_some() {
+                                <li class="sb-earlier"><button type="button" onclick={load_earlier}>{ t.get(T::Earlier) }</button></li>
+                            }
+                            { for chat.history().map(|m| messages::message(m, edge(props, chat), t, &business)) }
+                            { for chat.outbox.iter().map(|o| messages::outgoing(o, edge(props, chat), state.dispatcher(), t)) }
+                        </ol>
+                    </section>
+                    <div class="sb-sr" role="status" aria-live="polite">{ announcement.unwrap_or_default() }</div>
+                    if let Some(notice) = chat.notice {
+                        <p class="sb-notice" role="alert">{ sections::notice_text(notice, t) }</p>
                     }
                     if let Some(continued) = &chat.continued_on_whatsapp {
-                        <div class="sb-continued" role="status">
-                            <p>{ "This conversation continues on WhatsApp." }</p>
-                            <a class="sb-wa" href={continued.wa_link.clone()} target="_blank" rel="noopener noreferrer">
-                                { format!("Open WhatsApp ({})", continued.display_phone_number) }
-                            </a>
-                            if let Some(who) = &continued.continued_with {
-                                <p class="sb-who">
-                                    { format!("Continued with the WhatsApp number {who}. ") }
-                                    if continued.reported_not_me {
-                                        { "Thanks — we've asked the business to check." }
-                                    } else {
-                                        <button class="sb-not-me" onclick={not_me}>{ "Not me?" }</button>
-                                    }
-                                </p>
-                            }
-                        </div>
+                        { sections::continued(continued, not_me, t) }
                     } else {
                         if chat.needs_turnstile() {
-                            <div class="sb-turnstile" ref={turnstile_ref.clone()} aria-label="A quick check before your first message"></div>
+                            <div class="sb-turnstile" ref={turnstile_ref.clone()} role="group" aria-label={t.get(T::TurnstileLabel).to_owned()}></div>
                         }
-                        { rating_section(chat, edge(props, chat), state.dispatcher()) }
-                        { handoff_section(chat, start_handoff) }
+                        { sections::rating(chat, edge(props, chat), state.dispatcher(), t) }
+                        { sections::handoff(chat, start_handoff, t, closed) }
                         <form class="sb-composer" onsubmit={on_submit}>
-                            <label class="sb-sr" for="sb-input">{ "Message" }</label>
-                            <label class="sb-attach" title="Send a picture or PDF (up to 10 MB)">
+                            <label class="sb-sr" for="sb-input">{ t.get(T::MessageLabel) }</label>
+                            <label class="sb-attach" title={t.fill(T::AttachLabel, &[("mb", &sections::visitor_file_mb())])}>
                                 <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" d="M21 11.5l-8.5 8.5a5 5 0 0 1-7-7l9-9a3.3 3.3 0 0 1 4.7 4.7l-9 9a1.7 1.7 0 0 1-2.4-2.4l8.3-8.3"/></svg>
-                                <span class="sb-sr">{ "Attach a picture or PDF" }</span>
+                                <span class="sb-sr">{ t.fill(T::AttachLabel, &[("mb", &sections::visitor_file_mb())]) }</span>
                                 <input type="file" class="sb-sr" accept="image/jpeg,image/png,image/webp,application/pdf"
                                     onchange={on_file} disabled={!chat.composer_enabled()} />
                             </label>
-                            <textarea id="sb-input" rows="1" placeholder="Write a message…" maxlength="4096"
+                            <textarea id="sb-input" ref={composer_ref} rows="1" placeholder={t.get(T::Placeholder).to_owned()} maxlength="4096"
                                 value={(*draft).clone()} oninput={on_input} onkeydown={on_keydown} onpaste={on_paste}
                                 disabled={!chat.composer_enabled()} />
-                            <button type="submit" class="sb-send" disabled={!chat.composer_enabled()}>{ "Send" }</button>
+                            <button type="submit" class="sb-send" disabled={!chat.composer_enabled()}>{ t.get(T::Send) }</button>
                         </form>
                     }
                 </section>
             }
-            <button class="sb-launcher" aria-label={if chat.open { "Close chat" } else { "Open chat" }}
+            <button type="button" class="sb-launcher" ref={launcher_ref}
+                aria-label={t.get(if chat.open { T::LauncherClose } else { T::LauncherOpen }).to_owned()}
                 aria-expanded={chat.open.to_string()} onclick={toggle}>
                 <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>
             </button>
-        </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct AttachmentProps {
-    edge: Edge,
-    message_id: String,
-    attachment: WidgetAttachment,
-}
-
-/// A file in the conversation: a picture shown, a PDF or other file as a download.
-#[function_component(AttachmentView)]
-fn attachment_view(props: &AttachmentProps) -> Html {
-    let url = use_state(|| None::<String>);
-    {
-        let (edge, id, mime, url) = (
-            props.edge.clone(),
-            props.message_id.clone(),
-            props.attachment.mime_type.clone(),
-            url.clone(),
-        );
-        use_effect_with(props.message_id.clone(), move |_| {
-            let made = Rc::new(std::cell::RefCell::new(None::<String>));
-            let keep = made.clone();
-            spawn_local(async move {
-                if let Ok(u) = edge.media_url(&id, &mime).await {
-                    *keep.borrow_mut() = Some(u.clone());
-                    url.set(Some(u));
-                }
-            });
-            move || {
-                if let Some(u) = made.borrow().as_ref() {
-                    let _ = web_sys::Url::revoke_object_url(u);
-                }
-            }
-        });
-    }
-    let a = &props.attachment;
-    let name = a.filename.clone().unwrap_or_else(|| "file".to_owned());
-    match (&*url, a.kind.as_str()) {
-        (Some(u), "image") => html! { <img class="sb-img" src={u.clone()} alt={name} /> },
-        (Some(u), _) => html! {
-            <a class="sb-file" href={u.clone()} download={name.clone()}>{ doc_icon() }{ name }</a>
-        },
-        (None, _) => html! { <span class="sb-file">{ doc_icon() }{ format!("{name}…") }</span> },
-    }
-}
-
-fn doc_icon() -> Html {
-    html! {
-        <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" style="vertical-align:-3px;margin-right:4px">
-            <path fill="currentColor" d="M6 2h8l6 6v12a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2zm7 1.5V9h5.5z"/>
-        </svg>
-    }
-}
-
-/// The business asks for a rating of the resolved conversation: five buttons; a new choice
-/// replaces the old one.
-fn rating_section(chat: &Chat, edge: Edge, dispatch: UseReducerDispatcher<ChatState>) -> Html {
-    let Some(survey) = &chat.survey else {
-        return html! {};
-    };
-    let star = |n: u8| {
-        let (edge, dispatch, id) = (edge.clone(), dispatch.clone(), survey.id.clone());
-        let onclick = Callback::from(move |_| {
-            let (edge, dispatch, id) = (edge.clone(), dispatch.clone(), id.clone());
-            spawn_local(async move {
-                match edge.rate(id, n).await {
-                    Ok(c) => dispatch.dispatch(Action::ConversationLoaded(c)),
-                    Err(e) => dispatch.dispatch(Action::Problem(e)),
-                }
-            });
-        });
-        let on = survey.score.is_some_and(|s| s >= n);
-        html! {
-            <button type="button" class={classes!("sb-star", on.then_some("sb-on"))} {onclick}
-                aria-label={format!("{n} of 5")} aria-pressed={(survey.score == Some(n)).to_string()}>{ "★" }</button>
-        }
-    };
-    html! {
-        <div class="sb-rating" role="group" aria-label="Rate this conversation">
-            <p>{ survey.question.clone() }</p>
-            <div class="sb-stars">{ for (1..=5).map(star) }</div>
-            if survey.score.is_some() { <p class="sb-thanks" role="status">{ "Thanks for your rating." }</p> }
-        </div>
-    }
-}
-
-fn post(edge: Edge, dispatch: UseReducerDispatcher<ChatState>, local_id: u32, text: String) {
-    spawn_local(async move {
-        match edge.post_message(text).await {
-            Ok(message) => dispatch.dispatch(Action::Sent { local_id, message }),
-            Err(reason) => {
-                dispatch.dispatch(Action::SendFailed { local_id, reason });
-                // The conversation may have moved to WhatsApp meanwhile.
-                refresh(edge, dispatch);
-            }
-        }
-    });
-}
-
-fn outgoing(
-    o: &crate::state::Outgoing,
-    edge: Edge,
-    dispatch: UseReducerDispatcher<ChatState>,
-) -> Html {
-    let retry = {
-        let (local_id, text) = (o.local_id, o.text.clone());
-        Callback::from(move |_| {
-            dispatch.dispatch(Action::Retry { local_id });
-            post(edge.clone(), dispatch.clone(), local_id, text.clone());
-        })
-    };
-    html! {
-        <li key={format!("local-{}", o.local_id)} class={classes!("sb-msg", "sb-visitor", if o.failed { "sb-failed" } else { "sb-pending" })}>
-            { o.text.clone() }
-            if let (Some(percent), false) = (o.upload, o.failed) {
-                <progress class="sb-progress" max="100" value={percent.to_string()} aria-label={format!("Uploading {}", o.text)} />
-            }
-            if o.failed && o.upload.is_none() {
-                <button class="sb-retry" onclick={retry}>{ "Not sent — retry" }</button>
-            } else if o.failed {
-                <span class="sb-retry-note">{ "Not sent — choose the file again" }</span>
-            }
-        </li>
-    }
-}
-
-fn handoff_section(chat: &Chat, start: Callback<MouseEvent>) -> Html {
-    match &chat.handoff {
-        Handoff::Offered(offer) => offered(offer),
-        _ if !chat.handoff_available() => html! {},
-        Handoff::Requesting => html! {
-            <button class="sb-handoff-btn" disabled=true>{ "Preparing WhatsApp…" }</button>
-        },
-        Handoff::Idle => html! {
-            <button class="sb-handoff-btn" onclick={start}>{ "Continue on WhatsApp" }</button>
-        },
-    }
-}
-
-fn offered(offer: &HandoffOffer) -> Html {
-    let qr = format!(
-        "data:image/svg+xml;charset=utf-8,{}",
-        js_sys::encode_uri_component(&offer.qr_svg)
-    );
-    html! {
-        <div class="sb-handoff" role="status">
-            <p>{ "Continue this conversation on WhatsApp. Send the prepared message — it carries your reference " }
-               <code>{ offer.code.clone() }</code>{ "." }</p>
-            <a class="sb-wa" href={offer.wa_link.clone()} target="_blank" rel="noopener noreferrer">{ "Open WhatsApp" }</a>
-            <figure class="sb-qr">
-                <img src={qr} alt="QR code that opens this conversation in WhatsApp" width="176" height="176" />
-                <figcaption>{ "On a computer? Scan this with your phone." }</figcaption>
-            </figure>
         </div>
     }
 }

@@ -1,0 +1,179 @@
+//! Which language a visitor is served in: the languages the Messenger ships, the choice from
+//! what the browser asks for (`navigator.languages`), the script tag's `data-lang` and the
+//! owner's default, and which of them are written right to left.
+
+/// Every language the Messenger ships, as BCP 47 tags: `static/widget/i18n/<tag>.json`.
+/// The loader (`widget/loader.js`) carries the same list.
+pub const LANGUAGES: [&str; 16] = [
+    "en", "pt-BR", "pt-PT", "es", "fr", "de", "it", "nl", "id", "tr", "hi", "ar", "he", "ru", "pl",
+    "ja",
+];
+
+/// Each language by its own name, for the owner's console (the Messenger reads its
+/// `language_name` from the language file).
+pub const NAMES: [(&str, &str); 16] = [
+    ("en", "English"),
+    ("pt-BR", "Português (Brasil)"),
+    ("pt-PT", "Português (Portugal)"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("it", "Italiano"),
+    ("nl", "Nederlands"),
+    ("id", "Bahasa Indonesia"),
+    ("tr", "Türkçe"),
+    ("hi", "हिन्दी"),
+    ("ar", "العربية"),
+    ("he", "עברית"),
+    ("ru", "Русский"),
+    ("pl", "Polski"),
+    ("ja", "日本語"),
+];
+
+/// The language of a deployment that has not chosen one.
+pub const DEFAULT_LANGUAGE: &str = "en";
+
+/// The shipped language a tag asks for, if any: an exact match (any case), else its base
+/// language (`es-MX` → `es`). Portuguese has two: `pt` and `pt-BR` get Brazilian, any other
+/// region (`pt-AO`, `pt-MZ`) European. Old tags are read as their new ones (`iw` → `he`,
+/// `in` → `id`).
+pub fn supported(tag: &str) -> Option<&'static str> {
+    let tag = tag.trim();
+    if let Some(exact) = LANGUAGES.iter().find(|l| l.eq_ignore_ascii_case(tag)) {
+        return Some(exact);
+    }
+    let base = tag
+        .split(['-', '_'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    match base.as_str() {
+        "pt" if tag.len() == 2 || tag[3..].eq_ignore_ascii_case("br") => Some("pt-BR"),
+        "pt" => Some("pt-PT"),
+        "iw" => Some("he"),
+        "in" => Some("id"),
+        _ => LANGUAGES.iter().find(|l| **l == base).copied(),
+    }
+}
+
+/// What the visitor's page asked for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Asked<'a> {
+    /// The script tag's `data-lang`: the site decided, so it wins.
+    pub script: Option<&'a str>,
+    /// The browser's languages, most preferred first.
+    pub browser: &'a [String],
+}
+
+/// The owner's choice in settings.
+#[derive(Debug, Clone, Copy)]
+pub struct OwnerChoice<'a> {
+    /// Used when the browser asks for nothing we ship.
+    pub default: &'a str,
+    /// Use `default` for everyone, whatever the browser asks for.
+    pub always_default: bool,
+}
+
+/// The language to serve: `data-lang`, then (unless the owner always uses their default) the
+/// browser's best match in its order of preference, then the owner's default, then English.
+pub fn choose(asked: Asked<'_>, owner: OwnerChoice<'_>) -> &'static str {
+    let owner_default = supported(owner.default).unwrap_or(DEFAULT_LANGUAGE);
+    if let Some(lang) = asked.script.and_then(supported) {
+        return lang;
+    }
+    if owner.always_default {
+        return owner_default;
+    }
+    asked
+        .browser
+        .iter()
+        .find_map(|t| supported(t))
+        .unwrap_or(owner_default)
+}
+
+/// Arabic and Hebrew are laid out right to left.
+pub fn is_rtl(lang: &str) -> bool {
+    matches!(lang, "ar" | "he")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn browser(tags: &[&str]) -> Vec<String> {
+        tags.iter().map(|t| t.to_string()).collect()
+    }
+
+    fn owner(default: &str) -> OwnerChoice<'_> {
+        OwnerChoice {
+            default,
+            always_default: false,
+        }
+    }
+
+    #[test]
+    fn the_browsers_best_match_wins_in_its_order() {
+        let langs = browser(&["sw", "de-AT", "en-US"]);
+        let asked = Asked {
+            script: None,
+            browser: &langs,
+        };
+        assert_eq!(choose(asked, owner("en")), "de");
+    }
+
+    #[test]
+    fn portuguese_by_region() {
+        assert_eq!(supported("pt-BR"), Some("pt-BR"));
+        assert_eq!(supported("pt-br"), Some("pt-BR"));
+        assert_eq!(supported("pt"), Some("pt-BR"));
+        assert_eq!(supported("pt-PT"), Some("pt-PT"));
+        assert_eq!(supported("pt-AO"), Some("pt-PT"));
+        assert_eq!(supported("es-419"), Some("es"));
+        assert_eq!(supported("zh-CN"), None);
+        assert_eq!(supported("iw"), Some("he"));
+        assert_eq!(supported(""), None);
+    }
+
+    #[test]
+    fn nothing_shipped_falls_back_to_the_owners_default_then_english() {
+        let langs = browser(&["sw", "zh-CN"]);
+        let asked = Asked {
+            script: None,
+            browser: &langs,
+        };
+        assert_eq!(choose(asked, owner("pt-BR")), "pt-BR");
+        assert_eq!(choose(asked, owner("xx")), "en");
+    }
+
+    #[test]
+    fn data_lang_overrides_the_browser_and_the_owners_always() {
+        let langs = browser(&["de"]);
+        let asked = Asked {
+            script: Some("ja"),
+            browser: &langs,
+        };
+        let always = OwnerChoice {
+            default: "es",
+            always_default: true,
+        };
+        assert_eq!(choose(asked, always), "ja");
+        let no_script = Asked {
+            script: Some("klingon"),
+            browser: &langs,
+        };
+        assert_eq!(choose(no_script, always), "es");
+        assert_eq!(choose(no_script, owner("es")), "de");
+    }
+
+    #[test]
+    fn every_language_has_its_name_in_the_same_order() {
+        let tags: Vec<&str> = NAMES.iter().map(|(tag, _)| *tag).collect();
+        assert_eq!(tags, LANGUAGES);
+    }
+
+    #[test]
+    fn right_to_left() {
+        assert!(is_rtl("ar") && is_rtl("he"));
+        assert!(!is_rtl("en") && !is_rtl("hi"));
+    }
+}

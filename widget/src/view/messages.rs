@@ -1,0 +1,129 @@
+//! The conversation's items: a message (with who said it, for screen readers, and when), a
+//! file in it, and a message on its way.
+
+use std::rc::Rc;
+
+use switchboard_core::api::{Author, WidgetAttachment, WidgetMessage};
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use super::intl;
+use super::{post, ChatState};
+use crate::api::Edge;
+use crate::i18n::{Texts, T};
+use crate::state::{Action, Outgoing};
+
+/// One message of the history.
+pub fn message(m: &WidgetMessage, edge: Edge, texts: &Texts, business: &str) -> Html {
+    let mine = m.author == Author::Visitor;
+    let who = if mine {
+        texts.get(T::YouSaid).to_owned()
+    } else {
+        texts.fill(T::BusinessSaid, &[("business", business)])
+    };
+    let at = (m.sent_at as f64) * 1000.0;
+    html! {
+        <li key={m.id.clone()} class={classes!("sb-msg", if mine { "sb-visitor" } else { "sb-business" })}>
+            <span class="sb-sr">{ who }{ " " }</span>
+            if let Some(a) = &m.attachment {
+                <AttachmentView edge={edge} message_id={m.id.clone()} attachment={a.clone()} texts={texts.clone()} />
+            }
+            if !m.text.is_empty() {
+                <span class="sb-text">{ m.text.clone() }</span>
+            }
+            if m.sent_at > 0 {
+                <time class="sb-time">{ intl::time_of_day(&texts.lang, at) }</time>
+            }
+        </li>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct AttachmentProps {
+    edge: Edge,
+    message_id: String,
+    attachment: WidgetAttachment,
+    texts: Texts,
+}
+
+/// A file in the conversation: a picture shown, a PDF or other file as a download.
+#[function_component(AttachmentView)]
+fn attachment_view(props: &AttachmentProps) -> Html {
+    let url = use_state(|| None::<String>);
+    {
+        let (edge, id, mime, url) = (
+            props.edge.clone(),
+            props.message_id.clone(),
+            props.attachment.mime_type.clone(),
+            url.clone(),
+        );
+        use_effect_with(props.message_id.clone(), move |_| {
+            let made = Rc::new(std::cell::RefCell::new(None::<String>));
+            let keep = made.clone();
+            spawn_local(async move {
+                if let Ok(u) = edge.media_url(&id, &mime).await {
+                    *keep.borrow_mut() = Some(u.clone());
+                    url.set(Some(u));
+                }
+            });
+            move || {
+                if let Some(u) = made.borrow().as_ref() {
+                    let _ = web_sys::Url::revoke_object_url(u);
+                }
+            }
+        });
+    }
+    let a = &props.attachment;
+    let name = a
+        .filename
+        .clone()
+        .unwrap_or_else(|| props.texts.get(T::FileFallbackName).to_owned());
+    match (&*url, a.kind.as_str()) {
+        (Some(u), "image") => html! { <img class="sb-img" src={u.clone()} alt={name} /> },
+        (Some(u), _) => html! {
+            <a class="sb-file" href={u.clone()} download={name.clone()}>{ doc_icon() }{ name }</a>
+        },
+        (None, _) => html! {
+            <span class="sb-file">{ doc_icon() }{ props.texts.fill(T::FileLoading, &[("name", &name)]) }</span>
+        },
+    }
+}
+
+fn doc_icon() -> Html {
+    html! {
+        <svg class="sb-doc" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+            <path fill="currentColor" d="M6 2h8l6 6v12a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2zm7 1.5V9h5.5z"/>
+        </svg>
+    }
+}
+
+/// A message the edge has not confirmed yet, or that failed (with a retry).
+pub fn outgoing(
+    o: &Outgoing,
+    edge: Edge,
+    dispatch: UseReducerDispatcher<ChatState>,
+    texts: &Texts,
+) -> Html {
+    let retry = {
+        let (local_id, text) = (o.local_id, o.text.clone());
+        Callback::from(move |_| {
+            dispatch.dispatch(Action::Retry { local_id });
+            post(edge.clone(), dispatch.clone(), local_id, text.clone());
+        })
+    };
+    html! {
+        <li key={format!("local-{}", o.local_id)} class={classes!("sb-msg", "sb-visitor", if o.failed { "sb-failed" } else { "sb-pending" })}>
+            <span class="sb-sr">{ texts.get(T::YouSaid) }{ " " }</span>
+            <span class="sb-text">{ o.text.clone() }</span>
+            if let (Some(percent), false) = (o.upload, o.failed) {
+                <progress class="sb-progress" max="100" value={percent.to_string()}
+                    aria-label={texts.fill(T::Uploading, &[("name", &o.text)])} />
+            }
+            if o.failed && o.upload.is_none() {
+                <button type="button" class="sb-retry" onclick={retry}>{ texts.get(T::Retry) }</button>
+            } else if o.failed {
+                <span class="sb-retry-note">{ texts.get(T::RetryFile) }</span>
+            }
+        </li>
+    }
+}

@@ -1,0 +1,185 @@
+//! The panel's sections below the conversation: a notice, the rating row, the handoff button
+//! and offer, and the note once the conversation continues on WhatsApp.
+
+use switchboard_core::api::{ContinuedOnWhatsapp, HandoffOffer, WidgetSession};
+use switchboard_core::reply_time::ReplyTime;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use super::{intl, ChatState};
+use crate::api::Edge;
+use crate::i18n::{split_at, Texts, T};
+use crate::state::{Action, Chat, Handoff, Notice};
+
+/// Under the business name: "usually replies within …" when the owner shows it.
+pub fn reply_time(session: Option<&WidgetSession>, texts: &Texts) -> Html {
+    let Some(promise) = session.and_then(|s| s.reply_time) else {
+        return html! {};
+    };
+    let key = match promise {
+        ReplyTime::Minutes => T::ReplyMinutes,
+        ReplyTime::Hour => T::ReplyHour,
+        ReplyTime::Hours => T::ReplyHours,
+        ReplyTime::Day => T::ReplyDay,
+    };
+    html! { <p class="sb-sub">{ texts.get(key) }</p> }
+}
+
+/// Outside opening hours: that the team is away, when it is back in the visitor's own time
+/// zone and language, and that a message is still welcome (or the owner's away message).
+pub fn away(session: Option<&WidgetSession>, texts: &Texts) -> Html {
+    let Some(session) = session.filter(|s| s.hours.is_some_and(|h| !h.open)) else {
+        return html! {};
+    };
+    let back = match session.hours.and_then(|h| h.changes_at_ms) {
+        Some(at) => {
+            let at = at as f64;
+            let time = intl::time_of_day(&texts.lang, at);
+            match intl::back_day(&texts.lang, js_sys::Date::now(), at) {
+                None => texts.fill(T::BackToday, &[("time", &time)]),
+                Some(day) => texts.fill(T::BackOn, &[("day", &day), ("time", &time)]),
+            }
+        }
+        None => texts.get(T::BackSoon).to_owned(),
+    };
+    let welcome = session
+        .away_message
+        .clone()
+        .unwrap_or_else(|| texts.get(T::LeaveMessage).to_owned());
+    html! {
+        <div class="sb-hours" role="note">
+            <p><strong>{ texts.get(T::ClosedNow) }</strong>{ " " }{ back }</p>
+            <p>{ welcome }</p>
+        </div>
+    }
+}
+
+/// The words for a notice.
+pub fn notice_text(notice: Notice, texts: &Texts) -> String {
+    let key = match notice {
+        Notice::Offline => T::ErrorOffline,
+        Notice::NotUnderstood => T::ErrorNotUnderstood,
+        Notice::TooFast => T::ErrorTooFast,
+        Notice::Session => T::ErrorSession,
+        Notice::Unavailable => T::ErrorUnavailable,
+        Notice::Check => T::ErrorCheck,
+        Notice::Generic => T::ErrorGeneric,
+        Notice::FileType => T::ErrorFileType,
+        Notice::FileEmpty => T::ErrorFileEmpty,
+        Notice::FileTooBig => T::ErrorFileTooBig,
+        Notice::FileSend => T::ErrorFileSend,
+        Notice::FileLoad => T::ErrorFileLoad,
+    };
+    texts.fill(key, &[("mb", &visitor_file_mb())])
+}
+
+/// The largest file a visitor may send, in MB.
+pub fn visitor_file_mb() -> String {
+    (switchboard_core::media::MAX_VISITOR_FILE_BYTES / 1000 / 1000).to_string()
+}
+
+/// The business asks for a rating of the resolved conversation: five buttons; a new choice
+/// replaces the old one.
+pub fn rating(
+    chat: &Chat,
+    edge: Edge,
+    dispatch: UseReducerDispatcher<ChatState>,
+    texts: &Texts,
+) -> Html {
+    let Some(survey) = &chat.survey else {
+        return html! {};
+    };
+    let question = chat
+        .session
+        .as_ref()
+        .and_then(|s| s.rating_question.clone())
+        .unwrap_or_else(|| texts.get(T::RatingQuestion).to_owned());
+    let star = |n: u8| {
+        let (edge, dispatch, id) = (edge.clone(), dispatch.clone(), survey.id.clone());
+        let onclick = Callback::from(move |_| {
+            let (edge, dispatch, id) = (edge.clone(), dispatch.clone(), id.clone());
+            spawn_local(async move {
+                match edge.rate(id, n).await {
+                    Ok(c) => dispatch.dispatch(Action::ConversationLoaded(c)),
+                    Err(e) => dispatch.dispatch(Action::Problem(e)),
+                }
+            });
+        });
+        let on = survey.score.is_some_and(|s| s >= n);
+        html! {
+            <button type="button" class={classes!("sb-star", on.then_some("sb-on"))} {onclick}
+                aria-label={texts.fill(T::StarLabel, &[("n", &n.to_string())])}
+                aria-pressed={(survey.score == Some(n)).to_string()}>{ "★" }</button>
+        }
+    };
+    html! {
+        <div class="sb-rating" role="group" aria-label={texts.get(T::RatingLabel).to_owned()}>
+            <p>{ question }</p>
+            <div class="sb-stars">{ for (1..=5).map(star) }</div>
+            if survey.score.is_some() {
+                <p class="sb-thanks" role="status">{ texts.get(T::RatingThanks) }</p>
+            }
+        </div>
+    }
+}
+
+/// "Continue on WhatsApp" (with "we'll answer there" outside opening hours), or the offer.
+pub fn handoff(chat: &Chat, start: Callback<MouseEvent>, texts: &Texts, closed: bool) -> Html {
+    match &chat.handoff {
+        Handoff::Offered(offer) => offered(offer, texts),
+        _ if !chat.handoff_available() => html! {},
+        Handoff::Requesting => html! {
+            <button type="button" class="sb-handoff-btn" disabled=true>{ texts.get(T::HandoffPreparing) }</button>
+        },
+        Handoff::Idle => html! {
+            <button type="button" class="sb-handoff-btn" onclick={start}>
+                { texts.get(if closed { T::HandoffButtonClosed } else { T::HandoffButton }) }
+            </button>
+        },
+    }
+}
+
+fn offered(offer: &HandoffOffer, texts: &Texts) -> Html {
+    let qr = format!(
+        "data:image/svg+xml;charset=utf-8,{}",
+        js_sys::encode_uri_component(&offer.qr_svg)
+    );
+    let (before, after) = split_at(texts.get(T::HandoffOffer), "code");
+    html! {
+        <div class="sb-handoff" role="status">
+            <p>{ before }<code dir="ltr">{ offer.code.clone() }</code>{ after }</p>
+            <a class="sb-wa" href={offer.wa_link.clone()} target="_blank" rel="noopener noreferrer">{ texts.get(T::OpenWhatsapp) }</a>
+            <figure class="sb-qr">
+                <img src={qr} alt={texts.fill(T::QrAlt, &[("link", &offer.wa_link)])} width="176" height="176" />
+                <figcaption>{ texts.get(T::QrCaption) }</figcaption>
+            </figure>
+        </div>
+    }
+}
+
+/// Once the conversation continues on WhatsApp: the link there, and "Not me?" when the number
+/// it continued with may not be the visitor's.
+pub fn continued(
+    continued: &ContinuedOnWhatsapp,
+    not_me: Callback<MouseEvent>,
+    texts: &Texts,
+) -> Html {
+    html! {
+        <div class="sb-continued" role="status">
+            <p>{ texts.get(T::Continued) }</p>
+            <a class="sb-wa" href={continued.wa_link.clone()} target="_blank" rel="noopener noreferrer">
+                { texts.fill(T::OpenWhatsappNumber, &[("number", &continued.display_phone_number)]) }
+            </a>
+            if let Some(who) = &continued.continued_with {
+                <p class="sb-who">
+                    { texts.fill(T::ContinuedWith, &[("number", who)]) }{ " " }
+                    if continued.reported_not_me {
+                        { texts.get(T::NotMeThanks) }
+                    } else {
+                        <button type="button" class="sb-not-me" onclick={not_me}>{ texts.get(T::NotMe) }</button>
+                    }
+                </p>
+            }
+        </div>
+    }
+}
