@@ -5,7 +5,7 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api::Admin;
-use crate::dom::bind_input;
+use crate::dom::{bind_input, focus_page_heading, set_page_title};
 use crate::pages::inbox::Inbox;
 use crate::pages::numbers::Connections;
 use crate::pages::setup::{health, Setup};
@@ -25,6 +25,16 @@ enum Page {
     Webhook,
 }
 
+impl Page {
+    fn title(self) -> &'static str {
+        match self {
+            Page::Connections => "Connections › WhatsApp",
+            Page::Inbox => "Inbox",
+            Page::Webhook => "Webhook",
+        }
+    }
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let admin = use_state(|| {
@@ -40,6 +50,26 @@ pub fn app() -> Html {
         let report = report.clone();
         use_effect_with(*checks, move |_| {
             spawn_local(async move { report.set(health().await) });
+        });
+    }
+    // The tab is named after what is shown; a page switch also moves focus to the new page's
+    // heading (not the first page after signing in: there the browser's own start is right).
+    let screen = match (&*report, &*admin) {
+        (Some(h), _) if !h.ready => "Finish setting up",
+        (_, None) => "Sign in",
+        (_, Some(_)) => page.title(),
+    };
+    {
+        let shown = use_mut_ref(|| None::<Page>);
+        let signed_in = admin.is_some();
+        use_effect_with((*page, screen), move |(page, screen)| {
+            set_page_title(screen);
+            if signed_in {
+                let previous = shown.borrow_mut().replace(*page);
+                if previous.is_some_and(|p| p != *page) {
+                    focus_page_heading();
+                }
+            }
         });
     }
     if let Some(h) = (*report).clone().filter(|h| !h.ready) {
@@ -72,9 +102,9 @@ pub fn app() -> Html {
             admin.set(None);
         })
     };
-    let tab = |p: Page, label: &str| {
+    let tab = |p: Page| {
         html! {
-            <button class={classes!("tab", (*page == p).then_some("active"))} aria-current={(*page == p).then_some("page")} onclick={go(p)}>{ label.to_owned() }</button>
+            <button class={classes!("tab", (*page == p).then_some("active"))} aria-current={(*page == p).then_some("page")} onclick={go(p)}>{ p.title() }</button>
         }
     };
     html! {
@@ -82,9 +112,9 @@ pub fn app() -> Html {
             <header class="top">
                 <strong class="brand">{ "Switchboard" }</strong>
                 <nav aria-label="Console">
-                    { tab(Page::Connections, "Connections › WhatsApp") }
-                    { tab(Page::Inbox, "Inbox") }
-                    { tab(Page::Webhook, "Webhook") }
+                    { tab(Page::Connections) }
+                    { tab(Page::Inbox) }
+                    { tab(Page::Webhook) }
                 </nav>
                 <button class="link" onclick={sign_out}>{ "Sign out" }</button>
             </header>

@@ -51,10 +51,74 @@ impl Reducible for Counter {
     }
 }
 
-/// A form's outcome: a success note, or an error announced to screen readers.
-pub fn outcome(result: &Result<String, String>) -> Html {
-    match result {
-        Ok(text) => html! { <p class="ok" role="status">{ text.clone() }</p> },
-        Err(text) => html! { <p class="error" role="alert">{ text.clone() }</p> },
+/// A form's outcome — a success note or an error — in a live region. Render it always, with
+/// `None` while there is nothing to say: a screen reader announces text that appears in a region
+/// already there, and often not a region inserted together with its text.
+pub fn outcome<'a>(result: impl Into<Option<&'a Result<String, String>>>) -> Html {
+    html! {
+        <div class="outcome" role="status">
+            { match result.into() {
+                Some(Ok(text)) => html! { <p class="ok">{ text.clone() }</p> },
+                Some(Err(text)) => html! { <p class="error">{ text.clone() }</p> },
+                None => html! {},
+            } }
+        </div>
     }
+}
+
+/// Moves focus to the element behind `node` (a control, or an element with `tabindex="-1"`).
+pub fn focus(node: &NodeRef) {
+    if let Some(element) = node.cast::<web_sys::HtmlElement>() {
+        let _ = element.focus();
+    }
+}
+
+/// Names the browser tab after the page shown.
+pub fn set_page_title(title: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(&format!("{title} · Switchboard console"));
+    }
+}
+
+/// Moves focus to the page's main heading once the page has rendered: after a page switch, a
+/// keyboard or screen reader user starts at the page they opened.
+pub fn focus_page_heading() {
+    gloo_timers::callback::Timeout::new(0, || {
+        let heading = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("main h1").ok().flatten())
+            .and_then(|h| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h).ok());
+        if let Some(heading) = heading {
+            let _ = heading.focus();
+        }
+    })
+    .forget();
+}
+
+/// Whether a key press is Escape (closes the dialog it happens in).
+pub fn is_escape(e: &KeyboardEvent) -> bool {
+    e.key() == "Escape"
+}
+
+/// A Copy button's action: writes `text` to the clipboard and says whether it worked in `note`
+/// (shown in a live region with [`outcome`]).
+pub fn copy_to_clipboard(
+    text: String,
+    note: UseStateHandle<Option<Result<String, String>>>,
+) -> Callback<MouseEvent> {
+    Callback::from(move |_| {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let written = window.navigator().clipboard().write_text(&text);
+        let note = note.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            note.set(Some(
+                match wasm_bindgen_futures::JsFuture::from(written).await {
+                    Ok(_) => Ok("Copied.".to_owned()),
+                    Err(_) => Err("Could not copy: select the text and copy it.".to_owned()),
+                },
+            ));
+        });
+    })
 }

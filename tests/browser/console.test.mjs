@@ -1,10 +1,12 @@
 // The console in headless chromium against the local edge and the Graph stand-in: sign in,
 // connect a number, change its settings and profile, see a webhook-created conversation,
 // reply within and outside the 24-hour window, retry a failed send, disconnect with each intent.
+// axe-core checks every page and state on the way (WCAG 2.2 AA).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../support/fixtures.mjs';
 import { launchBrowser, shot } from '../support/browser.mjs';
+import { expectAccessible } from '../support/axe.mjs';
 import { delivery, text, status, DAY } from '../support/meta.mjs';
 import { visitor } from '../support/visitor.mjs';
 
@@ -26,13 +28,18 @@ const now = () => Math.floor(Date.now() / 1000);
 
 test('sign in with the admin token', async () => {
   await page.goto(`${edge.url}/console`);
+  await page.getByLabel('Admin token').waitFor();
+  await expectAccessible(page, 'sign-in');
   await page.getByLabel('Admin token').fill('wrong');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByText('That admin token is not right.').waitFor();
+  await expectAccessible(page, 'sign-in, wrong token');
   await page.getByLabel('Admin token').fill(edge.secrets.ADMIN_TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Connections › WhatsApp' }).waitFor();
   await page.getByText('No number connected yet.').waitFor();
+  await page.getByRole('region', { name: 'Support KPIs' }).getByRole('button', { name: 'Refresh' }).waitFor();
+  await expectAccessible(page, 'connections, no number yet');
 });
 
 test('connect a number: Graph errors are shown, then it appears with its details', async () => {
@@ -43,6 +50,7 @@ test('connect a number: Graph errors are shown, then it appears with its details
   await form.getByLabel('Access token').fill('EAAGwrong');
   await form.getByRole('button', { name: 'Connect', exact: true }).click();
   await form.getByText(/Invalid OAuth access token/).waitFor();
+  await expectAccessible(page, 'connections, connect refused (field marked invalid)');
   await form.getByLabel('Access token').fill('EAAGsupport');
   await form.getByRole('button', { name: 'Connect', exact: true }).click();
   const card = page.getByRole('article', { name: 'Number Support' });
@@ -53,6 +61,7 @@ test('connect a number: Graph errors are shown, then it appears with its details
   const manage = card.getByRole('link', { name: 'Manage in WhatsApp Manager' });
   assert.match(await manage.getAttribute('href'), /business\.facebook\.com\/.*asset_id=102290129340398.*phone_number_id=106540352242922/);
   await shot(page, 'console-1-connections');
+  await expectAccessible(page, 'connections, a connected number');
 });
 
 test('per-number handoff and reset days, the business profile and the project defaults', async () => {
@@ -63,6 +72,7 @@ test('per-number handoff and reset days, the business profile and the project de
   await card.getByLabel(/Reset after/).fill('400');
   await card.getByRole('button', { name: 'Save', exact: true }).click();
   await card.getByText('reset days must be 1–365, or off').waitFor();
+  await expectAccessible(page, 'number card, reset days refused');
   await card.getByLabel(/Reset after/).fill('14');
   await card.getByRole('button', { name: 'Save', exact: true }).click();
   await card.getByText('Now: 14 days').waitFor();
@@ -76,6 +86,7 @@ test('per-number handoff and reset days, the business profile and the project de
   await profile.getByLabel('about').fill('x'.repeat(150));
   await profile.getByRole('button', { name: 'Save profile' }).click();
   await profile.getByText(/about must be at most 139 characters/).waitFor();
+  await expectAccessible(page, 'business profile open, refused');
   await profile.getByLabel('about').fill('Open 9–17, Monday to Friday');
   await profile.getByRole('button', { name: 'Save profile' }).click();
   await profile.getByText('Profile updated on WhatsApp.').waitFor();
@@ -87,6 +98,7 @@ test('per-number handoff and reset days, the business profile and the project de
   await defaults.getByLabel(/one origin per line/).fill('https://shop.example\nnot an origin');
   await defaults.getByRole('button', { name: 'Save defaults' }).click();
   await defaults.getByText(/"not an origin" is not an origin/).waitFor();
+  await expectAccessible(page, 'project defaults refused');
   await defaults.getByLabel(/one origin per line/).fill('https://shop.example');
   await defaults.getByRole('button', { name: 'Save defaults' }).click();
   await defaults.getByText('Defaults saved.').waitFor();
@@ -96,6 +108,7 @@ test('per-number handoff and reset days, the business profile and the project de
   assert.deepEqual(settings.allowed_origins, ['https://shop.example']);
   await page.getByText(`<script src="${edge.url}/widget.js" async></script>`).waitFor();
   await shot(page, 'console-2-settings');
+  await expectAccessible(page, 'connections, settings saved');
 });
 
 test('saving defaults that were changed elsewhere meanwhile reloads them and says so', async () => {
@@ -109,6 +122,7 @@ test('saving defaults that were changed elsewhere meanwhile reloads them and say
   assert.equal(await defaults.getByLabel('Greeting').inputValue(), 'Hello from the other tab', 'the current values are shown');
   assert.equal((await edge.adminJson('/settings')).body.greeting, 'Hello from the other tab', 'nothing was overwritten');
   await shot(page, 'console-2b-changed-elsewhere');
+  await expectAccessible(page, 'project defaults changed elsewhere');
   // Saving again, now from the current version, works.
   await defaults.getByLabel('Greeting').fill('Hello from this tab');
   await defaults.getByRole('button', { name: 'Save defaults' }).click();
@@ -126,12 +140,14 @@ test('inbox: a webhook conversation, a reply with live status, a failed send ret
   await thread.getByRole('button', { name: 'Send' }).click();
   await thread.getByText('Yes, 3 left!').waitFor();
   await thread.getByText('· sent').waitFor();
+  await expectAccessible(page, 'inbox, WhatsApp thread open with a reply sent');
   // Finding a customer by their number, typed the way people write it.
   const filters = page.getByRole('group', { name: 'Filters' });
   await filters.getByLabel("Customer's WhatsApp number").fill('+1 (514) 555-2222');
   await page.getByRole('button', { name: /Ana Lima/ }).waitFor();
   await filters.getByLabel("Customer's WhatsApp number").fill('+1 (514) 555-0000');
   await page.getByText('No conversations match.').waitFor();
+  await expectAccessible(page, 'inbox, no conversation matches');
   await filters.getByLabel("Customer's WhatsApp number").fill('');
   const sent = stack.graph.sent.at(-1);
   assert.equal(sent.to, '15145552222');
@@ -145,6 +161,7 @@ test('inbox: a webhook conversation, a reply with live status, a failed send ret
   await thread.getByText(/WhatsApp did not accept the message/).waitFor();
   await thread.getByText(/Recipient phone number not in allowed list \(code 131030\)/).waitFor();
   await shot(page, 'console-3-inbox-failed-send');
+  await expectAccessible(page, 'inbox, a failed send with Retry');
   stack.graph.failSends(null);
   await thread.getByRole('button', { name: 'Retry' }).click();
   await thread.locator('.message.out', { hasText: 'Shall I reserve one?' }).getByText('· sent').waitFor();
@@ -163,6 +180,7 @@ test('a Messenger reply from the inbox reaches the visitor\'s widget', async () 
   await thread.getByLabel('Reply').fill('Yes, from 10 to 200 euros.');
   await thread.getByRole('button', { name: 'Send' }).click();
   await thread.getByText('Yes, from 10 to 200 euros.').waitFor();
+  await expectAccessible(page, 'inbox, Messenger thread open');
   const { body } = await v.conversation();
   assert.deepEqual(body.messages.map((m) => [m.author, m.text]),
     [['visitor', 'Do you have gift cards?'], ['business', 'Yes, from 10 to 200 euros.']]);
@@ -176,6 +194,7 @@ test('outside the 24-hour window the console offers an approved template instead
   await thread.getByText(/More than 24 hours have passed/).waitFor();
   assert.equal(await thread.getByLabel('Reply').count(), 0);
   await thread.getByLabel('Template').waitFor();
+  await expectAccessible(page, 'inbox, reply window closed: templates');
   await thread.getByRole('button', { name: 'Send template' }).click();
   await thread.getByText('Template: hello_world (en_US)').waitFor();
   let sent = stack.graph.sent.at(-1);
@@ -190,9 +209,11 @@ test('outside the 24-hour window the console offers an approved template instead
   sent = stack.graph.sent.at(-1);
   assert.deepEqual(sent.template.components, [{ type: 'body', parameters: [{ type: 'text', text: 'Old Customer' }, { type: 'text', text: '#1234' }] }]);
   await shot(page, 'console-5-template');
+  await expectAccessible(page, 'inbox, template with values sent');
   // Closing and reopening.
   await thread.getByRole('button', { name: 'Close conversation' }).click();
   await thread.getByRole('button', { name: 'Reopen' }).waitFor();
+  await expectAccessible(page, 'inbox, closed conversation');
   await thread.getByRole('button', { name: 'Reopen' }).click();
   await thread.getByRole('button', { name: 'Close conversation' }).waitFor();
 });
@@ -202,11 +223,15 @@ test('disconnect shows the right two-step-verification guidance for each intent'
   await page.getByRole('button', { name: 'Connections › WhatsApp' }).click();
   const support = page.getByRole('article', { name: 'Number Support' });
   await support.getByRole('button', { name: 'Disconnect…' }).click();
+  await support.getByRole('button', { name: /reuse/ }).waitFor();
+  await expectAccessible(page, 'disconnect: choosing what to do');
   await support.getByRole('button', { name: /reuse/ }).click();
   await support.getByText('Nothing to do: to connect this number here again, two-step verification can stay on.').waitFor();
+  await expectAccessible(page, 'disconnect: confirm (reuse)');
   await support.getByRole('button', { name: 'Disconnect now' }).click();
   await support.getByText(/Disconnected\. 2 conversation\(s\) kept\./).waitFor();
   await support.getByText('Disconnected', { exact: true }).waitFor();
+  await expectAccessible(page, 'disconnect: done, one number connected and one disconnected');
 
   const sales = page.getByRole('article', { name: 'Number Sales' });
   await sales.getByRole('button', { name: 'Disconnect…' }).click();
@@ -218,6 +243,7 @@ test('disconnect shows the right two-step-verification guidance for each intent'
   const link = sales.getByRole('link', { name: 'Open two-step verification in WhatsApp Manager' });
   assert.match(await link.getAttribute('href'), /phone_number_id=202020202020202/);
   await shot(page, 'console-6-disconnect-migrate');
+  await expectAccessible(page, 'disconnect: confirm (migrate), with the 2FA steps');
   await sales.getByRole('button', { name: 'Disconnect now' }).click();
   await sales.getByText(/Disconnected\. 0 conversation\(s\) kept\./).waitFor();
   assert.deepEqual((await edge.adminJson('/numbers')).body.map((n) => n.status), ['disconnected', 'disconnected']);
@@ -227,6 +253,7 @@ test('disconnect shows the right two-step-verification guidance for each intent'
   await page.getByRole('button', { name: 'Connections › WhatsApp' }).click();
   const unrouted = page.getByRole('region', { name: 'Deliveries for numbers that are not connected' });
   await unrouted.getByText(`Number ${NUMBER} · 1 message(s), 0 status update(s)`).waitFor();
+  await expectAccessible(page, 'connections, both numbers disconnected, unrouted deliveries');
   // The history stays readable after disconnecting.
   assert.equal((await edge.adminJson(`/conversations?number=${NUMBER}&status=`)).body.length, 2);
   assert.deepEqual(errors, []);

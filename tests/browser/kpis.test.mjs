@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../support/fixtures.mjs';
 import { launchBrowser, shot } from '../support/browser.mjs';
+import { expectAccessible } from '../support/axe.mjs';
 import { delivery, text, DAY } from '../support/meta.mjs';
 
 const NUMBER = '106540352242922';
@@ -41,6 +42,7 @@ test('the KPI table shows each figure with the reset and without it', async () =
   assert.deepEqual(await card.getByRole('row', { name: /Conversations per customer/ }).locator('td').allTextContents(), ['1.33', '1.00']);
   await card.scrollIntoViewIfNeeded();
   await shot(page, 'console-kpis');
+  await expectAccessible(page, 'connections, KPI table (a number, 7 days)');
 });
 
 test('the inbox shows the reply window, flags the unanswered one closing within the hour, and sorts by it', async () => {
@@ -54,4 +56,5 @@ test('the inbox shows the reply window, flags the unanswered one closing within 
   await page.getByLabel('Order').selectOption('closing');
   await page.waitForFunction(() => document.querySelector('.conversations li button strong')?.textContent === 'Ben Waiting');
   await shot(page, 'inbox-window');
+  await expectAccessible(page, 'inbox, reply windows with a flagged conversation');
 });

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../support/fixtures.mjs';
 import { launchBrowser, shot } from '../support/browser.mjs';
+import { expectAccessible } from '../support/axe.mjs';
 import { delivery, text, status } from '../support/meta.mjs';
 import { codeFromLink } from '../support/visitor.mjs';
 
@@ -180,5 +181,6 @@ test('the inbox shows a new WhatsApp message and a status change live', async ()
   await thread.getByText('· read').waitFor({ timeout: 3_000 });
   console.log(`status webhook → shown in the open thread: ${Date.now() - at} ms`);
   await shot(page, 'live-3-inbox');
+  await expectAccessible(page, 'inbox, a live thread with a read reply');
   await context.close();
 });

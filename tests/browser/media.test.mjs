@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../support/fixtures.mjs';
 import { launchBrowser, shot } from '../support/browser.mjs';
+import { expectAccessible } from '../support/axe.mjs';
 import { delivery, mediaMessage } from '../support/meta.mjs';
 import { oggOpusSilence } from '../support/ogg-opus.mjs';
 
@@ -74,6 +75,9 @@ test('the photo shows as a thumbnail that links to the full size', async () => {
   await page.waitForFunction(() => [...document.querySelectorAll('img.thumb')].some((i) => i.complete && i.naturalWidth === 1));
   assert.match(await img.evaluate((i) => i.closest('a').href), /^blob:/);
   await page.getByText('The broken leg', { exact: false }).first().waitFor();
+  await page.locator('audio').waitFor();
+  await page.getByRole('link', { name: /Download invoice-42\.pdf/ }).waitFor();
+  await expectAccessible(page, 'inbox, thread with a photo, a voice note, a document and a file not fetched');
 });
 
 test('the voice note plays: the player knows its duration', async () => {
@@ -102,6 +106,7 @@ test('a file Graph would not give yet shows why, and Retry now fetches it', asyn
   await problem.getByRole('button', { name: /Retry/ }).click();
   await page.waitForFunction(() => document.querySelectorAll('img.thumb').length === 2);
   assert.equal(await page.locator('.media-problem').count(), 0);
+  assert.ok(await page.evaluate(() => document.activeElement?.matches('.media')), 'focus went to the file\'s box, not the page\'s start');
 });
 
 test('the agent attaches an image in the composer; WhatsApp receives the upload and the image', async () => {
@@ -115,6 +120,7 @@ test('the agent attaches an image in the composer; WhatsApp receives the upload 
   assert.equal(sent.image.id, stack.graph.media.uploads.at(-1).id);
   await page.locator('.message.out', { hasText: 'Image' }).getByText('· sent').waitFor();
   await shot(page, 'console-attachment-sent');
+  await expectAccessible(page, 'inbox, an attachment sent');
 });
 
 test('under the console\'s CSP, pictures, players and the wasm itself work: no violation was reported', async () => {
@@ -144,4 +150,5 @@ test('a customer\'s HTML document and SVG "photo" never run at the console\'s or
   assert.notEqual(await page.title(), 'pwned');
   assert.deepEqual(stack.graph.elsewhere.requests, [], 'nothing called home');
   await shot(page, 'console-hostile-files');
+  await expectAccessible(page, 'inbox, files offered as downloads only');
 });

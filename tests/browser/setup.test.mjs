@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEdge } from '../support/edge.mjs';
 import { launchBrowser, shot } from '../support/browser.mjs';
+import { expectAccessible } from '../support/axe.mjs';
 
 let edge, browser;
 before(async () => {
@@ -23,6 +24,16 @@ test('the console shows what is missing and how to fix it', async () => {
   assert.equal(await page.getByLabel('Admin token').count(), 0, 'no sign-in that cannot work');
   assert.doesNotMatch(await page.content(), /too-short/, 'never a value');
   await shot(page, 'console-0-setup');
+  await expectAccessible(page, 'setup page');
+  assert.equal(await page.title(), 'Finish setting up · Switchboard console');
+});
+
+test('the setup page at phone width', async () => {
+  const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  await page.goto(`${edge.url}/console/`);
+  await page.getByRole('heading', { name: 'Finish setting up Switchboard' }).waitFor();
+  await expectAccessible(page, 'setup page, phone width');
+  await shot(page, 'console-0-setup-phone');
 });
 
 test('the demo page with the script tag shows no Messenger at all, not a broken one', async () => {

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../support/fixtures.mjs';
 import { launchBrowser, shot } from '../support/browser.mjs';
+import { expectAccessible } from '../support/axe.mjs';
 import { delivery, text } from '../support/meta.mjs';
 
 let stack, edge, browser, page;
@@ -32,8 +33,10 @@ test('what to paste into Meta, and "not verified" until Meta calls', async () =>
   assert.equal(await page.locator('#callback-url').textContent(), `${edge.url}/webhooks/whatsapp`);
   const token = edge.secrets.WHATSAPP_VERIFY_TOKEN;
   assert.notEqual(await page.locator('#verify-token').textContent(), token, 'masked at first');
+  await expectAccessible(page, 'webhook, not verified, token masked');
   await panel().getByRole('button', { name: 'Reveal' }).click();
   assert.equal(await page.locator('#verify-token').textContent(), token);
+  await expectAccessible(page, 'webhook, token revealed');
   await panel().getByRole('button', { name: 'Hide' }).click();
   await panel().getByText('messages', { exact: true }).waitFor();
   await shot(page, 'console-webhook-0-not-verified');
@@ -49,6 +52,7 @@ test('a handshake and a delivery: working, with the number\'s last delivery', as
   const row = panel().getByRole('row', { name: /Support \(106540352242922\)/ });
   await row.getByText(/just now|ago/).waitFor();
   await shot(page, 'console-webhook-1-working');
+  await expectAccessible(page, 'webhook, working');
 });
 
 test('a wrong app secret shows up with what to fix', async () => {
@@ -59,6 +63,7 @@ test('a wrong app secret shows up with what to fix', async () => {
   await panel().getByText('Deliveries fail the signature check.').waitFor();
   await panel().getByText(/WHATSAPP_APP_SECRET/).waitFor();
   await shot(page, 'console-webhook-2-signature-failing');
+  await expectAccessible(page, 'webhook, signature failing');
 });
 
 test('an error Meta reports for a delivery is listed as Meta said it', async () => {
@@ -76,4 +81,5 @@ test('an error Meta reports for a delivery is listed as Meta said it', async () 
   await row.getByText(/currently not supported/).waitFor();
   await row.getByText('106540352242922').waitFor();
   await shot(page, 'console-webhook-3-meta-error');
+  await expectAccessible(page, 'webhook, an error Meta reported');
 });

@@ -70,7 +70,7 @@ pub fn kpi_table(props: &KpiTableProps) -> Html {
             html! {
                 <>
                     <div class="filters">
-                        <label>{ "Show " }
+                        <label>{ "Scope " }
                             <select aria-label="Scope" onchange={on_scope}>
                                 { for r.rows.iter().map(|x| html! { <option value={x.scope.clone()} selected={x.scope == *scope}>{ x.label.clone() }</option> }) }
                             </select>

@@ -13,6 +13,7 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api::Admin;
+use crate::dom::focus;
 
 #[derive(Properties, PartialEq)]
 pub struct MediaBoxProps {
@@ -68,6 +69,9 @@ pub fn media_box(props: &MediaBoxProps) -> Html {
         });
     }
     let m = &props.media;
+    // Retry goes away once the file is fetched: it hands the keyboard's focus to the file's box
+    // first, where the file then shows (focus would otherwise fall back to the page's start).
+    let container = use_node_ref();
     let retry = {
         let (admin, id, on_change, failed) = (
             props.admin.clone(),
@@ -75,7 +79,9 @@ pub fn media_box(props: &MediaBoxProps) -> Html {
             props.on_change.clone(),
             failed.clone(),
         );
+        let container = container.clone();
         Callback::from(move |_| {
+            focus(&container);
             let (admin, id, on_change, failed) =
                 (admin.clone(), id.clone(), on_change.clone(), failed.clone());
             spawn_local(async move {
@@ -139,7 +145,7 @@ pub fn media_box(props: &MediaBoxProps) -> Html {
         },
     };
     html! {
-        <div class="media">
+        <div class="media" tabindex="-1" ref={container}>
             { body }
             if let Some(e) = &*failed { <span class="error" role="alert">{ e.clone() }</span> }
         </div>

@@ -9,7 +9,7 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api::Admin;
-use crate::dom::Counter;
+use crate::dom::{copy_to_clipboard, outcome, Counter};
 use crate::forms::{ago, masked};
 
 const REFRESH_MS: u32 = 15_000;
@@ -17,14 +17,6 @@ const REFRESH_MS: u32 = 15_000;
 #[derive(Properties, PartialEq)]
 pub struct WebhookPanelProps {
     pub admin: Admin,
-}
-
-fn copy(text: String) -> Callback<MouseEvent> {
-    Callback::from(move |_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.navigator().clipboard().write_text(&text);
-        }
-    })
 }
 
 fn mark_row(label: &str, mark: &Option<WiringMark>, never: &str, now_ms: i64) -> Html {
@@ -64,6 +56,7 @@ fn verdict_view(v: &Verdict) -> Html {
 pub fn webhook_panel(props: &WebhookPanelProps) -> Html {
     let wiring = use_state(|| None::<Result<WebhookWiring, String>>);
     let revealed = use_state(|| false);
+    let copied = use_state(|| None::<Result<String, String>>);
     let refresh = use_reducer(Counter::default);
     {
         let (wiring, admin) = (wiring.clone(), props.admin.clone());
@@ -97,19 +90,20 @@ pub fn webhook_panel(props: &WebhookPanelProps) -> Html {
             html! {
                 <>
                     { verdict_view(&w.verdict) }
-                    <h3>{ "In Meta's App Dashboard › WhatsApp › Configuration" }</h3>
+                    <h2>{ "In Meta's App Dashboard › WhatsApp › Configuration" }</h2>
                     <dl class="wiring">
                         <dt>{ "Callback URL" }</dt>
                         <dd><code id="callback-url">{ w.callback_url.clone() }</code>
-                            <button onclick={copy(w.callback_url.clone())}>{ "Copy" }</button></dd>
+                            <button onclick={copy_to_clipboard(w.callback_url.clone(), copied.clone())} aria-label="Copy the callback URL">{ "Copy" }</button></dd>
                         <dt>{ "Verify token" }</dt>
                         <dd><code id="verify-token">{ if *revealed { w.verify_token.clone() } else { masked(&w.verify_token) } }</code>
-                            <button onclick={toggle} aria-pressed={revealed.to_string()}>{ if *revealed { "Hide" } else { "Reveal" } }</button>
-                            <button onclick={copy(w.verify_token.clone())}>{ "Copy" }</button></dd>
+                            <button onclick={toggle}>{ if *revealed { "Hide" } else { "Reveal" } }</button>
+                            <button onclick={copy_to_clipboard(w.verify_token.clone(), copied.clone())} aria-label="Copy the verify token">{ "Copy" }</button></dd>
                         <dt>{ "Webhook field" }</dt>
                         <dd>{ "Subscribe to " }<code>{ w.field.clone() }</code></dd>
                     </dl>
-                    <h3>{ "What Switchboard last saw" }</h3>
+                    { outcome(copied.as_ref()) }
+                    <h2>{ "What Switchboard last saw" }</h2>
                     <table class="wiring-health">
                         <tbody>
                             { mark_row("Verified handshake", &w.last_handshake, "never", now_ms) }
@@ -118,7 +112,7 @@ pub fn webhook_panel(props: &WebhookPanelProps) -> Html {
                             { mark_row("Refused handshake", &w.last_handshake_refused, "none", now_ms) }
                         </tbody>
                     </table>
-                    <h3>{ "Errors Meta reported" }</h3>
+                    <h2>{ "Errors Meta reported" }</h2>
                     if w.meta_errors.is_empty() {
                         <p class="hint">{ "None: Meta has reported no error with a delivery." }</p>
                     } else {
@@ -142,7 +136,7 @@ pub fn webhook_panel(props: &WebhookPanelProps) -> Html {
                             </tbody>
                         </table>
                     }
-                    <h3>{ "Per number" }</h3>
+                    <h2>{ "Per number" }</h2>
                     if w.numbers.is_empty() {
                         <p class="hint">{ "No number connected yet (Connections › WhatsApp)." }</p>
                     } else {
@@ -158,9 +152,11 @@ pub fn webhook_panel(props: &WebhookPanelProps) -> Html {
         }
     };
     html! {
-        <section class="card" aria-labelledby="webhook-h">
-            <h2 id="webhook-h">{ "Webhook" }</h2>
-            { body }
-        </section>
+        <div class="page">
+            <h1 id="webhook-h" tabindex="-1">{ "Webhook" }</h1>
+            <section class="card webhook" aria-labelledby="webhook-h">
+                { body }
+            </section>
+        </div>
     }
 }

@@ -143,6 +143,13 @@ pub fn composer(props: &ComposerProps) -> Html {
                 return;
             };
             input.set_value("");
+            if *sending {
+                send_error.set(Some(
+                    "Wait until the message being sent has gone, then attach the file again."
+                        .to_owned(),
+                ));
+                return;
+            }
             let (admin, id, draft, send_error, bump, sending) = (
                 admin.clone(),
                 id.clone(),
@@ -206,10 +213,12 @@ pub fn composer(props: &ComposerProps) -> Html {
                 <textarea id="reply-text" placeholder={if whatsapp { "Reply on WhatsApp…" } else { "Reply in the Messenger…" }}
                     value={(*draft).clone()} oninput={bind_textarea(&draft)} />
                 <label class="attach" for="reply-file" title="The text box becomes its caption">{ "Attach file" }
-                    <input id="reply-file" type="file" class="sr" onchange={on_file} disabled={*sending}
+                    // Busy while sending, never disabled: a disabled control loses the keyboard's
+                    // focus (to the page's start). A send already in flight refuses a second one.
+                    <input id="reply-file" type="file" class="sr" onchange={on_file} aria-disabled={sending.then_some("true")}
                         accept="image/jpeg,image/png,application/pdf,text/plain,audio/mpeg,audio/ogg,audio/aac,audio/mp4,video/mp4,video/3gpp" />
                 </label>
-                <button type="submit" class="primary" disabled={*sending}>{ if *sending { "Sending…" } else { "Send" } }</button>
+                <button type="submit" class="primary" aria-disabled={sending.then_some("true")}>{ if *sending { "Sending…" } else { "Send" } }</button>
             </form>
         } else {
             <div class="window-closed" role="status">

@@ -30,9 +30,10 @@ pub fn conversation_list(
                 let who = c.contact_name.clone().or_else(|| c.wa_id.clone()).unwrap_or_else(|| "Website visitor".to_owned());
                 let window = window_label(c, clock);
                 let flagged = window.as_ref().is_some_and(|(_, f)| *f);
+                let active = selected.as_deref() == Some(c.id.as_str());
                 html! {
                     <li key={c.id.clone()}>
-                        <button class={classes!("conversation", (selected.as_deref() == Some(c.id.as_str())).then_some("active"), flagged.then_some("flagged"))} {onclick}>
+                        <button class={classes!("conversation", active.then_some("active"), flagged.then_some("flagged"))} aria-current={active.then_some("true")} {onclick}>
                             <strong>{ who }</strong>
                             <span class="meta">{ channel_label(c) }{ label_of(&c.phone_number_id).map(|l| format!(" · {l}")).unwrap_or_default() }{ format!(" · {} messages", c.message_count) }</span>
                             <span class="meta">{ time_label(c.last_message_at) }</span>

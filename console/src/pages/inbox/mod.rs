@@ -114,7 +114,7 @@ pub fn inbox(props: &Props) -> Html {
     };
     html! {
         <div class="page inbox">
-            <h1>{ "Inbox" }</h1>
+            <h1 tabindex="-1">{ "Inbox" }</h1>
             { filter_bar(&numbers, &number, &channel, &status, &window, &customer) }
             if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
             <div class="split">

@@ -13,7 +13,7 @@ use super::composer::Composer;
 use super::list::channel_label;
 use super::message::message_item;
 use crate::api::Admin;
-use crate::dom::{now_seconds, Counter};
+use crate::dom::{focus, now_seconds, Counter};
 
 #[derive(Properties, PartialEq)]
 pub struct ThreadProps {
@@ -65,13 +65,30 @@ pub fn thread(props: &ThreadProps) -> Html {
             move || superseded.set(true)
         });
     }
+    // A conversation just opened takes focus at its heading, once loaded: a keyboard user goes on
+    // from there to its messages and the reply box, and a screen reader says whose it is.
+    let heading = use_node_ref();
+    {
+        let heading = heading.clone();
+        use_effect_with(detail.is_some(), move |loaded| {
+            if *loaded {
+                focus(&heading);
+            }
+        });
+    }
+    // A button that goes away once used (Retry, Undo WhatsApp link, Show earlier messages) first
+    // hands the keyboard's focus to the message list, where what it changed is shown; otherwise
+    // focus would fall back to the start of the page.
+    let messages_list = use_node_ref();
     let load_older = {
         let (admin, id) = (props.admin.clone(), props.id.clone());
         let (older, older_cursor) = (older.clone(), older_cursor.clone());
+        let messages_list = messages_list.clone();
         Callback::from(move |_| {
             let Some(cursor) = (*older_cursor).clone() else {
                 return;
             };
+            focus(&messages_list);
             let (admin, id, older, older_cursor) = (
                 admin.clone(),
                 id.clone(),
@@ -112,7 +129,13 @@ pub fn thread(props: &ThreadProps) -> Html {
             bump.clone(),
             send_error.clone(),
         );
+        // Close and Reopen are one button that stays; every other action's button goes away.
+        let button_stays = path == "close" || path == "reopen";
+        let messages_list = messages_list.clone();
         Callback::from(move |_| {
+            if !button_stays {
+                focus(&messages_list);
+            }
             let (admin, url, bump, send_error) = (
                 admin.clone(),
                 format!("/conversations/{id}/{path}"),
@@ -136,9 +159,7 @@ pub fn thread(props: &ThreadProps) -> Html {
             && previous_channel == Some(Channel::Messenger)
             && m.channel == Channel::Whatsapp
         {
-            items.push(
-                html! { <li class="divider" role="separator">{ "Continued on WhatsApp" }</li> },
-            );
+            items.push(html! { <li class="divider">{ "Continued on WhatsApp" }</li> });
         }
         previous_channel = Some(m.channel);
         items.push(message_item(
@@ -158,15 +179,15 @@ pub fn thread(props: &ThreadProps) -> Html {
         <section class="thread" aria-label={format!("Conversation with {title}")}>
             <header class="row between">
                 <div>
-                    <h2>{ title }</h2>
+                    <h2 tabindex="-1" ref={heading}>{ title }</h2>
                     <p class="meta">
                         { channel_label(c) }
                         { c.wa_id.as_ref().map(|w| format!(" · +{w}")).unwrap_or_default() }
                         { if open { " · open".to_owned() } else { format!(" · closed{}", c.close_reason.map(|r| format!(" ({})", serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())).unwrap_or_default()) } }
                     </p>
                 </div>
-                if open { <button onclick={post_action("close".to_owned())}>{ "Close conversation" }</button> }
-                else { <button onclick={post_action("reopen".to_owned())}>{ "Reopen" }</button> }
+                // One button that changes, not two: the one pressed keeps the keyboard's focus.
+                <button onclick={post_action(if open { "close" } else { "reopen" }.to_owned())}>{ if open { "Close conversation" } else { "Reopen" } }</button>
             </header>
             if c.link_disputed_at.is_some() && c.handed_off_at.is_some() {
                 <div class="warning" role="alert">
@@ -185,7 +206,8 @@ pub fn thread(props: &ThreadProps) -> Html {
             if older_cursor.is_some() {
                 <button class="older" onclick={load_older}>{ "Show earlier messages" }</button>
             }
-            <ol class="messages" aria-label="Messages">{ for items }</ol>
+            // It scrolls on its own: focusable, so the keyboard can scroll it too.
+            <ol class="messages" aria-label="Messages" tabindex="0" ref={messages_list}>{ for items }</ol>
             if let Some(e) = &*send_error { <p class="error" role="alert">{ e.clone() }</p> }
             <Composer admin={props.admin.clone()} id={props.id.clone()} phone_number_id={c.phone_number_id.clone()}
                 {whatsapp} {window_open} send_error={send_error.clone()} bump={bump.clone()} />

@@ -11,7 +11,7 @@ use yew::prelude::*;
 use super::defaults::RESET_EXPLANATION;
 use super::profile::ProfileEditor;
 use crate::api::Admin;
-use crate::dom::{bind_input, checked, outcome};
+use crate::dom::{bind_input, checked, focus, is_escape, outcome};
 use crate::forms::{duration, parse_reset_days, reset_days_input, reset_days_label};
 
 #[derive(Properties, PartialEq)]
@@ -31,6 +31,18 @@ enum Disconnect {
         guidance: TwoStepGuidance,
     },
     Done(DisconnectOutcome),
+}
+
+impl Disconnect {
+    /// Which step is shown (what focus follows).
+    fn step(&self) -> u8 {
+        match self {
+            Disconnect::Closed => 0,
+            Disconnect::Choosing => 1,
+            Disconnect::Preview { .. } => 2,
+            Disconnect::Done(_) => 3,
+        }
+    }
 }
 
 #[function_component(NumberCard)]
@@ -196,6 +208,38 @@ pub fn number_card(props: &CardProps) -> Html {
         let disconnect = disconnect.clone();
         Callback::from(move |_| disconnect.set(d.clone()))
     };
+    // The disconnect dialog: each step takes focus as it opens (so a keyboard or screen reader
+    // user is where the choice is), Escape or Cancel closes it and focus returns to "Disconnect…".
+    let opener = use_node_ref();
+    let dialog = use_node_ref();
+    {
+        let (opener, dialog) = (opener.clone(), dialog.clone());
+        let opened = use_mut_ref(|| false);
+        use_effect_with(disconnect.step(), move |step| {
+            if *step == 0 {
+                if std::mem::replace(&mut *opened.borrow_mut(), false) {
+                    focus(&opener);
+                }
+            } else {
+                *opened.borrow_mut() = true;
+                focus(&dialog);
+            }
+        });
+    }
+    let on_dialog_key = {
+        let disconnect = disconnect.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if is_escape(&e)
+                && matches!(
+                    *disconnect,
+                    Disconnect::Choosing | Disconnect::Preview { .. }
+                )
+            {
+                e.prevent_default();
+                disconnect.set(Disconnect::Closed);
+            }
+        })
+    };
     let toggle_profile = {
         let show_profile = show_profile.clone();
         Callback::from(move |_| show_profile.set(!*show_profile))
@@ -252,18 +296,16 @@ pub fn number_card(props: &CardProps) -> Html {
                     <a href={n.manager_links.number_settings.clone()} target="_blank" rel="noopener">{ "Manage in WhatsApp Manager" }</a>
                     <a href={n.manager_links.phone_numbers.clone()} target="_blank" rel="noopener">{ "All phone numbers" }</a>
                     <a href={n.manager_links.two_step_verification.clone()} target="_blank" rel="noopener">{ "Two-step verification" }</a>
-                    <button class="link" onclick={toggle_profile}>{ if *show_profile { "Hide business profile" } else { "Edit business profile" } }</button>
+                    <button class="link" onclick={toggle_profile} aria-expanded={show_profile.to_string()}>{ if *show_profile { "Hide business profile" } else { "Edit business profile" } }</button>
                 </p>
                 if *show_profile { <ProfileEditor admin={props.admin.clone()} id={id.clone()} /> }
             }
-            if let Some(m) = &*message {
-                { outcome(m) }
-            }
+            { outcome(message.as_ref()) }
             { match &*disconnect {
-                Disconnect::Closed if connected => html! { <button class="danger" onclick={set_disconnect(Disconnect::Choosing)}>{ "Disconnect…" }</button> },
+                Disconnect::Closed if connected => html! { <button class="danger" ref={opener} onclick={set_disconnect(Disconnect::Choosing)}>{ "Disconnect…" }</button> },
                 Disconnect::Closed => html! {},
                 Disconnect::Choosing => html! {
-                    <div class="dialog" role="group" aria-label="Disconnect">
+                    <div class="dialog" role="group" aria-label="Disconnect" tabindex="-1" ref={dialog} onkeydown={on_dialog_key}>
                         <p><strong>{ "What will you do with this number?" }</strong></p>
                         <button onclick={choose("reuse")}>{ "Connect it here again later (reuse)" }</button>
                         <button onclick={choose("migrate")}>{ "Move it to another tool or provider" }</button>
@@ -271,7 +313,7 @@ pub fn number_card(props: &CardProps) -> Html {
                     </div>
                 },
                 Disconnect::Preview { guidance, .. } => html! {
-                    <div class="dialog" role="group" aria-label="Confirm disconnect">
+                    <div class="dialog" role="group" aria-label="Confirm disconnect" tabindex="-1" ref={dialog} onkeydown={on_dialog_key}>
                         { guidance_view(guidance) }
                         <p>{ "Its conversations stay in the inbox. Replies through it stop at once; the Messenger stops offering it within a minute, and anything WhatsApp still sends for it is kept." }</p>
                         <button class="danger" onclick={confirm}>{ "Disconnect now" }</button>
@@ -279,7 +321,7 @@ pub fn number_card(props: &CardProps) -> Html {
                     </div>
                 },
                 Disconnect::Done(outcome) => html! {
-                    <div class="dialog" role="status">
+                    <div class="dialog" role="status" tabindex="-1" ref={dialog}>
                         <p><strong>{ format!("Disconnected. {} conversation(s) kept.", outcome.conversations_kept) }</strong></p>
                         { guidance_view(&outcome.two_step_verification) }
                     </div>

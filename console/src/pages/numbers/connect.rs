@@ -35,6 +35,9 @@ pub fn connect_form(props: &ConnectProps) -> Html {
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            if *busy {
+                return;
+            }
             let body = json!({ "phone_number_id": *phone_number_id, "waba_id": *waba_id, "access_token": *access_token, "label": *label });
             let (admin, done, error, busy, access_token) = (
                 admin.clone(),
@@ -82,7 +85,8 @@ pub fn connect_form(props: &ConnectProps) -> Html {
                 { field("waba_id", "WhatsApp Business Account ID", &waba_id, "text", "") }
                 { field("access_token", "Access token", &access_token, "password", "Stored encrypted; never shown again.") }
                 if let Some(e) = &*error { <p class="error" role="alert">{ e.to_string() }</p> }
-                <button type="submit" class="primary" disabled={*busy}>{ if *busy { "Checking with WhatsApp…" } else { "Connect" } }</button>
+                // Busy, never disabled: a disabled button loses the keyboard's focus.
+                <button type="submit" class="primary" aria-disabled={busy.then_some("true")}>{ if *busy { "Checking with WhatsApp…" } else { "Connect" } }</button>
             </form>
         </section>
     }

@@ -202,9 +202,7 @@ pub fn defaults_form(props: &DefaultsProps) -> Html {
                     <input id="defaults-csat-question" value={(*messenger_question).clone()} oninput={bind_input(&messenger_question)} placeholder={switchboard_core::csat::DEFAULT_QUESTION} />
                 </div>
                 <div class="field"><label for="defaults-accent">{ "Accent colour" }</label><input id="defaults-accent" type="color" value={(*accent).clone()} oninput={on_accent} /></div>
-                if let Some(st) = &*status {
-                    { outcome(st) }
-                }
+                { outcome(status.as_ref()) }
                 <button type="submit" class="primary">{ "Save defaults" }</button>
             </form>
         </section>

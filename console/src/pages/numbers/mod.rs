@@ -16,7 +16,7 @@ use yew::prelude::*;
 
 use crate::api::{Admin, ApiError};
 use crate::components::kpi_table::KpiTable;
-use crate::dom::{now_seconds, select_value, Counter};
+use crate::dom::{copy_to_clipboard, now_seconds, outcome, select_value, Counter};
 use card::NumberCard;
 use connect::ConnectForm;
 use defaults::DefaultsForm;
@@ -75,6 +75,7 @@ pub fn connections(props: &Props) -> Html {
         Callback::from(move |_: ()| version.dispatch(()))
     };
     let defaults_notice = use_state(|| None::<String>);
+    let snippet_copied = use_state(|| None::<Result<String, String>>);
     let changed_elsewhere = {
         let (reload, defaults_notice) = (reload.clone(), defaults_notice.clone());
         Callback::from(move |_: ()| {
@@ -105,13 +106,13 @@ pub fn connections(props: &Props) -> Html {
     let settings_for_messenger = settings.clone().unwrap_or_default();
     html! {
         <div class="page">
-            <h1>{ "Connections › WhatsApp" }</h1>
+            <h1 tabindex="-1">{ "Connections › WhatsApp" }</h1>
             if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
             <section aria-labelledby="numbers-h">
                 <div class="row between">
                     <h2 id="numbers-h">{ "Numbers" }</h2>
                     <label class="inline">{ "Figures over " }
-                        <select onchange={on_period} aria-label="Period">
+                        <select onchange={on_period} aria-label="Figures over">
                             <option value="7" selected={*period_days == 7}>{ "7 days" }</option>
                             <option value="30" selected={*period_days == 30}>{ "30 days" }</option>
                             <option value="90" selected={*period_days == 90}>{ "90 days" }</option>
@@ -177,9 +178,8 @@ pub fn connections(props: &Props) -> Html {
                 <h2 id="install-h">{ "Install the Messenger" }</h2>
                 <p>{ "Paste this tag into your site's HTML, just before </body>. Add data-number=\"<phone number id or label>\" to pick the handoff number." }</p>
                 <pre class="snippet"><code>{ snippet.clone() }</code></pre>
-                <button onclick={Callback::from(move |_| {
-                    if let Some(w) = web_sys::window() { let _ = w.navigator().clipboard().write_text(&snippet); }
-                })}>{ "Copy snippet" }</button>
+                <button onclick={copy_to_clipboard(snippet, snippet_copied.clone())}>{ "Copy snippet" }</button>
+                { outcome(snippet_copied.as_ref()) }
             </section>
         </div>
     }

@@ -107,9 +107,7 @@ pub fn profile_editor(props: &ProfileProps) -> Html {
                 <label for={format!("profile-{}-websites", props.id)}>{ "websites (one per line)" }</label>
                 <textarea id={format!("profile-{}-websites", props.id)} value={(*websites).clone()} oninput={bind_textarea(&websites)} />
             </div>
-            if let Some(s) = &*status {
-                { outcome(s) }
-            }
+            { outcome(status.as_ref()) }
             <button type="submit" class="primary">{ "Save profile" }</button>
         </form>
     }
