@@ -203,29 +203,37 @@ pub fn app(props: &AppProps) -> Html {
     }
 
     // Focus: into the panel on opening (the composer as soon as it can be typed in), back to
-    // the launcher on closing.
+    // the launcher on closing. 0: closed; 1: the panel has focus, waiting for the composer;
+    // 2: the composer had it (the visitor moves on from there).
     let (panel_ref, composer_ref, launcher_ref) = (use_node_ref(), use_node_ref(), use_node_ref());
-    let composer_focused = use_mut_ref(|| false);
+    let focus_step = use_mut_ref(|| 0u8);
     {
         let (panel, composer, launcher) = (
             panel_ref.clone(),
             composer_ref.clone(),
             launcher_ref.clone(),
         );
-        let focused = composer_focused.clone();
+        let step = focus_step.clone();
         let (open, ready) = (chat.open, chat.composer_enabled());
         use_effect_with((open, ready), move |_| {
-            if !open {
-                if std::mem::take(&mut *focused.borrow_mut()) {
+            let now = *step.borrow();
+            let next = match (open, ready, now) {
+                (false, _, 0) => 0,
+                (false, _, _) => {
                     focus(&launcher);
+                    0
                 }
-            } else if ready && !*focused.borrow() {
-                *focused.borrow_mut() = true;
-                focus(&composer);
-            } else if !*focused.borrow() {
-                *focused.borrow_mut() = true;
-                focus(&panel);
-            }
+                (true, true, 0 | 1) => {
+                    focus(&composer);
+                    2
+                }
+                (true, false, 0) => {
+                    focus(&panel);
+                    1
+                }
+                (true, _, kept) => kept,
+            };
+            *step.borrow_mut() = next;
         });
     }
 
