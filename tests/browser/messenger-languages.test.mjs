@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startStack } from '../support/fixtures.mjs';
 import { launchBrowser, shot } from '../support/browser.mjs';
+import { expectAccessible } from '../support/axe.mjs';
 
 const NUMBER = '106540352242922';
 const words = (lang) => JSON.parse(readFileSync(new URL(`../../static/widget/i18n/${lang}.json`, import.meta.url)));
@@ -175,4 +176,57 @@ test('outside hours the owner may hide the launcher (data-presence); in hours it
   } finally {
     await edge.putSettings(settings);
   }
+});
+
+test('the owner sets languages, texts in Portuguese and hours in the console; after-hours conversations are marked', async () => {
+  await edge.putSettings(settings);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${edge.url}/console`);
+  await page.getByLabel('Admin token').fill(edge.secrets.ADMIN_TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const form = page.getByRole('region', { name: 'Messenger languages and opening hours' });
+  await form.waitFor();
+  await form.getByLabel(/^Default language/).selectOption('en');
+  await form.getByLabel('Your texts in another language').selectOption('pt-BR');
+  await form.getByLabel('Greeting', { exact: true }).fill('Olá! Em que podemos ajudar?');
+  await form.getByLabel('Show visitors when you are in').check();
+  await form.getByLabel('Time zone (IANA name)').fill('America/Sao_Paulo');
+  for (const day of ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']) {
+    await form.getByLabel(day, { exact: true }).fill('');
+  }
+  await form.getByLabel(/^Exceptions/).fill(`${new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10)} 09:00-12:00`);
+  await form.getByLabel(/^Away message \(shown outside/).fill('Deixe sua mensagem!');
+  await form.getByRole('button', { name: 'Save languages and hours' }).click();
+  await form.getByText('Languages and hours saved.').waitFor();
+  // The page reloads the settings (the form shows the saved version).
+  await page.waitForTimeout(500);
+  const saved = (await edge.adminJson('/settings')).body;
+  assert.equal(saved.translations['pt-BR'].greeting, 'Olá! Em que podemos ajudar?');
+  assert.equal(saved.opening_hours.enabled, true);
+  assert.equal(saved.opening_hours.exceptions[0].spans[0][0], '09:00');
+  // A bad time zone is refused by the edge, with the field named.
+  await form.getByLabel('Time zone (IANA name)').fill('Mars/Base');
+  await form.getByRole('button', { name: 'Save languages and hours' }).click();
+  await form.getByText(/IANA time zone/).waitFor();
+  await expectAccessible(page, 'console: Messenger languages and hours, with a refused time zone');
+
+  // A Brazilian visitor writes while the team is away: the Messenger says so in Portuguese…
+  const visitorContext = await browser.newContext({ locale: 'pt-BR' });
+  const { page: visitor } = await hostPage(visitorContext);
+  const t = await open(visitor, 'pt-BR');
+  await visitor.getByText('Olá! Em que podemos ajudar?').waitFor();
+  await visitor.getByRole('note').getByText('Deixe sua mensagem!').waitFor();
+  await visitor.getByRole('textbox', { name: t.message_label }).fill('Vocês entregam em Recife?');
+  await visitor.getByRole('textbox', { name: t.message_label }).press('Enter');
+  await visitor.locator('.sb-visitor:not(.sb-pending)').waitFor();
+  await visitorContext.close();
+  // …and the inbox marks the conversation.
+  await page.getByRole('button', { name: 'Inbox', exact: true }).click();
+  const row = page.getByRole('button', { name: /Website visitor/ }).first();
+  await row.getByText('Arrived after hours').waitFor();
+  await expectAccessible(page, 'console: inbox with an after-hours conversation');
+  await shot(page, 'console-inbox-after-hours');
+  await context.close();
+  await edge.putSettings(settings);
 });

@@ -37,6 +37,9 @@ pub fn conversation_list(
                             <strong>{ who }</strong>
                             <span class="meta">{ channel_label(c) }{ label_of(&c.phone_number_id).map(|l| format!(" · {l}")).unwrap_or_default() }{ format!(" · {} messages", c.message_count) }</span>
                             <span class="meta">{ time_label(c.last_message_at) }</span>
+                            if c.opened_after_hours {
+                                <span class="after-hours">{ "Arrived after hours" }</span>
+                            }
                             if let Some((text, flag)) = window {
                                 <span class={classes!("window", flag.then_some("flag"))}>{ text }</span>
                             }
