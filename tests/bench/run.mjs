@@ -25,6 +25,18 @@ console.log(`edge worker wasm:        ${size('edge/build/index_bg.wasm')}`);
 console.log(`loader widget.js:        ${size('static/widget.js')}`);
 console.log(`Messenger wasm + JS:     ${size(...MESSENGER)} — budget ${MESSENGER_BUDGET_KIB} KiB: ` +
   (gzipKiB(...MESSENGER) <= MESSENGER_BUDGET_KIB ? 'met' : 'OVER (see ARCHITECTURE.md, "The Messenger\'s weight")'));
+// Each visitor downloads the loader, one language file and (on opening) the Messenger.
+{
+  const { readdirSync } = await import('node:fs');
+  const languages = readdirSync(join(ROOT, 'static/widget/i18n')).filter((f) => f.endsWith('.json')).sort();
+  const messenger = gzipKiB(...MESSENGER, 'static/widget/messenger.css');
+  console.log('language files (each visitor downloads one; Messenger + CSS + loader + it, gzip):');
+  for (const f of languages) {
+    const file = `static/widget/i18n/${f}`;
+    const total = messenger + gzipKiB('static/widget.js', file);
+    console.log(`  ${f.padEnd(11)} ${size(file)} → ${total.toFixed(1)} KiB in all`);
+  }
+}
 console.log(`console wasm + JS + CSS: ${size('static/console/pkg/switchboard_console_bg.wasm', 'static/console/pkg/switchboard_console.js', 'static/console/console.css')}`);
 
 const stack = await startStack();
