@@ -230,3 +230,31 @@ test('the owner sets languages, texts in Portuguese and hours in the console; af
   await context.close();
   await edge.putSettings(settings);
 });
+
+test('no language is cut off: all 16 at phone width, outside hours, with the handoff button', async () => {
+  const closed = {
+    enabled: true, time_zone: 'Europe/Lisbon',
+    week: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] },
+    exceptions: [{ date: new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10), spans: [['09:00', '17:00']] }],
+    hide_launcher_when_closed: false,
+  };
+  await edge.putSettings({ ...settings, opening_hours: closed, show_reply_time: false });
+  const { readdirSync } = await import('node:fs');
+  const languages = readdirSync(new URL('../../static/widget/i18n/', import.meta.url)).map((f) => f.replace('.json', ''));
+  assert.equal(languages.length, 16);
+  const problems = [];
+  try {
+    for (const lang of languages) {
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+      const { page } = await hostPage(context, `data-lang="${lang}"`);
+      const t = await open(page, lang);
+      await page.getByRole('note').waitFor();
+      await page.getByRole('button', { name: t.handoff_button_closed }).waitFor();
+      problems.push(...(await cutOff(page)).map((p) => `${lang}: ${p}`));
+      await context.close();
+    }
+  } finally {
+    await edge.putSettings(settings);
+  }
+  assert.deepEqual(problems, []);
+});
