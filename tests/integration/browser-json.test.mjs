@@ -90,9 +90,19 @@ test('a session and a handoff offer, as the Messenger starts and hands off', () 
     visitor_token: 'v.tok', business_name: 'Acme', greeting: 'Hi!', accent_color: '#0b7a5c',
     handoff: { phone_number_id: '106540352242922', label: 'Sales' }, turnstile_site_key: null,
   };
-  assert.deepEqual(decode('session', session), session);
+  // What an older edge leaves out takes its default: white text on the accent, English.
+  const defaults = { accent_text: '#ffffff', language: 'en' };
+  assert.deepEqual(decode('session', session), { ...session, ...defaults });
   assert.deepEqual(decode('session', { ...session, handoff: null, turnstile_site_key: undefined }),
-    { ...session, handoff: null, turnstile_site_key: null });
+    { ...session, ...defaults, handoff: null, turnstile_site_key: null });
+  // This round's fields: the language, the owner's texts in it, the hours and the reply time.
+  const full = {
+    ...session, accent_text: '#111111', language: 'pt-BR', rating_question: 'Como foi?', away_message: 'Já voltamos.',
+    hours: { open: false, changes_at_ms: 1764400060000 }, reply_time: 'hour',
+  };
+  assert.deepEqual(decode('session', full), full);
+  assert.equal(decode('session', { ...full, reply_time: 'soon' }), REFUSED, 'an unknown promise');
+  assert.equal(decode('session', { ...full, hours: { open: 'no' } }), REFUSED);
   const offer = decode('handoff', { code: 'SB-7Q4K', wa_link: 'https://wa.me/1?text=x', qr_svg: '<svg/>', expires_at: 1764400060000, extra: 1 });
   assert.equal(offer.code, 'SB-7Q4K');
   assert.equal(offer.expires_at, 1764400060000);
