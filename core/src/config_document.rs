@@ -115,7 +115,8 @@ pub enum ConfigCommand {
     /// Reads the document; changes nothing.
     Read,
     SaveSettings {
-        settings: ProjectSettings,
+        /// Boxed: the settings (with their languages and hours) dwarf the other commands.
+        settings: Box<ProjectSettings>,
         if_version: Option<u64>,
     },
     /// Connects a number (or connects it again: conversations are keyed by its id and resume).
@@ -175,7 +176,7 @@ impl ConfigDocument {
                 if_version,
             } => {
                 check_version(self.settings_version, if_version)?;
-                self.settings = settings;
+                self.settings = *settings;
                 self.settings_version += 1;
                 Ok(())
             }

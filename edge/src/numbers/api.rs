@@ -43,7 +43,7 @@ pub async fn settings(req: &mut Request, numbers: &Numbers<'_>) -> Result<Respon
             let document = numbers
                 .store
                 .command(&ConfigCommand::SaveSettings {
-                    settings,
+                    settings: Box::new(settings),
                     if_version,
                 })
                 .await?;
