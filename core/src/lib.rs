@@ -4,6 +4,7 @@
 //! the console are thin adapters that call into these modules. Each rule lives
 //! in the module named after it.
 
+pub mod access_jwt;
 pub mod admin_auth;
 pub mod api;
 pub mod client_key;
