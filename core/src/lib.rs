@@ -29,6 +29,7 @@ pub mod reply_window;
 pub mod reset;
 pub mod settings;
 pub mod signature;
+pub mod team;
 pub mod token_cipher;
 pub mod visitor_token;
 pub mod webhook;
