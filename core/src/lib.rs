@@ -7,6 +7,7 @@
 pub mod access_jwt;
 pub mod admin_auth;
 pub mod api;
+pub mod audit;
 pub mod client_key;
 pub mod config_document;
 pub mod contrast;
