@@ -4,8 +4,10 @@
 //! the console are thin adapters that call into these modules. Each rule lives
 //! in the module named after it.
 
+pub mod access_jwt;
 pub mod admin_auth;
 pub mod api;
+pub mod audit;
 pub mod client_key;
 pub mod config_document;
 pub mod contrast;
@@ -28,6 +30,7 @@ pub mod reply_window;
 pub mod reset;
 pub mod settings;
 pub mod signature;
+pub mod team;
 pub mod token_cipher;
 pub mod visitor_token;
 pub mod webhook;

@@ -1,13 +1,23 @@
 //! Property-based fuzzing of everything that parses input from outside: webhook deliveries,
-//! handoff codes and visitor tokens. The test command runs a bounded number of cases
+//! handoff codes, visitor tokens, and Cloudflare Access tokens and keys. The test command runs a bounded number of cases
 //! (proptest's default, 256 per target); `scripts/fuzz` runs many more (`PROPTEST_CASES`).
 //!
 //! Invariants: nothing panics; a delivery is refused only when it is not a delivery at all
 //! (not JSON, another object, no `entry` array), and otherwise every item it carries is
-//! either understood or kept as not understood — none vanishes.
+//! either understood or kept as not understood — none vanishes. An Access token is accepted
+//! only when it is signed by the team's key and every claim rule holds.
 
+use std::sync::OnceLock;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use proptest::prelude::*;
+use rand_chacha::rand_core::SeedableRng;
+use rsa::traits::PublicKeyParts;
+use rsa::{Pkcs1v15Sign, RsaPrivateKey};
 use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+use switchboard_core::access_jwt::{self, AccessTeam, Jwks};
 use switchboard_core::handoff::{HandoffCode, MAX_CANDIDATES};
 use switchboard_core::keys::{KeyRing, MasterKey};
 use switchboard_core::visitor_token;
@@ -262,4 +272,133 @@ proptest! {
             prop_assert_eq!(visitor_token::verify(&keys, &tampered, NOW), None);
         }
     }
+
+    #[test]
+    fn access_tokens_from_any_text_are_refused(token in "\\PC{0,400}") {
+        prop_assert!(access_jwt::verify(&token, &access_keys().1, &access_team(), NOW as u64).is_err());
+    }
+
+    #[test]
+    fn access_tokens_with_any_header_claims_and_signature_are_refused(
+        header in any_json(), claims in any_claims(), signature in prop::collection::vec(any::<u8>(), 0..300), rs256 in any::<bool>(),
+    ) {
+        let header = if rs256 { json!({ "alg": "RS256", "kid": "k1" }) } else { header };
+        let token = format!("{}.{}.{}", b64(&header), b64(&claims), URL_SAFE_NO_PAD.encode(signature));
+        prop_assert!(access_jwt::verify(&token, &access_keys().1, &access_team(), NOW as u64).is_err());
+    }
+
+    #[test]
+    fn signed_access_tokens_pass_only_when_every_claim_holds(claims in any_claims()) {
+        let input = format!("{}.{}", b64(&json!({ "alg": "RS256", "kid": "k1" })), b64(&claims));
+        let digest = Sha256::digest(input.as_bytes());
+        let signature = access_keys().0.sign(Pkcs1v15Sign::new::<Sha256>(), &digest).unwrap();
+        let token = format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature));
+        let now = NOW as u64;
+        let verified = access_jwt::verify(&token, &access_keys().1, &access_team(), now);
+        let aud_ok = match &claims["aud"] {
+            Value::String(one) => one == ACCESS_AUD,
+            Value::Array(many) => many.iter().all(Value::is_string) && many.contains(&json!(ACCESS_AUD)),
+            _ => false,
+        };
+        let time = |name: &str| claims[name].as_u64();
+        let holds = claims["iss"] == json!(ACCESS_ISSUER)
+            && aud_ok
+            && time("exp").is_some_and(|exp| now < exp.saturating_add(60))
+            && time("iat").is_some_and(|iat| iat <= now + 60)
+            && (claims.get("nbf").is_none() || time("nbf").is_some_and(|nbf| nbf <= now + 60))
+            && claims["email"].as_str().is_some_and(|e| e.contains('@'));
+        prop_assert_eq!(verified.is_ok(), holds, "{}: {:?}", claims, verified);
+    }
+
+    #[test]
+    fn access_keys_documents_never_panic(key in any_json(), keys in any_json()) {
+        for doc in [json!({ "keys": [key.clone()] }), json!({ "keys": keys.clone() }), key.clone()] {
+            prop_assert!(Jwks::from_json(&doc.to_string()).is_err());
+        }
+    }
+}
+
+const ACCESS_ISSUER: &str = "https://acme.cloudflareaccess.com";
+const ACCESS_AUD: &str = "32eafc7626e974616deaf0dc3ce63d7bcbed58a2731e84d06bc3cdf1b53c4228";
+
+fn access_team() -> AccessTeam {
+    AccessTeam::new(ACCESS_ISSUER, ACCESS_AUD).unwrap()
+}
+
+/// One 2048-bit key (from a fixed seed) and the JWKS that publishes it as `k1`.
+fn access_keys() -> &'static (RsaPrivateKey, Jwks) {
+    static KEYS: OnceLock<(RsaPrivateKey, Jwks)> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let key = RsaPrivateKey::new(&mut rand_chacha::ChaCha8Rng::seed_from_u64(7), 2048).unwrap();
+        let jwk = json!({ "kid": "k1", "kty": "RSA", "alg": "RS256", "use": "sig",
+                          "n": URL_SAFE_NO_PAD.encode(key.n().to_bytes_be()),
+                          "e": URL_SAFE_NO_PAD.encode(key.e().to_bytes_be()) });
+        let jwks = Jwks::from_json(&json!({ "keys": [jwk] }).to_string()).unwrap();
+        (key, jwks)
+    })
+}
+
+fn b64(value: &Value) -> String {
+    URL_SAFE_NO_PAD.encode(value.to_string())
+}
+
+/// Claims near the rules' edges: each one mostly present and right (so that about one case in
+/// ten passes), else absent, wrong or of the wrong type.
+fn any_claims() -> impl Strategy<Value = Value> {
+    let now = NOW;
+    let time = prop_oneof![
+        12 => (-120i64..120).prop_map(move |d| json!(now + d)),
+        1 => Just(json!(0)),
+        1 => Just(json!(-1)),
+        1 => Just(json!(1.5)),
+        1 => Just(json!("1795996800")),
+        1 => Just(json!(u64::MAX)),
+    ];
+    let iss = prop_oneof![
+        12 => Just(json!(ACCESS_ISSUER)),
+        1 => Just(json!(format!("{ACCESS_ISSUER}/"))),
+        1 => Just(json!("https://other.cloudflareaccess.com")),
+        1 => Just(json!(7)),
+        1 => Just(Value::Null),
+    ];
+    let aud = prop_oneof![
+        4 => Just(json!(ACCESS_AUD)),
+        4 => Just(json!([ACCESS_AUD])),
+        4 => Just(json!(["other", ACCESS_AUD])),
+        1 => Just(json!(["other"])),
+        1 => Just(json!([])),
+        1 => Just(json!([ACCESS_AUD, 7])),
+        1 => Just(json!(&ACCESS_AUD[1..])),
+    ];
+    let email = prop_oneof![
+        12 => Just(json!("ana@example.com")),
+        1 => Just(json!("ana")),
+        1 => Just(json!("")),
+        1 => Just(json!(["ana@example.com"])),
+    ];
+    let mostly = 0.95;
+    (
+        prop::option::weighted(mostly, iss),
+        prop::option::weighted(mostly, aud),
+        prop::option::weighted(mostly, time.clone()),
+        prop::option::weighted(mostly, time.clone()),
+        prop::option::of(time),
+        prop::option::weighted(mostly, email),
+    )
+        .prop_map(|(iss, aud, exp, iat, nbf, email)| {
+            let mut claims = Map::new();
+            for (name, value) in [
+                ("iss", iss),
+                ("aud", aud),
+                ("exp", exp),
+                ("iat", iat),
+                ("nbf", nbf),
+                ("email", email),
+            ] {
+                if let Some(value) = value {
+                    claims.insert(name.to_owned(), value);
+                }
+            }
+            Value::Object(claims)
+        })
 }
