@@ -194,7 +194,7 @@ impl Edge {
             "GET",
             &self.url(&format!("media/{message_id}")),
             self.token.as_deref(),
-            None::<&()>,
+            None,
         )
         .await?;
         let unreadable = || Notice::FileLoad;
