@@ -22,8 +22,8 @@ pub fn message(m: &WidgetMessage, edge: Edge, texts: &Texts, business: &str) -> 
         texts.fill(T::BusinessSaid, &[("business", business)])
     };
     let at = (m.sent_at as f64) * 1000.0;
-    html! {
-        <li key={m.id.clone()} class={classes!("sb-msg", if mine { "sb-visitor" } else { "sb-business" })}>
+    let body = html! {
+        <>
             <span class="sb-sr">{ text(who) }{ " " }</span>
             if let Some(a) = &m.attachment {
                 <AttachmentView edge={edge} message_id={m.id.clone()} attachment={a.clone()} texts={texts.clone()} />
@@ -34,7 +34,15 @@ pub fn message(m: &WidgetMessage, edge: Edge, texts: &Texts, business: &str) -> 
             if m.sent_at > 0 {
                 <time class="sb-time">{ text(AttrValue::from(intl::time_of_day(&texts.lang, at))) }</time>
             }
-        </li>
+        </>
+    };
+    // Constant classes, one element per spelling: a computed class would bring `classes!`'s
+    // set and hashing code into the bundle for three elements.
+    let key = m.id.clone();
+    if mine {
+        html! { <li {key} class="sb-msg sb-visitor">{ body }</li> }
+    } else {
+        html! { <li {key} class="sb-msg sb-business">{ body }</li> }
     }
 }
 
@@ -105,8 +113,8 @@ pub fn outgoing(
             post(edge.clone(), dispatch.clone(), local_id, text.clone());
         })
     };
-    html! {
-        <li key={format!("local-{}", o.local_id)} class={classes!("sb-msg", "sb-visitor", if o.failed { "sb-failed" } else { "sb-pending" })}>
+    let body = html! {
+        <>
             <span class="sb-sr">{ texts.html(T::YouSaid) }{ " " }</span>
             <span class="sb-text">{ text(AttrValue::from(o.text.clone())) }</span>
             if let (Some(percent), false) = (o.upload, o.failed) {
@@ -118,6 +126,12 @@ pub fn outgoing(
             } else if o.failed {
                 <span class="sb-retry-note">{ texts.html(T::RetryFile) }</span>
             }
-        </li>
+        </>
+    };
+    let key = format!("local-{}", o.local_id);
+    if o.failed {
+        html! { <li {key} class="sb-msg sb-visitor sb-failed">{ body }</li> }
+    } else {
+        html! { <li {key} class="sb-msg sb-visitor sb-pending">{ body }</li> }
     }
 }

@@ -105,11 +105,23 @@ pub fn rating(
                 }
             });
         });
-        let on = survey.score.is_some_and(|s| s >= n);
-        html! {
-            <button type="button" class={classes!("sb-star", on.then_some("sb-on"))} {onclick}
-                aria-label={texts.fill(T::StarLabel, &[("n", &n.to_string())])}
-                aria-pressed={if survey.score == Some(n) { "true" } else { "false" }}>{ "★" }</button>
+        let label = texts.fill(T::StarLabel, &[("n", &n.to_string())]);
+        let pressed = if survey.score == Some(n) {
+            "true"
+        } else {
+            "false"
+        };
+        // A lit star up to the score; constant classes, as in `messages::message`.
+        if survey.score.is_some_and(|s| s >= n) {
+            html! {
+                <button type="button" class="sb-star sb-on" {onclick} aria-label={label}
+                    aria-pressed={pressed}>{ "★" }</button>
+            }
+        } else {
+            html! {
+                <button type="button" class="sb-star" {onclick} aria-label={label}
+                    aria-pressed={pressed}>{ "★" }</button>
+            }
         }
     };
     html! {
