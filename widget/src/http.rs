@@ -23,28 +23,24 @@ pub fn bearer(token: &str) -> String {
     value
 }
 
-/// One request: `body` (if any) goes as JSON; a 2xx answer is decoded as `T`, anything else
+/// One request: `body` (if any) is JSON text; a 2xx answer is decoded as `T`, anything else
 /// becomes the [`Notice`] its status (and the error's field) calls for: the edge's English
 /// words are for developers, the visitor reads their own language.
 ///
-/// Only the two ends are generic (writing `body`, reading `T`); the exchange between them is
-/// one boxed future that every call shares, rather than a copy inlined into each caller.
+/// Only the answer's decoding is generic; the exchange is one boxed future that every call
+/// shares, rather than a copy inlined into each caller.
 pub async fn send<T: DeserializeOwned>(
     method: &str,
     url: &str,
     token: Option<&str>,
-    body: Option<&impl Serialize>,
+    body: Option<String>,
 ) -> Result<T, Notice> {
-    let body = match body {
-        Some(body) => Some(write(body)?),
-        None => None,
-    };
     let json = exchange(method, url, token, body).await?;
     decode(json).ok_or(Notice::NotUnderstood)
 }
 
-/// `body` as JSON text.
-fn write(body: &impl Serialize) -> Result<String, Notice> {
+/// A request body as JSON text.
+pub fn json(body: &impl Serialize) -> Result<String, Notice> {
     switchboard_browser_json::stringify(body).ok_or(Notice::NotUnderstood)
 }
 

@@ -19,7 +19,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use crate::api::Edge;
+use crate::api::{Answer, Edge};
 use crate::i18n::{Texts, T};
 use crate::state::{Action, Chat, Notice};
 use crate::storage;
@@ -67,13 +67,23 @@ fn edge(props: &AppProps, chat: &Chat) -> Edge {
     }
 }
 
-fn refresh(edge: Edge, dispatch: UseReducerDispatcher<ChatState>) {
+/// Applies an answer when it comes: `done` makes the action from what it brought, a failure
+/// becomes the notice. One future per answer type for every caller.
+pub(crate) fn apply<T: 'static>(
+    dispatch: UseReducerDispatcher<ChatState>,
+    answer: Answer<T>,
+    done: fn(T) -> Action,
+) {
     spawn_local(async move {
-        match edge.conversation().await {
-            Ok(c) => dispatch.dispatch(Action::ConversationLoaded(c)),
-            Err(e) => dispatch.dispatch(Action::Problem(e)),
-        }
+        dispatch.dispatch(match answer.await {
+            Ok(value) => done(value),
+            Err(e) => Action::Problem(e),
+        })
     });
+}
+
+fn refresh(edge: Edge, dispatch: UseReducerDispatcher<ChatState>) {
+    apply(dispatch, edge.conversation(), Action::ConversationLoaded);
 }
 
 pub(crate) fn post(
@@ -375,26 +385,18 @@ pub fn app(props: &AppProps) -> Html {
             let Some(cursor) = older.clone() else {
                 return;
             };
-            let (edge, dispatch) = (edge.clone(), dispatch.clone());
-            spawn_local(async move {
-                match edge.earlier(&cursor).await {
-                    Ok(page) => dispatch.dispatch(Action::EarlierLoaded(page)),
-                    Err(e) => dispatch.dispatch(Action::Problem(e)),
-                }
-            });
+            apply(
+                dispatch.clone(),
+                edge.earlier(&cursor),
+                Action::EarlierLoaded,
+            );
         })
     };
     let not_me = {
         let dispatch = state.dispatcher();
         let edge = edge(props, chat);
         Callback::from(move |_| {
-            let (edge, dispatch) = (edge.clone(), dispatch.clone());
-            spawn_local(async move {
-                match edge.not_me().await {
-                    Ok(conversation) => dispatch.dispatch(Action::ConversationLoaded(conversation)),
-                    Err(e) => dispatch.dispatch(Action::Problem(e)),
-                }
-            });
+            apply(dispatch.clone(), edge.not_me(), Action::ConversationLoaded);
         })
     };
     let start_handoff = {

@@ -3,10 +3,9 @@
 
 use switchboard_core::api::{ContinuedOnWhatsapp, HandoffOffer, WidgetSession};
 use switchboard_core::reply_time::ReplyTime;
-use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::{intl, text, ChatState};
+use super::{apply, intl, text, ChatState};
 use crate::api::Edge;
 use crate::i18n::{split_at, Texts, T};
 use crate::state::{Action, Chat, Handoff, Notice};
@@ -97,13 +96,11 @@ pub fn rating(
     let star = |n: u8| {
         let (edge, dispatch, id) = (edge.clone(), dispatch.clone(), survey.id.clone());
         let onclick = Callback::from(move |_| {
-            let (edge, dispatch, id) = (edge.clone(), dispatch.clone(), id.clone());
-            spawn_local(async move {
-                match edge.rate(id, n).await {
-                    Ok(c) => dispatch.dispatch(Action::ConversationLoaded(c)),
-                    Err(e) => dispatch.dispatch(Action::Problem(e)),
-                }
-            });
+            apply(
+                dispatch.clone(),
+                edge.rate(id.clone(), n),
+                Action::ConversationLoaded,
+            );
         });
         let label = texts.fill(T::StarLabel, &[("n", &n.to_string())]);
         let pressed = if survey.score == Some(n) {
