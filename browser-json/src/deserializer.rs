@@ -105,6 +105,21 @@ fn classify(value: JsValue) -> Js {
     Js::Other
 }
 
+/// Integers: a whole number (as `classify` finds it), which the visitor checks for its range.
+macro_rules! integers {
+    ($($method:ident)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, NotUnderstood> {
+                match classify(self.0) {
+                    Js::Unsigned(n) => visitor.visit_u64(n),
+                    Js::Signed(n) => visitor.visit_i64(n),
+                    _ => Err(NotUnderstood),
+                }
+            }
+        )*
+    };
+}
+
 impl<'de> de::Deserializer<'de> for Value {
     type Error = NotUnderstood;
 
@@ -117,14 +132,7 @@ impl<'de> de::Deserializer<'de> for Value {
             Js::Float(n) => visitor.visit_f64(n),
             Js::Text(s) => visitor.visit_string(s),
             Js::List(array) => visitor.visit_seq(Elements { array, next: 0 }),
-            Js::Record(object) => {
-                let keys = Object::keys(&object);
-                visitor.visit_map(Entries {
-                    object,
-                    keys,
-                    next: 0,
-                })
-            }
+            Js::Record(object) => visitor.visit_map(Entries::new(object)),
             Js::Other => Err(NotUnderstood),
         }
     }
@@ -158,9 +166,80 @@ impl<'de> de::Deserializer<'de> for Value {
         }
     }
 
+    // Each kind a type asks for reads just that kind, so a type's decoding carries only the
+    // one visit it needs (`deserialize_any` offers every kind, and a derive's visitor then
+    // brings code for each: a struct's `visit_seq`, a field name's `visit_u64`…).
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, NotUnderstood> {
+        match self.0.as_bool() {
+            Some(b) => visitor.visit_bool(b),
+            None => Err(NotUnderstood),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, NotUnderstood> {
+        match self.0.as_string() {
+            Some(s) => visitor.visit_string(s),
+            None => Err(NotUnderstood),
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, NotUnderstood> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, NotUnderstood> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, NotUnderstood> {
+        match classify(self.0) {
+            Js::List(array) => visitor.visit_seq(Elements { array, next: 0 }),
+            _ => Err(NotUnderstood),
+        }
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, NotUnderstood> {
+        match classify(self.0) {
+            Js::Record(object) => visitor.visit_map(Entries::new(object)),
+            _ => Err(NotUnderstood),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, NotUnderstood> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, NotUnderstood> {
+        match classify(self.0) {
+            Js::Unit => visitor.visit_unit(),
+            _ => Err(NotUnderstood),
+        }
+    }
+
+    /// A field the type does not know: skipped without being read.
+    fn deserialize_ignored_any<V: Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, NotUnderstood> {
+        visitor.visit_unit()
+    }
+
+    integers! {
+        deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
+    }
+
     serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+        i128 u128 f32 f64 char bytes byte_buf unit_struct tuple tuple_struct
     }
 }
 
@@ -195,6 +274,17 @@ struct Entries {
     object: Object,
     keys: Array,
     next: u32,
+}
+
+impl Entries {
+    fn new(object: Object) -> Self {
+        let keys = Object::keys(&object);
+        Self {
+            object,
+            keys,
+            next: 0,
+        }
+    }
 }
 
 impl<'de> MapAccess<'de> for Entries {

@@ -10,8 +10,10 @@
 //! builds one formats anything.
 
 mod deserializer;
+mod serializer;
 
 pub use deserializer::{from_js, NotUnderstood};
+pub use serializer::{to_json, Unwritable};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -23,8 +25,5 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
 
 /// `value` as JSON text (a request body); `None` if it cannot be written as JSON.
 pub fn stringify(value: &impl Serialize) -> Option<String> {
-    let js = value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .ok()?;
-    js_sys::JSON::stringify(&js).ok().map(String::from)
+    to_json(value).ok()
 }

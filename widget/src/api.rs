@@ -1,7 +1,9 @@
 //! Calls to the edge's widget API (`/api/widget/*`), typed with the core's shared bodies.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use switchboard_core::api::{
     ErrorBody, HandoffOffer, HandoffRequest, RatingRequest, VisitorMessage, WidgetConversation,
     WidgetMessage, WidgetSession, WidgetSessionRequest,
@@ -19,105 +21,104 @@ pub struct Edge {
     pub turnstile: Option<String>,
 }
 
+/// An answer on its way. Boxed, so that every call with the same answer type shares one
+/// future (and one decoder) instead of each caller inlining its own copy.
+pub type Answer<T> = Pin<Box<dyn Future<Output = Result<T, Notice>>>>;
+
 impl Edge {
     fn url(&self, path: &str) -> String {
         format!("{}/api/widget/{path}", self.base)
     }
 
-    /// A call with the visitor's token (when they have one).
-    async fn call<T: DeserializeOwned>(
+    /// A call with the visitor's token (when they have one); `body` is its JSON text.
+    fn call<T: DeserializeOwned + 'static>(
         &self,
-        method: &str,
-        url: &str,
-        body: Option<&impl Serialize>,
-    ) -> Result<T, Notice> {
-        http::send(method, url, self.token.as_deref(), body).await
+        method: &'static str,
+        url: String,
+        body: Option<Result<String, Notice>>,
+    ) -> Answer<T> {
+        request(method, url, self.token.clone(), body)
     }
 
-    pub async fn session(
+    pub fn session(
         &self,
         number: Option<String>,
         lang: Option<String>,
         languages: Vec<String>,
-    ) -> Result<WidgetSession, Notice> {
+    ) -> Answer<WidgetSession> {
         let body = WidgetSessionRequest {
             visitor_token: self.token.clone(),
             number,
             lang,
             languages,
         };
-        http::send("POST", &self.url("session"), None, Some(&body)).await
+        request("POST", self.url("session"), None, Some(http::json(&body)))
     }
 
-    pub async fn conversation(&self) -> Result<WidgetConversation, Notice> {
-        self.call("GET", &self.url("conversation"), None::<&()>)
-            .await
+    pub fn conversation(&self) -> Answer<WidgetConversation> {
+        self.call("GET", self.url("conversation"), None)
     }
 
-    pub async fn post_message(&self, text: String) -> Result<WidgetMessage, Notice> {
-        self.call(
-            "POST",
-            &self.url("messages"),
-            Some(&VisitorMessage {
-                text,
-                turnstile_token: self.turnstile.clone(),
-            }),
-        )
-        .await
+    pub fn post_message(&self, text: String) -> Answer<WidgetMessage> {
+        let body = VisitorMessage {
+            text,
+            turnstile_token: self.turnstile.clone(),
+        };
+        self.call("POST", self.url("messages"), Some(http::json(&body)))
     }
 
     /// Rates the resolved conversation's survey; the conversation as it is now.
-    pub async fn rate(&self, survey_id: String, score: u8) -> Result<WidgetConversation, Notice> {
-        self.call(
-            "POST",
-            &self.url("rating"),
-            Some(&RatingRequest { survey_id, score }),
-        )
-        .await
+    pub fn rate(&self, survey_id: String, score: u8) -> Answer<WidgetConversation> {
+        let body = RatingRequest { survey_id, score };
+        self.call("POST", self.url("rating"), Some(http::json(&body)))
     }
 
     /// The live socket's URL, with a fresh ticket for this visitor's room (the link only needs
     /// to know that there is none; it falls back to polling).
     pub async fn live_url(&self) -> Result<String, String> {
         let ticket: LiveTicketAnswer = self
-            .call("POST", &self.url("live"), Some(&EmptyBody {}))
+            .call("POST", self.url("live"), Some(Ok(EMPTY_BODY.to_owned())))
             .await
-            .map_err(|notice| format!("{notice:?}"))?;
+            .map_err(|_| String::from("no ticket"))?;
         Ok(socket_url(&self.base, &ticket.path, &ticket.ticket))
     }
 
     /// The messages before `cursor`.
-    pub async fn earlier(&self, cursor: &str) -> Result<WidgetConversation, Notice> {
+    pub fn earlier(&self, cursor: &str) -> Answer<WidgetConversation> {
         let url = format!(
             "{}?before={}",
             self.url("conversation"),
             percent_encode(cursor)
         );
-        self.call("GET", &url, None::<&()>).await
+        self.call("GET", url, None)
     }
 
     /// "Not me?": the conversation continued with a WhatsApp account that is not the visitor's.
-    pub async fn not_me(&self) -> Result<WidgetConversation, Notice> {
-        self.call("POST", &self.url("not-me"), Some(&EmptyBody {}))
-            .await
+    pub fn not_me(&self) -> Answer<WidgetConversation> {
+        self.call("POST", self.url("not-me"), Some(Ok(EMPTY_BODY.to_owned())))
     }
 
-    pub async fn handoff(
-        &self,
-        number: Option<String>,
-        prefill: String,
-    ) -> Result<HandoffOffer, Notice> {
-        self.call(
-            "POST",
-            &self.url("handoff"),
-            Some(&HandoffRequest {
-                number,
-                prefill: Some(prefill),
-                turnstile_token: self.turnstile.clone(),
-            }),
-        )
-        .await
+    pub fn handoff(&self, number: Option<String>, prefill: String) -> Answer<HandoffOffer> {
+        let body = HandoffRequest {
+            number,
+            prefill: Some(prefill),
+            turnstile_token: self.turnstile.clone(),
+        };
+        self.call("POST", self.url("handoff"), Some(http::json(&body)))
     }
+}
+
+/// One request to the edge, typed by its answer.
+fn request<T: DeserializeOwned + 'static>(
+    method: &'static str,
+    url: String,
+    token: Option<String>,
+    body: Option<Result<String, Notice>>,
+) -> Answer<T> {
+    Box::pin(async move {
+        let body = body.transpose()?;
+        http::send(method, &url, token.as_deref(), body).await
+    })
 }
 
 impl Edge {
@@ -194,7 +195,7 @@ impl Edge {
             "GET",
             &self.url(&format!("media/{message_id}")),
             self.token.as_deref(),
-            None::<&()>,
+            None,
         )
         .await?;
         let unreadable = || Notice::FileLoad;
@@ -216,9 +217,8 @@ impl Edge {
     }
 }
 
-/// `{}`: a POST with nothing to say.
-#[derive(Serialize)]
-struct EmptyBody {}
+/// A POST with nothing to say.
+const EMPTY_BODY: &str = "{}";
 
 #[derive(serde::Deserialize)]
 struct LiveTicketAnswer {

@@ -3,6 +3,9 @@
 //! once here; a native test (`tests/translations.rs`) fails when any language file lacks one,
 //! has one too many, or changes a key's placeholders, so a Portuguese panel never shows English.
 
+use yew::virtual_dom::VText;
+use yew::{AttrValue, Html};
+
 macro_rules! keys {
     ($($variant:ident => $key:literal,)*) => {
         /// A text the Messenger (or its loader) shows.
@@ -92,32 +95,50 @@ keys! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Texts {
     /// The BCP 47 tag (`pt-BR`), for `lang` and `Intl`.
-    pub lang: String,
-    /// The texts in the order of [`T::ALL`] (a vector, not a map: no hashing code in the wasm).
-    words: Vec<String>,
+    pub lang: AttrValue,
+    /// The texts in the order of [`T::ALL`] (a vector, not a map: no hashing code in the wasm),
+    /// each shared (`Rc<str>`): putting one on the page copies nothing.
+    words: Vec<AttrValue>,
 }
 
 impl Texts {
     /// A language's texts, looked up by key in `find` (the language file's object).
-    pub fn new(lang: impl Into<String>, find: impl Fn(&str) -> Option<String>) -> Self {
+    pub fn new(lang: &str, find: impl Fn(&str) -> Option<String>) -> Self {
         Self {
-            lang: lang.into(),
+            lang: AttrValue::from(lang.to_owned()),
             words: T::ALL
                 .iter()
-                .map(|t| find(t.key()).unwrap_or_default())
+                .map(|t| find(t.key()).map(AttrValue::from).unwrap_or_default())
                 .collect(),
         }
     }
 
     /// The text for `key` (empty if the file lacks it, which the translation test forbids).
     pub fn get(&self, key: T) -> &str {
-        self.words.get(key.index()).map_or("", String::as_str)
+        self.words.get(key.index()).map_or("", |w| w.as_str())
+    }
+
+    /// The same text as a shared value for the page (an attribute or a text node). Not inlined:
+    /// the view asks for some forty texts, and each ask stays one call.
+    #[inline(never)]
+    pub fn text(&self, key: T) -> AttrValue {
+        self.words.get(key.index()).cloned().unwrap_or_default()
+    }
+
+    /// The same text as a text node (never parsed as HTML).
+    #[inline(never)]
+    pub fn html(&self, key: T) -> Html {
+        Html::VText(VText::new(self.text(key)))
     }
 
     /// The text with its `{name}` placeholders filled in. In a right-to-left language each
     /// value is isolated (U+2068 … U+2069), so a phone number, a code or a Latin name keeps its
     /// own order inside Arabic or Hebrew text.
-    pub fn fill(&self, key: T, values: &[(&str, &str)]) -> String {
+    pub fn fill(&self, key: T, values: &[(&str, &str)]) -> AttrValue {
+        AttrValue::from(self.fill_string(key, values))
+    }
+
+    fn fill_string(&self, key: T, values: &[(&str, &str)]) -> String {
         if !self.rtl() {
             return fill(self.get(key), values);
         }

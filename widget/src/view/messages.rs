@@ -8,7 +8,7 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use super::intl;
-use super::{post, ChatState};
+use super::{icon, post, text, ChatState};
 use crate::api::Edge;
 use crate::i18n::{Texts, T};
 use crate::state::{Action, Outgoing};
@@ -17,24 +17,32 @@ use crate::state::{Action, Outgoing};
 pub fn message(m: &WidgetMessage, edge: Edge, texts: &Texts, business: &str) -> Html {
     let mine = m.author == Author::Visitor;
     let who = if mine {
-        texts.get(T::YouSaid).to_owned()
+        texts.text(T::YouSaid)
     } else {
         texts.fill(T::BusinessSaid, &[("business", business)])
     };
     let at = (m.sent_at as f64) * 1000.0;
-    html! {
-        <li key={m.id.clone()} class={classes!("sb-msg", if mine { "sb-visitor" } else { "sb-business" })}>
-            <span class="sb-sr">{ who }{ " " }</span>
+    let body = html! {
+        <>
+            <span class="sb-sr">{ text(who) }{ " " }</span>
             if let Some(a) = &m.attachment {
                 <AttachmentView edge={edge} message_id={m.id.clone()} attachment={a.clone()} texts={texts.clone()} />
             }
             if !m.text.is_empty() {
-                <span class="sb-text">{ m.text.clone() }</span>
+                <span class="sb-text">{ text(AttrValue::from(m.text.clone())) }</span>
             }
             if m.sent_at > 0 {
-                <time class="sb-time">{ intl::time_of_day(&texts.lang, at) }</time>
+                <time class="sb-time">{ text(AttrValue::from(intl::time_of_day(&texts.lang, at))) }</time>
             }
-        </li>
+        </>
+    };
+    // Constant classes, one element per spelling: a computed class would bring `classes!`'s
+    // set and hashing code into the bundle for three elements.
+    let key = m.id.clone();
+    if mine {
+        html! { <li {key} class="sb-msg sb-visitor">{ body }</li> }
+    } else {
+        html! { <li {key} class="sb-msg sb-business">{ body }</li> }
     }
 }
 
@@ -77,25 +85,19 @@ fn attachment_view(props: &AttachmentProps) -> Html {
     let name = a
         .filename
         .clone()
-        .unwrap_or_else(|| props.texts.get(T::FileFallbackName).to_owned());
+        .map_or_else(|| props.texts.text(T::FileFallbackName), AttrValue::from);
     match (&*url, a.kind.as_str()) {
         (Some(u), "image") => html! { <img class="sb-img" src={u.clone()} alt={name} /> },
         (Some(u), _) => html! {
-            <a class="sb-file" href={u.clone()} download={name.clone()}>{ doc_icon() }{ name }</a>
+            <a class="sb-file" href={u.clone()} download={name.clone()}>{ icon(DOC_ICON) }{ text(name) }</a>
         },
         (None, _) => html! {
-            <span class="sb-file">{ doc_icon() }{ props.texts.fill(T::FileLoading, &[("name", &name)]) }</span>
+            <span class="sb-file">{ icon(DOC_ICON) }{ text(props.texts.fill(T::FileLoading, &[("name", &name)])) }</span>
         },
     }
 }
 
-fn doc_icon() -> Html {
-    html! {
-        <svg class="sb-doc" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
-            <path fill="currentColor" d="M6 2h8l6 6v12a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2zm7 1.5V9h5.5z"/>
-        </svg>
-    }
-}
+const DOC_ICON: &str = r#"<svg class="sb-doc" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M6 2h8l6 6v12a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2zm7 1.5V9h5.5z"/></svg>"#;
 
 /// A message the edge has not confirmed yet, or that failed (with a retry).
 pub fn outgoing(
@@ -111,19 +113,25 @@ pub fn outgoing(
             post(edge.clone(), dispatch.clone(), local_id, text.clone());
         })
     };
-    html! {
-        <li key={format!("local-{}", o.local_id)} class={classes!("sb-msg", "sb-visitor", if o.failed { "sb-failed" } else { "sb-pending" })}>
-            <span class="sb-sr">{ texts.get(T::YouSaid) }{ " " }</span>
-            <span class="sb-text">{ o.text.clone() }</span>
+    let body = html! {
+        <>
+            <span class="sb-sr">{ texts.html(T::YouSaid) }{ " " }</span>
+            <span class="sb-text">{ text(AttrValue::from(o.text.clone())) }</span>
             if let (Some(percent), false) = (o.upload, o.failed) {
                 <progress class="sb-progress" max="100" value={percent.to_string()}
                     aria-label={texts.fill(T::Uploading, &[("name", &o.text)])} />
             }
             if o.failed && o.upload.is_none() {
-                <button type="button" class="sb-retry" onclick={retry}>{ texts.get(T::Retry) }</button>
+                <button type="button" class="sb-retry" onclick={retry}>{ texts.html(T::Retry) }</button>
             } else if o.failed {
-                <span class="sb-retry-note">{ texts.get(T::RetryFile) }</span>
+                <span class="sb-retry-note">{ texts.html(T::RetryFile) }</span>
             }
-        </li>
+        </>
+    };
+    let key = format!("local-{}", o.local_id);
+    if o.failed {
+        html! { <li {key} class="sb-msg sb-visitor sb-failed">{ body }</li> }
+    } else {
+        html! { <li {key} class="sb-msg sb-visitor sb-pending">{ body }</li> }
     }
 }

@@ -19,7 +19,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use crate::api::Edge;
+use crate::api::{Answer, Edge};
 use crate::i18n::{Texts, T};
 use crate::state::{Action, Chat, Notice};
 use crate::storage;
@@ -67,13 +67,23 @@ fn edge(props: &AppProps, chat: &Chat) -> Edge {
     }
 }
 
-fn refresh(edge: Edge, dispatch: UseReducerDispatcher<ChatState>) {
+/// Applies an answer when it comes: `done` makes the action from what it brought, a failure
+/// becomes the notice. One future per answer type for every caller.
+pub(crate) fn apply<T: 'static>(
+    dispatch: UseReducerDispatcher<ChatState>,
+    answer: Answer<T>,
+    done: fn(T) -> Action,
+) {
     spawn_local(async move {
-        match edge.conversation().await {
-            Ok(c) => dispatch.dispatch(Action::ConversationLoaded(c)),
-            Err(e) => dispatch.dispatch(Action::Problem(e)),
-        }
+        dispatch.dispatch(match answer.await {
+            Ok(value) => done(value),
+            Err(e) => Action::Problem(e),
+        })
     });
+}
+
+fn refresh(edge: Edge, dispatch: UseReducerDispatcher<ChatState>) {
+    apply(dispatch, edge.conversation(), Action::ConversationLoaded);
 }
 
 pub(crate) fn post(
@@ -383,26 +393,18 @@ pub fn app(props: &AppProps) -> Html {
             let Some(cursor) = older.clone() else {
                 return;
             };
-            let (edge, dispatch) = (edge.clone(), dispatch.clone());
-            spawn_local(async move {
-                match edge.earlier(&cursor).await {
-                    Ok(page) => dispatch.dispatch(Action::EarlierLoaded(page)),
-                    Err(e) => dispatch.dispatch(Action::Problem(e)),
-                }
-            });
+            apply(
+                dispatch.clone(),
+                edge.earlier(&cursor),
+                Action::EarlierLoaded,
+            );
         })
     };
     let not_me = {
         let dispatch = state.dispatcher();
         let edge = edge(props, chat);
         Callback::from(move |_| {
-            let (edge, dispatch) = (edge.clone(), dispatch.clone());
-            spawn_local(async move {
-                match edge.not_me().await {
-                    Ok(conversation) => dispatch.dispatch(Action::ConversationLoaded(conversation)),
-                    Err(e) => dispatch.dispatch(Action::Problem(e)),
-                }
-            });
+            apply(dispatch.clone(), edge.not_me(), Action::ConversationLoaded);
         })
     };
     let start_handoff = {
@@ -437,21 +439,23 @@ pub fn app(props: &AppProps) -> Html {
 
     let t = &*texts;
     let session = chat.session.as_ref();
-    let business = session
-        .map(|s| s.business_name.clone())
-        .unwrap_or_else(|| t.get(T::ChatTitle).to_owned());
+    let business = session.map_or_else(
+        || t.text(T::ChatTitle),
+        |s| AttrValue::from(s.business_name.clone()),
+    );
     let (accent, on_accent) = session.map_or(("#0b7a5c", "#ffffff"), |s| {
         (s.accent_color.as_str(), s.accent_text.as_str())
     });
-    let greeting = session.map(|s| s.greeting.clone());
+    let greeting = session.map(|s| text(AttrValue::from(s.greeting.clone())));
     let announcement = chat.announce.as_ref().map(|m| {
-        format!(
+        text(AttrValue::from(format!(
             "{} {}",
             t.fill(T::BusinessSaid, &[("business", &business)]),
             m.text
-        )
+        )))
     });
     let closed = session.is_some_and(|s| s.hours.is_some_and(|h| !h.open));
+    let attach_label = t.fill(T::AttachLabel, &[("mb", &sections::visitor_file_mb())]);
 
     html! {
         <div class="sb" lang={t.lang.clone()} dir={if t.rtl() { "rtl" } else { "ltr" }}
@@ -461,59 +465,76 @@ pub fn app(props: &AppProps) -> Html {
                     onkeydown={close_on_escape} ref={panel_ref} tabindex="-1">
                     <header class="sb-head">
                         <div>
-                            <h2 class="sb-title">{ business.clone() }</h2>
+                            <h2 class="sb-title">{ text(business.clone()) }</h2>
                             { sections::reply_time(session, t) }
                         </div>
-                        <button type="button" class="sb-close" aria-label={t.get(T::Close).to_owned()} onclick={toggle.clone()}>
-                            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" d="M6 6l12 12M18 6L6 18"/></svg>
+                        <button type="button" class="sb-close" aria-label={t.text(T::Close)} onclick={toggle.clone()}>
+                            { icon(CLOSE_ICON) }
                         </button>
                     </header>
                     { sections::away(session, t) }
-                    <section class="sb-log" ref={log_ref} tabindex="0" aria-label={t.get(T::MessagesLabel).to_owned()}>
+                    <section class="sb-log" ref={log_ref} tabindex="0" aria-label={t.text(T::MessagesLabel)}>
                         <ol class="sb-list">
                             if let Some(greeting) = greeting {
                                 <li class="sb-msg sb-business">{ greeting }</li>
                             }
                             if chat.older.is_some() {
-                                <li class="sb-earlier"><button type="button" onclick={load_earlier}>{ t.get(T::Earlier) }</button></li>
+                                <li class="sb-earlier"><button type="button" onclick={load_earlier}>{ t.html(T::Earlier) }</button></li>
                             }
                             { for chat.history().map(|m| messages::message(m, edge(props, chat), t, &business)) }
                             { for chat.outbox.iter().map(|o| messages::outgoing(o, edge(props, chat), state.dispatcher(), t)) }
                         </ol>
                     </section>
-                    <div class="sb-sr" role="status" aria-live="polite">{ announcement.unwrap_or_default() }</div>
+                    <div class="sb-sr" role="status" aria-live="polite">{ announcement }</div>
                     if let Some(notice) = chat.notice {
-                        <p class="sb-notice" role="alert">{ sections::notice_text(notice, t) }</p>
+                        <p class="sb-notice" role="alert">{ text(sections::notice_text(notice, t)) }</p>
                     }
                     if let Some(continued) = &chat.continued_on_whatsapp {
                         { sections::continued(continued, not_me, t) }
                     } else {
                         if chat.needs_turnstile() {
-                            <div class="sb-turnstile" ref={turnstile_ref.clone()} role="group" aria-label={t.get(T::TurnstileLabel).to_owned()}></div>
+                            <div class="sb-turnstile" ref={turnstile_ref.clone()} role="group" aria-label={t.text(T::TurnstileLabel)}></div>
                         }
                         { sections::rating(chat, edge(props, chat), state.dispatcher(), t) }
                         { sections::handoff(chat, start_handoff, t, closed) }
                         <form class="sb-composer" onsubmit={on_submit}>
-                            <label class="sb-sr" for="sb-input">{ t.get(T::MessageLabel) }</label>
-                            <label class="sb-attach" title={t.fill(T::AttachLabel, &[("mb", &sections::visitor_file_mb())])}>
-                                <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" d="M21 11.5l-8.5 8.5a5 5 0 0 1-7-7l9-9a3.3 3.3 0 0 1 4.7 4.7l-9 9a1.7 1.7 0 0 1-2.4-2.4l8.3-8.3"/></svg>
-                                <span class="sb-sr">{ t.fill(T::AttachLabel, &[("mb", &sections::visitor_file_mb())]) }</span>
+                            <label class="sb-sr" for="sb-input">{ t.html(T::MessageLabel) }</label>
+                            <label class="sb-attach" title={attach_label.clone()}>
+                                { icon(ATTACH_ICON) }
+                                <span class="sb-sr">{ text(attach_label) }</span>
                                 <input type="file" class="sb-sr" accept="image/jpeg,image/png,image/webp,application/pdf"
                                     onchange={on_file} disabled={!chat.composer_enabled()} />
                             </label>
-                            <textarea id="sb-input" ref={composer_ref} rows="1" placeholder={t.get(T::Placeholder).to_owned()} maxlength="4096"
+                            <textarea id="sb-input" ref={composer_ref} rows="1" placeholder={t.text(T::Placeholder)} maxlength="4096"
                                 value={(*draft).clone()} oninput={on_input} onkeydown={on_keydown} onpaste={on_paste}
                                 disabled={!chat.composer_enabled()} />
-                            <button type="submit" class="sb-send" disabled={!chat.composer_enabled()}>{ t.get(T::Send) }</button>
+                            <button type="submit" class="sb-send" disabled={!chat.composer_enabled()}>{ t.html(T::Send) }</button>
                         </form>
                     }
                 </section>
             }
             <button type="button" class="sb-launcher" ref={launcher_ref}
-                aria-label={t.get(if chat.open { T::LauncherClose } else { T::LauncherOpen }).to_owned()}
-                aria-expanded={chat.open.to_string()} onclick={toggle}>
-                <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>
+                aria-label={t.text(if chat.open { T::LauncherClose } else { T::LauncherOpen })}
+                aria-expanded={if chat.open { "true" } else { "false" }} onclick={toggle}>
+                { icon(LAUNCHER_ICON) }
             </button>
         </div>
     }
 }
+
+/// Text for the page: always a text node, never parsed as HTML. Not inlined, so each of the
+/// view's texts is one call.
+#[inline(never)]
+pub(crate) fn text(value: AttrValue) -> Html {
+    Html::VText(yew::virtual_dom::VText::new(value))
+}
+
+/// A constant icon as one raw node instead of a tree of virtual elements (smaller code). Safe
+/// as raw HTML: every icon is a literal below, with no data from anyone in it.
+pub(crate) fn icon(svg: &'static str) -> Html {
+    Html::from_html_unchecked(AttrValue::Static(svg))
+}
+
+const CLOSE_ICON: &str = r#"<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" d="M6 6l12 12M18 6L6 18"/></svg>"#;
+const ATTACH_ICON: &str = r#"<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" d="M21 11.5l-8.5 8.5a5 5 0 0 1-7-7l9-9a3.3 3.3 0 0 1 4.7 4.7l-9 9a1.7 1.7 0 0 1-2.4-2.4l8.3-8.3"/></svg>"#;
+const LAUNCHER_ICON: &str = r#"<svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>"#;

@@ -3,10 +3,9 @@
 
 use switchboard_core::api::{ContinuedOnWhatsapp, HandoffOffer, WidgetSession};
 use switchboard_core::reply_time::ReplyTime;
-use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::{intl, ChatState};
+use super::{apply, intl, text, ChatState};
 use crate::api::Edge;
 use crate::i18n::{split_at, Texts, T};
 use crate::state::{Action, Chat, Handoff, Notice};
@@ -22,7 +21,7 @@ pub fn reply_time(session: Option<&WidgetSession>, texts: &Texts) -> Html {
         ReplyTime::Hours => T::ReplyHours,
         ReplyTime::Day => T::ReplyDay,
     };
-    html! { <p class="sb-sub">{ texts.get(key) }</p> }
+    html! { <p class="sb-sub">{ texts.html(key) }</p> }
 }
 
 /// Outside opening hours: that the team is away, when it is back in the visitor's own time
@@ -40,22 +39,22 @@ pub fn away(session: Option<&WidgetSession>, texts: &Texts) -> Html {
                 Some(day) => texts.fill(T::BackOn, &[("day", &day), ("time", &time)]),
             }
         }
-        None => texts.get(T::BackSoon).to_owned(),
+        None => texts.text(T::BackSoon),
     };
     let welcome = session
         .away_message
         .clone()
-        .unwrap_or_else(|| texts.get(T::LeaveMessage).to_owned());
+        .map_or_else(|| texts.text(T::LeaveMessage), AttrValue::from);
     html! {
         <div class="sb-hours" role="note">
-            <p><strong>{ texts.get(T::ClosedNow) }</strong>{ " " }{ back }</p>
-            <p>{ welcome }</p>
+            <p><strong>{ texts.html(T::ClosedNow) }</strong>{ " " }{ text(back) }</p>
+            <p>{ text(welcome) }</p>
         </div>
     }
 }
 
 /// The words for a notice.
-pub fn notice_text(notice: Notice, texts: &Texts) -> String {
+pub fn notice_text(notice: Notice, texts: &Texts) -> AttrValue {
     let key = match notice {
         Notice::Offline => T::ErrorOffline,
         Notice::NotUnderstood => T::ErrorNotUnderstood,
@@ -93,31 +92,41 @@ pub fn rating(
         .session
         .as_ref()
         .and_then(|s| s.rating_question.clone())
-        .unwrap_or_else(|| texts.get(T::RatingQuestion).to_owned());
+        .map_or_else(|| texts.text(T::RatingQuestion), AttrValue::from);
     let star = |n: u8| {
         let (edge, dispatch, id) = (edge.clone(), dispatch.clone(), survey.id.clone());
         let onclick = Callback::from(move |_| {
-            let (edge, dispatch, id) = (edge.clone(), dispatch.clone(), id.clone());
-            spawn_local(async move {
-                match edge.rate(id, n).await {
-                    Ok(c) => dispatch.dispatch(Action::ConversationLoaded(c)),
-                    Err(e) => dispatch.dispatch(Action::Problem(e)),
-                }
-            });
+            apply(
+                dispatch.clone(),
+                edge.rate(id.clone(), n),
+                Action::ConversationLoaded,
+            );
         });
-        let on = survey.score.is_some_and(|s| s >= n);
-        html! {
-            <button type="button" class={classes!("sb-star", on.then_some("sb-on"))} {onclick}
-                aria-label={texts.fill(T::StarLabel, &[("n", &n.to_string())])}
-                aria-pressed={(survey.score == Some(n)).to_string()}>{ "★" }</button>
+        let label = texts.fill(T::StarLabel, &[("n", &n.to_string())]);
+        let pressed = if survey.score == Some(n) {
+            "true"
+        } else {
+            "false"
+        };
+        // A lit star up to the score; constant classes, as in `messages::message`.
+        if survey.score.is_some_and(|s| s >= n) {
+            html! {
+                <button type="button" class="sb-star sb-on" {onclick} aria-label={label}
+                    aria-pressed={pressed}>{ "★" }</button>
+            }
+        } else {
+            html! {
+                <button type="button" class="sb-star" {onclick} aria-label={label}
+                    aria-pressed={pressed}>{ "★" }</button>
+            }
         }
     };
     html! {
-        <div class="sb-rating" role="group" aria-label={texts.get(T::RatingLabel).to_owned()}>
-            <p>{ question }</p>
+        <div class="sb-rating" role="group" aria-label={texts.text(T::RatingLabel)}>
+            <p>{ text(question) }</p>
             <div class="sb-stars">{ for (1..=5).map(star) }</div>
             if survey.score.is_some() {
-                <p class="sb-thanks" role="status">{ texts.get(T::RatingThanks) }</p>
+                <p class="sb-thanks" role="status">{ texts.html(T::RatingThanks) }</p>
             }
         </div>
     }
@@ -129,11 +138,11 @@ pub fn handoff(chat: &Chat, start: Callback<MouseEvent>, texts: &Texts, closed: 
         Handoff::Offered(offer) => offered(offer, texts),
         _ if !chat.handoff_available() => html! {},
         Handoff::Requesting => html! {
-            <button type="button" class="sb-handoff-btn" disabled=true>{ texts.get(T::HandoffPreparing) }</button>
+            <button type="button" class="sb-handoff-btn" disabled=true>{ texts.html(T::HandoffPreparing) }</button>
         },
         Handoff::Idle => html! {
             <button type="button" class="sb-handoff-btn" onclick={start}>
-                { texts.get(if closed { T::HandoffButtonClosed } else { T::HandoffButton }) }
+                { texts.html(if closed { T::HandoffButtonClosed } else { T::HandoffButton }) }
             </button>
         },
     }
@@ -147,11 +156,11 @@ fn offered(offer: &HandoffOffer, texts: &Texts) -> Html {
     let (before, after) = split_at(texts.get(T::HandoffOffer), "code");
     html! {
         <div class="sb-handoff" role="status">
-            <p>{ before }<code dir="ltr">{ offer.code.clone() }</code>{ after }</p>
-            <a class="sb-wa" href={offer.wa_link.clone()} target="_blank" rel="noopener noreferrer">{ texts.get(T::OpenWhatsapp) }</a>
+            <p>{ before }<code dir="ltr">{ text(AttrValue::from(offer.code.clone())) }</code>{ after }</p>
+            <a class="sb-wa" href={offer.wa_link.clone()} target="_blank" rel="noopener noreferrer">{ texts.html(T::OpenWhatsapp) }</a>
             <figure class="sb-qr">
                 <img src={qr} alt={texts.fill(T::QrAlt, &[("link", &offer.wa_link)])} width="176" height="176" />
-                <figcaption>{ texts.get(T::QrCaption) }</figcaption>
+                <figcaption>{ texts.html(T::QrCaption) }</figcaption>
             </figure>
         </div>
     }
@@ -166,17 +175,17 @@ pub fn continued(
 ) -> Html {
     html! {
         <div class="sb-continued" role="status">
-            <p>{ texts.get(T::Continued) }</p>
+            <p>{ texts.html(T::Continued) }</p>
             <a class="sb-wa" href={continued.wa_link.clone()} target="_blank" rel="noopener noreferrer">
-                { texts.fill(T::OpenWhatsappNumber, &[("number", &continued.display_phone_number)]) }
+                { text(texts.fill(T::OpenWhatsappNumber, &[("number", &continued.display_phone_number)])) }
             </a>
             if let Some(who) = &continued.continued_with {
                 <p class="sb-who">
-                    { texts.fill(T::ContinuedWith, &[("number", who)]) }{ " " }
+                    { text(texts.fill(T::ContinuedWith, &[("number", who)])) }{ " " }
                     if continued.reported_not_me {
-                        { texts.get(T::NotMeThanks) }
+                        { texts.html(T::NotMeThanks) }
                     } else {
-                        <button type="button" class="sb-not-me" onclick={not_me}>{ texts.get(T::NotMe) }</button>
+                        <button type="button" class="sb-not-me" onclick={not_me}>{ texts.html(T::NotMe) }</button>
                     }
                 </p>
             }
