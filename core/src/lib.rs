@@ -10,6 +10,7 @@ pub mod client_key;
 pub mod config_document;
 pub mod contrast;
 pub mod csat;
+pub mod customer_identity;
 pub mod delivery_status;
 pub mod file_checks;
 pub mod handoff;
