@@ -1,6 +1,7 @@
 //! Parser tests over payloads shaped exactly as Meta's webhook reference shows them.
 
 use super::*;
+use crate::delivery_status::DeliveryStatus;
 use serde_json::json;
 
 /// "Now" for these tests: 2026-11-29.
