@@ -33,3 +33,4 @@ pub mod token_cipher;
 pub mod visitor_token;
 pub mod webhook;
 pub mod webhook_wiring;
+pub mod whatsapp_errors;

@@ -1,28 +1,56 @@
 //! Parsing of WhatsApp Cloud API webhook deliveries, item by item.
 //!
-//! One delivery may carry several `entry[]`, each with several `changes[]`,
-//! each with any number of `messages[]` and `statuses[]`. Only a body that is not
-//! a delivery at all (not JSON, another `object`, no `entry` array) is an error.
-//! Inside a delivery every item stands alone: what can be understood is parsed,
-//! and each item that cannot be (a status we do not know, a message without an
-//! id, a timestamp outside [`TimestampWindow`]) becomes a [`NotUnderstood`] with
-//! its raw JSON and the reason, so that one odd item never costs the others.
-//! Message types we do not know (including Meta's `unsupported`) are still
-//! messages: [`MessageContent::Other`] with their raw JSON.
-use serde::Serialize;
+//! One delivery may carry several `entry[]`, each with several `changes[]`. The changes read
+//! are those of the `messages` field (`contacts[]`, `messages[]`, `statuses[]`, `errors[]`),
+//! of `smb_message_echoes` (`message_echoes[]`: what the business sent from the WhatsApp
+//! Business app, see [`OutboundEcho`]) and of `history` (`history[]`, see [`HistoryChunk`]).
+//! Only a body that is not a delivery at all (not JSON, another `object`, no `entry` array) is
+//! an error. Inside a delivery every item stands alone: what can be understood is parsed, and
+//! each item that cannot be (a status we do not know, a message without an id or without any
+//! identifier of its sender, a timestamp outside [`TimestampWindow`]) becomes a
+//! [`NotUnderstood`] with its raw JSON and the reason, so that one odd item never costs the
+//! others. A message whose type we do not know, or whose object we cannot read, is still a
+//! message: [`MessageContent::Other`] with the reason and its raw JSON.
+//!
+//! Who a message is from is a [`CustomerId`](crate::customer_identity::CustomerId): its phone
+//! number (`from`), its business-scoped user ID (`from_user_id`) or both, completed from
+//! `contacts[]`. A message with only a BSUID is an ordinary message.
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+mod contact;
 mod content;
+mod echo;
 mod fields;
+mod history;
+mod interactive;
 mod message;
+mod order;
+mod shared_contacts;
 mod status;
+mod system;
 
-pub use content::{MediaKind, MessageContent};
+pub use contact::Contact;
+pub use content::{first_link, ErrorSummary, MediaKind, MessageContent};
+pub use echo::OutboundEcho;
 pub use fields::MAX_ID_LENGTH;
-pub use message::{Contact, InboundMessage};
+pub use history::{Direction, HistoryChunk, HistoryMessage, HistoryThread};
+pub use interactive::{flow_fields, FlowField, MAX_FLOW_FIELDS};
+pub use message::{InboundMessage, MessageContext, Referral, ReferredProduct};
+pub use order::{
+    currency_exponent, decimal_to_minor_units, Money, Order, OrderItem, OrderTotalError,
+};
+pub use shared_contacts::{
+    ContactAddress, ContactEmail, ContactName, ContactOrg, ContactPhone, ContactUrl, SharedContact,
+};
 pub use status::{MetaError, StatusError, StatusUpdate};
+pub use system::{SystemChange, SystemMessage};
 
+use crate::customer_identity::CustomerId;
+use contact::parse_contact;
+use echo::parse_echo;
 use fields::{invalid, opt_string};
+use history::{parse_history, HistoryScope};
 use message::parse_message;
 use status::parse_status;
 
@@ -57,21 +85,57 @@ impl Delivery {
     }
 }
 
-/// One `entry[].changes[]` item for the `messages` field.
+/// The webhook field a change came on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeField {
+    /// Messages from customers and statuses of ours.
+    Messages,
+    /// Messages the business sent from the WhatsApp Business app (coexistence).
+    SmbMessageEchoes,
+    /// The Business app's past chats; its `messages[]` are past media contents, not new
+    /// messages.
+    History,
+}
+
+impl ChangeField {
+    pub fn from_meta(field: &str) -> Option<Self> {
+        Some(match field {
+            "messages" => Self::Messages,
+            "smb_message_echoes" => Self::SmbMessageEchoes,
+            "history" => Self::History,
+            _ => return None,
+        })
+    }
+}
+
+/// One `entry[].changes[]` item of a field we read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     pub waba_id: String,
+    pub field: ChangeField,
     pub phone_number_id: String,
     pub display_phone_number: Option<String>,
     pub contacts: Vec<Contact>,
     pub messages: Vec<InboundMessage>,
     pub statuses: Vec<StatusUpdate>,
+    /// `message_echoes[]`: outbound messages sent from the Business app.
+    pub echoes: Vec<OutboundEcho>,
+    /// `history[]`: the Business app's past chats.
+    pub history: Vec<HistoryChunk>,
     /// Errors Meta reported for the whole change (`value.errors`), not for one item.
     pub meta_errors: Vec<MetaError>,
     /// Items of this change that could not be understood.
     pub not_understood: Vec<NotUnderstood>,
     /// The change's `value` exactly as Meta sent it (kept for deliveries that cannot be routed yet).
     pub value: Value,
+}
+
+impl Change {
+    /// The contact that describes `customer` (same phone number or BSUID), for their names.
+    pub fn contact_for(&self, customer: &CustomerId) -> Option<&Contact> {
+        self.contacts.iter().find(|c| c.describes(customer))
+    }
 }
 
 /// The span of time a timestamp from Meta may fall in, in unix seconds.
@@ -118,7 +182,7 @@ pub struct NotUnderstood {
 }
 
 /// Parses a delivery body received at `now` (unix seconds).
-/// Changes for fields other than `messages` are skipped.
+/// Changes for fields other than `messages`, `smb_message_echoes` and `history` are skipped.
 pub fn parse_delivery(body: &[u8], now: i64) -> Result<Delivery, ParseError> {
     let root: Value =
         serde_json::from_slice(body).map_err(|e| ParseError::NotJson(e.to_string()))?;
@@ -156,12 +220,17 @@ pub fn parse_delivery(body: &[u8], now: i64) -> Result<Delivery, ParseError> {
         };
         for (c, change) in changes.iter().enumerate() {
             let path = format!("{entry_path}.changes[{c}]");
-            if change.get("field").and_then(Value::as_str) != Some("messages") {
+            let Some(field) = change
+                .get("field")
+                .and_then(Value::as_str)
+                .and_then(ChangeField::from_meta)
+            else {
                 continue;
-            }
+            };
             match change.get("value").filter(|v| v.is_object()) {
                 Some(value) => {
-                    match parse_change(&waba_id, value, &format!("{path}.value"), window) {
+                    let value_path = format!("{path}.value");
+                    match parse_change_of(field, &waba_id, value, &value_path, window) {
                         Ok(parsed) => delivery.changes.push(parsed),
                         Err(item) => delivery.not_understood.push(item),
                     }
@@ -178,9 +247,21 @@ pub fn parse_delivery(body: &[u8], now: i64) -> Result<Delivery, ParseError> {
     Ok(delivery)
 }
 
-/// Parses one change's `value` object. The change itself is refused (as one item not
-/// understood) only when it names no number; otherwise each of its items stands alone.
+/// Parses one `messages` change's `value` object (see [`parse_change_of`]).
 pub fn parse_change(
+    waba_id: &str,
+    value: &Value,
+    path: &str,
+    window: TimestampWindow,
+) -> Result<Change, NotUnderstood> {
+    parse_change_of(ChangeField::Messages, waba_id, value, path, window)
+}
+
+/// Parses one change's `value` object, of any field we read: its contacts, messages, statuses,
+/// echoes and history are each read where present. The change itself is refused (as one item
+/// not understood) only when it names no number; otherwise each of its items stands alone.
+pub fn parse_change_of(
+    field: ChangeField,
     waba_id: &str,
     value: &Value,
     path: &str,
@@ -199,6 +280,7 @@ pub fn parse_change(
     };
     let mut change = Change {
         waba_id: waba_id.to_owned(),
+        field,
         display_phone_number: value
             .get("metadata")
             .and_then(|m| opt_string(m, "display_phone_number")),
@@ -206,6 +288,8 @@ pub fn parse_change(
         contacts: Vec::new(),
         messages: Vec::new(),
         statuses: Vec::new(),
+        echoes: Vec::new(),
+        history: Vec::new(),
         meta_errors: Vec::new(),
         not_understood: Vec::new(),
         value: value.clone(),
@@ -233,6 +317,8 @@ pub fn parse_change(
     let contacts = items("contacts", &mut change);
     let messages = items("messages", &mut change);
     let statuses = items("statuses", &mut change);
+    let echoes = items("message_echoes", &mut change);
+    let history = items("history", &mut change);
     let errors = items("errors", &mut change);
     change.meta_errors = errors
         .iter()
@@ -247,24 +333,13 @@ pub fn parse_change(
         });
     };
     for (item_path, c) in contacts {
-        match opt_string(&c, "wa_id") {
-            Some(wa_id) => change.contacts.push(Contact {
-                wa_id,
-                profile_name: c
-                    .pointer("/profile/name")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-            }),
-            None => keep(
-                &mut change,
-                item_path,
-                "wa_id: missing or not a string".into(),
-                c,
-            ),
+        match parse_contact(&c) {
+            Ok(contact) => change.contacts.push(contact),
+            Err(reason) => keep(&mut change, item_path, reason, c),
         }
     }
     for (item_path, m) in messages {
-        match parse_message(&m, window) {
+        match parse_message(&m, window, &change.contacts) {
             Ok(message) => change.messages.push(message),
             Err(reason) => keep(&mut change, item_path, reason, m),
         }
@@ -274,6 +349,26 @@ pub fn parse_change(
             Ok(status) => change.statuses.push(status),
             Err(reason) => keep(&mut change, item_path, reason, s),
         }
+    }
+    for (item_path, e) in echoes {
+        match parse_echo(&e, window, &change.contacts) {
+            Ok(echo) => change.echoes.push(echo),
+            Err(reason) => keep(&mut change, item_path, reason, e),
+        }
+    }
+    for (item_path, h) in history {
+        let scope = HistoryScope {
+            path: &item_path,
+            window,
+            phone_number_id: &number,
+            display_phone_number: change.display_phone_number.as_deref(),
+        };
+        let mut inner = Vec::new();
+        match parse_history(&h, &scope, &mut inner) {
+            Ok(chunk) => change.history.push(chunk),
+            Err(reason) => keep(&mut change, item_path.clone(), reason, h),
+        }
+        change.not_understood.append(&mut inner);
     }
     Ok(change)
 }
