@@ -30,6 +30,7 @@ pub mod reset;
 pub mod settings;
 pub mod signature;
 pub mod token_cipher;
+pub mod vcard;
 pub mod visitor_token;
 pub mod webhook;
 pub mod webhook_wiring;
