@@ -83,7 +83,7 @@ fn vcard_3_differs_only_in_version_and_birthday() {
         birthday: Some("around 1999".into()),
         ..barbara()
     };
-    assert!(!vcard(&[odd_birthday.clone()], VCardVersion::V3).contains("BDAY"));
+    assert!(!vcard(std::slice::from_ref(&odd_birthday), VCardVersion::V3).contains("BDAY"));
     assert!(
         vcard(&[odd_birthday], VCardVersion::V4).contains("\r\nBDAY;VALUE=text:around 1999\r\n")
     );
