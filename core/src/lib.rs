@@ -35,3 +35,4 @@ pub mod visitor_token;
 pub mod webhook;
 pub mod webhook_wiring;
 pub mod whatsapp_errors;
+pub mod whatsapp_outgoing;
