@@ -232,9 +232,21 @@ impl MessageContent {
     }
 }
 
+/// The content of message `m`, by its `type` (a message without one is kept as `unknown`, with
+/// the reason).
+pub(super) fn content_of(m: &Value) -> MessageContent {
+    match nonempty(m, "type") {
+        Some(type_name) => parse_content(m, &type_name),
+        None => MessageContent::Other {
+            original_type: "unknown".to_owned(),
+            reason: Some("type: missing".to_owned()),
+        },
+    }
+}
+
 /// The content of message `m` of type `type_name`; [`MessageContent::Other`] with the reason
 /// when the type is unknown or its object lacks what we need.
-pub(super) fn parse_content(m: &Value, type_name: &str) -> MessageContent {
+fn parse_content(m: &Value, type_name: &str) -> MessageContent {
     parse_known(m, type_name).unwrap_or_else(|reason| MessageContent::Other {
         original_type: type_name.to_owned(),
         reason: Some(reason),
@@ -288,10 +300,9 @@ fn parse_known(m: &Value, type_name: &str) -> Result<MessageContent, String> {
                 .get("message")
                 .filter(|e| e.is_object())
                 .ok_or("edit.message: missing or not an object")?;
-            let edited_type = nonempty(edited, "type").ok_or("edit.message.type: missing")?;
             MessageContent::Edit {
                 original_message_id: need("original_message_id")?,
-                content: Box::new(parse_content(edited, &edited_type)),
+                content: Box::new(content_of(edited)),
             }
         }
         "revoke" => MessageContent::Revoke {

@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use super::contact::{with_contacts, Contact};
-use super::content::parse_content;
+use super::content::content_of;
 use super::fields::{identify, nonempty, required_id, unix_seconds};
 use super::message::{parse_context, MessageContext};
 use super::{MessageContent, TimestampWindow};
@@ -37,14 +37,13 @@ pub(super) fn parse_echo(
         return Err("not an object".to_owned());
     }
     let wamid = required_id(e, "id")?;
-    let type_name = nonempty(e, "type").unwrap_or_else(|| "unknown".to_owned());
     let named = identify(e, "to", "to_user_id", "to_parent_user_id");
     Ok(OutboundEcho {
         wamid,
         customer: with_contacts(named, contacts)?,
         business_number: nonempty(e, "from"),
         timestamp: unix_seconds(e, window)?,
-        content: parse_content(e, &type_name),
+        content: content_of(e),
         context: parse_context(e),
         raw: e.clone(),
     })

@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::content::parse_content;
+use super::content::content_of;
 use super::fields::{identify, nonempty, opt_integer, required_id, unix_seconds};
 use super::message::{message_errors, parse_context, MessageContext};
 use super::status::MetaError;
@@ -155,14 +155,13 @@ fn parse_past_message(
         return Err("not an object".to_owned());
     }
     let wamid = required_id(m, "id")?;
-    let type_name = nonempty(m, "type").unwrap_or_else(|| "unknown".to_owned());
-    let content = if type_name == "media_placeholder" {
+    let content = if nonempty(m, "type").as_deref() == Some("media_placeholder") {
         MessageContent::Other {
-            original_type: type_name,
+            original_type: "media_placeholder".to_owned(),
             reason: Some("a media message: its contents come in a later history change".into()),
         }
     } else {
-        parse_content(m, &type_name)
+        content_of(m)
     };
     Ok(HistoryMessage {
         wamid,

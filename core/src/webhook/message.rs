@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::contact::{with_contacts, Contact};
-use super::content::parse_content;
+use super::content::content_of;
 use super::fields::{identify, nonempty, opt_bool, required_id, unix_seconds};
 use super::status::MetaError;
 use super::{MessageContent, TimestampWindow};
@@ -96,8 +96,7 @@ pub(super) fn parse_message(
         return Err("not an object".to_owned());
     }
     let wamid = required_id(m, "id")?;
-    let type_name = nonempty(m, "type").unwrap_or_else(|| "unknown".to_owned());
-    let content = parse_content(m, &type_name);
+    let content = content_of(m);
     let named = identify(m, "from", "from_user_id", "from_parent_user_id").or_else(|reason| {
         // A system message about a changed BSUID may name the customer only by the old one.
         match &content {

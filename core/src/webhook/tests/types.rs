@@ -352,3 +352,39 @@ fn a_first_visit_is_a_welcome_request_and_content_round_trips() {
         serde_json::from_str(r#"{"type":"other","original_type":"order"}"#).unwrap();
     assert_eq!(old.type_name(), "order");
 }
+
+#[test]
+fn a_message_without_a_type_is_kept_as_unknown_with_the_reason() {
+    let m = only_message(
+        json!({ "from": "1", "id": "wamid.n", "timestamp": "1749416383", "text": { "body": "?" } }),
+    );
+    assert_eq!(
+        m.content,
+        MessageContent::Other {
+            original_type: "unknown".into(),
+            reason: Some("type: missing".into())
+        }
+    );
+}
+
+#[test]
+fn every_kind_of_content_is_stored_and_read_back_unchanged() {
+    let contents = [
+        message_of("text", json!({ "body": "see https://example.com" })).content,
+        message_of("location", json!({ "latitude": 1.5, "longitude": -2.25, "name": "Here" })).content,
+        message_of("contacts", json!([{ "name": { "formatted_name": "A" }, "phones": [{ "phone": "+1 555" }] }])).content,
+        message_of("interactive", json!({ "type": "nfm_reply", "nfm_reply": { "name": "flow", "response_json": "{\"a\": 1}" } })).content,
+        message_of("interactive", json!({ "type": "call_permission_reply", "call_permission_reply": { "response": "reject" } })).content,
+        message_of("order", json!({ "product_items": [{ "product_retailer_id": "p", "quantity": 1, "item_price": 7.99, "currency": "USD" }] })).content,
+        message_of("system", json!({ "type": "user_changed_user_id", "user_id": "US.1", "previous_user_id": "US.2" })).content,
+        message_of("edit", json!({ "original_message_id": "wamid.o", "message": { "type": "text", "text": { "body": "x" } } })).content,
+        message_of("revoke", json!({ "original_message_id": "wamid.o" })).content,
+        message_of("reaction", json!({ "message_id": "wamid.o" })).content,
+        message_of("location", json!({})).content,
+    ];
+    for content in contents {
+        let stored = serde_json::to_string(&content).unwrap();
+        let read: MessageContent = serde_json::from_str(&stored).unwrap();
+        assert_eq!(read, content, "{stored}");
+    }
+}
