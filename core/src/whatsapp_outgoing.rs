@@ -2,9 +2,11 @@
 //! templates and surveys: read receipts, the typing indicator, reactions, and text that may
 //! reply to a message. Plain JSON builders, like [`crate::csat::whatsapp_survey`].
 //!
-//! - **Read** (Meta, *Mark messages as read*): `{"messaging_product":"whatsapp","status":"read",
-//!   "message_id":…}`. Marking the customer's latest message read marks the earlier ones too,
-//!   so opening a conversation needs one call.
+//! - **Read** (Meta, *Mark messages as read*, updated Oct 15, 2026,
+//!   <https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/mark-message-as-read>):
+//!   `{"messaging_product":"whatsapp","status":"read","message_id":…}`. Marking the customer's
+//!   latest message read marks the earlier ones of a one-to-one conversation too, so opening a
+//!   conversation needs one call; within 30 days of receipt; an unknown id is error 131009.
 //! - **Typing** (Meta, *Typing indicators*, v24.0 examples): the same body with
 //!   `"typing_indicator":{"type":"text"}`; it also marks the message read, and shows until we
 //!   reply or for [`TYPING_INDICATOR_SECONDS`], whichever comes first. Meta asks to show it only
