@@ -4,8 +4,12 @@
 //!
 //! Invariants: nothing panics; a delivery is refused only when it is not a delivery at all
 //! (not JSON, another object, no `entry` array), and otherwise every item it carries is
-//! either understood or kept as not understood — none vanishes. An Access token is accepted
-//! only when it is signed by the team's key and every claim rule holds.
+//! either understood or kept as not understood — none vanishes. That holds for every field
+//! read (`messages`, `smb_message_echoes`, `history`) and every item kind: contacts, messages of
+//! every type, statuses, echoes, history chunks and the threads and messages inside them.
+//! The pure helpers that read what those items hold (order totals, Flow answers) never panic
+//! and keep their promises on any input. An Access token is accepted only when it is signed by
+//! the team's key and every claim rule holds.
 
 use std::sync::OnceLock;
 
@@ -18,10 +22,13 @@ use rsa::{Pkcs1v15Sign, RsaPrivateKey};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use switchboard_core::access_jwt::{self, AccessTeam, Jwks};
+use switchboard_core::customer_identity::CustomerId;
 use switchboard_core::handoff::{HandoffCode, MAX_CANDIDATES};
 use switchboard_core::keys::{KeyRing, MasterKey};
 use switchboard_core::visitor_token;
-use switchboard_core::webhook::{parse_delivery, ParseError};
+use switchboard_core::webhook::{
+    decimal_to_minor_units, flow_fields, parse_delivery, Money, ParseError, MAX_FLOW_FIELDS,
+};
 
 const NOW: i64 = 1_795_996_800;
 
@@ -45,6 +52,19 @@ fn any_json() -> impl Strategy<Value = Value> {
             "",
             "wamid.x",
             "whatsapp_business_account",
+            "order",
+            "system",
+            "interactive",
+            "nfm_reply",
+            "edit",
+            "revoke",
+            "unsupported",
+            "media_placeholder",
+            "user_changed_number",
+            "US.13491208655302741918",
+            "16505551234",
+            "7.99",
+            "USD",
         ])
         .prop_map(Value::from),
         ".{0,12}".prop_map(Value::from),
@@ -73,6 +93,20 @@ fn any_json() -> impl Strategy<Value = Value> {
                         "field",
                         "changes",
                         "context",
+                        "from_user_id",
+                        "user_id",
+                        "to",
+                        "to_user_id",
+                        "message_echoes",
+                        "history",
+                        "threads",
+                        "product_items",
+                        "item_price",
+                        "quantity",
+                        "response_json",
+                        "original_message_id",
+                        "message",
+                        "recipient_user_id",
                     ]),
                     inner
                 ),
@@ -88,8 +122,11 @@ fn any_json() -> impl Strategy<Value = Value> {
     })
 }
 
-/// A well-formed delivery with two messages and two statuses, as Meta sends it.
+/// A well-formed delivery as Meta sends it: a `messages` change with a message of each kind
+/// (one from a customer known only by BSUID) and statuses, an echo change and a history change.
 fn valid_delivery() -> Value {
+    let metadata =
+        json!({ "display_phone_number": "15550783881", "phone_number_id": "106540352242922" });
     json!({
         "object": "whatsapp_business_account",
         "entry": [{
@@ -98,16 +135,48 @@ fn valid_delivery() -> Value {
                 "field": "messages",
                 "value": {
                     "messaging_product": "whatsapp",
-                    "metadata": { "display_phone_number": "15550783881", "phone_number_id": "106540352242922" },
-                    "contacts": [{ "profile": { "name": "Sheena" }, "wa_id": "16505551234" }],
+                    "metadata": metadata,
+                    "contacts": [{ "profile": { "name": "Sheena" }, "wa_id": "16505551234", "user_id": "US.13491208655302741918" },
+                                 { "profile": { "name": "Kim", "username": "kim" }, "user_id": "US.42" }],
                     "messages": [
-                        { "from": "16505551234", "id": "wamid.a", "timestamp": "1749416383", "type": "text", "text": { "body": "hi SB-7K3M-Q9TD" } },
-                        { "from": "16505551234", "id": "wamid.b", "timestamp": "1749416384", "type": "image", "image": { "id": "1", "mime_type": "image/jpeg" } }
+                        { "from": "16505551234", "id": "wamid.a", "timestamp": "1749416383", "type": "text", "text": { "body": "hi SB-7K3M-Q9TD https://example.com" } },
+                        { "from": "16505551234", "id": "wamid.b", "timestamp": "1749416384", "type": "image", "image": { "id": "1", "mime_type": "image/jpeg" } },
+                        { "from_user_id": "US.42", "id": "wamid.c", "timestamp": "1749416385", "type": "order", "context": { "id": "wamid.q", "referred_product": { "catalog_id": "1", "product_retailer_id": "p" } },
+                          "order": { "catalog_id": "1", "product_items": [{ "product_retailer_id": "p", "quantity": 2, "item_price": 7.99, "currency": "USD" }] } },
+                        { "from": "16505551234", "id": "wamid.d", "timestamp": "1749416386", "type": "interactive",
+                          "interactive": { "type": "nfm_reply", "nfm_reply": { "name": "flow", "body": "Sent", "response_json": "{\"a\": {\"b\": [1, 2]}}" } } },
+                        { "from": "16505551234", "id": "wamid.e", "timestamp": "1749416387", "type": "system",
+                          "system": { "body": "changed", "type": "user_changed_number", "wa_id": "16505550000", "user_id": "US.43" } },
+                        { "from": "16505551234", "id": "wamid.f", "timestamp": "1749416388", "type": "edit",
+                          "edit": { "original_message_id": "wamid.a", "message": { "type": "text", "text": { "body": "hello" } } } },
+                        { "from": "16505551234", "id": "wamid.g", "timestamp": "1749416389", "type": "contacts",
+                          "contacts": [{ "name": { "formatted_name": "A; B" }, "phones": [{ "phone": "+1 555", "type": "CELL" }] }],
+                          "referral": { "source_url": "https://fb.me/x", "source_type": "ad", "headline": "Hi" } },
+                        { "from": "16505551234", "id": "wamid.h", "timestamp": "1749416390", "type": "location", "location": { "latitude": 1.5, "longitude": 2.5 } }
                     ],
                     "statuses": [
-                        { "id": "wamid.c", "status": "read", "timestamp": "1749416385", "recipient_id": "16505551234" },
+                        { "id": "wamid.c", "status": "read", "timestamp": "1749416385", "recipient_id": "16505551234", "recipient_user_id": "US.13491208655302741918" },
                         { "id": "wamid.d", "status": "failed", "timestamp": "1749416386", "errors": [{ "code": 131047, "title": "Re-engagement" }] }
                     ]
+                }
+            }, {
+                "field": "smb_message_echoes",
+                "value": {
+                    "messaging_product": "whatsapp",
+                    "metadata": metadata,
+                    "message_echoes": [{ "from": "15550783881", "to": "16505551234", "id": "wamid.i", "timestamp": "1749416391",
+                                         "type": "reaction", "reaction": { "message_id": "wamid.a", "emoji": "" } }]
+                }
+            }, {
+                "field": "history",
+                "value": {
+                    "messaging_product": "whatsapp",
+                    "metadata": metadata,
+                    "history": [{ "metadata": { "phase": 0, "chunk_order": 1, "progress": 100 },
+                                  "threads": [{ "id": "16505551234", "messages": [
+                                      { "from": "15550783881", "id": "wamid.j", "timestamp": "1749416392", "type": "text", "text": { "body": "old" }, "history_context": { "status": "READ" } },
+                                      { "from": "16505551234", "id": "wamid.k", "timestamp": "1749416393", "type": "media_placeholder" }] }] },
+                                { "errors": [{ "code": 2593109, "title": "History sync is turned off" }] }]
                 }
             }]
         }]
@@ -129,8 +198,10 @@ fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
     }
 }
 
-/// How many items the `messages`/`statuses`/`contacts` arrays of `messages` changes hold,
-/// counting a change that names no number (or is no object) as one item.
+/// How many items the changes of the fields we read hold: each `contacts`, `messages`,
+/// `statuses` and `message_echoes` entry, and each history chunk with its threads' messages
+/// (a thread we cannot read, and a `threads` that is no array, count as one). A change that
+/// names no number (or is no object) counts as one item.
 fn items_in(root: &Value) -> usize {
     let Some(entries) = root.get("entry").and_then(Value::as_array) else {
         return 0;
@@ -146,7 +217,8 @@ fn items_in(root: &Value) -> usize {
             continue;
         }
         for change in changes {
-            if change.get("field").and_then(Value::as_str) != Some("messages") {
+            let field = change.get("field").and_then(Value::as_str);
+            if !matches!(field, Some("messages" | "smb_message_echoes" | "history")) {
                 continue;
             }
             let Some(value) = change.get("value").filter(|v| v.is_object()) else {
@@ -161,16 +233,50 @@ fn items_in(root: &Value) -> usize {
                 n += 1;
                 continue;
             }
-            for key in ["messages", "statuses", "contacts"] {
+            for key in ["messages", "statuses", "contacts", "message_echoes"] {
                 n += match value.get(key) {
                     None | Some(Value::Null) => 0,
                     Some(Value::Array(items)) => items.len(),
                     Some(_) => 1,
                 };
             }
+            n += match value.get("history") {
+                None | Some(Value::Null) => 0,
+                Some(Value::Array(chunks)) => chunks.iter().map(chunk_items).sum(),
+                Some(_) => 1,
+            };
         }
     }
     n
+}
+
+fn chunk_items(chunk: &Value) -> usize {
+    if !chunk.is_object() {
+        return 1;
+    }
+    1 + match chunk.get("threads") {
+        None | Some(Value::Null) => 0,
+        Some(Value::Array(threads)) => threads.iter().map(thread_items).sum(),
+        Some(_) => 1,
+    }
+}
+
+/// A thread is read when it is an object with a `messages` array and names its customer (a
+/// phone number or BSUID in `id`, or a BSUID in `user_id`); then each message is an item.
+fn thread_items(thread: &Value) -> usize {
+    let text = |key: &str| {
+        thread
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
+    let named = text("id")
+        .is_some_and(|id| CustomerId::from_phone(id).is_ok() || CustomerId::from_bsuid(id).is_ok())
+        || text("user_id").is_some_and(|id| CustomerId::from_bsuid(id).is_ok());
+    match thread.get("messages").and_then(Value::as_array) {
+        Some(messages) if thread.is_object() && named => messages.len(),
+        _ => 1,
+    }
 }
 
 fn is_a_delivery(root: &Value) -> bool {
@@ -190,13 +296,29 @@ fn check(root: &Value) -> Result<(), TestCaseError> {
             let understood: usize = delivery
                 .changes
                 .iter()
-                .map(|c| c.messages.len() + c.statuses.len() + c.contacts.len())
+                .map(|c| {
+                    let history: usize = c
+                        .history
+                        .iter()
+                        .map(|h| 1 + h.threads.iter().map(|t| t.messages.len()).sum::<usize>())
+                        .sum();
+                    c.messages.len()
+                        + c.statuses.len()
+                        + c.contacts.len()
+                        + c.echoes.len()
+                        + history
+                })
                 .sum();
             let kept = delivery.all_not_understood().count();
             prop_assert_eq!(understood + kept, items_in(root));
             for change in &delivery.changes {
                 for m in &change.messages {
                     prop_assert!(m.timestamp >= 1_230_768_000 && m.timestamp <= NOW + 86_400);
+                    // A message always names its customer, and its filing key is one of theirs.
+                    prop_assert!(m.customer.keys().contains(&m.customer.key()));
+                }
+                for e in &change.echoes {
+                    prop_assert!(e.timestamp >= 1_230_768_000 && e.timestamp <= NOW + 86_400);
                 }
             }
         }
@@ -250,6 +372,23 @@ proptest! {
             _ => unreachable!("a parent holds children"),
         }
         check(&root)?;
+    }
+
+    #[test]
+    fn prices_read_back_exactly_in_minor_units(units in any::<u64>(), exponent in 0u8..=4) {
+        let money = Money { currency: "XXX".into(), minor_units: units, exponent };
+        prop_assert_eq!(decimal_to_minor_units(&money.amount(), exponent), Ok(units));
+    }
+
+    #[test]
+    fn price_text_never_panics(text in "[0-9eE.+-]{0,30}|\\PC{0,30}", exponent in 0u8..=4) {
+        let _ = decimal_to_minor_units(&text, exponent);
+    }
+
+    #[test]
+    fn flow_answers_never_panic_and_are_bounded(answers in any_json(), text in "\\PC{0,200}") {
+        prop_assert!(flow_fields(&answers.to_string()).len() <= MAX_FLOW_FIELDS);
+        prop_assert!(flow_fields(&text).len() <= MAX_FLOW_FIELDS);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use switchboard_core::opening_hours::OpeningHours;
 use switchboard_core::reset::{place, Placement, ResetDays};
 use switchboard_core::settings::ProjectSettings;
 use switchboard_core::webhook::{
-    Change, Delivery, InboundMessage, MessageContent, TimestampWindow,
+    Change, Delivery, InboundMessage, MessageContent, NotUnderstood, TimestampWindow,
 };
 use worker::{D1PreparedStatement, Env};
 
@@ -54,6 +54,25 @@ enum Applied {
 /// How many times a placement is recomputed after losing a race to a concurrent delivery.
 const PLACEMENT_ATTEMPTS: usize = 4;
 
+/// The changes the inbox does not show yet (`smb_message_echoes`, `history`), as items to keep.
+fn not_shown_yet(delivery: &Delivery) -> Vec<NotUnderstood> {
+    delivery
+        .changes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.echoes.is_empty() || !c.history.is_empty())
+        .map(|(i, c)| NotUnderstood {
+            path: format!("changes[{i}].value"),
+            reason: format!(
+                "{:?}: kept whole; the inbox does not show the Business app's echoes or history yet",
+                c.field
+            ),
+            phone_number_id: Some(c.phone_number_id.clone()),
+            raw: c.value.clone(),
+        })
+        .collect()
+}
+
 pub async fn apply_delivery(
     env: &Env,
     delivery: &Delivery,
@@ -67,9 +86,13 @@ pub async fn apply_delivery(
     let webhook_store = WebhookStore(&store);
     let mut summary = DeliverySummary::default();
     let now = now_seconds();
-    // Every item kept aside, the delivery's and its changes', in one batch.
+    // Every item kept aside, the delivery's and its changes', in one batch. The Business app's
+    // echoes and history sync (coexistence numbers) are parsed but not shown in the inbox yet:
+    // they are kept whole with the not-understood items, so nothing Meta sends is lost.
+    let not_shown_yet = not_shown_yet(delivery);
     let mut kept = delivery
         .all_not_understood()
+        .chain(&not_shown_yet)
         .map(|item| webhook_store.keep_not_understood(item, now))
         .collect::<Result<Vec<_>, _>>()?;
     summary.not_understood = kept.len() as u32;
@@ -118,9 +141,7 @@ pub async fn apply_change(
     };
     for message in &change.messages {
         let contact_name = change
-            .contacts
-            .iter()
-            .find(|c| c.wa_id == message.from)
+            .contact_for(&message.customer)
             .and_then(|c| c.profile_name.as_deref());
         let inbound = Inbound::new(store, &change.phone_number_id, contact_name, message);
         match inbound.apply(&rules, now).await? {
@@ -176,6 +197,11 @@ struct Inbound<'a> {
     phone_number_id: &'a str,
     contact_name: Option<&'a str>,
     message: &'a InboundMessage,
+    /// Who wrote, as conversations are filed today: the phone number when Meta sends one (every
+    /// existing conversation is keyed by it), else the business-scoped user ID of a customer
+    /// who only shows a username. (Linking the two and replying by `recipient` come with the
+    /// identity work of issue 23; until then such a customer is at least in the inbox.)
+    customer: &'a str,
     text: Option<String>,
     content: Option<String>,
     raw: String,
@@ -188,11 +214,17 @@ impl<'a> Inbound<'a> {
         contact_name: Option<&'a str>,
         message: &'a InboundMessage,
     ) -> Self {
+        let customer = message
+            .customer
+            .phone()
+            .or(message.customer.bsuid())
+            .unwrap_or_default();
         Self {
             store,
             phone_number_id,
             contact_name,
             message,
+            customer,
             text: message.content.text(),
             content: serde_json::to_string(&message.content).ok(),
             raw: message.raw.to_string(),
@@ -230,7 +262,7 @@ impl<'a> Inbound<'a> {
                             &id,
                             "whatsapp",
                             Some(self.phone_number_id),
-                            Some(&message.from),
+                            Some(self.customer),
                             self.contact_name,
                             None,
                             message.timestamp,
@@ -269,7 +301,13 @@ impl<'a> Inbound<'a> {
     ) -> Result<(bool, switchboard_core::reset::UserHistory<String>), EdgeError> {
         let m = self.message;
         WebhookStore(self.store)
-            .inbound_context(self.phone_number_id, &m.from, m.timestamp, &m.wamid, window)
+            .inbound_context(
+                self.phone_number_id,
+                self.customer,
+                m.timestamp,
+                &m.wamid,
+                window,
+            )
             .await
     }
 
@@ -283,11 +321,11 @@ impl<'a> Inbound<'a> {
             channel: "whatsapp",
             direction: "inbound",
             phone_number_id: Some(self.phone_number_id),
-            wa_id: Some(&m.from),
+            wa_id: Some(self.customer),
             kind: m.content.type_name(),
             text: self.text.as_deref(),
             content: self.content.clone(),
-            reply_to: m.reply_to.as_deref(),
+            reply_to: m.reply_to(),
             raw: Some(self.raw.clone()),
             sent_at: m.timestamp,
             received_at: now_millis(),
@@ -345,7 +383,7 @@ impl<'a> Inbound<'a> {
             return Ok(None);
         };
         let Some(conversation_id) = SurveyStore(self.store)
-            .answer(&survey, score, "whatsapp", &self.message.from, now)
+            .answer(&survey, score, "whatsapp", self.customer, now)
             .await?
         else {
             return Ok(None);
@@ -379,7 +417,7 @@ impl<'a> Inbound<'a> {
         let claim = Claim {
             token: &token,
             phone_number_id: self.phone_number_id,
-            wa_id: &m.from,
+            wa_id: self.customer,
             wamid: &m.wamid,
             message_timestamp: m.timestamp,
             now,
