@@ -16,10 +16,11 @@ use switchboard_core::opening_hours::OpeningHours;
 use switchboard_core::reset::{place, Placement, ResetDays};
 use switchboard_core::settings::ProjectSettings;
 use switchboard_core::webhook::{
-    Change, Delivery, InboundMessage, MessageContent, NotUnderstood, TimestampWindow,
+    Change, Delivery, InboundMessage, MessageContent, TimestampWindow,
 };
 use worker::{D1PreparedStatement, Env};
 
+use super::not_shown_yet;
 use super::store::{claimed_conversation, Claim, CodeClaim, WebhookStore};
 use super::unrouted::record_unrouted;
 use crate::config::store::{ConfigStore, NumberRecord};
@@ -54,25 +55,6 @@ enum Applied {
 /// How many times a placement is recomputed after losing a race to a concurrent delivery.
 const PLACEMENT_ATTEMPTS: usize = 4;
 
-/// The changes the inbox does not show yet (`smb_message_echoes`, `history`), as items to keep.
-fn not_shown_yet(delivery: &Delivery) -> Vec<NotUnderstood> {
-    delivery
-        .changes
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !c.echoes.is_empty() || !c.history.is_empty())
-        .map(|(i, c)| NotUnderstood {
-            path: format!("changes[{i}].value"),
-            reason: format!(
-                "{:?}: kept whole; the inbox does not show the Business app's echoes or history yet",
-                c.field
-            ),
-            phone_number_id: Some(c.phone_number_id.clone()),
-            raw: c.value.clone(),
-        })
-        .collect()
-}
-
 pub async fn apply_delivery(
     env: &Env,
     delivery: &Delivery,
@@ -89,7 +71,7 @@ pub async fn apply_delivery(
     // Every item kept aside, the delivery's and its changes', in one batch. The Business app's
     // echoes and history sync (coexistence numbers) are parsed but not shown in the inbox yet:
     // they are kept whole with the not-understood items, so nothing Meta sends is lost.
-    let not_shown_yet = not_shown_yet(delivery);
+    let not_shown_yet = not_shown_yet::items(delivery);
     let mut kept = delivery
         .all_not_understood()
         .chain(&not_shown_yet)

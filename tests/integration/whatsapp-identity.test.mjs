@@ -1,0 +1,55 @@
+// What this round changed in how WhatsApp deliveries land, against the local Worker: a customer
+// who writes with only a username (a business-scoped user ID, no phone number) now reaches the
+// inbox instead of "not understood"; a customer with both is filed by phone as before; and the
+// Business app's echoes (coexistence numbers) are kept whole until the inbox shows them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack } from '../support/fixtures.mjs';
+import { delivery, text } from '../support/meta.mjs';
+
+const NUMBER = '106540352242922';
+let stack, edge;
+before(async () => {
+  stack = await startStack();
+  edge = stack.edge;
+  await stack.connect({ id: NUMBER, label: 'Support', display: '+1 555-078-3881' });
+});
+after(async () => { await stack?.stop(); });
+const now = () => Math.floor(Date.now() / 1000);
+
+test('a username-only customer reaches the inbox; one with a phone is filed by phone as before', async () => {
+  const bsuid = 'US.13491208655302741918';
+  const onlyUsername = delivery(NUMBER, {
+    messages: [{ from_user_id: bsuid, id: 'wamid.USERNAME1', timestamp: String(now()), type: 'text', text: { body: 'Hi from @ana' } }],
+    contacts: [{ profile: { name: 'Ana', username: '@ana' }, user_id: bsuid }],
+  });
+  const r = await edge.deliver(onlyUsername);
+  assert.equal(r.status, 200);
+  const summary = await r.json();
+  assert.equal(summary.messages_stored, 1, JSON.stringify(summary));
+  assert.equal(summary.not_understood, 0);
+  const [conversation] = (await edge.adminJson(`/conversations?wa_id=${encodeURIComponent(bsuid)}`)).body;
+  assert.ok(conversation, 'a conversation for the username-only customer');
+  assert.equal(conversation.contact_name, 'Ana');
+
+  const withPhone = delivery(NUMBER, {
+    messages: [{ ...text('4915112345678', 'Hallo', now()), from_user_id: 'DE.99887766554433221100' }],
+  });
+  assert.equal((await (await edge.deliver(withPhone)).json()).messages_stored, 1);
+  assert.equal((await edge.adminJson('/conversations?wa_id=4915112345678')).body.length, 1, 'filed by phone, as existing history is');
+});
+
+test('echoes from the WhatsApp Business app are kept whole, not lost', async () => {
+  const echo = {
+    object: 'whatsapp_business_account',
+    entry: [{ id: '102290129340398', changes: [{ field: 'smb_message_echoes', value: {
+      messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: NUMBER },
+      message_echoes: [{ from: '15550783881', to: '4915112345678', id: 'wamid.ECHO1', timestamp: String(now()), type: 'text', text: { body: 'Sent from the app' } }],
+    } }] }],
+  };
+  const r = await edge.deliver(echo);
+  assert.equal(r.status, 200);
+  assert.equal((await r.json()).not_understood, 1);
+  const kept = (await edge.adminJson('/not-understood')).body;
+  assert.ok(kept.some((k) => JSON.stringify(k).includes('Sent from the app')), JSON.stringify(kept).slice(0, 300));
+});
