@@ -1,6 +1,7 @@
 // What this round changed in how WhatsApp deliveries land, against the local Worker: a customer
 // who writes with only a username (a business-scoped user ID, no phone number) now reaches the
-// inbox instead of "not understood"; a customer with both is filed by phone as before; and the
+// inbox instead of "not understood" and is answered by `recipient`; a customer with both is
+// filed by phone as before; and the
 // Business app's echoes (coexistence numbers) are kept whole until the inbox shows them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,12 +32,25 @@ test('a username-only customer reaches the inbox; one with a phone is filed by p
   const [conversation] = (await edge.adminJson(`/conversations?wa_id=${encodeURIComponent(bsuid)}`)).body;
   assert.ok(conversation, 'a conversation for the username-only customer');
   assert.equal(conversation.contact_name, 'Ana');
+  // An agent's reply reaches her: addressed by `recipient` (her BSUID), with no `to`.
+  const before = stack.graph.sent.length;
+  const reply = await edge.adminJson(`/conversations/${conversation.id}/messages`, { method: 'POST', body: JSON.stringify({ text: 'Hi Ana!' }) });
+  assert.equal(reply.status, 201, JSON.stringify(reply.body));
+  const sent = stack.graph.sent.slice(before);
+  assert.equal(sent.length, 1);
+  assert.equal(sent[0].recipient, bsuid);
+  assert.equal(sent[0].to, undefined);
 
   const withPhone = delivery(NUMBER, {
     messages: [{ ...text('4915112345678', 'Hallo', now()), from_user_id: 'DE.99887766554433221100' }],
   });
   assert.equal((await (await edge.deliver(withPhone)).json()).messages_stored, 1);
-  assert.equal((await edge.adminJson('/conversations?wa_id=4915112345678')).body.length, 1, 'filed by phone, as existing history is');
+  const [byPhone] = (await edge.adminJson('/conversations?wa_id=4915112345678')).body;
+  assert.ok(byPhone, 'filed by phone, as existing history is');
+  const before2 = stack.graph.sent.length;
+  assert.equal((await edge.adminJson(`/conversations/${byPhone.id}/messages`, { method: 'POST', body: JSON.stringify({ text: 'Hallo!' }) })).status, 201);
+  assert.equal(stack.graph.sent.at(-1).to, '4915112345678', 'a phone number still goes as `to`');
+  assert.equal(stack.graph.sent.length - before2, 1);
 });
 
 test('echoes from the WhatsApp Business app are kept whole, not lost', async () => {

@@ -140,7 +140,9 @@ export async function startGraphStandin(port = 0) {
       }
       if (edge === 'messages') {
         if (failSends) return graphError(failSends.status, failSends.message, 'OAuthException', failSends.code);
-        if (!body.to) return graphError(400, '(#100) The parameter to is required.', 'OAuthException', 100);
+        // A phone number goes as `to`; a business-scoped user ID (it holds a dot) as `recipient`.
+        if (!body.to && !body.recipient) return graphError(400, '(#100) The parameter to is required.', 'OAuthException', 100);
+        if (String(body.to ?? '').includes('.')) return graphError(400, '(#100) Invalid parameter: to must be a phone number', 'OAuthException', 100);
         if (body.type === 'template') {
           const template = number.templates.find((t) => t.name === body.template?.name && t.language === body.template?.language?.code);
           if (!template) return graphError(404, `(#132001) Template name does not exist in the translation`, 'OAuthException', 132001);
@@ -167,7 +169,7 @@ export async function startGraphStandin(port = 0) {
         if (answerDelayMs) await new Promise((r) => setTimeout(r, answerDelayMs));
         return {
           status: 200,
-          body: { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid }] },
+          body: { messaging_product: 'whatsapp', contacts: [body.to ? { input: body.to, wa_id: body.to } : { input: body.recipient, user_id: body.recipient }], messages: [{ id: wamid }] },
         };
       }
       return graphError(400, `Unknown path components: /${edge}`, 'OAuthException', 2500);

@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 use switchboard_core::api::TemplateChoice;
+use switchboard_core::customer_identity::CustomerKey;
 use wasm_bindgen::JsValue;
 use worker::{Fetch, Headers, Method, Request, RequestInit};
 
@@ -192,16 +193,20 @@ impl<'a> GraphClient<'a> {
         self.send(phone_number_id, &body).await
     }
 
+    /// Every send goes through here: a customer filed by their business-scoped user ID (a
+    /// username, no phone number known) is addressed with `recipient`, as Meta asks; a phone
+    /// number stays `to`.
     pub(super) async fn send(
         &self,
         phone_number_id: &str,
         body: &Value,
     ) -> Result<String, GraphError> {
+        let body = addressed(body);
         let result: SendResult = self
             .call(
                 Method::Post,
                 &format!("{phone_number_id}/messages"),
-                Some(body),
+                Some(&body),
             )
             .await?;
         result
@@ -223,4 +228,17 @@ impl<'a> GraphClient<'a> {
         let list: DataList<Value> = self.call(Method::Get, &path, None).await?;
         Ok(list.data)
     }
+}
+
+/// The body with its `to` moved to `recipient` when it holds a business-scoped user ID.
+fn addressed(body: &Value) -> Value {
+    let mut body = body.clone();
+    let to = body.get("to").and_then(Value::as_str).map(str::to_owned);
+    if let (Some(to), Some(fields)) = (to, body.as_object_mut()) {
+        if let CustomerKey::Bsuid(id) = CustomerKey::from_stored(&to) {
+            fields.remove("to");
+            fields.insert("recipient".into(), Value::from(id));
+        }
+    }
+    body
 }
