@@ -21,8 +21,8 @@ use worker::{Env, Method, Request, Response};
 use super::files;
 use super::handoff;
 use super::service::{
-    continued_on_whatsapp, first_contact_check, handed_off, handoff_number, returned_conversation,
-    Context,
+    continued_on_whatsapp, first_contact_check, handed_off, handoff_number, open_conversation,
+    returned_conversation, Context,
 };
 use crate::config::env::Config;
 use crate::config::store::ConfigStore;
@@ -334,12 +334,7 @@ async fn post_message(req: &mut Request, ctx: &Context<'_>) -> Result<Response, 
     let results = ctx
         .store
         .batch(vec![
-            ctx.store.open_visitor_conversation(
-                &random::id("conv")?,
-                &visitor,
-                now,
-                !ctx.settings.opening_hours.is_open_at(now_millis()),
-            )?,
+            open_conversation(&ctx.store, &visitor, now, &ctx.settings.opening_hours)?,
             ctx.store.insert_visitor_message(&message, &visitor)?,
             ctx.store.touch(&message.id, now, true, None)?,
         ])
@@ -384,12 +379,7 @@ async fn start_handoff(req: &mut Request, ctx: &Context<'_>) -> Result<Response,
     let results = ctx
         .store
         .batch(vec![
-            ctx.store.open_visitor_conversation(
-                &random::id("conv")?,
-                &visitor,
-                now,
-                !ctx.settings.opening_hours.is_open_at(now_millis()),
-            )?,
+            open_conversation(&ctx.store, &visitor, now, &ctx.settings.opening_hours)?,
             ctx.store.insert_visitor_handoff_code(
                 code.as_str(),
                 &visitor,

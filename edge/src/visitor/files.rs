@@ -15,7 +15,7 @@ use switchboard_core::media::{check_visitor_file, essence, MAX_VISITOR_FILE_BYTE
 use switchboard_core::opening_hours::OpeningHours;
 use worker::{Env, Request, Response};
 
-use super::service::{handed_off, returned_conversation};
+use super::service::{handed_off, open_conversation, returned_conversation};
 use crate::args;
 use crate::conversations::rows::NewMessage;
 use crate::conversations::store::ConversationStore;
@@ -77,12 +77,7 @@ pub async fn upload(
     // refused once it continues on WhatsApp.
     let results = store
         .batch(vec![
-            store.open_visitor_conversation(
-                &random::id("conv")?,
-                visitor,
-                now,
-                !hours.is_open_at(now_millis()),
-            )?,
+            open_conversation(store, visitor, now, hours)?,
             store.insert_visitor_message(&message, visitor)?,
             store.touch(&message.id, now, true, None)?,
             MediaStore(store).create_stored(

@@ -5,8 +5,9 @@
 use switchboard_core::api::ContinuedOnWhatsapp;
 use switchboard_core::handoff::mask_wa_id;
 use switchboard_core::handoff_routing::{choose_number, RoutableNumber};
+use switchboard_core::opening_hours::OpeningHours;
 use switchboard_core::settings::ProjectSettings;
-use worker::{Env, Request};
+use worker::{D1PreparedStatement, Env, Request};
 
 use super::handoff;
 use crate::config::env::Config;
@@ -16,6 +17,7 @@ use crate::conversations::store::ConversationStore;
 use crate::error::EdgeError;
 use crate::live::publish::Live;
 use crate::platform::d1::decode_rows;
+use crate::platform::random;
 use crate::platform::rate_limits;
 use crate::platform::turnstile;
 
@@ -27,6 +29,19 @@ pub(super) struct Context<'a> {
     pub settings: ProjectSettings,
     pub numbers: Vec<NumberRecord>,
     pub store: ConversationStore,
+}
+
+/// The statement opening the visitor's Messenger conversation if they have none (a new id;
+/// marked when it opens outside the opening hours), for the batch of their first message,
+/// file or handoff.
+pub(super) fn open_conversation(
+    store: &ConversationStore,
+    visitor: &str,
+    now: i64,
+    hours: &OpeningHours,
+) -> Result<D1PreparedStatement, EdgeError> {
+    let after_hours = !hours.is_open_at(now.saturating_mul(1000));
+    store.open_visitor_conversation(&random::id("conv")?, visitor, now, after_hours)
 }
 
 pub(super) fn handoff_number<'a>(
