@@ -176,17 +176,11 @@ impl Edge {
         if (200..300).contains(&status) {
             return http::parse(&text).ok_or_else(failed);
         }
-        Err(match status {
-            0 => failed(),
-            _ if http::parse::<ErrorBody>(&text)
-                .and_then(|b| b.field)
-                .as_deref()
-                == Some("turnstile_token") =>
-            {
-                Notice::Check
-            }
-            status => Notice::from_status(status),
-        })
+        if status == 0 {
+            return Err(failed());
+        }
+        let field = http::parse::<ErrorBody>(&text).and_then(|b| b.field);
+        Err(Notice::refused(status, field.as_deref()))
     }
 
     /// A file of the visitor's conversation as a `blob:` URL (revoke it when done).

@@ -94,10 +94,7 @@ pub fn fetch<'a>(
 /// What a failed answer means for the visitor: its status, or a refused Turnstile check.
 pub fn error_notice(json: Option<JsValue>, status: u16) -> Notice {
     let field = json.and_then(decode::<ErrorBody>).and_then(|b| b.field);
-    if field.as_deref() == Some("turnstile_token") {
-        return Notice::Check;
-    }
-    Notice::from_status(status)
+    Notice::refused(status, field.as_deref())
 }
 
 /// The answer as `T` (one copy per type, not one per caller).

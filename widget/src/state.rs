@@ -59,6 +59,15 @@ pub enum Notice {
 }
 
 impl Notice {
+    /// The notice for a refused answer: a Turnstile check that did not pass (the error names
+    /// the `turnstile_token` field), else what its status means.
+    pub fn refused(status: u16, field: Option<&str>) -> Self {
+        if field == Some("turnstile_token") {
+            return Notice::Check;
+        }
+        Self::from_status(status)
+    }
+
     /// The notice for a failed answer's status.
     pub fn from_status(status: u16) -> Self {
         match status {
@@ -500,6 +509,13 @@ mod tests {
         assert!(!chat.handoff_available());
         assert!(!chat.composer_enabled());
         assert_eq!(chat.messages.len(), 1, "the history stays visible");
+    }
+
+    #[test]
+    fn a_refused_turnstile_check_is_told_apart_from_other_refusals() {
+        assert_eq!(Notice::refused(403, Some("turnstile_token")), Notice::Check);
+        assert_eq!(Notice::refused(403, None), Notice::Unavailable);
+        assert_eq!(Notice::refused(429, Some("text")), Notice::TooFast);
     }
 
     #[test]
