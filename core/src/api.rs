@@ -18,6 +18,9 @@ pub struct ErrorBody {
     /// On a 409 for a stale `If-Match`: the version that is current now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version: Option<u64>,
+    /// What kind of refusal, for a client that acts on it (sign-in: `core::team::session`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,6 +121,9 @@ pub struct ConversationView {
     /// It opened while the business was closed (outside its opening hours).
     #[serde(default)]
     pub opened_after_hours: bool,
+    /// The member it is assigned to (their email), if any.
+    #[serde(default)]
+    pub assignee: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,6 +161,11 @@ pub struct MessageView {
     /// The file behind a media message or attachment, once known.
     #[serde(default)]
     pub media: Option<MediaView>,
+    /// Who sent an agent's message: their display name then ("Admin" for the admin token).
+    #[serde(default)]
+    pub author_name: Option<String>,
+    #[serde(default)]
+    pub author_email: Option<String>,
 }
 
 /// A message's file: where it stands, and what the console needs to show it.
@@ -183,6 +194,26 @@ pub struct ConversationDetail {
     /// Pass as `?before=` for the page before this one; `None` when there is nothing older.
     #[serde(default)]
     pub older: Option<String>,
+    /// What agents did besides messages (notes, close, reopen, assignment…), oldest first: the
+    /// newest 200.
+    #[serde(default)]
+    pub activity: Vec<ActivityView>,
+}
+
+/// One thing an agent did in a conversation that is not a message. A `note` is private: it is
+/// never sent to WhatsApp or the Messenger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityView {
+    pub id: String,
+    /// `note`, `closed`, `reopened`, `unlinked`, `retried`, `assigned` or `unassigned`.
+    pub kind: String,
+    pub actor_name: String,
+    #[serde(default)]
+    pub actor_email: Option<String>,
+    /// A note's text; for an assignment, the assignee's email.
+    #[serde(default)]
+    pub body: Option<String>,
+    pub at: i64,
 }
 
 /// Where a page of a thread starts or ends: a message's time and its storage order, as text
@@ -369,6 +400,9 @@ pub struct WidgetMessage {
     /// A file sent with the message (read it from `GET /api/widget/media/<id>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<WidgetAttachment>,
+    /// The agent's display name on a reply (unless the owner hides names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
 }
 
 /// A file in the Messenger: an image shown, anything else a download.

@@ -13,7 +13,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::config_document::NumberRecord;
+use crate::config_document::{ConfigDocument, NumberRecord};
 use crate::settings::ProjectSettings;
 use crate::team::Member;
 
@@ -152,6 +152,45 @@ impl AuditEntry {
             changes,
         })
     }
+}
+
+/// Every audit line a configuration change makes: the settings' change, and each number
+/// connected, changed or disconnected (matched by id), in that order.
+pub fn config_changes(
+    at: i64,
+    actor: &Actor,
+    old: &ConfigDocument,
+    new: &ConfigDocument,
+) -> Vec<AuditEntry> {
+    let mut entries: Vec<AuditEntry> =
+        AuditEntry::settings(at, actor.clone(), &old.settings, &new.settings)
+            .into_iter()
+            .collect();
+    let find = |document: &'_ ConfigDocument, id: &str| {
+        document
+            .numbers
+            .iter()
+            .find(|n| n.phone_number_id == id)
+            .cloned()
+    };
+    let mut ids: Vec<&str> = old
+        .numbers
+        .iter()
+        .chain(&new.numbers)
+        .map(|n| n.phone_number_id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        let (before, after) = (find(old, id), find(new, id));
+        entries.extend(AuditEntry::number(
+            at,
+            actor.clone(),
+            before.as_ref(),
+            after.as_ref(),
+        ));
+    }
+    entries
 }
 
 fn to_json<T: Serialize>(value: &T) -> Value {

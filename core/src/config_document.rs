@@ -156,6 +156,11 @@ pub enum ConfigRefusal {
 #[serde(rename_all = "snake_case")]
 pub enum ConfigAnswer {
     Applied(Box<ConfigDocument>),
+    /// A command that wrote: the document before it too, for the audit log.
+    Changed {
+        previous: Box<ConfigDocument>,
+        document: Box<ConfigDocument>,
+    },
     Refused(ConfigRefusal),
 }
 

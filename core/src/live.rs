@@ -68,6 +68,10 @@ pub enum Change {
     Handoff,
     /// Closed (by an agent or by the reset rule) or reopened.
     State,
+    /// Assigned to a member, to another, or unassigned.
+    Assignment,
+    /// An agent wrote a private note.
+    Note,
 }
 
 /// What a socket receives, as JSON text: `{"type":"message",…}` or `{"type":"changed",…}`.
@@ -406,6 +410,7 @@ mod tests {
                 text: "Hi".into(),
                 sent_at: 5,
                 attachment: None,
+                agent: None,
             },
         );
         let json = serde_json::to_value(&e).unwrap();

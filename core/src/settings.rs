@@ -65,6 +65,9 @@ pub struct ProjectSettings {
     /// When the team answers; outside them the Messenger says when it is back.
     #[serde(default)]
     pub opening_hours: crate::opening_hours::OpeningHours,
+    /// Visitors see the agent's display name on replies in the Messenger unless this is set.
+    #[serde(default)]
+    pub hide_agent_names: bool,
 }
 
 impl Default for ProjectSettings {
@@ -85,6 +88,7 @@ impl Default for ProjectSettings {
             away_message: None,
             show_reply_time: false,
             opening_hours: crate::opening_hours::OpeningHours::default(),
+            hide_agent_names: false,
         }
     }
 }

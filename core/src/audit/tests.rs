@@ -270,3 +270,22 @@ fn no_field_of_the_settings_is_a_secret_today() {
         .collect();
     assert_eq!(secret, ["sealed_access_token"]);
 }
+
+#[test]
+fn a_config_change_lists_the_settings_and_each_number_it_touched() {
+    let old = ConfigDocument {
+        settings: ProjectSettings::default(),
+        settings_version: 1,
+        numbers: vec![number(Some(SEALED))],
+    };
+    let mut new = old.clone();
+    new.settings.business_name = "Acme".to_owned();
+    new.numbers[0].connected = false;
+    new.numbers[0].sealed_access_token = None;
+    let entries = config_changes(5, &ana(), &old, &new);
+    assert_eq!(entries.len(), 2, "{entries:#?}");
+    assert_eq!(entries[0].target, AuditTarget::Settings);
+    assert_eq!(entries[1].action, AuditAction::Disconnected);
+    entries.iter().for_each(assert_no_secret);
+    assert!(config_changes(6, &ana(), &old, &old).is_empty());
+}

@@ -10,6 +10,7 @@
 //! - the team never loses its last owner ([`TeamChange::apply`]), so the claim stays "once".
 
 pub mod route_roles;
+pub mod session;
 
 use serde::{Deserialize, Serialize};
 
