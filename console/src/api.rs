@@ -14,6 +14,8 @@ pub struct ApiError {
     pub field: Option<String>,
     /// A 409 because what was edited changed meanwhile (a stale `If-Match`): reload.
     pub changed_meanwhile: bool,
+    /// The kind of refusal, when the edge names one (sign-in: `core::team::session`'s codes).
+    pub code: Option<String>,
 }
 
 impl std::fmt::Display for ApiError {
@@ -25,14 +27,27 @@ impl std::fmt::Display for ApiError {
     }
 }
 
+/// The console's credential: the admin token, or none when Cloudflare Access signed the member
+/// in (the browser then sends Access's cookie with every same-origin call).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Admin {
     pub token: String,
 }
 
 impl Admin {
+    /// Signed in through Cloudflare Access: no token.
+    pub fn access() -> Self {
+        Self {
+            token: String::new(),
+        }
+    }
+
     fn request(&self, builder: RequestBuilder) -> RequestBuilder {
-        builder.header("authorization", &format!("Bearer {}", self.token))
+        if self.token.is_empty() {
+            builder
+        } else {
+            builder.header("authorization", &format!("Bearer {}", self.token))
+        }
     }
 
     async fn send<T: DeserializeOwned>(
@@ -56,6 +71,7 @@ impl Admin {
             message: format!("network error: {e}"),
             field: None,
             changed_meanwhile: false,
+            code: None,
         };
         let builder = self.request(builder);
         let request = match body {
@@ -77,12 +93,14 @@ impl Admin {
                 message: body.error,
                 field: body.field,
                 changed_meanwhile: body.current_version.is_some(),
+                code: body.code,
             },
             Err(_) => ApiError {
                 status,
                 message: format!("HTTP {status}"),
                 field: None,
                 changed_meanwhile: false,
+                code: None,
             },
         })
     }
@@ -147,6 +165,7 @@ impl Admin {
             message,
             field: None,
             changed_meanwhile: false,
+            code: None,
         };
         let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
             .await
@@ -174,6 +193,7 @@ impl Admin {
                 message: body.error,
                 field: body.field,
                 changed_meanwhile: false,
+                code: body.code,
             },
             Err(_) => ApiError {
                 status,
@@ -191,6 +211,7 @@ impl Admin {
             message: format!("could not load the file: {e}"),
             field: None,
             changed_meanwhile: false,
+            code: None,
         };
         let response = self
             .request(Request::get(&Self::url(path)))

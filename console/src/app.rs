@@ -1,16 +1,21 @@
-//! Sign-in with the admin token (kept for the browser tab only) and the navigation between the
-//! pages.
+//! Signing in (`session`: Cloudflare Access, or the admin token kept for the browser tab only)
+//! and the navigation between the pages each member's role may see.
 
+use std::rc::Rc;
+
+use switchboard_core::team::session::{Me, SignedInVia};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api::Admin;
-use crate::dom::{bind_input, focus_page_heading, set_page_title};
+use crate::dom::{focus_page_heading, set_page_title};
+use crate::pages::audit::AuditLog;
 use crate::pages::inbox::Inbox;
 use crate::pages::numbers::Connections;
 use crate::pages::setup::{health, Setup};
+use crate::pages::team::TeamPage;
 use crate::pages::webhook::WebhookPanel;
-use switchboard_core::settings::ProjectSettings;
+use crate::session::{gate_page, is_owner, Session};
 
 const TOKEN_KEY: &str = "switchboard.admin";
 
@@ -23,6 +28,8 @@ enum Page {
     Connections,
     Inbox,
     Webhook,
+    Team,
+    Audit,
 }
 
 impl Page {
@@ -31,18 +38,41 @@ impl Page {
             Page::Connections => "Connections › WhatsApp",
             Page::Inbox => "Inbox",
             Page::Webhook => "Webhook",
+            Page::Team => "Team",
+            Page::Audit => "Audit log",
+        }
+    }
+
+    /// The pages a member sees: agents the inbox; owners everything.
+    fn for_member(me: &Me) -> &'static [Page] {
+        if is_owner(me) {
+            &[
+                Page::Connections,
+                Page::Inbox,
+                Page::Webhook,
+                Page::Team,
+                Page::Audit,
+            ]
+        } else {
+            &[Page::Inbox]
         }
     }
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let admin = use_state(|| {
-        session_storage()
-            .and_then(|s| s.get_item(TOKEN_KEY).ok().flatten())
-            .map(|token| Admin { token })
-    });
-    let page = use_state(|| Page::Connections);
+    let session = use_state(|| Session::Checking);
+    let checks_me = use_reducer(crate::dom::Counter::default);
+    {
+        let session = session.clone();
+        use_effect_with(checks_me.0, move |_| {
+            let admin = session_storage()
+                .and_then(|s| s.get_item(TOKEN_KEY).ok().flatten())
+                .map_or_else(Admin::access, |token| Admin { token });
+            spawn_local(async move { session.set(Session::resolve(admin).await) });
+        });
+    }
+    let page = use_state(|| None::<Page>);
     // Until the deployment is set up, the setup page is all there is to show.
     let report = use_state(|| None::<switchboard_core::api::HealthReport>);
     let checks = use_state(|| 0u32);
@@ -52,19 +82,26 @@ pub fn app() -> Html {
             spawn_local(async move { report.set(health().await) });
         });
     }
+    let signed_in = match &*session {
+        Session::SignedIn(admin, me) => Some((admin.clone(), me.clone())),
+        _ => None,
+    };
+    let current_page = signed_in.as_ref().map(|(_, me)| {
+        let allowed = Page::for_member(me);
+        page.filter(|p| allowed.contains(p)).unwrap_or(allowed[0])
+    });
     // The tab is named after what is shown; a page switch also moves focus to the new page's
     // heading (not the first page after signing in: there the browser's own start is right).
-    let screen = match (&*report, &*admin) {
+    let screen = match (&*report, current_page) {
         (Some(h), _) if !h.ready => "Finish setting up",
         (_, None) => "Sign in",
-        (_, Some(_)) => page.title(),
+        (_, Some(p)) => p.title(),
     };
     {
         let shown = use_mut_ref(|| None::<Page>);
-        let signed_in = admin.is_some();
-        use_effect_with((*page, screen), move |(page, screen)| {
+        use_effect_with((current_page, screen), move |(page, screen)| {
             set_page_title(screen);
-            if signed_in {
+            if let Some(page) = page {
                 let previous = shown.borrow_mut().replace(*page);
                 if previous.is_some_and(|p| p != *page) {
                     focus_page_heading();
@@ -77,96 +114,69 @@ pub fn app() -> Html {
         let on_recheck = Callback::from(move |_| checks.set(*checks + 1));
         return html! { <Setup health={h} {on_recheck} /> };
     }
-    let Some(current) = (*admin).clone() else {
+    let (Some((admin, me)), Some(current)) = (signed_in, current_page) else {
         let on_signed_in = {
-            let admin = admin.clone();
+            let session = session.clone();
             Callback::from(move |a: Admin| {
                 if let Some(s) = session_storage() {
                     let _ = s.set_item(TOKEN_KEY, &a.token);
                 }
-                admin.set(Some(a));
+                let session = session.clone();
+                spawn_local(async move { session.set(Session::resolve(a).await) });
             })
         };
-        return html! { <SignIn {on_signed_in} /> };
+        let on_retry = {
+            let checks_me = checks_me.dispatcher();
+            Callback::from(move |_| checks_me.dispatch(()))
+        };
+        return gate_page(&session, on_signed_in, on_retry);
     };
     let go = |p: Page| {
         let page = page.clone();
-        Callback::from(move |_| page.set(p))
+        Callback::from(move |_| page.set(Some(p)))
     };
     let sign_out = {
-        let admin = admin.clone();
+        let session = session.clone();
         Callback::from(move |_| {
             if let Some(s) = session_storage() {
                 let _ = s.remove_item(TOKEN_KEY);
             }
-            admin.set(None);
+            session.set(Session::NeedsToken);
         })
     };
     let tab = |p: Page| {
         html! {
-            <button class={classes!("tab", (*page == p).then_some("active"))} aria-current={(*page == p).then_some("page")} onclick={go(p)}>{ p.title() }</button>
+            <button class={classes!("tab", (current == p).then_some("active"))} aria-current={(current == p).then_some("page")} onclick={go(p)}>{ p.title() }</button>
         }
     };
+    let who = match &me.email {
+        Some(email) => format!("{} · {} ({email})", me.display_name, me.role.as_str()),
+        None => "Admin token".to_owned(),
+    };
     html! {
-        <>
+        <ContextProvider<Rc<Me>> context={me.clone()}>
             <header class="top">
                 <strong class="brand">{ "Switchboard" }</strong>
                 <nav aria-label="Console">
-                    { tab(Page::Connections) }
-                    { tab(Page::Inbox) }
-                    { tab(Page::Webhook) }
+                    { for Page::for_member(&me).iter().map(|p| tab(*p)) }
                 </nav>
-                <button class="link" onclick={sign_out}>{ "Sign out" }</button>
+                <span class="who">{ who }</span>
+                if me.via == SignedInVia::Access {
+                    // Access ends its own session; the next visit signs in again.
+                    <a class="link" href="/cdn-cgi/access/logout">{ "Sign out" }</a>
+                } else {
+                    <button class="link" onclick={sign_out}>{ "Sign out" }</button>
+                }
             </header>
             <main>
-                { match *page {
-                    Page::Connections => html! { <Connections admin={current} /> },
-                    Page::Inbox => html! { <Inbox admin={current} /> },
-                    Page::Webhook => html! { <WebhookPanel admin={current} /> },
+                { match current {
+                    Page::Connections => html! { <Connections admin={admin} /> },
+                    Page::Inbox => html! { <Inbox admin={admin} /> },
+                    Page::Webhook => html! { <WebhookPanel admin={admin} /> },
+                    Page::Team => html! { <TeamPage admin={admin} /> },
+                    Page::Audit => html! { <AuditLog admin={admin} /> },
                 } }
             </main>
-        </>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct SignInProps {
-    on_signed_in: Callback<Admin>,
-}
-
-#[function_component(SignIn)]
-fn sign_in(props: &SignInProps) -> Html {
-    let token = use_state(String::new);
-    let error = use_state(|| None::<String>);
-    let submit = {
-        let (token, error, done) = (token.clone(), error.clone(), props.on_signed_in.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let admin = Admin {
-                token: token.trim().to_owned(),
-            };
-            let (error, done) = (error.clone(), done.clone());
-            spawn_local(async move {
-                match admin.get::<ProjectSettings>("/settings").await {
-                    Ok(_) => done.emit(admin),
-                    Err(e) if e.status == 401 => {
-                        error.set(Some("That admin token is not right.".to_owned()))
-                    }
-                    Err(e) => error.set(Some(e.to_string())),
-                }
-            });
-        })
-    };
-    html! {
-        <main class="signin">
-            <form class="card" onsubmit={submit}>
-                <h1>{ "Switchboard console" }</h1>
-                <label for="admin-token">{ "Admin token" }</label>
-                <input id="admin-token" type="password" autocomplete="current-password" value={(*token).clone()} oninput={bind_input(&token)} />
-                if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
-                <button type="submit" class="primary">{ "Sign in" }</button>
-                <p class="hint">{ "The token is ADMIN_TOKEN (.dev.vars locally, a Worker secret in production)." }</p>
-            </form>
-        </main>
+        </ContextProvider<Rc<Me>>>
     }
 }

@@ -220,6 +220,8 @@ mod tests {
             detached: false,
             cursor: String::new(),
             media: None,
+            author_name: None,
+            author_email: None,
         }
     }
 

@@ -4,8 +4,8 @@
 //! into Meta's dashboard, and whether deliveries arrive). A Yew bundle of its
 //! own so the visitor's Messenger stays small. Pure helpers live in [`forms`].
 //!
-//! Layout: `app` (sign-in, navigation) shows one of `pages` (`numbers`, `inbox`, `webhook`,
-//! `setup`); `components` holds what a page embeds and could share (the media box, the KPI
+//! Layout: `app` (navigation; `session` signs in through Cloudflare Access or with the admin
+//! token) shows one of `pages` (`numbers`, `inbox`, `webhook`, `team`, `audit`, `setup`); `components` holds what a page embeds and could share (the media box, the KPI
 //! table); `api`, `dom` and `forms` are the helpers every page uses. Imports go one way:
 //! app → pages → components → api, dom, forms; pages never import each other.
 
@@ -22,6 +22,8 @@ mod components;
 mod dom;
 #[cfg(target_arch = "wasm32")]
 mod pages;
+#[cfg(target_arch = "wasm32")]
+mod session;
 
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]

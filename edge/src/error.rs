@@ -20,6 +20,21 @@ pub enum EdgeError {
         "missing, invalid or expired visitor token; start a session (POST /api/widget/session)"
     )]
     BadVisitorToken,
+    /// An Access token that does not verify (or none where one is needed): 401 with a short
+    /// reason ("sign-in expired", "not for this application").
+    #[error("{0}")]
+    SignInRefused(&'static str),
+    /// Someone signed in with Access who is not a member (403); `claimable` while the team
+    /// has no owner yet.
+    #[error("{}", if *.claimable { "this Switchboard has no owner yet: claim it with the admin token" } else { "you are signed in, but not a member of this team: ask an owner to add you" })]
+    NotAMember { claimable: bool },
+    /// A member whose role does not allow the route (403, naming the role it needs).
+    #[error("this needs the {0} role; ask an owner")]
+    RoleNeeded(&'static str),
+    /// Access sign-in cannot be checked now (its keys unreachable past their grace, or its vars
+    /// set wrongly): 503 saying why; the admin token still works.
+    #[error("{0}")]
+    SignInUnavailable(String),
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -85,8 +100,12 @@ impl EdgeError {
             Self::Unauthorized
             | Self::BadSignature(_)
             | Self::BadVisitorToken
-            | Self::BadLiveTicket => 401,
-            Self::Forbidden(_) | Self::TurnstileRefused => 403,
+            | Self::BadLiveTicket
+            | Self::SignInRefused(_) => 401,
+            Self::Forbidden(_)
+            | Self::TurnstileRefused
+            | Self::NotAMember { .. }
+            | Self::RoleNeeded(_) => 403,
             Self::NotFound(_) => 404,
             Self::MethodNotAllowed { .. } => 405,
             Self::Conflict(_) | Self::ConcurrentWrite(_) => 409,
@@ -99,7 +118,7 @@ impl EdgeError {
             Self::Config(ConfigRefusal::UnknownNumber { .. }) => 404,
             Self::Config(_) => 409,
             Self::Storage(_) | Self::Internal(_) => 500,
-            Self::Unavailable(_) | Self::NotSetUp(_) => 503,
+            Self::Unavailable(_) | Self::NotSetUp(_) | Self::SignInUnavailable(_) => 503,
         }
     }
 }

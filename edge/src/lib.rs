@@ -3,6 +3,7 @@
 //! HTTP answers. Static assets (demo page, widget, console) are served by the
 //! Workers assets binding before this code runs.
 
+mod audit;
 mod config;
 mod conversations;
 mod csat;
@@ -14,6 +15,7 @@ mod media;
 mod numbers;
 mod platform;
 mod routes;
+mod team;
 mod visitor;
 mod webhooks;
 

@@ -1,6 +1,5 @@
 //! Request routing: path and method to the adapter that answers.
 
-use switchboard_core::admin_auth::bearer_matches;
 use switchboard_core::live::INBOX_ROOM;
 use worker::{Context, Env, Method, Request, Response};
 
@@ -10,14 +9,18 @@ use crate::config::numbers::Numbers;
 use crate::config::store::ConfigStore;
 use crate::conversations::{
     api as conversations, attachments as conversations_attachments, store::ConversationStore,
+    teamwork,
 };
 use crate::error::EdgeError;
 use crate::live::{self, publish::Live};
 use crate::numbers::api as numbers;
-use crate::platform::http::{header, ok_json, query};
+use crate::platform::d1::Db;
+use crate::platform::http::{ok_json, query};
+use crate::team::caller::{identify, Caller, Identity};
+use crate::team::store::TeamStore;
 use crate::visitor::api as visitor;
 use crate::webhooks::store::WebhookStore;
-use crate::{kpis, media, webhooks};
+use crate::{kpis, media, team, webhooks};
 
 pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<Response, EdgeError> {
     let path = req.path();
@@ -38,13 +41,20 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
             visitor::handle(&mut req, env, &config, route, &live).await
         }
         ["api", "admin", route @ ..] => {
-            if !bearer_matches(
-                header(&req, "authorization").as_deref(),
-                &config.admin_token,
-            ) {
-                return Err(EdgeError::Unauthorized);
-            }
-            admin(&mut req, env, &config, route, &live).await
+            let db = Db::new(env)?;
+            let caller = match identify(&req, &config, &db).await? {
+                Identity::Caller(caller) => caller,
+                // Someone Access signed in who is not a member: the first-owner claim, or 403.
+                Identity::NotAMember { email } => {
+                    if req.method() == Method::Post && route == ["team", "claim"] {
+                        return team::api::claim(&mut req, &db, &config, &email).await;
+                    }
+                    let claimable = !TeamStore(&db).has_owner().await?;
+                    return Err(EdgeError::NotAMember { claimable });
+                }
+            };
+            caller.may(req.method().as_ref(), &path)?;
+            admin(&mut req, env, &config, route, &live, &caller, &db).await
         }
         _ => Err(EdgeError::NotFound(format!("nothing at {path}"))),
     };
@@ -74,13 +84,27 @@ async fn admin(
     config: &Config,
     route: &[&str],
     live: &Live,
+    caller: &Caller,
+    db: &Db,
 ) -> Result<Response, EdgeError> {
     let numbers = Numbers {
         config,
-        store: ConfigStore::new(env)?,
+        store: ConfigStore::new(env)?.acting_as(caller.actor()),
     };
     let store = ConversationStore::new(env)?;
     match (req.method(), route) {
+        (Method::Get, ["me"]) => team::api::me(caller, config),
+        (_, ["team"]) => team::api::collection(req, db, caller).await,
+        // A member (or the admin token) claiming: the claim is for the first Access sign-in.
+        (Method::Post, ["team", "claim"]) => Err(match caller.member {
+            Some(_) => EdgeError::Conflict("this team already has an owner: you are a member".to_owned()),
+            None => EdgeError::BadRequest(
+                "the first owner is claimed signed in with Cloudflare Access (it names you), with the admin token in the body"
+                    .to_owned(),
+            ),
+        }),
+        (_, ["team", email]) => team::api::item(req, db, caller, email).await,
+        (Method::Get, ["audit"]) => team::api::log(req, db).await,
         (_, ["settings"]) => numbers::settings(req, &numbers).await,
         (_, ["numbers"]) => numbers::collection(req, &numbers, &store, live).await,
         (_, ["numbers", id]) => numbers::item(req, &numbers, &store, id).await,
@@ -91,25 +115,31 @@ async fn admin(
         }
         (Method::Get, ["stats"]) => numbers::stats(req, &numbers, &store).await,
         (Method::Get, ["kpis"]) => kpis::api::report(req, &numbers, &store).await,
-        (Method::Get, ["conversations"]) => conversations::list(req, &store).await,
+        (Method::Get, ["conversations"]) => conversations::list(req, &store, caller).await,
         (Method::Get, ["conversations", id]) => conversations::read(req, &store, id).await,
         (Method::Post, ["conversations", id, "messages"]) => {
-            conversations::reply(req, &store, &numbers, id, live).await
+            conversations::reply(req, &store, &numbers, id, live, caller).await
         }
         (Method::Post, ["conversations", id, "attachments"]) => {
-            conversations_attachments::attach(req, env, &store, &numbers, id, live).await
+            conversations_attachments::attach(req, env, &store, &numbers, id, live, caller).await
         }
         (Method::Post, ["conversations", id, "messages", message, "retry"]) => {
-            conversations::retry(env, &store, &numbers, id, message, live).await
+            conversations::retry(env, &store, &numbers, id, message, live, caller).await
         }
         (Method::Post, ["conversations", id, "close"]) => {
-            conversations::close(&store, &numbers, id, live).await
+            conversations::close(&store, &numbers, id, live, caller).await
         }
         (Method::Post, ["conversations", id, "reopen"]) => {
-            conversations::reopen(&store, id, live).await
+            conversations::reopen(&store, id, live, caller).await
+        }
+        (Method::Post, ["conversations", id, "assign"]) => {
+            teamwork::assign(req, &store, db, id, live, caller).await
+        }
+        (Method::Post, ["conversations", id, "notes"]) => {
+            teamwork::note(req, &store, id, live, caller).await
         }
         (Method::Post, ["conversations", id, "unlink"]) => {
-            conversations::unlink(&store, id, live).await
+            conversations::unlink(&store, id, live, caller).await
         }
         (Method::Get, ["unrouted"]) => ok_json(&WebhookStore(&store).unrouted(100).await?),
         (Method::Get, ["media", id]) => media::api::serve(req, env, &store, id).await,
@@ -134,7 +164,7 @@ async fn admin(
             _,
             ["numbers", _, "templates" | "disconnect"]
             | ["stats" | "kpis" | "conversations" | "unrouted" | "not-understood" | "webhook"
-            | "runtime"],
+            | "runtime" | "me" | "audit"],
         )
         | (_, ["conversations", _]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
         (_, ["media", _]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
@@ -142,7 +172,10 @@ async fn admin(
         (_, ["live"] | ["live", "disconnect"]) => {
             Err(EdgeError::MethodNotAllowed { allow: "POST" })
         }
-        (_, ["conversations", _, "messages" | "close" | "reopen" | "unlink" | "attachments"])
+        (
+            _,
+            ["conversations", _, "messages" | "close" | "reopen" | "unlink" | "attachments" | "assign" | "notes"],
+        )
         | (_, ["conversations", _, "messages", _, "retry"]) => {
             Err(EdgeError::MethodNotAllowed { allow: "POST" })
         }

@@ -339,6 +339,7 @@ mod tests {
             text: text.into(),
             sent_at: 0,
             attachment: None,
+            agent: None,
         }
     }
 

@@ -44,6 +44,8 @@ const fn route(
     }
 }
 
+/// For a route named before it is built (none today): the tests then insist the edge lacks it.
+#[allow(dead_code)]
 const fn planned(
     method: &'static str,
     path: &'static str,
@@ -68,8 +70,8 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
     route("POST", "/api/admin/conversations/{id}/close", Agent, "close a conversation"),
     route("POST", "/api/admin/conversations/{id}/reopen", Agent, "reopen a conversation"),
     route("POST", "/api/admin/conversations/{id}/unlink", Agent, "undo a WhatsApp link"),
-    planned("POST", "/api/admin/conversations/{id}/notes", Agent, "write a private note"),
-    planned("POST", "/api/admin/conversations/{id}/assign", Agent, "assign or unassign"),
+    route("POST", "/api/admin/conversations/{id}/notes", Agent, "write a private note"),
+    route("POST", "/api/admin/conversations/{id}/assign", Agent, "assign or unassign"),
     route("GET", "/api/admin/media/{id}", Agent, "see a file"),
     route("POST", "/api/admin/media/{id}/retry", Agent, "fetch a file again"),
     route("POST", "/api/admin/live", Agent, "the inbox's live ticket"),
@@ -77,8 +79,8 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
     route("GET", "/api/admin/numbers/{id}", Agent, "one number's name and state"),
     route("GET", "/api/admin/numbers/{id}/templates", Agent, "templates for the composer"),
     route("GET", "/api/admin/kpis", Agent, "support KPIs"),
-    planned("GET", "/api/admin/me", Agent, "who is signed in, with which role"),
-    planned("GET", "/api/admin/team", Agent, "the members (to assign to)"),
+    route("GET", "/api/admin/me", Agent, "who is signed in, with which role"),
+    route("GET", "/api/admin/team", Agent, "the members (to assign to)"),
     // The owner's pages.
     route("GET", "/api/admin/settings", Owner, "read the settings"),
     route("PUT", "/api/admin/settings", Owner, "change the settings"),
@@ -94,11 +96,11 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
     route("GET", "/api/admin/webhook", Owner, "the Webhook page"),
     route("POST", "/api/admin/live/disconnect", Owner, "close every console or visitor socket"),
     route("GET", "/api/admin/runtime", Owner, "the isolate's memory"),
-    planned("POST", "/api/admin/team", Owner, "add a member"),
-    planned("PATCH", "/api/admin/team/{email}", Owner, "rename a member or change their role"),
-    planned("DELETE", "/api/admin/team/{email}", Owner, "remove a member"),
-    planned("POST", "/api/admin/team/claim", Owner, "claim the first owner (with the ADMIN_TOKEN)"),
-    planned("GET", "/api/admin/audit", Owner, "the audit log"),
+    route("POST", "/api/admin/team", Owner, "add a member"),
+    route("PATCH", "/api/admin/team/{email}", Owner, "rename a member or change their role"),
+    route("DELETE", "/api/admin/team/{email}", Owner, "remove a member"),
+    route("POST", "/api/admin/team/claim", Owner, "claim the first owner (with the ADMIN_TOKEN)"),
+    route("GET", "/api/admin/audit", Owner, "the audit log"),
 ];
 
 /// The matrix's entry for a request, if it has one. `path` is the request's path as the router

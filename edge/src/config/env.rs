@@ -4,12 +4,15 @@
 //! `ADMIN_TOKEN`, `WHATSAPP_APP_SECRET`, `WHATSAPP_VERIFY_TOKEN`, `ENCRYPTION_KEY`, and during a
 //! key rotation `ENCRYPTION_KEY_PREVIOUS`.
 //! Vars (wrangler.toml): `GRAPH_API_BASE`, `GRAPH_API_VERSION`, `GRAPH_TIMEOUT_MS`,
-//! `HANDOFF_CODE_LIFETIME_SECONDS`, `MEDIA_ORPHAN_GRACE_SECONDS`, and the test seam
+//! `HANDOFF_CODE_LIFETIME_SECONDS`, `MEDIA_ORPHAN_GRACE_SECONDS`, the team's Cloudflare Access
+//! application (`ACCESS_TEAM_DOMAIN`, `ACCESS_AUD`, and how long its keys are kept:
+//! `ACCESS_KEYS_REFRESH_SECONDS`, `ACCESS_KEYS_GRACE_SECONDS`, `ACCESS_KEYS_MIN_REFETCH_SECONDS`), and the test seam
 //! `TRUST_TEST_COUNTRY_HEADER`. An isolate reads them once (see [`Config::from_env`]).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use switchboard_core::access_jwt::AccessTeam;
 use switchboard_core::handoff::CODE_LIFETIME_SECONDS;
 use switchboard_core::keys::{KeyRing, MasterKey};
 use switchboard_core::token_cipher::TokenCipher;
@@ -36,6 +39,49 @@ pub struct Config {
     pub handoff_code_lifetime: i64,
     /// Lets tests say which country a visitor is in (`X-Test-Country`); never set in production.
     pub trust_test_country_header: bool,
+    /// The team's sign-in with Cloudflare Access, when configured.
+    pub access: AccessConfig,
+}
+
+/// `ACCESS_TEAM_DOMAIN` and `ACCESS_AUD`: unset (the admin token alone signs in), usable, or set
+/// wrongly (then Access sign-in is refused with 503 saying why; the admin token still works).
+pub enum AccessConfig {
+    Off,
+    On {
+        team: AccessTeam,
+        /// Keys younger than this are used without asking Access again.
+        refresh_seconds: i64,
+        /// When Access's keys cannot be fetched, the last good ones are used this long.
+        grace_seconds: i64,
+        /// An unknown `kid` fetches the keys again only when they are at least this old.
+        min_refetch_seconds: i64,
+    },
+    Broken(String),
+}
+
+impl AccessConfig {
+    fn read(env: &Env) -> Self {
+        let seconds = |name: &str, default: i64| {
+            value(env, name)
+                .and_then(|v| v.parse().ok())
+                .filter(|s: &i64| *s > 0)
+                .unwrap_or(default)
+        };
+        match (value(env, "ACCESS_TEAM_DOMAIN"), value(env, "ACCESS_AUD")) {
+            (None, None) => Self::Off,
+            (Some(domain), Some(aud)) => match AccessTeam::new(&domain, &aud) {
+                Ok(team) => Self::On {
+                    team,
+                    refresh_seconds: seconds("ACCESS_KEYS_REFRESH_SECONDS", 3_600),
+                    grace_seconds: seconds("ACCESS_KEYS_GRACE_SECONDS", 86_400),
+                    min_refetch_seconds: seconds("ACCESS_KEYS_MIN_REFETCH_SECONDS", 30),
+                },
+                Err(e) => Self::Broken(format!("{} {}", e.field, e.reason)),
+            },
+            (Some(_), None) => Self::Broken("ACCESS_AUD is not set".to_owned()),
+            (None, Some(_)) => Self::Broken("ACCESS_TEAM_DOMAIN is not set".to_owned()),
+        }
+    }
 }
 
 /// How old an R2 file no row references must be before the cron deletes it
@@ -167,6 +213,7 @@ impl Config {
                 .unwrap_or(CODE_LIFETIME_SECONDS),
             trust_test_country_header: value(env, "TRUST_TEST_COUNTRY_HEADER").as_deref()
                 == Some("true"),
+            access: AccessConfig::read(env),
         })
     }
 }

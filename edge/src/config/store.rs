@@ -15,6 +15,7 @@ use std::cell::RefCell;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use switchboard_core::audit::{config_changes, Actor};
 use switchboard_core::config_document::{ConfigAnswer, ConfigCommand, ConfigDocument};
 use switchboard_core::settings::ProjectSettings;
 use worker::kv::KvStore;
@@ -22,6 +23,7 @@ use worker::{Env, Method, Request, RequestInit};
 
 use crate::error::EdgeError;
 use crate::platform::clock::now_millis;
+use crate::platform::d1::Db;
 
 /// The writer's one instance's name.
 pub const INSTANCE: &str = "config";
@@ -52,6 +54,9 @@ fn forget() {
 pub struct ConfigStore {
     kv: KvStore,
     env: Env,
+    /// Whom the changes sent through this store are recorded for in the audit log (none: the
+    /// webhook and widget paths, which change nothing).
+    actor: Option<Actor>,
 }
 
 impl ConfigStore {
@@ -59,7 +64,14 @@ impl ConfigStore {
         Ok(Self {
             kv: env.kv("CONFIG")?,
             env: env.clone(),
+            actor: None,
         })
+    }
+
+    /// This store's changes are recorded in the audit log as `actor`'s.
+    pub fn acting_as(mut self, actor: Actor) -> Self {
+        self.actor = Some(actor);
+        self
     }
 
     /// Sends a command to the one writer; the document after it, or the refusal as an error.
@@ -86,6 +98,16 @@ impl ConfigStore {
         }
         match answer {
             ConfigAnswer::Applied(document) => Ok(*document),
+            ConfigAnswer::Changed { previous, document } => {
+                if let Some(actor) = &self.actor {
+                    let entries = config_changes(now_millis() / 1000, actor, &previous, &document);
+                    match Db::new(&self.env) {
+                        Ok(db) => crate::audit::record(&db, &entries).await,
+                        Err(e) => worker::console_error!("audit log: no database: {e}"),
+                    }
+                }
+                Ok(*document)
+            }
             ConfigAnswer::Refused(refusal) => Err(EdgeError::Config(refusal)),
         }
     }

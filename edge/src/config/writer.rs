@@ -45,7 +45,7 @@ impl DurableObject for ConfigWriter {
         };
         let writes = command.writes();
         let answer = self.apply(command).await?;
-        if writes && matches!(answer, ConfigAnswer::Applied(_)) {
+        if writes && matches!(answer, ConfigAnswer::Changed { .. }) {
             self.flush().await;
         }
         Response::from_json(&answer)
@@ -63,15 +63,20 @@ impl ConfigWriter {
         let storage = self.state.storage();
         let mut document = self.document().await?;
         let writes = command.writes();
+        let previous = writes.then(|| Box::new(document.clone()));
         Ok(match document.apply(command) {
-            Ok(()) => {
-                if writes {
+            Ok(()) => match previous {
+                Some(previous) => {
                     let revision = self.revision().await? + 1;
                     storage.put(DOCUMENT_KEY, to_json(&document)?).await?;
                     storage.put(REVISION_KEY, revision).await?;
+                    ConfigAnswer::Changed {
+                        previous,
+                        document: Box::new(document),
+                    }
                 }
-                ConfigAnswer::Applied(Box::new(document))
-            }
+                None => ConfigAnswer::Applied(Box::new(document)),
+            },
             Err(refusal) => ConfigAnswer::Refused(refusal),
         })
     }

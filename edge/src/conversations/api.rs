@@ -21,6 +21,10 @@ use crate::platform::clock::now_seconds;
 use crate::platform::d1::returned_a_row;
 use crate::platform::http::{json_response, ok_json, query, read_json};
 use crate::platform::random;
+use crate::team::caller::Caller;
+use switchboard_core::team::normalize_email;
+
+pub use super::teamwork::record_activity;
 
 /// `?limit=`: 1–500, 100 when absent.
 fn limit_param(req: &Request) -> Result<i64, EdgeError> {
@@ -34,8 +38,20 @@ fn limit_param(req: &Request) -> Result<i64, EdgeError> {
     }
 }
 
-pub async fn list(req: &Request, store: &ConversationStore) -> Result<Response, EdgeError> {
+pub async fn list(
+    req: &Request,
+    store: &ConversationStore,
+    caller: &Caller,
+) -> Result<Response, EdgeError> {
     let limit = limit_param(req)?;
+    // `?assignee=none` (unassigned), `me`, or a member's email.
+    let assignee = match query(req, "assignee").as_deref() {
+        None => None,
+        Some("none") => Some(None),
+        // The admin token is no member: nothing is assigned to it.
+        Some("me") => Some(Some(caller.email().unwrap_or_default().to_owned())),
+        Some(email) => Some(Some(normalize_email(email))),
+    };
     let filter = ConversationFilter {
         phone_number_id: query(req, "number"),
         wa_id: query(req, "wa_id"),
@@ -50,6 +66,7 @@ pub async fn list(req: &Request, store: &ConversationStore) -> Result<Response, 
                 )))
             }
         },
+        assignee,
         limit,
     };
     let rows = store.list(&filter).await?;
@@ -111,6 +128,7 @@ async fn page(
         conversation: conversation.view(),
         messages: page.messages.iter().map(|m| m.view()).collect(),
         older: page.older.map(|c| c.to_string()),
+        activity: store.activity(id).await?,
     })
 }
 
@@ -123,6 +141,7 @@ pub async fn reply(
     numbers: &Numbers<'_>,
     id: &str,
     live: &Live,
+    caller: &Caller,
 ) -> Result<Response, EdgeError> {
     let body: AgentReply = read_json(req).await?;
     if body
@@ -191,6 +210,7 @@ pub async fn reply(
         .batch(vec![
             store.insert_agent_message(&row)?,
             store.touch(&message_id, now, false, None)?,
+            store.set_author(&message_id, caller.email(), caller.name())?,
         ])
         .await?;
     if !returned_a_row(results.first())? {
@@ -204,6 +224,8 @@ pub async fn reply(
     );
     let Some(graph) = graph else {
         if let Some(visitor) = &conversation.visitor_id {
+            let agent = (!numbers.store.settings().await?.hide_agent_names)
+                .then(|| caller.name().to_owned());
             live.publish(
                 &visitor_room(visitor),
                 &LiveEvent::message(
@@ -214,6 +236,7 @@ pub async fn reply(
                         text: shown,
                         sent_at: now,
                         attachment: None,
+                        agent,
                     },
                 ),
             );
@@ -240,6 +263,7 @@ pub async fn retry(
     id: &str,
     message_id: &str,
     live: &Live,
+    caller: &Caller,
 ) -> Result<Response, EdgeError> {
     let conversation = find(store, id).await?;
     let failed = message(store, id, message_id).await?;
@@ -275,6 +299,7 @@ pub async fn retry(
             "this message is already being retried".to_owned(),
         ));
     }
+    record_activity(store, id, "retried", caller, Some(message_id)).await?;
     let to = conversation.wa_id.clone().unwrap_or_default();
     let attachment = failed.media.as_ref().filter(|m| m.state == "stored");
     let sent = match (&template, attachment) {
@@ -327,6 +352,7 @@ pub async fn unlink(
     store: &ConversationStore,
     id: &str,
     live: &Live,
+    caller: &Caller,
 ) -> Result<Response, EdgeError> {
     let conversation = find(store, id).await?;
     if !store.unlink(id, now_seconds()).await? {
@@ -334,6 +360,7 @@ pub async fn unlink(
             "only a website conversation that continued on WhatsApp can be unlinked".to_owned(),
         ));
     }
+    record_activity(store, id, "unlinked", caller, None).await?;
     publish(live, &conversation, Change::Handoff);
     ok_json(&detail(store, id).await?.conversation)
 }
@@ -345,6 +372,7 @@ pub async fn close(
     numbers: &Numbers<'_>,
     id: &str,
     live: &Live,
+    caller: &Caller,
 ) -> Result<Response, EdgeError> {
     let conversation = find(store, id).await?;
     let now = now_seconds();
@@ -355,6 +383,7 @@ pub async fn close(
             .first(),
     )?;
     if resolved {
+        record_activity(store, id, "closed", caller, None).await?;
         if let Err(e) = ask_on_resolve(store, numbers, &conversation.resolved(), now).await {
             worker::console_error!("survey for {id} not asked: {e}");
         }
@@ -367,14 +396,19 @@ pub async fn reopen(
     store: &ConversationStore,
     id: &str,
     live: &Live,
+    caller: &Caller,
 ) -> Result<Response, EdgeError> {
     let conversation = find(store, id).await?;
+    let was_open = conversation.is_open();
     store.reopen(id).await.map_err(|e| match e {
         EdgeError::ConcurrentWrite(_) => EdgeError::Conflict(
             "this customer already has another open conversation on this number".to_owned(),
         ),
         other => other,
     })?;
+    if !was_open {
+        record_activity(store, id, "reopened", caller, None).await?;
+    }
     publish(live, &conversation, Change::State);
     ok_json(&detail(store, id).await?.conversation)
 }

@@ -24,6 +24,7 @@ use crate::platform::clock::now_seconds;
 use crate::platform::d1::returned_a_row;
 use crate::platform::http::{header, json_response, read_body};
 use crate::platform::random;
+use crate::team::caller::Caller;
 
 fn decoded(req: &Request, name: &str) -> Option<String> {
     header(req, name).map(|v| {
@@ -40,6 +41,7 @@ pub async fn attach(
     numbers: &Numbers<'_>,
     id: &str,
     live: &Live,
+    caller: &Caller,
 ) -> Result<Response, EdgeError> {
     let conversation = find(store, id).await?;
     let now = now_seconds();
@@ -93,6 +95,7 @@ pub async fn attach(
         .batch(vec![
             store.insert_agent_message(&row)?,
             store.touch(&message_id, now, false, None)?,
+            store.set_author(&message_id, caller.email(), caller.name())?,
             MediaStore(store).create_stored(
                 &NewMedia {
                     message_id: &message_id,

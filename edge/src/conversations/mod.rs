@@ -1,4 +1,5 @@
-//! Conversations and messages: the admin routes (`api`, and `attachments` for an agent's files),
+//! Conversations and messages: the admin routes (`api`, `attachments` for an agent's files, and
+//! `teamwork` for assignment, notes and who did what),
 //! their steps and the cron's auto-resolve (`service`), the D1 statements of conversations and
 //! messages (`store`) and the rows read back (`rows`). The webhook places inbound messages.
 
@@ -7,3 +8,4 @@ pub mod attachments;
 pub mod rows;
 pub mod service;
 pub mod store;
+pub mod teamwork;

@@ -35,6 +35,8 @@ pub struct ConversationRow {
     pub message_count: Option<i64>,
     #[serde(default)]
     pub opened_after_hours: Option<i64>,
+    #[serde(default)]
+    pub assignee_email: Option<String>,
 }
 
 impl ConversationRow {
@@ -83,6 +85,7 @@ impl ConversationRow {
             link_disputed_at: self.link_disputed_at,
             unlinked_at: self.unlinked_at,
             opened_after_hours: self.opened_after_hours.unwrap_or(0) != 0,
+            assignee: self.assignee_email.clone(),
         }
     }
 }
@@ -111,6 +114,11 @@ pub struct MessageRow {
     /// The `media` row as JSON text, when there is one.
     #[serde(default)]
     pub media: Option<String>,
+    /// Who sent an agent's message (their display name then, and email).
+    #[serde(default)]
+    pub author_name: Option<String>,
+    #[serde(default)]
+    pub author_email: Option<String>,
 }
 
 impl MessageRow {
@@ -166,6 +174,8 @@ impl MessageRow {
                 .media
                 .as_deref()
                 .and_then(|m| serde_json::from_str(m).ok()),
+            author_name: self.author_name.clone(),
+            author_email: self.author_email.clone(),
         }
     }
 }

@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use switchboard_core::api::ErrorBody;
 use switchboard_core::config_document::ConfigRefusal;
+use switchboard_core::team::session;
 use worker::{Request, Response};
 
 use crate::error::EdgeError;
@@ -102,6 +103,15 @@ pub fn error_response(error: EdgeError) -> Response {
             EdgeError::PreconditionRequired { current_version } => Some(*current_version),
             _ => None,
         },
+        code: match &error {
+            EdgeError::Unauthorized => Some(session::CODE_ADMIN_TOKEN),
+            EdgeError::SignInRefused(_) => Some(session::CODE_ACCESS),
+            EdgeError::NotAMember { claimable: true } => Some(session::CODE_CLAIMABLE),
+            EdgeError::NotAMember { claimable: false } => Some(session::CODE_NOT_A_MEMBER),
+            EdgeError::RoleNeeded(_) => Some(session::CODE_ROLE),
+            _ => None,
+        }
+        .map(str::to_owned),
         error: match &error {
             EdgeError::InvalidField(e) => e.reason.clone(),
             // Storage and internal details stay in the log.

@@ -291,6 +291,9 @@ async fn conversation(req: &Request, ctx: &Context<'_>) -> Result<Response, Edge
             },
             text: m.text.clone().unwrap_or_default(),
             attachment: m.attachment(),
+            agent: (!m.is_inbound() && !ctx.settings.hide_agent_names)
+                .then(|| m.author_name.clone())
+                .flatten(),
             id: m.id,
             sent_at: m.sent_at,
         })
@@ -343,6 +346,7 @@ async fn post_message(req: &mut Request, ctx: &Context<'_>) -> Result<Response, 
         return Err(handed_off());
     };
     let shown = WidgetMessage {
+        agent: None,
         id: message.id.clone(),
         author: Author::Visitor,
         text: text.to_owned(),

@@ -101,6 +101,7 @@ pub async fn upload(
         return Err(handed_off());
     };
     let shown = WidgetMessage {
+        agent: None,
         id: message_id,
         author: Author::Visitor,
         text: String::new(),

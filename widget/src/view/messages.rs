@@ -16,15 +16,21 @@ use crate::state::{Action, Outgoing};
 /// One message of the history.
 pub fn message(m: &WidgetMessage, edge: Edge, texts: &Texts, business: &str) -> Html {
     let mine = m.author == Author::Visitor;
+    // A reply carries the agent's name (unless the owner hides names): shown above the text,
+    // and said in place of the business's name to a screen reader ("Ana said:").
+    let agent = m.agent.as_deref().filter(|a| !mine && !a.is_empty());
     let who = if mine {
         texts.text(T::YouSaid)
     } else {
-        texts.fill(T::BusinessSaid, &[("business", business)])
+        texts.fill(T::BusinessSaid, &[("business", agent.unwrap_or(business))])
     };
     let at = (m.sent_at as f64) * 1000.0;
     let body = html! {
         <>
             <span class="sb-sr">{ text(who) }{ " " }</span>
+            if let Some(name) = agent {
+                <span class="sb-by" aria-hidden="true">{ text(AttrValue::from(name.to_owned())) }</span>
+            }
             if let Some(a) = &m.attachment {
                 <AttachmentView edge={edge} message_id={m.id.clone()} attachment={a.clone()} texts={texts.clone()} />
             }

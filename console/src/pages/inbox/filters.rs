@@ -1,4 +1,4 @@
-//! The inbox's filter bar: number, channel, status, order (the reply window closing soonest
+//! The inbox's filter bar: number, channel, assignment (all, unassigned, mine), status, order (the reply window closing soonest
 //! first) and the customer's WhatsApp number; each choice reloads the list.
 
 use switchboard_core::api::NumberView;
@@ -14,6 +14,7 @@ pub fn filter_bar(
     status: &UseStateHandle<String>,
     window: &UseStateHandle<String>,
     customer: &UseStateHandle<String>,
+    assignee: &UseStateHandle<String>,
 ) -> Html {
     let filter = |state: &UseStateHandle<String>| {
         let state = state.clone();
@@ -32,6 +33,13 @@ pub fn filter_bar(
                     { for [("", "All channels"), ("messenger", "Messenger"), ("whatsapp", "WhatsApp"), ("handed_off", "Handed off")]
                         .iter()
                         .map(|(value, label)| html! { <option value={*value} selected={channel.as_str() == *value}>{ *label }</option> }) }
+                </select>
+            </label>
+            <label>{ "Assigned " }
+                <select onchange={filter(assignee)} aria-label="Assigned">
+                    { for [("", "All"), ("none", "Unassigned"), ("me", "Mine")]
+                        .iter()
+                        .map(|(value, label)| html! { <option value={*value} selected={assignee.as_str() == *value}>{ *label }</option> }) }
                 </select>
             </label>
             <label>{ "Status " }

@@ -8,11 +8,14 @@ use yew::prelude::*;
 
 use crate::dom::time_label;
 use crate::forms::duration;
+use switchboard_core::team::session::initials;
+use switchboard_core::team::Member;
 
 /// The list, `selected` set to the conversation clicked; `clock` is now (for the countdowns).
 pub fn conversation_list(
     list: &[ConversationView],
     numbers: &[NumberView],
+    team: &[Member],
     selected: &UseStateHandle<Option<String>>,
     clock: i64,
 ) -> Html {
@@ -37,6 +40,9 @@ pub fn conversation_list(
                             <strong>{ who }</strong>
                             <span class="meta">{ channel_label(c) }{ label_of(&c.phone_number_id).map(|l| format!(" · {l}")).unwrap_or_default() }{ format!(" · {} messages", c.message_count) }</span>
                             <span class="meta">{ time_label(c.last_message_at) }</span>
+                            if let Some(email) = &c.assignee {
+                                { assignee_badge(email, team) }
+                            }
                             if c.opened_after_hours {
                                 <span class="after-hours">{ "Arrived after hours" }</span>
                             }
@@ -48,6 +54,21 @@ pub fn conversation_list(
                 }
             }) }
         </ul>
+    }
+}
+
+/// The assignee's initials, named in full for screen readers and on hover.
+fn assignee_badge(email: &str, team: &[Member]) -> Html {
+    let name = team
+        .iter()
+        .find(|m| m.email == email)
+        .map_or_else(|| email.to_owned(), |m| m.display_name.clone());
+    let label = format!("Assigned to {name}");
+    html! {
+        <span class="assignee" title={label.clone()}>
+            <span aria-hidden="true">{ initials(&name) }</span>
+            <span class="sr">{ label }</span>
+        </span>
     }
 }
 

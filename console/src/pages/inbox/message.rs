@@ -27,6 +27,8 @@ pub fn message_item(
                 <MediaBox admin={admin.clone()} message_id={m.id.clone()} media={media.clone()} on_change={reload.clone()} />
             }
             <span class="meta">
+                // Who sent an agent's message: "Ana · 10:42".
+                { m.author_name.as_ref().map(|name| format!("{name} · ")).unwrap_or_default() }
                 { time_label(m.sent_at) }
                 if mine && !status.is_empty() { <span class={classes!("status", status.to_owned())}>{ format!(" · {}", status_label(status)) }</span> }
             </span>

@@ -8,11 +8,13 @@ mod composer;
 mod filters;
 mod list;
 mod message;
+mod teamwork;
 mod thread;
 
 use std::rc::Rc;
 
 use switchboard_core::api::{ConversationView, NumberView};
+use switchboard_core::team::Member;
 use switchboard_live_client::{LiveLink, Signal, TicketSource};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -35,17 +37,23 @@ pub fn inbox(props: &Props) -> Html {
     let status = use_state(|| "open".to_owned());
     let customer = use_state(String::new);
     let window = use_state(String::new);
+    // `""` all, `none` unassigned, `me` mine.
+    let assignee = use_state(String::new);
+    let team = use_state(Vec::<Member>::new);
     let numbers = use_state(Vec::<NumberView>::new);
     let list = use_state(Vec::<ConversationView>::new);
     let selected = use_state(|| None::<String>);
     let tick = use_reducer(Counter::default);
     let error = use_state(|| None::<String>);
     {
-        let (admin, numbers) = (props.admin.clone(), numbers.clone());
+        let (admin, numbers, team) = (props.admin.clone(), numbers.clone(), team.clone());
         use_effect_with((), move |_| {
             spawn_local(async move {
                 if let Ok(n) = admin.get::<Vec<NumberView>>("/numbers").await {
                     numbers.set(n);
+                }
+                if let Ok(t) = admin.get::<Vec<Member>>("/team").await {
+                    team.set(t);
                 }
             });
         });
@@ -55,8 +63,8 @@ pub fn inbox(props: &Props) -> Html {
         // WhatsApp ids are the number's digits: "+1 (650) 555-1234" finds 16505551234.
         let wa_id: String = customer.chars().filter(char::is_ascii_digit).collect();
         let query = format!(
-            "/conversations?number={}&channel={}&status={}&wa_id={wa_id}&window={}",
-            *number, *channel, *status, *window
+            "/conversations?number={}&channel={}&status={}&wa_id={wa_id}&window={}&assignee={}",
+            *number, *channel, *status, *window, *assignee
         );
         use_effect_with((query, tick.0), move |(query, _)| {
             let query = query.clone();
@@ -115,12 +123,12 @@ pub fn inbox(props: &Props) -> Html {
     html! {
         <div class="page inbox">
             <h1 tabindex="-1">{ "Inbox" }</h1>
-            { filter_bar(&numbers, &number, &channel, &status, &window, &customer) }
+            { filter_bar(&numbers, &number, &channel, &status, &window, &customer, &assignee) }
             if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
             <div class="split">
-                { conversation_list(&list, &numbers, &selected, *clock) }
+                { conversation_list(&list, &numbers, &team, &selected, *clock) }
                 { match &*selected {
-                    Some(id) => html! { <Thread key={id.clone()} admin={props.admin.clone()} id={id.clone()} on_change={refresh} live={live.0} /> },
+                    Some(id) => html! { <Thread key={id.clone()} admin={props.admin.clone()} id={id.clone()} on_change={refresh} live={live.0} team={(*team).clone()} /> },
                     None => html! { <p class="empty thread">{ "Choose a conversation." }</p> },
                 } }
             </div>

@@ -12,8 +12,11 @@ use yew::prelude::*;
 use super::composer::Composer;
 use super::list::channel_label;
 use super::message::message_item;
+use super::teamwork::{activity_item, AssignControl, NoteForm};
 use crate::api::Admin;
 use crate::dom::{focus, now_seconds, Counter};
+use switchboard_core::team::session::Me;
+use switchboard_core::team::Member;
 
 #[derive(Properties, PartialEq)]
 pub struct ThreadProps {
@@ -22,10 +25,13 @@ pub struct ThreadProps {
     pub on_change: Callback<()>,
     /// Changes whenever the live socket reports something (or reconnects).
     pub live: u32,
+    /// The members (to assign to, and to name them).
+    pub team: Vec<Member>,
 }
 
 #[function_component(Thread)]
 pub fn thread(props: &ThreadProps) -> Html {
+    let me = use_context::<std::rc::Rc<Me>>();
     let detail = use_state(|| None::<ConversationDetail>);
     let send_error = use_state(|| None::<String>);
     let version = use_reducer(Counter::default);
@@ -154,7 +160,18 @@ pub fn thread(props: &ThreadProps) -> Html {
 
     let mut items = Vec::new();
     let mut previous_channel = None;
+    // What agents did, by time between the messages; what happened before the first message
+    // shown waits for the earlier messages to be shown.
+    let first_shown = older.first().or(d.messages.first()).map(|m| m.sent_at);
+    let mut activity = d
+        .activity
+        .iter()
+        .filter(|a| older_cursor.is_none() || first_shown.is_some_and(|t| a.at >= t))
+        .peekable();
     for m in older.iter().chain(&d.messages) {
+        while let Some(a) = activity.next_if(|a| a.at < m.sent_at) {
+            items.push(activity_item(a, &props.team));
+        }
         if c.handed_off_at.is_some()
             && previous_channel == Some(Channel::Messenger)
             && m.channel == Channel::Whatsapp
@@ -169,6 +186,7 @@ pub fn thread(props: &ThreadProps) -> Html {
             &bump,
         ));
     }
+    items.extend(activity.map(|a| activity_item(a, &props.team)));
     let title = c
         .contact_name
         .clone()
@@ -189,6 +207,8 @@ pub fn thread(props: &ThreadProps) -> Html {
                 // One button that changes, not two: the one pressed keeps the keyboard's focus.
                 <button onclick={post_action(if open { "close" } else { "reopen" }.to_owned())}>{ if open { "Close conversation" } else { "Reopen" } }</button>
             </header>
+            <AssignControl admin={props.admin.clone()} id={props.id.clone()} assignee={c.assignee.clone()}
+                team={props.team.clone()} me={me.as_ref().and_then(|m| m.email.clone())} on_change={bump.clone()} error={send_error.clone()} />
             if c.link_disputed_at.is_some() && c.handed_off_at.is_some() {
                 <div class="warning" role="alert">
                     <p>{ "The website visitor says this WhatsApp number is not theirs: someone else may have sent their handoff code. If so, undo the link — the conversation returns to the visitor's Messenger with its history, and these WhatsApp messages stay here, marked." }</p>
@@ -209,6 +229,7 @@ pub fn thread(props: &ThreadProps) -> Html {
             // It scrolls on its own: focusable, so the keyboard can scroll it too.
             <ol class="messages" aria-label="Messages" tabindex="0" ref={messages_list}>{ for items }</ol>
             if let Some(e) = &*send_error { <p class="error" role="alert">{ e.clone() }</p> }
+            <NoteForm admin={props.admin.clone()} id={props.id.clone()} on_change={bump.clone()} />
             <Composer admin={props.admin.clone()} id={props.id.clone()} phone_number_id={c.phone_number_id.clone()}
                 {whatsapp} {window_open} send_error={send_error.clone()} bump={bump.clone()} />
         </section>

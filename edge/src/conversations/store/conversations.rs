@@ -20,6 +20,8 @@ pub struct ConversationFilter {
     /// Only open WhatsApp conversations whose 24-hour window is still open, closing soonest
     /// first (`?window=closing`), from this time on (now − 24 h).
     pub window_open_since: Option<i64>,
+    /// `Some(None)`: unassigned only; `Some(Some(email))`: assigned to that member.
+    pub assignee: Option<Option<String>>,
     pub limit: i64,
 }
 
@@ -161,6 +163,14 @@ impl ConversationStore {
                 values.push(Arg::from(value));
                 clauses.push(format!("{column} = ?{}", values.len()));
             }
+        }
+        match &f.assignee {
+            Some(Some(email)) => {
+                values.push(Arg::from(email));
+                clauses.push(format!("c.assignee_email = ?{}", values.len()));
+            }
+            Some(None) => clauses.push("c.assignee_email IS NULL".to_owned()),
+            None => {}
         }
         let mut order = "c.last_message_at DESC";
         if let Some(since) = f.window_open_since {
