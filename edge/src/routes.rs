@@ -94,16 +94,12 @@ async fn admin(
     let store = ConversationStore::new(env)?;
     match (req.method(), route) {
         (Method::Get, ["me"]) => team::api::me(caller, config),
-        (_, ["team"]) => team::api::collection(req, db, caller).await,
+        (Method::Get, ["team"]) => team::api::collection(req, db, caller).await,
+        (Method::Post, ["team"]) => team::api::collection(req, db, caller).await,
         // A member (or the admin token) claiming: the claim is for the first Access sign-in.
-        (Method::Post, ["team", "claim"]) => Err(match caller.member {
-            Some(_) => EdgeError::Conflict("this team already has an owner: you are a member".to_owned()),
-            None => EdgeError::BadRequest(
-                "the first owner is claimed signed in with Cloudflare Access (it names you), with the admin token in the body"
-                    .to_owned(),
-            ),
-        }),
-        (_, ["team", email]) => team::api::item(req, db, caller, email).await,
+        (Method::Post, ["team", "claim"]) => team::api::claim_as_caller(caller),
+        (Method::Patch, ["team", email]) => team::api::item(req, db, caller, email).await,
+        (Method::Delete, ["team", email]) => team::api::item(req, db, caller, email).await,
         (Method::Get, ["audit"]) => team::api::log(req, db).await,
         (_, ["settings"]) => numbers::settings(req, &numbers).await,
         (_, ["numbers"]) => numbers::collection(req, &numbers, &store, live).await,
@@ -168,6 +164,11 @@ async fn admin(
         )
         | (_, ["conversations", _]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
         (_, ["media", _]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
+        (_, ["team"]) => Err(EdgeError::MethodNotAllowed { allow: "GET, POST" }),
+        (_, ["team", "claim"]) => Err(EdgeError::MethodNotAllowed { allow: "POST" }),
+        (_, ["team", _]) => Err(EdgeError::MethodNotAllowed {
+            allow: "PATCH, DELETE",
+        }),
         (_, ["media", _, "retry"]) => Err(EdgeError::MethodNotAllowed { allow: "POST" }),
         (_, ["live"] | ["live", "disconnect"]) => {
             Err(EdgeError::MethodNotAllowed { allow: "POST" })

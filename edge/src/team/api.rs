@@ -176,6 +176,20 @@ pub async fn claim(
     Ok(json_response(&owner, 201))
 }
 
+/// `POST /api/admin/team/claim` by someone already let in: a member (the team has its owner),
+/// or the admin token alone (the claim names the person Access signed in).
+pub fn claim_as_caller(caller: &Caller) -> Result<Response, EdgeError> {
+    Err(match caller.member {
+        Some(_) => {
+            EdgeError::Conflict("this team already has an owner: you are a member".to_owned())
+        }
+        None => EdgeError::BadRequest(
+            "the first owner is claimed signed in with Cloudflare Access (it names you), with the admin token in the body"
+                .to_owned(),
+        ),
+    })
+}
+
 /// `GET /api/admin/audit?limit=`: the newest changes (100, at most 500).
 pub async fn log(req: &Request, db: &Db) -> Result<Response, EdgeError> {
     let limit = match query(req, "limit") {
