@@ -14,6 +14,9 @@ pub struct Props {
     pub admin: Admin,
 }
 
+/// The table's name (it scrolls sideways on narrow screens, so the keyboard can focus it).
+const TABLE_LABEL: &str = "Recent changes";
+
 #[function_component(AuditLog)]
 pub fn audit_log(props: &Props) -> Html {
     let entries = use_state(|| None::<Result<Vec<AuditEntry>, String>>);
@@ -35,7 +38,7 @@ pub fn audit_log(props: &Props) -> Html {
         Some(Err(e)) => html! { <p class="error" role="alert">{ e.clone() }</p> },
         Some(Ok(list)) if list.is_empty() => html! { <p>{ "No changes recorded yet." }</p> },
         Some(Ok(list)) => html! {
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label={TABLE_LABEL}>
                 <table class="audit">
                     <caption class="sr">{ "Recent changes, newest first" }</caption>
                     <thead><tr>

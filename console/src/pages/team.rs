@@ -17,6 +17,9 @@ pub struct Props {
     pub admin: Admin,
 }
 
+/// The members table's name (it scrolls sideways on narrow screens, so the keyboard can focus it).
+const TABLE_LABEL: &str = "Members";
+
 #[function_component(TeamPage)]
 pub fn team_page(props: &Props) -> Html {
     let me = use_context::<Rc<Me>>();
@@ -116,7 +119,7 @@ pub fn team_page(props: &Props) -> Html {
             { match rows {
                 None => html! { <p>{ "Loading…" }</p> },
                 Some(rows) => html! {
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label={TABLE_LABEL}>
                         <table class="members">
                             <caption class="sr">{ "Members" }</caption>
                             <thead><tr><th scope="col">{ "Name" }</th><th scope="col">{ "Email" }</th><th scope="col">{ "Role" }</th><th scope="col"><span class="sr">{ "Actions" }</span></th></tr></thead>
@@ -210,7 +213,7 @@ fn add_member(props: &AddProps) -> Html {
         Callback::from(move |e: Event| role.set(select_value(&e)))
     };
     html! {
-        <form class="card add-member" onsubmit={submit}>
+        <form class="card add-member" onsubmit={submit} novalidate=true>
             <h2>{ "Add a member" }</h2>
             <label for="member-email">{ "Email (the one they sign in to Cloudflare Access with)" }</label>
             <input id="member-email" type="email" autocomplete="off" value={(*email).clone()} oninput={bind_input(&email)}
