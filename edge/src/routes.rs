@@ -105,6 +105,10 @@ async fn admin(
         (_, ["numbers"]) => numbers::collection(req, &numbers, &store, live).await,
         (_, ["numbers", id]) => numbers::item(req, &numbers, &store, id).await,
         (_, ["numbers", id, "profile"]) => numbers::profile(req, &numbers, id).await,
+        (Method::Get, ["numbers", id, "round-robin"]) => team::round_robin::read(db, id).await,
+        (Method::Put, ["numbers", id, "round-robin"]) => {
+            team::round_robin::write(req, db, id).await
+        }
         (Method::Get, ["numbers", id, "templates"]) => numbers::templates(&numbers, id).await,
         (Method::Get, ["numbers", id, "disconnect"]) => {
             numbers::disconnect_preview(req, &numbers, id).await
@@ -165,6 +169,9 @@ async fn admin(
         | (_, ["conversations", _]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
         (_, ["media", _]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
         (_, ["team"]) => Err(EdgeError::MethodNotAllowed { allow: "GET, POST" }),
+        (_, ["numbers", _, "round-robin"]) => {
+            Err(EdgeError::MethodNotAllowed { allow: "GET, PUT" })
+        }
         (_, ["team", "claim"]) => Err(EdgeError::MethodNotAllowed { allow: "POST" }),
         (_, ["team", _]) => Err(EdgeError::MethodNotAllowed {
             allow: "PATCH, DELETE",

@@ -62,7 +62,7 @@ test('an agent answers, sees their name on the reply, assigns to themself and wr
 
   await thread.getByRole('button', { name: 'Assign to me' }).click();
   await page.getByRole('button', { name: /Carla/ }).getByText('Assigned to Bob Silva').waitFor();
-  await thread.getByText('Bob Silva assigned it to Bob Silva', { exact: false }).waitFor();
+  await thread.getByText(/^Bob Silva took this conversation · /).waitFor();
 
   await thread.getByText('Add a private note').click();
   await thread.getByLabel(/Private note/).fill('Courier ref 88-21, call them if late');

@@ -88,6 +88,8 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
     route("PATCH", "/api/admin/numbers/{id}", Owner, "change a number"),
     route("DELETE", "/api/admin/numbers/{id}", Owner, "disconnect a number"),
     route("GET", "/api/admin/numbers/{id}/disconnect", Owner, "what disconnecting means"),
+    route("GET", "/api/admin/numbers/{id}/round-robin", Owner, "who gets new conversations in turn"),
+    route("PUT", "/api/admin/numbers/{id}/round-robin", Owner, "choose who gets new conversations in turn"),
     route("GET", "/api/admin/numbers/{id}/profile", Owner, "read a business profile"),
     route("POST", "/api/admin/numbers/{id}/profile", Owner, "change a business profile"),
     route("GET", "/api/admin/stats", Owner, "the numbers' message counts"),

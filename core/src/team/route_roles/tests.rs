@@ -51,6 +51,16 @@ fn every_route_needs_the_role_the_matrix_gives_it() {
             Owner,
         ),
         ("GET", "/api/admin/numbers/106540352242922/profile", Owner),
+        (
+            "GET",
+            "/api/admin/numbers/106540352242922/round-robin",
+            Owner,
+        ),
+        (
+            "PUT",
+            "/api/admin/numbers/106540352242922/round-robin",
+            Owner,
+        ),
         ("POST", "/api/admin/numbers/106540352242922/profile", Owner),
         ("GET", "/api/admin/stats?from=1&to=2", Owner),
         ("GET", "/api/admin/unrouted", Owner),
