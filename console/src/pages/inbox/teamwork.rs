@@ -33,6 +33,9 @@ pub fn activity_item(a: &ActivityView, team: &[Member]) -> Html {
         "reopened" => "reopened the conversation".to_owned(),
         "unlinked" => "undid the WhatsApp link".to_owned(),
         "retried" => "sent a failed message again".to_owned(),
+        "assigned" if a.body.is_some() && a.body == a.actor_email => {
+            "took this conversation".to_owned()
+        }
         "assigned" => format!(
             "assigned it to {}",
             name_of(a.body.as_deref().unwrap_or_default())
