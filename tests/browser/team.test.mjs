@@ -52,6 +52,13 @@ test('an agent answers, sees their name on the reply, assigns to themself and wr
   assert.deepEqual(await nav.getByRole('button').allInnerTexts(), ['Inbox']);
   assert.equal(await page.getByLabel('Admin token').count(), 0);
 
+  // The owner has the same conversation open in her own browser: she sees Bob's work live.
+  const owner = await signedIn('ana@example.com');
+  await owner.getByRole('navigation', { name: 'Console' }).getByRole('button', { name: 'Inbox' }).click();
+  await owner.getByRole('button', { name: /Carla/ }).click();
+  const ownerThread = owner.getByRole('region', { name: 'Conversation with Carla' });
+  await ownerThread.getByText('Hi, where is my parcel?').waitFor();
+
   await page.getByRole('button', { name: /Carla/ }).click();
   const thread = page.getByRole('region', { name: 'Conversation with Carla' });
   await thread.getByText('Hi, where is my parcel?').waitFor();
@@ -69,6 +76,10 @@ test('an agent answers, sees their name on the reply, assigns to themself and wr
   await thread.getByRole('button', { name: 'Add note' }).click();
   const note = thread.getByRole('listitem').filter({ hasText: 'Courier ref 88-21' });
   await note.getByText('Private note').waitFor();
+  // Over the inbox socket, without a reload: the assignment and the note.
+  await owner.getByRole('button', { name: /Carla/ }).getByText('Assigned to Bob Silva').waitFor();
+  await ownerThread.getByText('Courier ref 88-21, call them if late').waitFor();
+  await owner.context().close();
   await expectAccessible(page, 'inbox as an agent, with a note');
   await shot(page, 'team-agent-inbox-1280');
 
