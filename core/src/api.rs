@@ -124,6 +124,34 @@ pub struct ConversationView {
     /// The member it is assigned to (their email), if any.
     #[serde(default)]
     pub assignee: Option<String>,
+    /// The customer's messages the member asking has not seen (in the list only).
+    #[serde(default)]
+    pub unread: i64,
+    /// The newest message, for the inbox row (in the list only).
+    #[serde(default)]
+    pub last_message: Option<LastMessage>,
+}
+
+/// One line of the newest message of a conversation, as the inbox row shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastMessage {
+    /// `inbound` (the customer) or `outbound` (the business).
+    pub direction: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub text: Option<String>,
+    /// The agent who sent it, for an agent's message.
+    #[serde(default)]
+    pub author_name: Option<String>,
+    pub sent_at: i64,
+}
+
+/// `GET /api/admin/unread`: the conversations with messages the member has not seen (open,
+/// unassigned or theirs) — the tab title's count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnreadCount {
+    pub conversations: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

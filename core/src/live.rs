@@ -72,6 +72,8 @@ pub enum Change {
     Assignment,
     /// An agent wrote a private note.
     Note,
+    /// A member read it (their other tabs update their unread counts).
+    Read,
 }
 
 /// What a socket receives, as JSON text: `{"type":"message",…}` or `{"type":"changed",…}`.

@@ -8,8 +8,8 @@ use crate::config::health;
 use crate::config::numbers::Numbers;
 use crate::config::store::ConfigStore;
 use crate::conversations::{
-    api as conversations, attachments as conversations_attachments, store::ConversationStore,
-    teamwork,
+    api as conversations, attachments as conversations_attachments, attention,
+    store::ConversationStore, teamwork,
 };
 use crate::error::EdgeError;
 use crate::live::{self, publish::Live};
@@ -135,6 +135,10 @@ async fn admin(
         (Method::Post, ["conversations", id, "assign"]) => {
             teamwork::assign(req, &store, db, id, live, caller).await
         }
+        (Method::Post, ["conversations", id, "read"]) => {
+            attention::read(&store, id, live, caller).await
+        }
+        (Method::Get, ["unread"]) => attention::unread(&store, caller).await,
         (Method::Post, ["conversations", id, "notes"]) => {
             teamwork::note(req, &store, id, live, caller).await
         }
@@ -164,7 +168,7 @@ async fn admin(
             _,
             ["numbers", _, "templates" | "disconnect"]
             | ["stats" | "kpis" | "conversations" | "unrouted" | "not-understood" | "webhook"
-            | "runtime" | "me" | "audit"],
+            | "runtime" | "me" | "audit" | "unread"],
         )
         | (_, ["conversations", _]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
         (_, ["media", _]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
@@ -182,7 +186,8 @@ async fn admin(
         }
         (
             _,
-            ["conversations", _, "messages" | "close" | "reopen" | "unlink" | "attachments" | "assign" | "notes"],
+            ["conversations", _, "messages" | "close" | "reopen" | "unlink" | "attachments" | "assign" | "notes"
+            | "read"],
         )
         | (_, ["conversations", _, "messages", _, "retry"]) => {
             Err(EdgeError::MethodNotAllowed { allow: "POST" })

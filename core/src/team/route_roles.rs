@@ -71,6 +71,8 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
     route("POST", "/api/admin/conversations/{id}/reopen", Agent, "reopen a conversation"),
     route("POST", "/api/admin/conversations/{id}/unlink", Agent, "undo a WhatsApp link"),
     route("POST", "/api/admin/conversations/{id}/notes", Agent, "write a private note"),
+    route("POST", "/api/admin/conversations/{id}/read", Agent, "mark a thread seen"),
+    route("GET", "/api/admin/unread", Agent, "how many conversations hold unseen messages"),
     route("POST", "/api/admin/conversations/{id}/assign", Agent, "assign or unassign"),
     route("GET", "/api/admin/media/{id}", Agent, "see a file"),
     route("POST", "/api/admin/media/{id}/retry", Agent, "fetch a file again"),

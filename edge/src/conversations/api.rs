@@ -67,6 +67,7 @@ pub async fn list(
             }
         },
         assignee,
+        reader: super::attention::reader(caller),
         limit,
     };
     let rows = store.list(&filter).await?;

@@ -37,6 +37,11 @@ pub struct ConversationRow {
     pub opened_after_hours: Option<i64>,
     #[serde(default)]
     pub assignee_email: Option<String>,
+    /// In the list only: the reader's unread count, and the newest message as JSON text.
+    #[serde(default)]
+    pub unread: Option<i64>,
+    #[serde(default)]
+    pub last_message: Option<String>,
 }
 
 impl ConversationRow {
@@ -86,6 +91,11 @@ impl ConversationRow {
             unlinked_at: self.unlinked_at,
             opened_after_hours: self.opened_after_hours.unwrap_or(0) != 0,
             assignee: self.assignee_email.clone(),
+            unread: self.unread.unwrap_or(0),
+            last_message: self
+                .last_message
+                .as_deref()
+                .and_then(|m| serde_json::from_str(m).ok()),
         }
     }
 }

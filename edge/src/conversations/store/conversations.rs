@@ -15,14 +15,27 @@ pub struct ConversationFilter {
     pub phone_number_id: Option<String>,
     pub wa_id: Option<String>,
     pub status: Option<String>,
-    /// `messenger`, `whatsapp` or `handed_off`.
+    /// `messenger`, `whatsapp`, `handed_off`, or `waiting` (a handoff waiting for the visitor's
+    /// first WhatsApp message: a conversation with no message yet, listed only then).
     pub channel: Option<String>,
+    /// Whose unread counts the rows carry (`conversation_reads.member`).
+    pub reader: String,
     /// Only open WhatsApp conversations whose 24-hour window is still open, closing soonest
     /// first (`?window=closing`), from this time on (now − 24 h).
     pub window_open_since: Option<i64>,
     /// `Some(None)`: unassigned only; `Some(Some(email))`: assigned to that member.
     pub assignee: Option<Option<String>>,
     pub limit: i64,
+}
+
+/// What a row of the inbox adds: the reader's unread count and the newest message.
+fn list_columns(reader: usize) -> String {
+    format!(
+        "(SELECT COUNT(*) FROM messages u WHERE u.conversation_id = c.id AND u.direction = 'inbound' \
+         AND u.rowid > COALESCE((SELECT r.read_seq FROM conversation_reads r WHERE r.conversation_id = c.id AND r.member = ?{reader}), 0)) AS unread, \
+         (SELECT json_object('direction', l.direction, 'type', l.type, 'text', l.text, 'author_name', l.author_name, 'sent_at', l.sent_at) \
+         FROM messages l WHERE l.conversation_id = c.id ORDER BY l.sent_at DESC, l.rowid DESC LIMIT 1) AS last_message"
+    )
 }
 
 impl ConversationStore {
@@ -134,12 +147,20 @@ impl ConversationStore {
             Some("messenger") => " AND c.channel = 'messenger'",
             Some("whatsapp") => " AND c.channel = 'whatsapp' AND c.handed_off_at IS NULL",
             Some("handed_off") => " AND c.handed_off_at IS NOT NULL",
+            Some("waiting") => "",
             Some(other) => {
                 return Err(EdgeError::BadRequest(format!(
-                    "channel must be messenger, whatsapp or handed_off, not {other:?}"
+                    "channel must be messenger, whatsapp, handed_off or waiting, not {other:?}"
                 )))
             }
             None => "",
+        };
+        // A conversation shows once it holds a message; the ones without (a handoff whose
+        // visitor has not written on WhatsApp yet) have a filter of their own.
+        let holds_messages = if f.channel.as_deref() == Some("waiting") {
+            " AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.conversation_id = c.id)"
+        } else {
+            " AND EXISTS (SELECT 1 FROM messages e WHERE e.conversation_id = c.id)"
         };
         if let Some(status) = f
             .status
@@ -182,6 +203,8 @@ impl ConversationStore {
             // `conversations_open_by_window`: an index range, soonest to close first.
             order = "c.last_inbound_at ASC";
         }
+        values.push(Arg::from(f.reader.as_str()));
+        let reader = values.len();
         values.push(Arg::from(f.limit));
         let filters = if clauses.is_empty() {
             "1".to_owned()
@@ -189,8 +212,9 @@ impl ConversationStore {
             clauses.join(" AND ")
         };
         let sql = format!(
-            "SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE {filters}{channel_clause} \
+            "SELECT {CONVERSATION_COLUMNS}, {} FROM conversations c WHERE {filters}{channel_clause}{holds_messages} \
              ORDER BY {order} LIMIT ?{}",
+            list_columns(reader),
             values.len()
         );
         let result = self.stmt(&sql, &values)?.all().await?;

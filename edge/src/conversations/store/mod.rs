@@ -1,6 +1,7 @@
 //! The D1 statements of conversations and messages, by what they touch: `conversations`
 //! (opening, clocks, closing, listing, unlinking, assigning), `messages` (inserts, retries, send
-//! results), `reads` (a thread's pages) and `activity` (notes and what agents did). Other features keep their own statements in their stores.
+//! results), `reads` (a thread's pages), `activity` (notes and what agents did) and `unread` (how far
+//! each member has read). Other features keep their own statements in their stores.
 
 use std::ops::Deref;
 
@@ -13,6 +14,7 @@ mod activity;
 mod conversations;
 mod messages;
 mod reads;
+mod unread;
 
 pub use activity::NewActivity;
 pub use conversations::ConversationFilter;

@@ -1,0 +1,46 @@
+//! What needs a member's attention: `POST /api/admin/conversations/<id>/read` (the console calls
+//! it while the thread is open and visible: everything in it is then seen by that member) and
+//! `GET /api/admin/unread` (how many conversations hold unseen customer messages: the tab's
+//! count). Unread is per member; the admin token counts as one member of its own.
+
+use switchboard_core::api::UnreadCount;
+use switchboard_core::live::{Change, LiveEvent, INBOX_ROOM};
+use worker::Response;
+
+use super::service::find;
+use super::store::ConversationStore;
+use crate::error::EdgeError;
+use crate::live::publish::Live;
+use crate::platform::clock::now_seconds;
+use crate::platform::http::ok_json;
+use crate::team::caller::Caller;
+
+/// The key of a member's unread state.
+pub fn reader(caller: &Caller) -> String {
+    caller.email().unwrap_or("admin-token").to_owned()
+}
+
+pub async fn read(
+    store: &ConversationStore,
+    id: &str,
+    live: &Live,
+    caller: &Caller,
+) -> Result<Response, EdgeError> {
+    find(store, id).await?;
+    if store.mark_read(id, &reader(caller), now_seconds()).await? {
+        // The member's other tabs and devices update their counts.
+        live.publish(
+            INBOX_ROOM,
+            &LiveEvent::changed(Some(id.to_owned()), Change::Read),
+        );
+    }
+    ok_json(&serde_json::json!({ "unread": 0 }))
+}
+
+pub async fn unread(store: &ConversationStore, caller: &Caller) -> Result<Response, EdgeError> {
+    ok_json(&UnreadCount {
+        conversations: store
+            .unread_conversations(&reader(caller), caller.email())
+            .await?,
+    })
+}
