@@ -1,15 +1,22 @@
-//! Sign-in with the admin token (kept for the browser tab only) and the navigation between the
-//! pages.
+//! Sign-in with the admin token (kept for the browser tab only), the header with the navigation,
+//! and the page the address names (`route`).
 
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
+use yew_router::prelude::*;
 
-use crate::api::Admin;
+use crate::api::{health, Admin};
+use crate::components::nav::Nav;
 use crate::dom::{bind_input, focus_page_heading, set_page_title};
 use crate::pages::inbox::Inbox;
-use crate::pages::numbers::Connections;
-use crate::pages::setup::{health, Setup};
-use crate::pages::webhook::WebhookPanel;
+use crate::pages::install::InstallPage;
+use crate::pages::not_found::{NotFoundPage, Placeholder};
+use crate::pages::numbers::{NumberPage, NumbersPage};
+use crate::pages::reports::ReportsPage;
+use crate::pages::settings::SettingsPage;
+use crate::pages::setup::Setup;
+use crate::pages::webhook::WebhookPage;
+use crate::route::Route;
 use switchboard_core::settings::ProjectSettings;
 
 const TOKEN_KEY: &str = "switchboard.admin";
@@ -18,31 +25,20 @@ fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Page {
-    Connections,
-    Inbox,
-    Webhook,
-}
-
-impl Page {
-    fn title(self) -> &'static str {
-        match self {
-            Page::Connections => "Connections › WhatsApp",
-            Page::Inbox => "Inbox",
-            Page::Webhook => "Webhook",
-        }
-    }
-}
-
+/// The console: the address bar is the state of where the member is (see `route`).
 #[function_component(App)]
 pub fn app() -> Html {
+    html! { <BrowserRouter><Console /></BrowserRouter> }
+}
+
+#[function_component(Console)]
+fn console() -> Html {
     let admin = use_state(|| {
         session_storage()
             .and_then(|s| s.get_item(TOKEN_KEY).ok().flatten())
             .map(|token| Admin { token })
     });
-    let page = use_state(|| Page::Connections);
+    let route = use_route::<Route>().unwrap_or(Route::NotFound);
     // Until the deployment is set up, the setup page is all there is to show.
     let report = use_state(|| None::<switchboard_core::api::HealthReport>);
     let checks = use_state(|| 0u32);
@@ -52,20 +48,20 @@ pub fn app() -> Html {
             spawn_local(async move { report.set(health().await) });
         });
     }
-    // The tab is named after what is shown; a page switch also moves focus to the new page's
+    // The tab is named after what is shown; going to another page also moves focus to its
     // heading (not the first page after signing in: there the browser's own start is right).
     let screen = match (&*report, &*admin) {
-        (Some(h), _) if !h.ready => "Finish setting up",
-        (_, None) => "Sign in",
-        (_, Some(_)) => page.title(),
+        (Some(h), _) if !h.ready => "Finish setting up".to_owned(),
+        (_, None) => "Sign in".to_owned(),
+        (_, Some(_)) => route.title(),
     };
     {
-        let shown = use_mut_ref(|| None::<Page>);
+        let shown = use_mut_ref(|| None::<Route>);
         let signed_in = admin.is_some();
-        use_effect_with((*page, screen), move |(page, screen)| {
+        use_effect_with((route.page(), screen), move |(page, screen)| {
             set_page_title(screen);
             if signed_in {
-                let previous = shown.borrow_mut().replace(*page);
+                let previous = shown.borrow_mut().replace(page.clone());
                 if previous.is_some_and(|p| p != *page) {
                     focus_page_heading();
                 }
@@ -89,10 +85,6 @@ pub fn app() -> Html {
         };
         return html! { <SignIn {on_signed_in} /> };
     };
-    let go = |p: Page| {
-        let page = page.clone();
-        Callback::from(move |_| page.set(p))
-    };
     let sign_out = {
         let admin = admin.clone();
         Callback::from(move |_| {
@@ -102,30 +94,36 @@ pub fn app() -> Html {
             admin.set(None);
         })
     };
-    let tab = |p: Page| {
-        html! {
-            <button class={classes!("tab", (*page == p).then_some("active"))} aria-current={(*page == p).then_some("page")} onclick={go(p)}>{ p.title() }</button>
-        }
-    };
     html! {
         <>
             <header class="top">
                 <strong class="brand">{ "Switchboard" }</strong>
-                <nav aria-label="Console">
-                    { tab(Page::Connections) }
-                    { tab(Page::Inbox) }
-                    { tab(Page::Webhook) }
-                </nav>
+                <Nav current={route.section()} />
                 <button class="link" onclick={sign_out}>{ "Sign out" }</button>
             </header>
-            <main>
-                { match *page {
-                    Page::Connections => html! { <Connections admin={current} /> },
-                    Page::Inbox => html! { <Inbox admin={current} /> },
-                    Page::Webhook => html! { <WebhookPanel admin={current} /> },
-                } }
-            </main>
+            <main>{ page(&route, current) }</main>
         </>
+    }
+}
+
+/// The page at `route`.
+fn page(route: &Route, admin: Admin) -> Html {
+    match route.clone() {
+        Route::Home | Route::Inbox => html! { <Inbox {admin} selected={None::<String>} /> },
+        Route::Conversation { conversation } => {
+            html! { <Inbox {admin} selected={Some(conversation)} /> }
+        }
+        Route::Numbers => html! { <NumbersPage {admin} /> },
+        Route::Number { phone_number_id } => {
+            let key = phone_number_id.clone();
+            html! { <NumberPage {key} {admin} {phone_number_id} /> }
+        }
+        Route::Reports => html! { <ReportsPage {admin} /> },
+        Route::Settings => html! { <SettingsPage {admin} /> },
+        Route::Install => html! { <InstallPage {admin} /> },
+        Route::Webhook => html! { <WebhookPage {admin} /> },
+        Route::Team | Route::Audit => html! { <Placeholder title={route.title()} /> },
+        Route::NotFound => html! { <NotFoundPage /> },
     }
 }
 

@@ -13,10 +13,9 @@ use crate::api::Admin;
 use crate::dom::{bind_input, bind_textarea, checked, outcome, select_value};
 use crate::forms::{
     format_country_map, parse_country_map, parse_lines, parse_reset_days, reset_days_input,
+    RESET_EXPLANATION,
 };
 
-/// What the reset does, beside both reset fields (a number's and the project's).
-pub const RESET_EXPLANATION: &str = "A customer's message opens a new conversation when the last message between you and them — theirs, or one of yours that was not refused, such as a template — is more than this many days older. So each conversation measures one request (response times, resolution KPIs and CSAT stay clean), and a customer answering your template continues that conversation.";
 
 /// Says which number visitors are offered when the chosen default is not available (or none is
 /// chosen): the first available number stands in.

@@ -262,7 +262,7 @@ pub fn messenger_form(props: &MessengerProps) -> Html {
                     <input id="hours-away" value={(*away).clone()} oninput={bind_input(&away)} placeholder="Leave a message and we'll reply when we're back." />
                 </div>
                 <label class="inline"><input type="checkbox" checked={*hide} onchange={on_hide} />{ " Hide the launcher outside hours" }</label>
-                <span class="hint">{ "Needs data-presence on the script tag (the snippet below adds it): the loader then asks once a minute per visitor whether you are in, one Worker request each time." }</span>
+                <span class="hint">{ "Needs data-presence on the script tag (the snippet on the Install page adds it): the loader then asks once a minute per visitor whether you are in, one Worker request each time." }</span>
                 <label class="inline"><input type="checkbox" checked={*reply_time} onchange={on_reply} />{ " Show \"usually replies within …\" (the median first response of the last 30 days, in hours)" }</label>
                 { outcome(status.as_ref()) }
                 <button type="submit" class="primary">{ "Save languages and hours" }</button>
