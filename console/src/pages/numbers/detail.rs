@@ -58,35 +58,28 @@ pub fn number_page(props: &Props) -> Html {
         Callback::from(move |_: ()| version.dispatch(()))
     };
     let back = html! { <p class="crumbs"><RouteLink to={Route::Numbers}>{ "← All numbers" }</RouteLink></p> };
+    // One heading element whatever the state, so the focus it takes on arrival stays on it.
+    let heading = match &*loaded {
+        Some(Ok(l)) => l.number.label.clone(),
+        Some(Err(e)) if e.status == 404 => "Number not found".to_owned(),
+        _ => format!("Number {}", props.phone_number_id),
+    };
     let body = match &*loaded {
-        None => html! {
-            <><h1 tabindex="-1">{ format!("Number {}", props.phone_number_id) }</h1><p class="hint">{ "Loading…" }</p></>
-        },
+        None => html! { <p class="hint">{ "Loading…" }</p> },
         Some(Err(e)) if e.status == 404 => html! {
-            <>
-                <h1 tabindex="-1">{ "Number not found" }</h1>
-                <p>{ format!("No number with the id {} is connected here.", props.phone_number_id) }</p>
-            </>
+            <p>{ format!("No number with the id {} is connected here.", props.phone_number_id) }</p>
         },
-        Some(Err(e)) => html! {
-            <>
-                <h1 tabindex="-1">{ format!("Number {}", props.phone_number_id) }</h1>
-                <p class="error" role="alert">{ e.to_string() }</p>
-            </>
-        },
+        Some(Err(e)) => html! { <p class="error" role="alert">{ e.to_string() }</p> },
         Some(Ok(Loaded { number: n, stats })) => {
             let connected = n.status == NumberStatus::Connected;
             html! {
                 <>
-                    <div class="row between">
-                        <div>
-                            <h1 tabindex="-1">{ n.label.clone() }</h1>
-                            <p class="meta">
-                                { n.display_phone_number.clone() }
-                                { n.verified_name.as_ref().map(|v| format!(" · {v}")).unwrap_or_default() }
-                                { " · id " }{ n.phone_number_id.clone() }
-                            </p>
-                        </div>
+                    <div class="row between wrap">
+                        <p class="meta">
+                            { n.display_phone_number.clone() }
+                            { n.verified_name.as_ref().map(|v| format!(" · {v}")).unwrap_or_default() }
+                            { " · id " }{ n.phone_number_id.clone() }
+                        </p>
                         <div class="badges">
                             <span class={classes!("badge", if connected { "ok" } else { "off" })}>{ if connected { "Connected" } else { "Disconnected" } }</span>
                             if let Some(q) = &n.quality_rating {
@@ -102,6 +95,7 @@ pub fn number_page(props: &Props) -> Html {
     html! {
         <div class="page">
             { back }
+            <h1 tabindex="-1">{ heading }</h1>
             { body }
         </div>
     }
