@@ -57,7 +57,7 @@ test('connect a number: Graph errors are shown, then it appears with its details
   await form.getByLabel('Access token').fill('EAAGsupport');
   await form.getByRole('button', { name: 'Connect', exact: true }).click();
   await form.waitFor({ state: 'hidden' });
-  assert.equal(await form.getByLabel('Access token').inputValue(), '', 'the token field is cleared');
+  assert.equal(await page.locator('#connect-access_token').inputValue(), '', 'the token field is cleared');
   const row = page.getByRole('row', { name: /Support/ });
   await row.getByText('+1 555-078-3881').waitFor();
   await row.getByText('GREEN').waitFor();
