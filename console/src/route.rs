@@ -121,7 +121,10 @@ mod tests {
     #[test]
     fn an_unknown_address_is_not_found() {
         assert_eq!(Route::recognize("/console/nope"), Some(Route::NotFound));
-        assert_eq!(Route::recognize("/console/numbers/1/2"), Some(Route::NotFound));
+        assert_eq!(
+            Route::recognize("/console/numbers/1/2"),
+            Some(Route::NotFound)
+        );
     }
 
     #[test]

@@ -77,7 +77,10 @@ async fn widget_loader(req: Request, env: &Env) -> Result<Response, EdgeError> {
 /// console's headers (its strict CSP, static/_headers) come with it. A missing file (a name with
 /// a dot, such as `/console/pkg/old.wasm`) stays a 404, never a page in place of a script.
 async fn console_page(req: &Request, env: &Env, path: &str) -> Result<Response, EdgeError> {
-    let is_file_name = path.rsplit('/').next().is_some_and(|last| last.contains('.'));
+    let is_file_name = path
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'));
     if is_file_name || !matches!(req.method(), Method::Get | Method::Head) {
         return Err(EdgeError::NotFound(format!("nothing at {path}")));
     }

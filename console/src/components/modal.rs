@@ -71,7 +71,8 @@ pub fn modal(props: &ModalProps) -> Html {
 
 /// Tab on the dialog's last control goes to its first; Shift+Tab on the first, to the last.
 fn keep_focus_inside(dialog: &NodeRef, e: &KeyboardEvent) {
-    const FOCUSABLE: &str = "a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])";
+    const FOCUSABLE: &str =
+        "a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])";
     let Some(dialog) = dialog.cast::<web_sys::Element>() else {
         return;
     };

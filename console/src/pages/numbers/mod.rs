@@ -104,7 +104,8 @@ pub fn numbers_page(props: &Props) -> Html {
 /// One row per number. On a narrow screen each row becomes a block of labelled lines
 /// (`data-label`, see console.css), so nothing scrolls sideways.
 fn numbers_table(l: &Loaded) -> Html {
-    let cell = |label: &'static str, content: Html| html! { <td data-label={label}>{ content }</td> };
+    let cell =
+        |label: &'static str, content: Html| html! { <td data-label={label}>{ content }</td> };
     html! {
         <table class="numbers">
             <caption class="sr">{ format!("{} numbers; conversations over the last {DAYS} days", l.numbers.len()) }</caption>

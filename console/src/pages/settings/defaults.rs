@@ -16,7 +16,6 @@ use crate::forms::{
     RESET_EXPLANATION,
 };
 
-
 /// Says which number visitors are offered when the chosen default is not available (or none is
 /// chosen): the first available number stands in.
 fn default_number_hint(settings: &ProjectSettings, numbers: &[NumberView]) -> Html {
