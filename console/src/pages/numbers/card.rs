@@ -249,6 +249,7 @@ pub fn number_card(props: &CardProps) -> Html {
     html! {
         <article class={classes!("card", "number", (!connected).then_some("disconnected"))} aria-label={format!("Number {}", n.label)}>
             if let Some(s) = &props.stats {
+                <p class="hint">{ "The last 30 days:" }</p>
                 <dl class="stats">
                     <div><dt>{ "Conversations opened" }</dt><dd>{ s.conversations_opened }</dd></div>
                     <div><dt>{ "Resets applied" }</dt><dd>{ s.resets_applied }</dd></div>

@@ -57,11 +57,12 @@ pub struct DefaultsProps {
     /// The settings' version when loaded; saving sends it so a change made elsewhere is not overwritten.
     pub version: Option<u64>,
     pub numbers: Vec<NumberView>,
-    pub on_saved: Callback<()>,
+    /// Saved: the parent reloads (a new version, a new form) and keeps saying what it is given.
+    pub on_saved: Callback<String>,
     /// Saving found the settings changed meanwhile: the parent reloads and says so.
     pub on_changed_elsewhere: Callback<()>,
-    /// Shown when the form opens (after such a reload).
-    pub notice: Option<String>,
+    /// Shown when the form opens (after a save here or such a reload).
+    pub notice: Option<Result<String, String>>,
 }
 
 #[function_component(DefaultsForm)]
@@ -78,7 +79,7 @@ pub fn defaults_form(props: &DefaultsProps) -> Html {
     let countries = use_state(|| format_country_map(&s.country_numbers));
     let messenger_csat = use_state(|| s.messenger_csat.enabled);
     let messenger_question = use_state(|| s.messenger_csat.question.clone().unwrap_or_default());
-    let status = use_state(|| props.notice.clone().map(Err::<String, String>));
+    let status = use_state(|| props.notice.clone());
     let submit = {
         let (admin, done, status) = (props.admin.clone(), props.on_saved.clone(), status.clone());
         let (version, changed_elsewhere) = (props.version, props.on_changed_elsewhere.clone());
@@ -133,8 +134,9 @@ pub fn defaults_form(props: &DefaultsProps) -> Html {
                     .await
                 {
                     Ok(_) => {
-                        status.set(Some(Ok("Defaults saved.".to_owned())));
-                        done.emit(());
+                        let saved = "Defaults saved.".to_owned();
+                        status.set(Some(Ok(saved.clone())));
+                        done.emit(saved);
                     }
                     // Someone (another tab, another owner) saved first: show theirs, say so.
                     Err(e) if e.changed_meanwhile => changed_elsewhere.emit(()),

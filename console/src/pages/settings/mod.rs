@@ -57,15 +57,38 @@ pub fn settings_page(props: &Props) -> Html {
         let version = version.dispatcher();
         Callback::from(move |_: ()| version.dispatch(()))
     };
-    let notice = use_state(|| None::<String>);
+    // What each form says when it opens again after the reload (a saved form is a new one: it is
+    // keyed by the settings' version).
+    let notice = use_state(|| None::<Result<String, String>>);
+    let messenger_notice = use_state(|| None::<Result<String, String>>);
     let changed_elsewhere = {
-        let (reload, notice) = (reload.clone(), notice.clone());
+        let (reload, notice, messenger_notice) =
+            (reload.clone(), notice.clone(), messenger_notice.clone());
         Callback::from(move |_: ()| {
-            notice.set(Some(
+            notice.set(Some(Err(
                 "These defaults were changed elsewhere (another tab or another owner) after you opened them. \
                  The current values are shown now: check them and save again."
                     .to_owned(),
-            ));
+            )));
+            messenger_notice.set(None);
+            reload.emit(());
+        })
+    };
+    let on_defaults_saved = {
+        let (reload, notice, messenger_notice) =
+            (reload.clone(), notice.clone(), messenger_notice.clone());
+        Callback::from(move |saved: String| {
+            notice.set(Some(Ok(saved)));
+            messenger_notice.set(None);
+            reload.emit(());
+        })
+    };
+    let on_messenger_saved = {
+        let (reload, notice, messenger_notice) =
+            (reload.clone(), notice.clone(), messenger_notice.clone());
+        Callback::from(move |saved: String| {
+            messenger_notice.set(Some(Ok(saved)));
+            notice.set(None);
             reload.emit(());
         })
     };
@@ -77,11 +100,11 @@ pub fn settings_page(props: &Props) -> Html {
                 // Keyed by version: a reload after a change elsewhere shows the current values.
                 <DefaultsForm key={l.version.unwrap_or(0).to_string()} admin={props.admin.clone()}
                     settings={l.settings.clone()} version={l.version} numbers={l.numbers.clone()}
-                    on_saved={reload.clone()} notice={(*notice).clone()}
+                    on_saved={on_defaults_saved} notice={(*notice).clone()}
                     on_changed_elsewhere={changed_elsewhere.clone()} />
                 <MessengerForm key={format!("m{}", l.version.unwrap_or(0))} admin={props.admin.clone()}
-                    settings={l.settings.clone()} version={l.version} on_saved={reload.clone()}
-                    on_changed_elsewhere={changed_elsewhere} />
+                    settings={l.settings.clone()} version={l.version} on_saved={on_messenger_saved}
+                    notice={(*messenger_notice).clone()} on_changed_elsewhere={changed_elsewhere} />
             } else {
                 <p class="hint">{ "Loading…" }</p>
             }
