@@ -4,7 +4,7 @@
 use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use switchboard_core::api::ErrorBody;
+use switchboard_core::api::{ErrorBody, HealthReport};
 use switchboard_core::media::blob_type;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -258,4 +258,10 @@ impl Admin {
         self.send(Request::delete(&Self::url(path)), None::<&()>)
             .await
     }
+}
+
+/// Reads `/healthz` (no token; it answers 503 with the same body while not ready).
+pub async fn health() -> Option<HealthReport> {
+    let response = Request::get("/healthz").send().await.ok()?;
+    response.json::<HealthReport>().await.ok()
 }

@@ -1,20 +1,28 @@
-//! Signing in (`session`: Cloudflare Access, or the admin token kept for the browser tab only)
-//! and the navigation between the pages each member's role may see.
+//! The header with the navigation a member's role may see, and the page the address names
+//! (`route`), once `session` knows who is there (Cloudflare Access, or the admin token kept for
+//! the browser tab only).
 
 use std::rc::Rc;
 
 use switchboard_core::team::session::{Me, SignedInVia};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
+use yew_router::prelude::*;
 
-use crate::api::Admin;
-use crate::dom::{focus_page_heading, set_page_title};
+use crate::api::{health, Admin};
+use crate::components::nav::Nav;
+use crate::dom::{focus_page_heading, set_page_title, Counter};
 use crate::pages::audit::AuditLog;
 use crate::pages::inbox::Inbox;
-use crate::pages::numbers::Connections;
-use crate::pages::setup::{health, Setup};
+use crate::pages::install::InstallPage;
+use crate::pages::not_found::{NotFoundPage, Placeholder};
+use crate::pages::numbers::{NumberPage, NumbersPage};
+use crate::pages::reports::ReportsPage;
+use crate::pages::settings::SettingsPage;
+use crate::pages::setup::Setup;
 use crate::pages::team::TeamPage;
-use crate::pages::webhook::WebhookPanel;
+use crate::pages::webhook::WebhookPage;
+use crate::route::Route;
 use crate::session::{gate_page, is_owner, Session};
 
 const TOKEN_KEY: &str = "switchboard.admin";
@@ -23,46 +31,16 @@ fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Page {
-    Connections,
-    Inbox,
-    Webhook,
-    Team,
-    Audit,
-}
-
-impl Page {
-    fn title(self) -> &'static str {
-        match self {
-            Page::Connections => "Connections › WhatsApp",
-            Page::Inbox => "Inbox",
-            Page::Webhook => "Webhook",
-            Page::Team => "Team",
-            Page::Audit => "Audit log",
-        }
-    }
-
-    /// The pages a member sees: agents the inbox; owners everything.
-    fn for_member(me: &Me) -> &'static [Page] {
-        if is_owner(me) {
-            &[
-                Page::Connections,
-                Page::Inbox,
-                Page::Webhook,
-                Page::Team,
-                Page::Audit,
-            ]
-        } else {
-            &[Page::Inbox]
-        }
-    }
-}
-
+/// The console: the address bar is the state of where the member is (see `route`).
 #[function_component(App)]
 pub fn app() -> Html {
+    html! { <BrowserRouter><Console /></BrowserRouter> }
+}
+
+#[function_component(Console)]
+fn console() -> Html {
     let session = use_state(|| Session::Checking);
-    let checks_me = use_reducer(crate::dom::Counter::default);
+    let checks_me = use_reducer(Counter::default);
     {
         let session = session.clone();
         use_effect_with(checks_me.0, move |_| {
@@ -72,7 +50,7 @@ pub fn app() -> Html {
             spawn_local(async move { session.set(Session::resolve(admin).await) });
         });
     }
-    let page = use_state(|| None::<Page>);
+    let route = use_route::<Route>().unwrap_or(Route::NotFound);
     // Until the deployment is set up, the setup page is all there is to show.
     let report = use_state(|| None::<switchboard_core::api::HealthReport>);
     let checks = use_state(|| 0u32);
@@ -86,23 +64,20 @@ pub fn app() -> Html {
         Session::SignedIn(admin, me) => Some((admin.clone(), me.clone())),
         _ => None,
     };
-    let current_page = signed_in.as_ref().map(|(_, me)| {
-        let allowed = Page::for_member(me);
-        page.filter(|p| allowed.contains(p)).unwrap_or(allowed[0])
-    });
-    // The tab is named after what is shown; a page switch also moves focus to the new page's
+    // The tab is named after what is shown; going to another page also moves focus to its
     // heading (not the first page after signing in: there the browser's own start is right).
-    let screen = match (&*report, current_page) {
-        (Some(h), _) if !h.ready => "Finish setting up",
-        (_, None) => "Sign in",
-        (_, Some(p)) => p.title(),
+    let screen = match (&*report, &signed_in) {
+        (Some(h), _) if !h.ready => "Finish setting up".to_owned(),
+        (_, None) => "Sign in".to_owned(),
+        (_, Some(_)) => route.title(),
     };
     {
-        let shown = use_mut_ref(|| None::<Page>);
-        use_effect_with((current_page, screen), move |(page, screen)| {
+        let shown = use_mut_ref(|| None::<Route>);
+        let signed_in = signed_in.is_some();
+        use_effect_with((route.page(), screen), move |(page, screen)| {
             set_page_title(screen);
-            if let Some(page) = page {
-                let previous = shown.borrow_mut().replace(*page);
+            if signed_in {
+                let previous = shown.borrow_mut().replace(page.clone());
                 if previous.is_some_and(|p| p != *page) {
                     focus_page_heading();
                 }
@@ -114,7 +89,7 @@ pub fn app() -> Html {
         let on_recheck = Callback::from(move |_| checks.set(*checks + 1));
         return html! { <Setup health={h} {on_recheck} /> };
     }
-    let (Some((admin, me)), Some(current)) = (signed_in, current_page) else {
+    let Some((admin, me)) = signed_in else {
         let on_signed_in = {
             let session = session.clone();
             Callback::from(move |a: Admin| {
@@ -131,10 +106,6 @@ pub fn app() -> Html {
         };
         return gate_page(&session, on_signed_in, on_retry);
     };
-    let go = |p: Page| {
-        let page = page.clone();
-        Callback::from(move |_| page.set(Some(p)))
-    };
     let sign_out = {
         let session = session.clone();
         Callback::from(move |_| {
@@ -144,11 +115,6 @@ pub fn app() -> Html {
             session.set(Session::NeedsToken);
         })
     };
-    let tab = |p: Page| {
-        html! {
-            <button class={classes!("tab", (current == p).then_some("active"))} aria-current={(current == p).then_some("page")} onclick={go(p)}>{ p.title() }</button>
-        }
-    };
     let who = match &me.email {
         Some(email) => format!("{} · {} ({email})", me.display_name, me.role.as_str()),
         None => "Admin token".to_owned(),
@@ -157,9 +123,7 @@ pub fn app() -> Html {
         <ContextProvider<Rc<Me>> context={me.clone()}>
             <header class="top">
                 <strong class="brand">{ "Switchboard" }</strong>
-                <nav aria-label="Console">
-                    { for Page::for_member(&me).iter().map(|p| tab(*p)) }
-                </nav>
+                <Nav current={route.section()} owner={is_owner(&me)} />
                 <span class="who">{ who }</span>
                 if me.via == SignedInVia::Access {
                     // Access ends its own session; the next visit signs in again.
@@ -168,15 +132,32 @@ pub fn app() -> Html {
                     <button class="link" onclick={sign_out}>{ "Sign out" }</button>
                 }
             </header>
-            <main>
-                { match current {
-                    Page::Connections => html! { <Connections admin={admin} /> },
-                    Page::Inbox => html! { <Inbox admin={admin} /> },
-                    Page::Webhook => html! { <WebhookPanel admin={admin} /> },
-                    Page::Team => html! { <TeamPage admin={admin} /> },
-                    Page::Audit => html! { <AuditLog admin={admin} /> },
-                } }
-            </main>
+            <main>{ page(&route, admin, &me) }</main>
         </ContextProvider<Rc<Me>>>
+    }
+}
+
+/// The page at `route`, if the member's role may see it.
+fn page(route: &Route, admin: Admin, me: &Me) -> Html {
+    if !is_owner(me) && !route.for_agents() {
+        return html! { <Placeholder title={route.title()} owners_only=true /> };
+    }
+    match route.clone() {
+        Route::Home | Route::Inbox => html! { <Inbox {admin} selected={None::<String>} /> },
+        Route::Conversation { conversation } => {
+            html! { <Inbox {admin} selected={Some(conversation)} /> }
+        }
+        Route::Numbers => html! { <NumbersPage {admin} /> },
+        Route::Number { phone_number_id } => {
+            let key = phone_number_id.clone();
+            html! { <NumberPage {key} {admin} {phone_number_id} /> }
+        }
+        Route::Reports => html! { <ReportsPage {admin} /> },
+        Route::Settings => html! { <SettingsPage {admin} /> },
+        Route::Install => html! { <InstallPage {admin} /> },
+        Route::Webhook => html! { <WebhookPage {admin} /> },
+        Route::Team => html! { <TeamPage {admin} /> },
+        Route::Audit => html! { <AuditLog {admin} /> },
+        Route::NotFound => html! { <NotFoundPage /> },
     }
 }

@@ -7,6 +7,9 @@ use serde_json::Value;
 use switchboard_core::api::MessageView;
 use switchboard_core::reset::ResetDays;
 
+/// What the reset does, beside both reset fields (a number's and the project's).
+pub const RESET_EXPLANATION: &str = "A customer's message opens a new conversation when the last message between you and them — theirs, or one of yours that was not refused, such as a template — is more than this many days older. So each conversation measures one request (response times, resolution KPIs and CSAT stay clean), and a customer answering your template continues that conversation.";
+
 /// One origin per line (blank lines ignored).
 pub fn parse_lines(text: &str) -> Vec<String> {
     text.lines()

@@ -1,16 +1,22 @@
-//! The site owner's console at `/console`: Connections › WhatsApp (numbers, their
-//! settings, business profile, disconnect with 2FA guidance, project defaults,
-//! the install snippet, reset KPIs), an Inbox for agents and the Webhook page (what to paste
-//! into Meta's dashboard, and whether deliveries arrive). A Yew bundle of its
-//! own so the visitor's Messenger stays small. Pure helpers live in [`forms`].
+//! The site owner's console at `/console/`: an Inbox for agents, Numbers (a table, a page per
+//! number with its settings, business profile and disconnect with 2FA guidance, a connect
+//! dialog), Reports (the KPIs), Settings (project defaults, the Messenger's look, languages and
+//! hours), Install (the snippet, setup status) and the Webhook page (what to paste into Meta's
+//! dashboard, whether deliveries arrive, what was kept aside), and for owners Team and the Audit
+//! log. Every place has its address
+//! ([`route`]). A Yew bundle of its own so the visitor's Messenger stays small. Pure helpers live
+//! in [`forms`].
 //!
-//! Layout: `app` (navigation; `session` signs in through Cloudflare Access or with the admin
-//! token) shows one of `pages` (`numbers`, `inbox`, `webhook`, `team`, `audit`, `setup`); `components` holds what a page embeds and could share (the media box, the KPI
-//! table); `api`, `dom` and `forms` are the helpers every page uses. Imports go one way:
-//! app → pages → components → api, dom, forms; pages never import each other.
+//! Layout: `app` (header, router; `session` signs in through Cloudflare Access or with the
+//! admin token) shows the one of `pages` the address names that the member's role allows;
+//! `components` holds what a page embeds and could share (the media box, the KPI table, the
+//! modal dialog, the navigation links); `api`, `dom`, `forms` and `route` are the helpers every
+//! page uses. Imports go one way: app → pages → components → api, dom, forms, route; pages never
+//! import each other.
 
 pub mod forms;
 pub mod hours_text;
+pub mod route;
 
 #[cfg(target_arch = "wasm32")]
 mod api;

@@ -31,6 +31,9 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
     if segments == ["widget.js"] {
         return widget_loader(req, env).await;
     }
+    if segments.first() == Some(&"console") {
+        return console_page(&req, env, &path).await;
+    }
     let config = Config::from_env(env)?;
     // Events the handlers queue as their writes commit, published after the answer.
     let live = Live::default();
@@ -76,6 +79,25 @@ async fn widget_loader(req: Request, env: &Env) -> Result<Response, EdgeError> {
     headers.set("content-type", "text/javascript; charset=utf-8")?;
     headers.set("cache-control", "no-store")?;
     Ok(response)
+}
+
+/// A console address that is no file (`/console/numbers/123`: the assets answered first and had
+/// nothing): the console's page, whose router shows that place, so a deep link, a reload and a
+/// bookmark all land where they point. It is fetched from the assets as `/console/`, so the
+/// console's headers (its strict CSP, static/_headers) come with it. A missing file (a name with
+/// a dot, such as `/console/pkg/old.wasm`) stays a 404, never a page in place of a script.
+async fn console_page(req: &Request, env: &Env, path: &str) -> Result<Response, EdgeError> {
+    let is_file_name = path
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'));
+    if is_file_name || !matches!(req.method(), Method::Get | Method::Head) {
+        return Err(EdgeError::NotFound(format!("nothing at {path}")));
+    }
+    let mut page = req.url()?;
+    page.set_path("/console/");
+    page.set_query(None);
+    Ok(env.assets("ASSETS")?.fetch(page.to_string(), None).await?)
 }
 
 async fn admin(

@@ -58,7 +58,7 @@ async function signIn(page) {
   await page.goto(`${edge.url}/console/`);
   await page.getByLabel('Admin token').fill(edge.secrets.ADMIN_TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Connections › WhatsApp' }).waitFor();
+  await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
 }
 
 // Presses Tab (or Shift+Tab) until `target` has focus. Every stop on the way must show a focus
@@ -92,13 +92,21 @@ test('by keyboard alone: sign in, switch pages, open a conversation and reply, a
   await tabTo(page, token);
   await page.keyboard.type(edge.secrets.ADMIN_TOKEN);
   await page.keyboard.press('Enter');
-  await page.getByRole('heading', { name: 'Connections › WhatsApp' }).waitFor();
+  await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+  const nav = page.getByRole('navigation', { name: 'Console' });
 
-  // Inbox: the page's heading takes focus, then the conversation, then its reply box.
-  await tabTo(page, page.getByRole('button', { name: 'Inbox' }));
+  // Numbers and back to the Inbox: each page's heading takes focus, then the conversation, then
+  // its reply box.
+  await tabTo(page, nav.getByRole('link', { name: 'Numbers', exact: true }));
+  await page.keyboard.press('Enter');
+  const numbersHeading = page.getByRole('heading', { name: 'Numbers', level: 1 });
+  await numbersHeading.waitFor();
+  assert.ok(await hasFocus(numbersHeading), 'focus moves to the page that was opened');
+  await tabTo(page, nav.getByRole('link', { name: 'Inbox', exact: true }), { back: true });
   await page.keyboard.press('Enter');
   const inboxHeading = page.getByRole('heading', { name: 'Inbox', level: 1 });
   await inboxHeading.waitFor();
+  await page.waitForFunction(() => document.activeElement?.matches('main h1'));
   assert.ok(await hasFocus(inboxHeading), 'focus moves to the page that was opened');
   await tabTo(page, page.getByRole('button', { name: /Kim Keys/ }));
   await page.keyboard.press('Enter');
@@ -139,9 +147,11 @@ test('by keyboard alone: sign in, switch pages, open a conversation and reply, a
   assert.ok(await hasFocus(thread.getByRole('button', { name: 'Close conversation' })));
   await shot(page, 'a11y-keyboard-reply');
 
-  // Connections: the disconnect dialog opens with focus inside it and closes with Escape,
+  // A number's page: the disconnect dialog opens with focus inside it and closes with Escape,
   // focus back on "Disconnect…"; the same after choosing an intent.
-  await tabTo(page, page.getByRole('button', { name: 'Connections › WhatsApp' }), { back: true });
+  await tabTo(page, nav.getByRole('link', { name: 'Numbers', exact: true }), { back: true });
+  await page.keyboard.press('Enter');
+  await tabTo(page, page.getByRole('link', { name: 'Support', exact: true }));
   await page.keyboard.press('Enter');
   const support = page.getByRole('article', { name: 'Number Support' });
   const opener = support.getByRole('button', { name: 'Disconnect…' });
@@ -170,7 +180,7 @@ test('by keyboard alone: sign in, switch pages, open a conversation and reply, a
   assert.equal((await edge.adminJson(`/numbers/${NUMBER}`)).body.status, 'connected', 'nothing was disconnected');
 
   // Webhook: Reveal by keyboard.
-  await tabTo(page, page.getByRole('button', { name: 'Webhook' }), { back: true });
+  await tabTo(page, nav.getByRole('link', { name: 'Webhook', exact: true }), { back: true });
   await page.keyboard.press('Enter');
   const reveal = page.getByRole('button', { name: 'Reveal' });
   await tabTo(page, reveal);
@@ -189,15 +199,22 @@ for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     await expectAccessible(page, `${name}: sign-in`);
     await shot(page, `a11y-${name}-0-sign-in`);
     await signIn(page);
-    await page.getByRole('region', { name: 'Delivery items that could not be understood' }).waitFor();
-    await page.getByRole('region', { name: 'Deliveries for numbers that are not connected' }).waitFor();
-    await page.getByRole('article', { name: 'Number Sales' }).getByText('Disconnected', { exact: true }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Console' });
+    await nav.getByRole('link', { name: 'Numbers', exact: true }).click();
+    await page.getByRole('row', { name: /Sales/ }).getByText('Disconnected', { exact: true }).waitFor();
+    await expectAccessible(page, `${name}: numbers, one connected and one disconnected`);
+    await shot(page, `a11y-${name}-1-numbers`);
+    await page.getByRole('link', { name: 'Sales', exact: true }).click();
+    await page.getByRole('article', { name: 'Number Sales' }).waitFor();
+    await expectAccessible(page, `${name}: a disconnected number's page`);
+    await nav.getByRole('link', { name: 'Reports', exact: true }).click();
     await page.getByRole('region', { name: 'Support KPIs' }).getByRole('button', { name: 'Refresh' }).waitFor();
-    await expectAccessible(page, `${name}: connections, a disconnected number, kept deliveries, items not understood`);
-    await shot(page, `a11y-${name}-1-connections`);
-    await page.screenshot({ path: `tests/artifacts/a11y-${name}-1-connections-full.png`, fullPage: true });
+    await expectAccessible(page, `${name}: reports`);
+    await nav.getByRole('link', { name: 'Settings', exact: true }).click();
+    await page.getByRole('region', { name: 'Project defaults' }).waitFor();
+    await expectAccessible(page, `${name}: settings`);
 
-    await page.getByRole('button', { name: 'Inbox' }).click();
+    await nav.getByRole('link', { name: 'Inbox', exact: true }).click();
     await page.getByRole('button', { name: /Kim Keys/ }).click();
     const kim = page.getByRole('region', { name: 'Conversation with Kim Keys' });
     await kim.getByText('Question 30 about my order').waitFor();
@@ -211,9 +228,11 @@ for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     await expectAccessible(page, `${name}: inbox, a conversation handed off from the Messenger`);
     await shot(page, `a11y-${name}-3-inbox-handoff`);
 
-    await page.getByRole('button', { name: 'Webhook' }).click();
+    await nav.getByRole('link', { name: 'Webhook', exact: true }).click();
     await page.getByRole('region', { name: 'Webhook' }).getByText(/Not verified|Verified|Working/).first().waitFor();
-    await expectAccessible(page, `${name}: webhook`);
+    await page.getByRole('region', { name: 'Delivery items that could not be understood' }).locator('li').first().waitFor();
+    await page.getByRole('region', { name: 'Deliveries for numbers that are not connected' }).locator('li').first().waitFor();
+    await expectAccessible(page, `${name}: webhook, kept deliveries and items not understood`);
     await shot(page, `a11y-${name}-4-webhook`);
     assert.deepEqual(errors, []);
   });

@@ -1,5 +1,6 @@
 // The console in headless chromium against the local edge and the Graph stand-in: sign in,
-// connect a number, change its settings and profile, see a webhook-created conversation,
+// connect a number (the Numbers page's dialog), change its settings and profile on its page, the
+// project defaults on Settings, see a webhook-created conversation,
 // reply within and outside the 24-hour window, retry a failed send, disconnect with each intent.
 // axe-core checks every page and state on the way (WCAG 2.2 AA).
 import { test, before, after } from 'node:test';
@@ -14,6 +15,7 @@ const NUMBER = '106540352242922';
 const SECOND = '202020202020202';
 let stack, edge, browser, page;
 const errors = [];
+const nav = (name) => page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name, exact: true });
 before(async () => {
   stack = await startStack();
   edge = stack.edge;
@@ -36,32 +38,39 @@ test('sign in with the admin token', async () => {
   await expectAccessible(page, 'sign-in, wrong token');
   await page.getByLabel('Admin token').fill(edge.secrets.ADMIN_TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Connections › WhatsApp' }).waitFor();
+  await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+  await nav('Numbers').click();
   await page.getByText('No number connected yet.').waitFor();
-  await page.getByRole('region', { name: 'Support KPIs' }).getByRole('button', { name: 'Refresh' }).waitFor();
-  await expectAccessible(page, 'connections, no number yet');
+  await expectAccessible(page, 'numbers, no number yet');
 });
 
 test('connect a number: Graph errors are shown, then it appears with its details', async () => {
-  const form = page.getByRole('region', { name: 'Connect a number' });
+  await page.getByRole('button', { name: 'Connect a number' }).click();
+  const form = page.getByRole('dialog', { name: 'Connect a number' });
   await form.getByLabel('Label', { exact: true }).fill('Support');
   await form.getByLabel('Phone number ID', { exact: true }).fill(NUMBER);
   await form.getByLabel('WhatsApp Business Account ID').fill('102290129340398');
   await form.getByLabel('Access token').fill('EAAGwrong');
   await form.getByRole('button', { name: 'Connect', exact: true }).click();
   await form.getByText(/Invalid OAuth access token/).waitFor();
-  await expectAccessible(page, 'connections, connect refused (field marked invalid)');
+  await expectAccessible(page, 'numbers, connect refused (field marked invalid)');
   await form.getByLabel('Access token').fill('EAAGsupport');
   await form.getByRole('button', { name: 'Connect', exact: true }).click();
+  await form.waitFor({ state: 'hidden' });
+  assert.equal(await page.locator('#connect-access_token').inputValue(), '', 'the token field is cleared');
+  const row = page.getByRole('row', { name: /Support/ });
+  await row.getByText('+1 555-078-3881').waitFor();
+  await row.getByText('GREEN').waitFor();
+  await expectAccessible(page, 'numbers, a connected number');
+  await page.getByRole('link', { name: 'Support', exact: true }).click();
   const card = page.getByRole('article', { name: 'Number Support' });
   await card.waitFor();
-  await card.getByText('+1 555-078-3881 · Demo Shop').waitFor();
-  await card.getByText('Quality: GREEN').waitFor();
-  assert.equal(await form.getByLabel('Access token').inputValue(), '', 'the token field is cleared');
+  await page.getByText('+1 555-078-3881 · Demo Shop').waitFor();
+  await page.getByText('Quality: GREEN').waitFor();
   const manage = card.getByRole('link', { name: 'Manage in WhatsApp Manager' });
   assert.match(await manage.getAttribute('href'), /business\.facebook\.com\/.*asset_id=102290129340398.*phone_number_id=106540352242922/);
-  await shot(page, 'console-1-connections');
-  await expectAccessible(page, 'connections, a connected number');
+  await shot(page, 'console-1-number');
+  await expectAccessible(page, 'a number\'s page');
 });
 
 test('per-number handoff and reset days, the business profile and the project defaults', async () => {
@@ -92,6 +101,7 @@ test('per-number handoff and reset days, the business profile and the project de
   await profile.getByText('Profile updated on WhatsApp.').waitFor();
   assert.equal((await edge.adminJson(`/numbers/${NUMBER}/profile`)).body.about, 'Open 9–17, Monday to Friday');
 
+  await nav('Settings').click();
   const defaults = page.getByRole('region', { name: 'Project defaults' });
   await defaults.getByLabel('Handoff to WhatsApp enabled for this project').check();
   await defaults.getByLabel('Default handoff number').selectOption(NUMBER);
@@ -106,9 +116,12 @@ test('per-number handoff and reset days, the business profile and the project de
   assert.equal(settings.handoff_enabled, true);
   assert.equal(settings.default_handoff_number, NUMBER);
   assert.deepEqual(settings.allowed_origins, ['https://shop.example']);
-  await page.getByText(`<script src="${edge.url}/widget.js" async></script>`).waitFor();
   await shot(page, 'console-2-settings');
-  await expectAccessible(page, 'connections, settings saved');
+  await expectAccessible(page, 'settings saved');
+  await nav('Install').click();
+  await page.getByText(`<script src="${edge.url}/widget.js" async></script>`).waitFor();
+  await expectAccessible(page, 'install');
+  await nav('Settings').click();
 });
 
 test('saving defaults that were changed elsewhere meanwhile reloads them and says so', async () => {
@@ -132,7 +145,7 @@ test('saving defaults that were changed elsewhere meanwhile reloads them and say
 
 test('inbox: a webhook conversation, a reply with live status, a failed send retried', async () => {
   await edge.deliver(delivery(NUMBER, { messages: [text('15145552222', 'Is the blue chair in stock?', now())], contacts: [{ profile: { name: 'Ana Lima' }, wa_id: '15145552222' }] }));
-  await page.getByRole('button', { name: 'Inbox' }).click();
+  await nav('Inbox').click();
   await page.getByRole('button', { name: /Ana Lima/ }).click();
   const thread = page.getByRole('region', { name: 'Conversation with Ana Lima' });
   await thread.getByText('Is the blue chair in stock?').waitFor();
@@ -220,7 +233,8 @@ test('outside the 24-hour window the console offers an approved template instead
 
 test('disconnect shows the right two-step-verification guidance for each intent', async () => {
   await stack.connect({ id: SECOND, waba: '303030', label: 'Sales', display: '+44 20 7946 0000' });
-  await page.getByRole('button', { name: 'Connections › WhatsApp' }).click();
+  await nav('Numbers').click();
+  await page.getByRole('link', { name: 'Support', exact: true }).click();
   const support = page.getByRole('article', { name: 'Number Support' });
   await support.getByRole('button', { name: 'Disconnect…' }).click();
   await support.getByRole('button', { name: /reuse/ }).waitFor();
@@ -230,9 +244,11 @@ test('disconnect shows the right two-step-verification guidance for each intent'
   await expectAccessible(page, 'disconnect: confirm (reuse)');
   await support.getByRole('button', { name: 'Disconnect now' }).click();
   await support.getByText(/Disconnected\. 2 conversation\(s\) kept\./).waitFor();
-  await support.getByText('Disconnected', { exact: true }).waitFor();
+  await page.locator('.badges').getByText('Disconnected', { exact: true }).waitFor();
   await expectAccessible(page, 'disconnect: done, one number connected and one disconnected');
 
+  await nav('Numbers').click();
+  await page.getByRole('link', { name: 'Sales', exact: true }).click();
   const sales = page.getByRole('article', { name: 'Number Sales' });
   await sales.getByRole('button', { name: 'Disconnect…' }).click();
   await sales.getByRole('button', { name: /another tool or provider/ }).click();
@@ -249,11 +265,10 @@ test('disconnect shows the right two-step-verification guidance for each intent'
   assert.deepEqual((await edge.adminJson('/numbers')).body.map((n) => n.status), ['disconnected', 'disconnected']);
   // What WhatsApp sends for the disconnected number is acknowledged and shown to the owner.
   await edge.deliver(delivery(NUMBER, { messages: [text('15145554444', 'anyone?', now())] }));
-  await page.getByRole('button', { name: 'Inbox' }).click();
-  await page.getByRole('button', { name: 'Connections › WhatsApp' }).click();
+  await nav('Webhook').click();
   const unrouted = page.getByRole('region', { name: 'Deliveries for numbers that are not connected' });
   await unrouted.getByText(`Number ${NUMBER} · 1 message(s), 0 status update(s)`).waitFor();
-  await expectAccessible(page, 'connections, both numbers disconnected, unrouted deliveries');
+  await expectAccessible(page, 'webhook, both numbers disconnected, unrouted deliveries');
   // The history stays readable after disconnecting.
   assert.equal((await edge.adminJson(`/conversations?number=${NUMBER}&status=`)).body.length, 2);
   assert.deepEqual(errors, []);

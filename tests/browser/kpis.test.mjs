@@ -24,7 +24,7 @@ before(async () => {
   await edge.adminJson(`/conversations/${cy.id}/messages`, { method: 'POST', body: JSON.stringify({ text: 'You are welcome' }) });
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-  await page.goto(`${edge.url}/console/`);
+  await page.goto(`${edge.url}/console/reports`);
   await page.getByLabel('Admin token').fill(edge.secrets.ADMIN_TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();
 });
@@ -42,11 +42,11 @@ test('the KPI table shows each figure with the reset and without it', async () =
   assert.deepEqual(await card.getByRole('row', { name: /Conversations per customer/ }).locator('td').allTextContents(), ['1.33', '1.00']);
   await card.scrollIntoViewIfNeeded();
   await shot(page, 'console-kpis');
-  await expectAccessible(page, 'connections, KPI table (a number, 7 days)');
+  await expectAccessible(page, 'reports, KPI table (a number, 7 days)');
 });
 
 test('the inbox shows the reply window, flags the unanswered one closing within the hour, and sorts by it', async () => {
-  await page.getByRole('button', { name: 'Inbox' }).click();
+  await page.getByRole('link', { name: 'Inbox', exact: true }).click();
   const ben = page.getByRole('button', { name: /Ben Waiting/ });
   await ben.getByText(/Unanswered — window closes in 2\d min/).waitFor();
   assert.match(await ben.getAttribute('class'), /flagged/);

@@ -160,7 +160,7 @@ test('the inbox shows a new WhatsApp message and a status change live', async ()
   await page.goto(`${edge.url}/console/`);
   await page.getByLabel('Admin token').fill(edge.secrets.ADMIN_TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Inbox' }).click();
+  await page.getByRole('link', { name: 'Inbox', exact: true }).click();
   assert.match((await socket).url(), /\/api\/live\?ticket=inbox/);
   await settle();
   const now = Math.floor(Date.now() / 1000);

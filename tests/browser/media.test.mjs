@@ -64,7 +64,7 @@ before(async () => {
   await page.goto(`${edge.url}/console/`);
   await page.getByLabel('Admin token').fill(edge.secrets.ADMIN_TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Inbox' }).click();
+  await page.getByRole('link', { name: 'Inbox', exact: true }).click();
   await page.getByRole('button', { name: /Maya Media/ }).click();
 });
 after(async () => { await browser?.close(); await stack?.stop(); });

@@ -185,6 +185,7 @@ test('the owner sets languages, texts in Portuguese and hours in the console; af
   await page.goto(`${edge.url}/console`);
   await page.getByLabel('Admin token').fill(edge.secrets.ADMIN_TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Settings', exact: true }).click();
   const form = page.getByRole('region', { name: 'Messenger languages and opening hours' });
   await form.waitFor();
   await form.getByLabel(/^Default language/).selectOption('en');
@@ -222,7 +223,7 @@ test('the owner sets languages, texts in Portuguese and hours in the console; af
   await visitor.locator('.sb-visitor:not(.sb-pending)').waitFor();
   await visitorContext.close();
   // …and the inbox marks the conversation.
-  await page.getByRole('button', { name: 'Inbox', exact: true }).click();
+  await page.getByRole('link', { name: 'Inbox', exact: true }).click();
   const row = page.getByRole('button', { name: /Website visitor/ }).first();
   await row.getByText('Arrived after hours').waitFor();
   await expectAccessible(page, 'console: inbox with an after-hours conversation');

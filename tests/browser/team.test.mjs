@@ -49,12 +49,12 @@ test('an agent answers, sees their name on the reply, assigns to themself and wr
   await page.getByText('Bob Silva · agent (bob@example.com)').waitFor();
   // An agent is shown the inbox only, and is never asked for a token.
   const nav = page.getByRole('navigation', { name: 'Console' });
-  assert.deepEqual(await nav.getByRole('button').allInnerTexts(), ['Inbox']);
+  assert.deepEqual(await nav.getByRole('link').allInnerTexts(), ['Inbox', 'Reports']);
   assert.equal(await page.getByLabel('Admin token').count(), 0);
 
   // The owner has the same conversation open in her own browser: she sees Bob's work live.
   const owner = await signedIn('ana@example.com');
-  await owner.getByRole('navigation', { name: 'Console' }).getByRole('button', { name: 'Inbox' }).click();
+  await owner.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Inbox' }).click();
   await owner.getByRole('button', { name: /Carla/ }).click();
   const ownerThread = owner.getByRole('region', { name: 'Conversation with Carla' });
   await ownerThread.getByText('Hi, where is my parcel?').waitFor();
@@ -93,6 +93,9 @@ test('an agent answers, sees their name on the reply, assigns to themself and wr
   await page.getByRole('button', { name: /Carla/ }).waitFor();
   await page.getByLabel('Assigned', { exact: true }).selectOption('none');
   await page.getByText('No conversations match.').waitFor();
+  // An owner's page, opened by its address: said plainly.
+  await page.goto(`${edge.url}/console/settings`);
+  await page.getByText('This page is for the team\'s owners.', { exact: false }).waitFor();
   await page.context().close();
 });
 
@@ -100,12 +103,12 @@ test('the owner sees the team and the audit log, on a desktop and a phone', asyn
   for (const [width, height] of [[1280, 800], [390, 844]]) {
     const page = await signedIn('ana@example.com', { width, height });
     const nav = page.getByRole('navigation', { name: 'Console' });
-    await nav.getByRole('button', { name: 'Team' }).click();
+    await nav.getByRole('link', { name: 'Team' }).click();
     await page.getByRole('heading', { name: 'Team', level: 1 }).waitFor();
     await page.getByRole('row', { name: /Bob Silva/ }).waitFor();
     await expectAccessible(page, `team page ${width}`);
     await shot(page, `team-page-${width}`);
-    await nav.getByRole('button', { name: 'Audit log' }).click();
+    await nav.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
     await page.getByRole('cell', { name: 'Member bob@example.com added' }).waitFor();
     await page.getByRole('cell', { name: 'Ana Lima (ana@example.com)' }).first().waitFor();
@@ -119,7 +122,7 @@ test('the owner sees the team and the audit log, on a desktop and a phone', asyn
 
 test('the owner adds a member from the Team page, and the change is in the audit log', async () => {
   const page = await signedIn('ana@example.com');
-  await page.getByRole('navigation', { name: 'Console' }).getByRole('button', { name: 'Team' }).click();
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Team' }).click();
   await page.getByLabel(/^Email/).fill('not an email');
   await page.getByLabel(/^Display name/).fill('Dee');
   await page.getByRole('button', { name: 'Add member' }).click();
@@ -129,7 +132,7 @@ test('the owner adds a member from the Team page, and the change is in the audit
   await page.getByRole('row', { name: /Dee/ }).waitFor();
   await page.getByLabel('Role of Dee').selectOption('owner');
   await page.getByText('dee@example.com is now an owner.').waitFor();
-  await page.getByRole('navigation', { name: 'Console' }).getByRole('button', { name: 'Audit log' }).click();
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Audit log' }).click();
   await page.getByRole('cell', { name: 'Member dee@example.com changed' }).waitFor();
   await page.context().close();
 });

@@ -36,7 +36,7 @@ test('the visitor sends a PDF; the agent downloads it byte-identical', async () 
   await agent.goto(`${edge.url}/console/`);
   await agent.getByLabel('Admin token').fill(edge.secrets.ADMIN_TOKEN);
   await agent.getByRole('button', { name: 'Sign in' }).click();
-  await agent.getByRole('button', { name: 'Inbox' }).click();
+  await agent.getByRole('link', { name: 'Inbox', exact: true }).click();
   await agent.getByRole('button', { name: /Website visitor/ }).first().click();
   const link = agent.getByRole('link', { name: /Download order-7781\.pdf/ });
   await link.waitFor();

@@ -20,15 +20,15 @@ after(async () => { await browser?.close(); await stack?.stop(); });
 
 const panel = () => page.getByRole('region', { name: 'Webhook' });
 const reopen = async () => {
-  await page.getByRole('button', { name: 'Inbox' }).click();
-  await page.getByRole('button', { name: 'Webhook' }).click();
+  await page.getByRole('link', { name: 'Inbox', exact: true }).click();
+  await page.getByRole('link', { name: 'Webhook', exact: true }).click();
 };
 
 test('what to paste into Meta, and "not verified" until Meta calls', async () => {
   await page.goto(`${edge.url}/console/`);
   await page.getByLabel('Admin token').fill(edge.secrets.ADMIN_TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Webhook' }).click();
+  await page.getByRole('link', { name: 'Webhook', exact: true }).click();
   await panel().getByText('Not verified by Meta yet.').waitFor();
   assert.equal(await page.locator('#callback-url').textContent(), `${edge.url}/webhooks/whatsapp`);
   const token = edge.secrets.WHATSAPP_VERIFY_TOKEN;

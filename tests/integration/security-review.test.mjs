@@ -37,7 +37,9 @@ const upload = (v, bytes, type, name = 'photo.png') => fetch(`${edge.url}/api/wi
 
 test('every console response carries a strict CSP and the framing, referrer and permissions headers', async () => {
   const paths = ['/console/', '/console/index.html', '/console/console.css', '/console/boot.js',
-    '/console/pkg/switchboard_console.js', '/console/pkg/switchboard_console_bg.wasm'];
+    '/console/pkg/switchboard_console.js', '/console/pkg/switchboard_console_bg.wasm',
+    // A page's address (no file: the Worker answers it with the console's page).
+    '/console/numbers/106540352242922', '/console/inbox'];
   for (const path of paths) {
     const r = await fetch(`${edge.url}${path}`);
     assert.equal(r.status, 200, path);

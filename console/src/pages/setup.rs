@@ -2,15 +2,8 @@
 //! (a secret missing or malformed, migrations pending, KV or D1 unreachable), with the exact steps
 //! for Cloudflare's dashboard and for the command line.
 
-use gloo_net::http::Request;
 use switchboard_core::api::HealthReport;
 use yew::prelude::*;
-
-/// Reads `/healthz` (it answers 503 with the same body while not ready).
-pub async fn health() -> Option<HealthReport> {
-    let response = Request::get("/healthz").send().await.ok()?;
-    response.json::<HealthReport>().await.ok()
-}
 
 fn secret_hint(name: &str) -> &'static str {
     match name {

@@ -11,12 +11,14 @@ use crate::forms::duration;
 use switchboard_core::team::session::initials;
 use switchboard_core::team::Member;
 
-/// The list, `selected` set to the conversation clicked; `clock` is now (for the countdowns).
+/// The list, `selected` marked; `on_select` opens the conversation clicked (its address);
+/// `clock` is now (for the countdowns).
 pub fn conversation_list(
     list: &[ConversationView],
     numbers: &[NumberView],
     team: &[Member],
-    selected: &UseStateHandle<Option<String>>,
+    selected: Option<&str>,
+    on_select: &Callback<String>,
     clock: i64,
 ) -> Html {
     let label_of = |id: &Option<String>| {
@@ -29,11 +31,11 @@ pub fn conversation_list(
             if list.is_empty() { <li class="empty">{ "No conversations match." }</li> }
             { for list.iter().map(|c| {
                 let id = c.id.clone();
-                let onclick = { let selected = selected.clone(); Callback::from(move |_| selected.set(Some(id.clone()))) };
+                let onclick = on_select.reform(move |_: MouseEvent| id.clone());
                 let who = c.contact_name.clone().or_else(|| c.wa_id.clone()).unwrap_or_else(|| "Website visitor".to_owned());
                 let window = window_label(c, clock);
                 let flagged = window.as_ref().is_some_and(|(_, f)| *f);
-                let active = selected.as_deref() == Some(c.id.as_str());
+                let active = selected == Some(c.id.as_str());
                 html! {
                     <li key={c.id.clone()}>
                         <button class={classes!("conversation", active.then_some("active"), flagged.then_some("flagged"))} aria-current={active.then_some("true")} {onclick}>

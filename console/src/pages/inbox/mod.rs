@@ -2,7 +2,8 @@
 //! `thread` with every `message` type labelled, the handoff marked, delivery statuses, and a reply
 //! box (`composer`) that respects WhatsApp's 24-hour window (templates outside it). Nothing typed
 //! is lost: a failed send stays visible with its error and a retry. New conversations and
-//! messages arrive over the live socket.
+//! messages arrive over the live socket. The open conversation is the address's
+//! (`/console/inbox/<conversation>`): choosing one goes there, and back and reload keep it.
 
 mod composer;
 mod filters;
@@ -18,9 +19,11 @@ use switchboard_core::team::Member;
 use switchboard_live_client::{LiveLink, Signal, TicketSource};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
+use yew_router::prelude::*;
 
 use crate::api::Admin;
 use crate::dom::{now_seconds, Counter};
+use crate::route::Route;
 use filters::filter_bar;
 use list::conversation_list;
 use thread::Thread;
@@ -28,6 +31,8 @@ use thread::Thread;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub admin: Admin,
+    /// The conversation open, from the address.
+    pub selected: Option<String>,
 }
 
 #[function_component(Inbox)]
@@ -42,7 +47,12 @@ pub fn inbox(props: &Props) -> Html {
     let team = use_state(Vec::<Member>::new);
     let numbers = use_state(Vec::<NumberView>::new);
     let list = use_state(Vec::<ConversationView>::new);
-    let selected = use_state(|| None::<String>);
+    let navigator = use_navigator();
+    let on_select = Callback::from(move |conversation: String| {
+        if let Some(navigator) = &navigator {
+            navigator.push(&Route::Conversation { conversation });
+        }
+    });
     let tick = use_reducer(Counter::default);
     let error = use_state(|| None::<String>);
     {
@@ -126,8 +136,8 @@ pub fn inbox(props: &Props) -> Html {
             { filter_bar(&numbers, &number, &channel, &status, &window, &customer, &assignee) }
             if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
             <div class="split">
-                { conversation_list(&list, &numbers, &team, &selected, *clock) }
-                { match &*selected {
+                { conversation_list(&list, &numbers, &team, props.selected.as_deref(), &on_select, *clock) }
+                { match &props.selected {
                     Some(id) => html! { <Thread key={id.clone()} admin={props.admin.clone()} id={id.clone()} on_change={refresh} live={live.0} team={(*team).clone()} /> },
                     None => html! { <p class="empty thread">{ "Choose a conversation." }</p> },
                 } }

@@ -1,6 +1,6 @@
-//! One connected (or disconnected) number on the Connections page: its figures, handoff, reset
-//! and ratings settings, WhatsApp Manager links, the business profile toggle, and the disconnect
-//! flow with the two-step verification guidance for what the owner will do with the number.
+//! A number's settings on its page: its figures, handoff, reset and ratings settings, WhatsApp
+//! Manager links, the business profile toggle, and the disconnect flow with the two-step
+//! verification guidance for what the owner will do with the number.
 
 use serde_json::{json, Value};
 use switchboard_core::api::{DisconnectOutcome, NumberStats, NumberStatus, NumberView};
@@ -8,11 +8,12 @@ use switchboard_core::manager_links::TwoStepGuidance;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::defaults::RESET_EXPLANATION;
 use super::profile::ProfileEditor;
 use crate::api::Admin;
 use crate::dom::{bind_input, checked, focus, is_escape, outcome};
-use crate::forms::{duration, parse_reset_days, reset_days_input, reset_days_label};
+use crate::forms::{
+    duration, parse_reset_days, reset_days_input, reset_days_label, RESET_EXPLANATION,
+};
 
 #[derive(Properties, PartialEq)]
 pub struct CardProps {
@@ -247,23 +248,8 @@ pub fn number_card(props: &CardProps) -> Html {
 
     html! {
         <article class={classes!("card", "number", (!connected).then_some("disconnected"))} aria-label={format!("Number {}", n.label)}>
-            <div class="row between">
-                <div>
-                    <h3>{ n.label.clone() }</h3>
-                    <p class="meta">
-                        { n.display_phone_number.clone() }
-                        { n.verified_name.as_ref().map(|v| format!(" · {v}")).unwrap_or_default() }
-                        { " · id " }{ n.phone_number_id.clone() }
-                    </p>
-                </div>
-                <div class="badges">
-                    <span class={classes!("badge", if connected { "ok" } else { "off" })}>{ if connected { "Connected" } else { "Disconnected" } }</span>
-                    if let Some(q) = &n.quality_rating {
-                        <span class={classes!("badge", format!("quality-{}", q.to_ascii_lowercase()))} title="Quality rating">{ format!("Quality: {q}") }</span>
-                    }
-                </div>
-            </div>
             if let Some(s) = &props.stats {
+                <p class="hint">{ "The last 30 days:" }</p>
                 <dl class="stats">
                     <div><dt>{ "Conversations opened" }</dt><dd>{ s.conversations_opened }</dd></div>
                     <div><dt>{ "Resets applied" }</dt><dd>{ s.resets_applied }</dd></div>

@@ -1,5 +1,6 @@
-//! Connecting a number: its ids and access token, checked with WhatsApp before it is stored
-//! (the token encrypted, never shown again); a refused field is marked invalid.
+//! Connecting a number (the form inside the Numbers page's dialog): its ids and access token,
+//! checked with WhatsApp before it is stored (the token encrypted, never shown again); a refused
+//! field is marked invalid.
 
 use serde_json::json;
 use switchboard_core::api::NumberView;
@@ -12,7 +13,8 @@ use crate::dom::bind_input;
 #[derive(Properties, PartialEq)]
 pub struct ConnectProps {
     pub admin: Admin,
-    pub on_connected: Callback<()>,
+    /// The number as connected.
+    pub on_connected: Callback<NumberView>,
 }
 
 #[function_component(ConnectForm)]
@@ -51,10 +53,10 @@ pub fn connect_form(props: &ConnectProps) -> Html {
                 let result = admin.post::<NumberView>("/numbers", &body).await;
                 busy.set(false);
                 match result {
-                    Ok(_) => {
+                    Ok(number) => {
                         error.set(None);
                         access_token.set(String::new());
-                        done.emit(());
+                        done.emit(number);
                     }
                     Err(e) => error.set(Some(e)),
                 }
@@ -77,9 +79,7 @@ pub fn connect_form(props: &ConnectProps) -> Html {
         }
     };
     html! {
-        <section class="card" aria-labelledby="connect-h">
-            <h2 id="connect-h">{ "Connect a number" }</h2>
-            <form onsubmit={submit}>
+        <form class="connect" onsubmit={submit}>
                 { field("label", "Label", &label, "text", "For you: a team, brand or region.") }
                 { field("phone_number_id", "Phone number ID", &phone_number_id, "text", "WhatsApp Manager › API Setup.") }
                 { field("waba_id", "WhatsApp Business Account ID", &waba_id, "text", "") }
@@ -87,7 +87,6 @@ pub fn connect_form(props: &ConnectProps) -> Html {
                 if let Some(e) = &*error { <p class="error" role="alert">{ e.to_string() }</p> }
                 // Busy, never disabled: a disabled button loses the keyboard's focus.
                 <button type="submit" class="primary" aria-disabled={busy.then_some("true")}>{ if *busy { "Checking with WhatsApp…" } else { "Connect" } }</button>
-            </form>
-        </section>
+        </form>
     }
 }

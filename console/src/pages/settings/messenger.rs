@@ -31,8 +31,12 @@ pub struct MessengerProps {
     pub admin: Admin,
     pub settings: ProjectSettings,
     pub version: Option<u64>,
-    pub on_saved: Callback<()>,
+    /// Saved: the parent reloads (a new version, a new form) and keeps saying what it is given.
+    pub on_saved: Callback<String>,
     pub on_changed_elsewhere: Callback<()>,
+    /// Shown when the form opens (after a save here).
+    #[prop_or_default]
+    pub notice: Option<Result<String, String>>,
 }
 
 fn week_days(week: &Week) -> [String; 7] {
@@ -74,7 +78,7 @@ pub fn messenger_form(props: &MessengerProps) -> Html {
     let days = use_state(|| week_days(&s.opening_hours.week));
     let exceptions = use_state(|| format_exceptions(&s.opening_hours.exceptions));
     let hide = use_state(|| s.opening_hours.hide_launcher_when_closed);
-    let status = use_state(|| None::<Result<String, String>>);
+    let status = use_state(|| props.notice.clone());
 
     let submit = {
         let (admin, done, status, before) = (
@@ -150,8 +154,9 @@ pub fn messenger_form(props: &MessengerProps) -> Html {
                     .await
                 {
                     Ok(_) => {
-                        status.set(Some(Ok("Languages and hours saved.".to_owned())));
-                        done.emit(());
+                        let saved = "Languages and hours saved.".to_owned();
+                        status.set(Some(Ok(saved.clone())));
+                        done.emit(saved);
                     }
                     Err(e) if e.changed_meanwhile => changed_elsewhere.emit(()),
                     Err(e) => status.set(Some(Err(e.to_string()))),
@@ -262,7 +267,7 @@ pub fn messenger_form(props: &MessengerProps) -> Html {
                     <input id="hours-away" value={(*away).clone()} oninput={bind_input(&away)} placeholder="Leave a message and we'll reply when we're back." />
                 </div>
                 <label class="inline"><input type="checkbox" checked={*hide} onchange={on_hide} />{ " Hide the launcher outside hours" }</label>
-                <span class="hint">{ "Needs data-presence on the script tag (the snippet below adds it): the loader then asks once a minute per visitor whether you are in, one Worker request each time." }</span>
+                <span class="hint">{ "Needs data-presence on the script tag (the snippet on the Install page adds it): the loader then asks once a minute per visitor whether you are in, one Worker request each time." }</span>
                 <label class="inline"><input type="checkbox" checked={*reply_time} onchange={on_reply} />{ " Show \"usually replies within …\" (the median first response of the last 30 days, in hours)" }</label>
                 { outcome(status.as_ref()) }
                 <button type="submit" class="primary">{ "Save languages and hours" }</button>

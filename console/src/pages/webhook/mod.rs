@@ -1,7 +1,10 @@
 //! The Webhook page: what to paste into Meta's App Dashboard (callback URL, verify token masked
 //! with Reveal and Copy, the `messages` field) and whether the wiring works — the last verified
 //! handshake, signed delivery and signature failure, and each number's last delivery — with the
-//! verdict and what to fix. Refreshes every 15 s while open.
+//! verdict and what to fix; and what the webhook `kept` aside (deliveries for numbers not
+//! connected, items not understood). Refreshes every 15 s while open.
+
+mod kept;
 
 use gloo_timers::callback::Interval;
 use switchboard_core::webhook_wiring::{Verdict, WebhookWiring, WiringMark};
@@ -11,11 +14,12 @@ use yew::prelude::*;
 use crate::api::Admin;
 use crate::dom::{copy_to_clipboard, outcome, Counter};
 use crate::forms::{ago, masked};
+use kept::KeptDeliveries;
 
 const REFRESH_MS: u32 = 15_000;
 
 #[derive(Properties, PartialEq)]
-pub struct WebhookPanelProps {
+pub struct WebhookPageProps {
     pub admin: Admin,
 }
 
@@ -52,8 +56,8 @@ fn verdict_view(v: &Verdict) -> Html {
     }
 }
 
-#[function_component(WebhookPanel)]
-pub fn webhook_panel(props: &WebhookPanelProps) -> Html {
+#[function_component(WebhookPage)]
+pub fn webhook_page(props: &WebhookPageProps) -> Html {
     let wiring = use_state(|| None::<Result<WebhookWiring, String>>);
     let revealed = use_state(|| false);
     let copied = use_state(|| None::<Result<String, String>>);
@@ -138,7 +142,7 @@ pub fn webhook_panel(props: &WebhookPanelProps) -> Html {
                     }
                     <h2>{ "Per number" }</h2>
                     if w.numbers.is_empty() {
-                        <p class="hint">{ "No number connected yet (Connections › WhatsApp)." }</p>
+                        <p class="hint">{ "No number connected yet (see Numbers)." }</p>
                     } else {
                         <table class="wiring-numbers">
                             <thead><tr><th scope="col">{ "Number" }</th><th scope="col">{ "Last delivery" }</th></tr></thead>
@@ -157,6 +161,7 @@ pub fn webhook_panel(props: &WebhookPanelProps) -> Html {
             <section class="card webhook" aria-labelledby="webhook-h">
                 { body }
             </section>
+            <KeptDeliveries admin={props.admin.clone()} refresh={refresh.0} />
         </div>
     }
 }

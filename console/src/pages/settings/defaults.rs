@@ -13,10 +13,8 @@ use crate::api::Admin;
 use crate::dom::{bind_input, bind_textarea, checked, outcome, select_value};
 use crate::forms::{
     format_country_map, parse_country_map, parse_lines, parse_reset_days, reset_days_input,
+    RESET_EXPLANATION,
 };
-
-/// What the reset does, beside both reset fields (a number's and the project's).
-pub const RESET_EXPLANATION: &str = "A customer's message opens a new conversation when the last message between you and them — theirs, or one of yours that was not refused, such as a template — is more than this many days older. So each conversation measures one request (response times, resolution KPIs and CSAT stay clean), and a customer answering your template continues that conversation.";
 
 /// Says which number visitors are offered when the chosen default is not available (or none is
 /// chosen): the first available number stands in.
@@ -59,11 +57,12 @@ pub struct DefaultsProps {
     /// The settings' version when loaded; saving sends it so a change made elsewhere is not overwritten.
     pub version: Option<u64>,
     pub numbers: Vec<NumberView>,
-    pub on_saved: Callback<()>,
+    /// Saved: the parent reloads (a new version, a new form) and keeps saying what it is given.
+    pub on_saved: Callback<String>,
     /// Saving found the settings changed meanwhile: the parent reloads and says so.
     pub on_changed_elsewhere: Callback<()>,
-    /// Shown when the form opens (after such a reload).
-    pub notice: Option<String>,
+    /// Shown when the form opens (after a save here or such a reload).
+    pub notice: Option<Result<String, String>>,
 }
 
 #[function_component(DefaultsForm)]
@@ -80,7 +79,7 @@ pub fn defaults_form(props: &DefaultsProps) -> Html {
     let countries = use_state(|| format_country_map(&s.country_numbers));
     let messenger_csat = use_state(|| s.messenger_csat.enabled);
     let messenger_question = use_state(|| s.messenger_csat.question.clone().unwrap_or_default());
-    let status = use_state(|| props.notice.clone().map(Err::<String, String>));
+    let status = use_state(|| props.notice.clone());
     let submit = {
         let (admin, done, status) = (props.admin.clone(), props.on_saved.clone(), status.clone());
         let (version, changed_elsewhere) = (props.version, props.on_changed_elsewhere.clone());
@@ -135,8 +134,9 @@ pub fn defaults_form(props: &DefaultsProps) -> Html {
                     .await
                 {
                     Ok(_) => {
-                        status.set(Some(Ok("Defaults saved.".to_owned())));
-                        done.emit(());
+                        let saved = "Defaults saved.".to_owned();
+                        status.set(Some(Ok(saved.clone())));
+                        done.emit(saved);
                     }
                     // Someone (another tab, another owner) saved first: show theirs, say so.
                     Err(e) if e.changed_meanwhile => changed_elsewhere.emit(()),

@@ -1,0 +1,102 @@
+//! Install: the script tag to paste into the owner's site (with `data-presence` when the launcher
+//! hides outside hours), how this deployment is kept up to date, and its setup status as
+//! `/healthz` reports it (version, storage, secrets, migrations).
+
+use switchboard_core::api::HealthReport;
+use switchboard_core::settings::ProjectSettings;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::api::{health, Admin};
+use crate::dom::{copy_to_clipboard, outcome};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub admin: Admin,
+}
+
+#[function_component(InstallPage)]
+pub fn install_page(props: &Props) -> Html {
+    let settings = use_state(|| None::<ProjectSettings>);
+    let report = use_state(|| None::<HealthReport>);
+    let copied = use_state(|| None::<Result<String, String>>);
+    {
+        let (admin, settings, report) = (props.admin.clone(), settings.clone(), report.clone());
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                settings.set(admin.get::<ProjectSettings>("/settings").await.ok());
+                report.set(health().await);
+            });
+        });
+    }
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    // Hiding the launcher outside hours needs the loader to ask (data-presence).
+    let presence = settings
+        .as_ref()
+        .is_some_and(|s| s.opening_hours.enabled && s.opening_hours.hide_launcher_when_closed);
+    let snippet = format!(
+        "<script src=\"{origin}/widget.js\"{} async></script>",
+        if presence { " data-presence" } else { "" }
+    );
+    html! {
+        <div class="page">
+            <h1 tabindex="-1">{ "Install" }</h1>
+            <section class="card" aria-labelledby="install-h">
+                <h2 id="install-h">{ "Install the Messenger" }</h2>
+                <p>{ "Paste this tag into your site's HTML, just before </body>. Add data-number=\"<phone number id or label>\" to pick the handoff number." }</p>
+                <pre class="snippet"><code>{ snippet.clone() }</code></pre>
+                <button onclick={copy_to_clipboard(snippet, copied.clone())}>{ "Copy snippet" }</button>
+                { outcome(copied.as_ref()) }
+                <p class="hint">{ "Only the sites listed under Settings › allowed origins may embed it." }</p>
+            </section>
+            <section class="card" aria-labelledby="status-h">
+                <h2 id="status-h">{ "Setup status" }</h2>
+                { match &*report {
+                    None => html! { <p class="hint">{ "Checking…" }</p> },
+                    Some(h) => status_list(h),
+                } }
+            </section>
+            <section class="card" aria-labelledby="deploy-h">
+                <h2 id="deploy-h">{ "Deploy and update" }</h2>
+                <p>{ "From your copy of Switchboard: " }<code>{ "scripts/deploy" }</code>{ " builds, deploys, applies the database migrations and sets any missing secret (" }<code>{ "scripts/deploy --dry-run" }</code>{ " does everything but the upload)." }</p>
+                <p>{ "Deployed with Cloudflare's Deploy button: each push to your repository builds and runs " }<code>{ "npm run deploy" }</code>{ ", which applies the migrations and then deploys." }</p>
+            </section>
+        </div>
+    }
+}
+
+fn status_list(h: &HealthReport) -> Html {
+    let item = |ok: bool, text: String| {
+        html! {
+            <li class={classes!(if ok { "ok" } else { "error" })}>
+                <span class="sr">{ if ok { "Done: " } else { "To do: " } }</span>{ text }
+            </li>
+        }
+    };
+    let secrets = if h.secrets_missing.is_empty() && h.secrets_malformed.is_empty() {
+        "Secrets: all set".to_owned()
+    } else {
+        let mut problems = h.secrets_missing.clone();
+        problems.extend(h.secrets_malformed.iter().cloned());
+        format!("Secrets: {}", problems.join(", "))
+    };
+    let migrations = if h.migrations_pending.is_empty() {
+        "Database migrations: all applied".to_owned()
+    } else {
+        format!("Migrations pending: {}", h.migrations_pending.join(", "))
+    };
+    html! {
+        <>
+            <p>{ if h.ready { "Ready: the Messenger and WhatsApp deliveries are served." } else { "Not ready yet." } }</p>
+            <ul class="status-list">
+                { item(true, format!("Version {}", h.version)) }
+                { item(h.kv, format!("Configuration store (KV): {}", if h.kv { "reachable" } else { "not reachable" })) }
+                { item(h.d1, format!("Database (D1): {}", if h.d1 { "reachable" } else { "not reachable" })) }
+                { item(h.secrets_missing.is_empty() && h.secrets_malformed.is_empty(), secrets) }
+                { item(h.migrations_pending.is_empty(), migrations) }
+            </ul>
+        </>
+    }
+}
