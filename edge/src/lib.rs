@@ -13,6 +13,7 @@ mod maintenance;
 mod media;
 mod numbers;
 mod platform;
+mod push;
 mod routes;
 mod visitor;
 mod webhooks;

@@ -15,6 +15,7 @@ use crate::error::EdgeError;
 use crate::live::{self, publish::Live};
 use crate::numbers::api as numbers;
 use crate::platform::http::{header, ok_json, query};
+use crate::push;
 use crate::visitor::api as visitor;
 use crate::webhooks::store::WebhookStore;
 use crate::{kpis, media, webhooks};
@@ -48,6 +49,7 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
         }
         _ => Err(EdgeError::NotFound(format!("nothing at {path}"))),
     };
+    push::service::send_after(env, ctx, live.take_customer_messages());
     live.send_after(env, ctx);
     answer
 }
@@ -122,6 +124,16 @@ async fn admin(
             let room = query(req, "room").unwrap_or_else(|| INBOX_ROOM.to_owned());
             ok_json(&serde_json::json!({ "closed": live::publish::disconnect(env, &room).await? }))
         }
+        // Web Push: the member is the signed-in member once sign-in lands (issue 20).
+        (Method::Get, ["push", "key"]) => push::api::key(env),
+        (Method::Post, ["push", "subscriptions"]) => push::api::subscribe(req, env, "owner").await,
+        (Method::Delete, ["push", "subscriptions"]) => {
+            push::api::unsubscribe(req, env, "owner").await
+        }
+        (_, ["push", "key"]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
+        (_, ["push", "subscriptions"]) => Err(EdgeError::MethodNotAllowed {
+            allow: "POST, DELETE",
+        }),
         (Method::Get, ["runtime"]) => ok_json(&crate::platform::runtime::figures()),
         (Method::Get, ["webhook"]) => {
             let origin = req.url()?.origin().ascii_serialization();

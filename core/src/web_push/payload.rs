@@ -49,16 +49,36 @@ impl Customer<'_> {
     }
 }
 
+/// A new message from a customer, as the edge queues it for pushing after its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerMessage {
+    pub conversation_id: String,
+    /// Who wrote ([`Customer::title`]).
+    pub title: String,
+    /// The message's text, if it has one.
+    pub text: Option<String>,
+    /// The member the conversation is assigned to (`None`: unassigned; see
+    /// [`super::recipient::should_notify`]).
+    pub assignee: Option<String>,
+}
+
+impl CustomerMessage {
+    pub fn new(customer: Customer<'_>, text: Option<&str>, conversation_id: &str) -> Self {
+        CustomerMessage {
+            conversation_id: conversation_id.to_owned(),
+            title: customer.title(),
+            text: text.map(|t| shorten(&one_line(t), PREVIEW_CHARS)),
+            assignee: None,
+        }
+    }
+}
+
 impl PushPayload {
-    /// The payload for a message in `conversation_id`; `text` is the message's text, if it has
-    /// one (`None`: a file, a location without a name, a reaction removed…).
-    pub fn new(
-        customer: Customer<'_>,
-        text: Option<&str>,
-        count: u32,
-        conversation_id: &str,
-    ) -> Self {
-        let preview = text
+    /// The payload announcing `message` and, when `count` > 1, the messages held before it.
+    pub fn new(message: &CustomerMessage, count: u32) -> Self {
+        let preview = message
+            .text
+            .as_deref()
             .map(one_line)
             .filter(|t| !t.is_empty())
             .map(|t| shorten(&t, PREVIEW_CHARS))
@@ -70,13 +90,24 @@ impl PushPayload {
             preview
         };
         PushPayload {
-            title: customer.title(),
+            title: message.title.clone(),
             body,
             count,
-            conversation_id: conversation_id.to_owned(),
-            url: inbox_url(conversation_id),
+            conversation_id: message.conversation_id.clone(),
+            url: inbox_url(&message.conversation_id),
         }
     }
+}
+
+/// The `Topic` header (RFC 8030 §5.4) for a conversation's pushes: a push service that still
+/// holds an undelivered push of the same topic replaces it, so a phone that was offline sees
+/// one notification per conversation. `None` when the id is not 1–32 base64url characters.
+pub fn topic(conversation_id: &str) -> Option<&str> {
+    let ok = (1..=32).contains(&conversation_id.len())
+        && conversation_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    ok.then_some(conversation_id)
 }
 
 /// What stays as it is in a conversation id inside the URL: letters, digits, `-` and `_` (our
@@ -118,12 +149,9 @@ mod tests {
             name: Some("Ana Silva"),
             wa_id: "4915112345634",
         };
-        let p = PushPayload::new(
-            customer,
-            Some("Is my order\n\n on its way?"),
-            1,
-            "conv_ab12",
-        );
+        let message =
+            CustomerMessage::new(customer, Some("Is my order\n\n on its way?"), "conv_ab12");
+        let p = PushPayload::new(&message, 1);
         assert_eq!(p.title, "Ana Silva");
         assert_eq!(p.body, "Is my order on its way?");
         assert_eq!(p.count, 1);
@@ -140,7 +168,10 @@ mod tests {
             wa_id: "4915112345634",
         };
         assert_eq!(customer.title(), "+49 ••• ••34");
-        let visitor = PushPayload::new(Customer::Messenger, None, 1, "conv_1");
+        let visitor = PushPayload::new(
+            &CustomerMessage::new(Customer::Messenger, None, "conv_1"),
+            1,
+        );
         assert_eq!(visitor.title, "Website visitor");
         assert_eq!(visitor.body, "Sent a message without text");
     }
@@ -148,7 +179,8 @@ mod tests {
     #[test]
     fn the_preview_is_cut_at_120_characters_and_the_count_is_told() {
         let long = "é".repeat(300);
-        let p = PushPayload::new(Customer::Messenger, Some(&long), 3, "conv_1");
+        let message = CustomerMessage::new(Customer::Messenger, Some(&long), "conv_1");
+        let p = PushPayload::new(&message, 3);
         let preview = p.body.strip_prefix("3 new messages · ").unwrap();
         assert_eq!(preview.chars().count(), PREVIEW_CHARS);
         assert!(preview.ends_with('…'));
