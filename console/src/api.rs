@@ -237,4 +237,14 @@ impl Admin {
         self.send(Request::delete(&Self::url(path)), None::<&()>)
             .await
     }
+
+    /// A DELETE with a JSON body (which push subscription to forget).
+    pub async fn delete_with<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T, ApiError> {
+        self.send(Request::delete(&Self::url(path)), Some(body))
+            .await
+    }
 }
