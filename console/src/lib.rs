@@ -23,6 +23,11 @@ mod dom;
 #[cfg(target_arch = "wasm32")]
 mod pages;
 
+/// The Web Push switch ("Notify me on this browser when the console is closed"), exported for
+/// the page that mounts it (issue 21's routed console), so it builds and lints until then.
+#[cfg(target_arch = "wasm32")]
+pub use components::push_toggle::{PushToggle, PushToggleProps};
+
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn mount(root: web_sys::Element) {

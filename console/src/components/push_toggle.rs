@@ -65,7 +65,10 @@ pub fn push_toggle(props: &PushToggleProps) -> Html {
         })
     };
     let checked = matches!(*state, State::On);
-    let disabled = matches!(*state, State::Checking | State::Busy | State::Unavailable(_));
+    let disabled = matches!(
+        *state,
+        State::Checking | State::Busy | State::Unavailable(_)
+    );
     let note = match &*state {
         State::Unavailable(why) | State::Failed(why) => Some(why.clone()),
         _ => None,
@@ -89,7 +92,10 @@ fn container() -> Result<ServiceWorkerContainer, String> {
     let has = |target: &JsValue, name: &str| {
         js_sys::Reflect::has(target, &JsValue::from_str(name)).unwrap_or(false)
     };
-    if !has(&navigator, "serviceWorker") || !has(&window, "PushManager") || !has(&window, "Notification") {
+    if !has(&navigator, "serviceWorker")
+        || !has(&window, "PushManager")
+        || !has(&window, "Notification")
+    {
         return Err("This browser cannot receive push notifications (on an iPhone or iPad, add the console to the Home Screen first).".to_owned());
     }
     Ok(navigator.service_worker())
@@ -103,7 +109,9 @@ fn js_error(e: JsValue) -> String {
 }
 
 async fn await_js(promise: Result<js_sys::Promise, JsValue>) -> Result<JsValue, String> {
-    JsFuture::from(promise.map_err(js_error)?).await.map_err(js_error)
+    JsFuture::from(promise.map_err(js_error)?)
+        .await
+        .map_err(js_error)
 }
 
 /// On if this browser has a subscription under the console's service worker.
@@ -125,7 +133,9 @@ async fn current() -> State {
     }
 }
 
-async fn subscription(container: &ServiceWorkerContainer) -> Result<Option<PushSubscription>, String> {
+async fn subscription(
+    container: &ServiceWorkerContainer,
+) -> Result<Option<PushSubscription>, String> {
     let registration = await_js(Ok(container.get_registration_with_document_url(SCOPE))).await?;
     let Ok(registration) = registration.dyn_into::<ServiceWorkerRegistration>() else {
         return Ok(None);
@@ -158,11 +168,12 @@ async fn turn_on(admin: &Admin) -> Result<(), String> {
         .await?
         .dyn_into()
         .map_err(js_error)?;
-    let json: serde_json::Value = js_sys::JSON::stringify(&subscription.to_json().map_err(js_error)?.into())
-        .ok()
-        .and_then(|s| s.as_string())
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .ok_or("the browser gave an unreadable subscription")?;
+    let json: serde_json::Value =
+        js_sys::JSON::stringify(&subscription.to_json().map_err(js_error)?.into())
+            .ok()
+            .and_then(|s| s.as_string())
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .ok_or("the browser gave an unreadable subscription")?;
     let _: serde_json::Value = admin
         .post("/push/subscriptions", &json)
         .await
