@@ -28,10 +28,13 @@ async function deliver() {
   return { start, answered: performance.now() - start };
 }
 
-async function answerTimes(label) {
+/** The webhook's answer times; `settle` waits until the delivery's pushes are out, so each
+ *  answer is measured alone rather than beside the previous delivery's pushes. */
+async function answerTimes(label, settle = async () => {}) {
   const times = [];
   for (let i = 0; i < RUNS; i++) {
     times.push((await deliver()).answered);
+    await settle(i);
     await new Promise((r) => setTimeout(r, 20));
   }
   times.sort((a, b) => a - b);
@@ -51,7 +54,10 @@ try {
   }
   for (let i = 0; i < 5; i++) { await deliver(); } // warm up the push path
   await push.waitFor(browsers[0].path, 5, 10_000);
-  const withFive = await answerTimes('webhook answer, 5 subscriptions:');
+  const settled = browsers.map((b) => push.arrivals(b.path).length);
+  const withFive = await answerTimes('webhook answer, 5 subscriptions:', async (i) => {
+    for (const [n, b] of browsers.entries()) await push.waitFor(b.path, settled[n] + i + 1, 10_000);
+  });
 
   // Webhook → push arrival, one delivery at a time, at the first subscription.
   const arrivals = [];

@@ -14,7 +14,7 @@ use crate::platform::random;
 
 /// `GET /api/admin/push/key`: the public key, or 404 saying push is not configured.
 pub fn key(env: &Env) -> Result<Response, EdgeError> {
-    let config = PushConfig::from_env(env)?;
+    let config = PushConfig::cached(env)?;
     ok_json(&PushKey {
         public_key: config.key.public_key().to_owned(),
     })

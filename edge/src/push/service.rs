@@ -6,6 +6,8 @@
 //! or 410 has forgotten the subscription, and so do we. Failures are logged with the push
 //! service's origin only (an endpoint's path is a capability, like a password).
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::time::Duration;
 
 use futures_util::future::{join_all, select, Either};
@@ -63,17 +65,36 @@ impl PushConfig {
     }
 }
 
-/// Sends the pushes for `messages` after the answer. Nothing happens without messages, or
-/// when push is not configured (nobody can have subscribed then).
+thread_local! {
+    /// The push settings this isolate read: secrets and vars do not change under a running
+    /// isolate, and deriving the public key is a scalar multiplication.
+    static READ: RefCell<Option<Rc<PushConfig>>> = const { RefCell::new(None) };
+}
+
+impl PushConfig {
+    /// [`PushConfig::from_env`], read once per isolate.
+    pub fn cached(env: &Env) -> Result<Rc<Self>, EdgeError> {
+        if let Some(config) = READ.with(|read| read.borrow().clone()) {
+            return Ok(config);
+        }
+        let config = Rc::new(Self::from_env(env)?);
+        READ.with(|read| *read.borrow_mut() = Some(config.clone()));
+        Ok(config)
+    }
+}
+
+/// Sends the pushes for `messages` after the answer: everything, reading the settings
+/// included, happens inside `wait_until`. Nothing happens without messages, or when push is not
+/// configured (nobody can have subscribed then).
 pub fn send_after(env: &Env, ctx: &Context, messages: Vec<CustomerMessage>) {
     if messages.is_empty() {
         return;
     }
-    let Ok(config) = PushConfig::from_env(env) else {
-        return;
-    };
     let env = env.clone();
     ctx.wait_until(async move {
+        let Ok(config) = PushConfig::cached(&env) else {
+            return;
+        };
         let db = match Db::new(&env) {
             Ok(db) => db,
             Err(e) => return worker::console_error!("push: no database: {e}"),
