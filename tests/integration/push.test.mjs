@@ -157,6 +157,13 @@ for (const status of [410, 404]) {
   });
 }
 
+test('the minute\'s maintenance runs beside the push tables (it purges day-old coalescing state)', async () => {
+  const run = await fetch(`${edge.url}/__scheduled?cron=*+*+*+*+*`);
+  assert.equal(run.status, 200);
+  await sleep(300);
+  assert.doesNotMatch(edge.log(), /scheduled maintenance failed/);
+});
+
 test('without a VAPID key the key route says push is not configured', async () => {
   // An empty --var hides a VAPID_PRIVATE_KEY that .dev.vars may hold.
   const bare = await startEdge({ graphBase: stack.graph.base, vars: { VAPID_PRIVATE_KEY: '' } });

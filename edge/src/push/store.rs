@@ -98,6 +98,20 @@ impl PushStore<'_> {
         Ok(())
     }
 
+    /// Forgets coalescing state last pushed before `before` (a day ago, from the Cron Trigger):
+    /// after so long the next message is pushed at once anyway, so only the count of messages
+    /// held since then is lost.
+    pub async fn purge_coalescing(&self, before: i64) -> Result<(), EdgeError> {
+        self.0
+            .stmt(
+                "DELETE FROM push_coalescing WHERE last_sent_at < ?1",
+                args![before],
+            )?
+            .run()
+            .await?;
+        Ok(())
+    }
+
     /// Every subscription, with its coalescing state for `conversation_id` (one query).
     pub async fn recipients(&self, conversation_id: &str) -> Result<Vec<Recipient>, EdgeError> {
         let result = self
