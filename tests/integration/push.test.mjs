@@ -157,6 +157,16 @@ for (const status of [410, 404]) {
   });
 }
 
+test('the service worker is served at /console/sw.js (scope /console/ without Service-Worker-Allowed)', async () => {
+  const r = await fetch(`${edge.url}/console/sw.js`);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /javascript/);
+  assert.match(r.headers.get('content-security-policy'), /worker-src 'self'/);
+  const source = await r.text();
+  assert.match(source, /addEventListener\('push'/);
+  assert.match(source, /addEventListener\('notificationclick'/);
+});
+
 test('the minute\'s maintenance runs beside the push tables (it purges day-old coalescing state)', async () => {
   const run = await fetch(`${edge.url}/__scheduled?cron=*+*+*+*+*`);
   assert.equal(run.status, 200);
