@@ -258,6 +258,16 @@ impl Admin {
         self.send(Request::delete(&Self::url(path)), None::<&()>)
             .await
     }
+
+    /// A DELETE with a JSON body (which push subscription to forget).
+    pub async fn delete_with<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T, ApiError> {
+        self.send(Request::delete(&Self::url(path)), Some(body))
+            .await
+    }
 }
 
 /// Reads `/healthz` (no token; it answers 503 with the same body while not ready).

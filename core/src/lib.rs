@@ -35,6 +35,7 @@ pub mod team;
 pub mod token_cipher;
 pub mod vcard;
 pub mod visitor_token;
+pub mod web_push;
 pub mod webhook;
 pub mod webhook_wiring;
 pub mod whatsapp_errors;

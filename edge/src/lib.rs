@@ -14,6 +14,7 @@ mod maintenance;
 mod media;
 mod numbers;
 mod platform;
+mod push;
 mod routes;
 mod team;
 mod visitor;

@@ -3,7 +3,7 @@
 //! rows that have expired (unused handoff codes a day past expiry, statuses that waited a day
 //! for a send that was never recorded), and auto-resolve conversations whose customer has been
 //! quiet for their number's auto-resolve delay (asking their surveys), and delete R2 files
-//! that no row references.
+//! that no row references, and Web Push's coalescing state a day old.
 
 use worker::Env;
 
@@ -61,6 +61,10 @@ pub async fn run(env: &Env) -> Result<(), EdgeError> {
             worker::console_log!("auto-resolved {resolved} quiet conversations");
         }
     }
+    // Web Push's coalescing state of conversations quiet for a day.
+    crate::push::store::PushStore(&store)
+        .purge_coalescing(now_seconds() - KEEP_EXPIRED_SECONDS)
+        .await?;
     store
         .purge_expired(now_seconds() - KEEP_EXPIRED_SECONDS)
         .await

@@ -16,6 +16,7 @@ use crate::live::{self, publish::Live};
 use crate::numbers::api as numbers;
 use crate::platform::d1::Db;
 use crate::platform::http::{ok_json, query};
+use crate::push;
 use crate::team::caller::{identify, Caller, Identity};
 use crate::team::store::TeamStore;
 use crate::visitor::api as visitor;
@@ -61,6 +62,7 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
         }
         _ => Err(EdgeError::NotFound(format!("nothing at {path}"))),
     };
+    push::service::send_after(env, ctx, live.take_customer_messages());
     live.send_after(env, ctx);
     answer
 }
@@ -178,6 +180,18 @@ async fn admin(
             let room = query(req, "room").unwrap_or_else(|| INBOX_ROOM.to_owned());
             ok_json(&serde_json::json!({ "closed": live::publish::disconnect(env, &room).await? }))
         }
+        // Web Push: the member is the signed-in member once sign-in lands (issue 20).
+        (Method::Get, ["push", "key"]) => push::api::key(env),
+        (Method::Post, ["push", "subscriptions"]) => {
+            push::api::subscribe(req, env, &attention::reader(caller)).await
+        }
+        (Method::Delete, ["push", "subscriptions"]) => {
+            push::api::unsubscribe(req, env, &attention::reader(caller)).await
+        }
+        (_, ["push", "key"]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
+        (_, ["push", "subscriptions"]) => Err(EdgeError::MethodNotAllowed {
+            allow: "POST, DELETE",
+        }),
         (Method::Get, ["runtime"]) => ok_json(&crate::platform::runtime::figures()),
         (Method::Get, ["webhook"]) => {
             let origin = req.url()?.origin().ascii_serialization();

@@ -11,9 +11,15 @@ fn secret_hint(name: &str) -> &'static str {
         "WHATSAPP_APP_SECRET" => "Meta's App Dashboard › App settings › Basic › App secret",
         "WHATSAPP_VERIFY_TOKEN" => "any string; you enter the same in Meta's webhook settings",
         "ENCRYPTION_KEY" => "32 random bytes in base64: openssl rand -base64 32",
+        "VAPID_PRIVATE_KEY" => VAPID_KEY_HINT,
         _ => "",
     }
 }
+
+/// How to make the optional Web Push key (the same as scripts/deploy does).
+const VAPID_KEY_HINT: &str = "optional, for Web Push: a P-256 private key in base64url, made with \
+    node -e \"console.log(require('node:crypto').generateKeyPairSync('ec',{namedCurve:'P-256'}).privateKey.export({format:'jwk'}).d)\" \
+    — with the variable VAPID_SUBJECT set to mailto: and your email";
 
 #[derive(Properties, PartialEq)]
 pub struct SetupProps {
@@ -55,6 +61,8 @@ pub fn setup(props: &SetupProps) -> Html {
                     <p>{ format!("Not reachable: {}. Deploy again with the wrangler.toml of this project: its bindings are created on deploy.",
                         [(!h.kv).then_some("KV (CONFIG)"), (!h.d1).then_some("D1 (DB)")].into_iter().flatten().collect::<Vec<_>>().join(" and ")) }</p>
                 }
+                <h2>{ "Web Push (optional)" }</h2>
+                <p>{ "To let members be notified while the console is closed, add the secret " }<code>{ "VAPID_PRIVATE_KEY" }</code>{ format!(" ({VAPID_KEY_HINT}). scripts/deploy does this for you.") }</p>
                 <button class="primary" onclick={recheck}>{ "Check again" }</button>
             </section>
         </main>

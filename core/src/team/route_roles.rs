@@ -4,8 +4,8 @@
 //! undoing a WhatsApp link, retrying a send or a file, notes, assignment, the live ticket, the
 //! numbers' names (the inbox filters by number) and templates (the composer sends them once the
 //! 24-hour window has closed). They also read the support KPIs: the team's own figures, with
-//! no setting and no secret in them. Owners may also change settings, connect, change and
-//! disconnect numbers and their profiles, manage the team, and read the Webhook page, its
+//! no setting and no secret in them, and turn Web Push on or off for their own browsers.
+//! Owners may also change settings, connect, change and disconnect numbers and their profiles, manage the team, and read the Webhook page, its
 //! diagnostics (unrouted and not-understood items), the numbers' stats, the audit log and the
 //! runtime figures.
 //!
@@ -81,6 +81,9 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
     route("GET", "/api/admin/numbers/{id}", Agent, "one number's name and state"),
     route("GET", "/api/admin/numbers/{id}/templates", Agent, "templates for the composer"),
     route("GET", "/api/admin/kpis", Agent, "support KPIs"),
+    route("GET", "/api/admin/push/key", Agent, "the VAPID key to turn push on with"),
+    route("POST", "/api/admin/push/subscriptions", Agent, "turn push on for a browser"),
+    route("DELETE", "/api/admin/push/subscriptions", Agent, "turn push off for a browser"),
     route("GET", "/api/admin/me", Agent, "who is signed in, with which role"),
     route("GET", "/api/admin/team", Agent, "the members (to assign to)"),
     // The owner's pages.

@@ -94,7 +94,7 @@ pub fn media_orphan_grace_seconds(env: &Env) -> u64 {
 
 /// A secret or var as text. `wrangler dev --var K:true` binds JSON values, so booleans and
 /// numbers are accepted too.
-fn value(env: &Env, name: &str) -> Option<String> {
+pub(crate) fn value(env: &Env, name: &str) -> Option<String> {
     let binding = js_sys::Reflect::get(env, &JsValue::from_str(name)).ok()?;
     binding
         .as_string()

@@ -1,10 +1,12 @@
 //! Publishing: handlers queue events as their D1 writes commit ([`Live`]); the router sends
 //! them to the rooms' objects after the answer (`ctx.wait_until`). A publish that fails is
-//! logged and never fails the write. Also closing a room's sockets.
+//! logged and never fails the write. Also closing a room's sockets. The same carrier holds the
+//! new customer messages a request stored, for Web Push to announce after the answer.
 
 use std::cell::RefCell;
 
 use switchboard_core::live::LiveEvent;
+use switchboard_core::web_push::payload::CustomerMessage;
 use worker::{Context, Env, Method, Request, RequestInit};
 
 use super::feed::BINDING;
@@ -14,6 +16,8 @@ use crate::error::EdgeError;
 #[derive(Default)]
 pub struct Live {
     queued: RefCell<Vec<(String, String)>>,
+    /// New customer messages, for the pushes (`crate::push::service::send_after`).
+    customer_messages: RefCell<Vec<CustomerMessage>>,
 }
 
 impl Live {
@@ -23,6 +27,16 @@ impl Live {
             Ok(json) => self.queued.borrow_mut().push((room.to_owned(), json)),
             Err(e) => worker::console_error!("live event not serialisable: {e}"),
         }
+    }
+
+    /// Notes a new message from a customer (stored and committed), for Web Push.
+    pub fn customer_wrote(&self, message: CustomerMessage) {
+        self.customer_messages.borrow_mut().push(message);
+    }
+
+    /// The customer messages noted so far (taken: a second call gets none).
+    pub fn take_customer_messages(&self) -> Vec<CustomerMessage> {
+        self.customer_messages.take()
     }
 
     /// Sends what was queued, after the answer.

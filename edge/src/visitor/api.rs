@@ -16,6 +16,7 @@ use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
 use switchboard_core::messenger_texts::{self, DefaultTexts};
 use switchboard_core::settings::normalize_origin;
 use switchboard_core::visitor_token;
+use switchboard_core::web_push::payload::{Customer, CustomerMessage};
 use worker::{Env, Method, Request, Response};
 
 use super::files;
@@ -353,7 +354,12 @@ async fn post_message(req: &mut Request, ctx: &Context<'_>) -> Result<Response, 
         sent_at: now,
         attachment: None,
     };
-    // The visitor's other tabs show it; the inbox reads it.
+    // The visitor's other tabs show it; the inbox reads it; members' browsers are told.
+    ctx.live.customer_wrote(CustomerMessage::new(
+        Customer::Messenger,
+        Some(text),
+        &conversation_id,
+    ));
     ctx.live.publish(
         &visitor_room(&visitor),
         &LiveEvent::message(conversation_id.clone(), shown.clone()),

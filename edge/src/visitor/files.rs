@@ -13,6 +13,7 @@ use switchboard_core::file_checks::{check_visitor_bytes, display_filename};
 use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
 use switchboard_core::media::{check_visitor_file, essence, MAX_VISITOR_FILE_BYTES};
 use switchboard_core::opening_hours::OpeningHours;
+use switchboard_core::web_push::payload::{Customer, CustomerMessage};
 use worker::{Env, Request, Response};
 
 use super::service::{handed_off, open_conversation, returned_conversation};
@@ -113,6 +114,11 @@ pub async fn upload(
             size: Some(size),
         }),
     };
+    live.customer_wrote(CustomerMessage::new(
+        Customer::Messenger,
+        None,
+        &conversation_id,
+    ));
     live.publish(
         &visitor_room(visitor),
         &LiveEvent::message(conversation_id.clone(), shown.clone()),

@@ -15,6 +15,7 @@ use switchboard_core::live::{visitor_room, Change as LiveChange, LiveEvent, INBO
 use switchboard_core::opening_hours::OpeningHours;
 use switchboard_core::reset::{place, Placement, ResetDays};
 use switchboard_core::settings::ProjectSettings;
+use switchboard_core::web_push::payload::{Customer, CustomerMessage};
 use switchboard_core::webhook::{
     Change, Delivery, InboundMessage, MessageContent, TimestampWindow,
 };
@@ -129,6 +130,7 @@ pub async fn apply_change(
         match inbound.apply(&rules, now).await? {
             Applied::Stored(conversation_id) => {
                 summary.messages_stored += 1;
+                live.customer_wrote(inbound.for_push(&conversation_id));
                 live.publish(
                     INBOX_ROOM,
                     &changed(Some(conversation_id), LiveChange::Message),
@@ -137,6 +139,7 @@ pub async fn apply_change(
             Applied::Handoff(claim) => {
                 summary.messages_stored += 1;
                 summary.handoffs += 1;
+                live.customer_wrote(inbound.for_push(&claim.conversation_id));
                 let event = changed(Some(claim.conversation_id), LiveChange::Handoff);
                 live.publish(INBOX_ROOM, &event);
                 if let Some(visitor) = &claim.visitor_id {
@@ -190,6 +193,16 @@ struct Inbound<'a> {
 }
 
 impl<'a> Inbound<'a> {
+    /// The message as Web Push announces it (whom to tell is decided with the conversation's
+    /// assignee as D1 has it then: `push::store::recipients`).
+    fn for_push(&self, conversation_id: &str) -> CustomerMessage {
+        let customer = Customer::WhatsApp {
+            name: self.contact_name,
+            wa_id: self.customer,
+        };
+        CustomerMessage::new(customer, self.text.as_deref(), conversation_id)
+    }
+
     fn new(
         store: &'a ConversationStore,
         phone_number_id: &'a str,

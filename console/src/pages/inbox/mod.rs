@@ -22,6 +22,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::Admin;
+use crate::components::push_toggle::PushToggle;
 use crate::dom::{now_seconds, Counter};
 use crate::route::Route;
 use filters::filter_bar;
@@ -133,6 +134,7 @@ pub fn inbox(props: &Props) -> Html {
     html! {
         <div class="page inbox">
             <h1 tabindex="-1">{ "Inbox" }</h1>
+            <PushToggle admin={props.admin.clone()} />
             { filter_bar(&numbers, &number, &channel, &status, &window, &customer, &assignee) }
             if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
             <div class="split">
