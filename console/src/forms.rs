@@ -220,6 +220,10 @@ mod tests {
             detached: false,
             cursor: String::new(),
             media: None,
+            edited_at: None,
+            edit_history: Vec::new(),
+            revoked_at: None,
+            reactions: Default::default(),
         }
     }
 

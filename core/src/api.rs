@@ -118,6 +118,9 @@ pub struct ConversationView {
     /// It opened while the business was closed (outside its opening hours).
     #[serde(default)]
     pub opened_after_hours: bool,
+    /// The click-to-WhatsApp ad or post the customer came from (their first message's).
+    #[serde(default)]
+    pub referral: Option<crate::webhook::Referral>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,6 +158,37 @@ pub struct MessageView {
     /// The file behind a media message or attachment, once known.
     #[serde(default)]
     pub media: Option<MediaView>,
+    /// When the sender last edited it; `text` and `content` say what it says now.
+    #[serde(default)]
+    pub edited_at: Option<i64>,
+    /// What it said before each edit, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edit_history: Vec<EditedVersion>,
+    /// When the sender deleted it for everyone (WhatsApp's "revoke").
+    #[serde(default)]
+    pub revoked_at: Option<i64>,
+    /// The emoji each side put on it.
+    #[serde(default)]
+    pub reactions: Reactions,
+}
+
+/// What a message said before an edit replaced it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditedVersion {
+    pub text: Option<String>,
+    #[serde(default)]
+    pub content: Option<Value>,
+    /// The time of the edit that replaced it.
+    pub until: i64,
+}
+
+/// The reactions on a message: at most one per side, as WhatsApp allows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reactions {
+    #[serde(default)]
+    pub customer: Option<String>,
+    #[serde(default)]
+    pub agent: Option<String>,
 }
 
 /// A message's file: where it stands, and what the console needs to show it.

@@ -17,7 +17,7 @@ use super::store::ConfigStore;
 use crate::platform::http::json_response;
 
 /// Every migration in `edge/migrations`, in order (a test keeps this list true).
-pub const MIGRATIONS: [&str; 10] = [
+pub const MIGRATIONS: [&str; 11] = [
     "0001_conversations.sql",
     "0002_seams.sql",
     "0003_agent_sends.sql",
@@ -28,6 +28,7 @@ pub const MIGRATIONS: [&str; 10] = [
     "0008_sweeps_and_meta_errors.sql",
     "0009_kpi_reports.sql",
     "0010_opening_hours.sql",
+    "0011_message_types.sql",
 ];
 
 #[derive(Deserialize)]

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use switchboard_core::api::{
     Channel, CloseReason, ConversationStatus, ConversationView, Direction, MediaView, MessageView,
-    ThreadCursor, WidgetAttachment,
+    Reactions, ThreadCursor, WidgetAttachment,
 };
 use switchboard_core::delivery_status::DeliveryStatus;
 use switchboard_core::webhook::StatusError;
@@ -35,6 +35,9 @@ pub struct ConversationRow {
     pub message_count: Option<i64>,
     #[serde(default)]
     pub opened_after_hours: Option<i64>,
+    /// Meta's `referral` of the first message, as JSON text.
+    #[serde(default)]
+    pub referral: Option<String>,
 }
 
 impl ConversationRow {
@@ -83,6 +86,10 @@ impl ConversationRow {
             link_disputed_at: self.link_disputed_at,
             unlinked_at: self.unlinked_at,
             opened_after_hours: self.opened_after_hours.unwrap_or(0) != 0,
+            referral: self
+                .referral
+                .as_deref()
+                .and_then(|r| serde_json::from_str(r).ok()),
         }
     }
 }
@@ -111,6 +118,17 @@ pub struct MessageRow {
     /// The `media` row as JSON text, when there is one.
     #[serde(default)]
     pub media: Option<String>,
+    #[serde(default)]
+    pub edited_at: Option<i64>,
+    /// JSON array of the versions an edit replaced.
+    #[serde(default)]
+    pub edit_history: Option<String>,
+    #[serde(default)]
+    pub revoked_at: Option<i64>,
+    #[serde(default)]
+    pub customer_reaction: Option<String>,
+    #[serde(default)]
+    pub agent_reaction: Option<String>,
 }
 
 impl MessageRow {
@@ -166,6 +184,17 @@ impl MessageRow {
                 .media
                 .as_deref()
                 .and_then(|m| serde_json::from_str(m).ok()),
+            edited_at: self.edited_at,
+            edit_history: self
+                .edit_history
+                .as_deref()
+                .and_then(|h| serde_json::from_str(h).ok())
+                .unwrap_or_default(),
+            revoked_at: self.revoked_at,
+            reactions: Reactions {
+                customer: self.customer_reaction.clone(),
+                agent: self.agent_reaction.clone(),
+            },
         }
     }
 }
