@@ -12,6 +12,7 @@ use yew::prelude::*;
 use super::composer::Composer;
 use super::list::channel_label;
 use super::message::message_item;
+use super::message_events::{folded, referral_banner};
 use crate::api::Admin;
 use crate::dom::{focus, now_seconds, Counter};
 
@@ -154,7 +155,12 @@ pub fn thread(props: &ThreadProps) -> Html {
 
     let mut items = Vec::new();
     let mut previous_channel = None;
-    for m in older.iter().chain(&d.messages) {
+    let thread: Vec<MessageView> = older.iter().chain(&d.messages).cloned().collect();
+    for m in &thread {
+        // A reaction, edit or deletion shows on the message it acts on, when that is in view.
+        if folded(m, &thread) {
+            continue;
+        }
         if c.handed_off_at.is_some()
             && previous_channel == Some(Channel::Messenger)
             && m.channel == Channel::Whatsapp
@@ -164,6 +170,7 @@ pub fn thread(props: &ThreadProps) -> Html {
         previous_channel = Some(m.channel);
         items.push(message_item(
             m,
+            &thread,
             post_action(format!("messages/{}/retry", m.id)),
             &props.admin,
             &bump,
@@ -189,6 +196,7 @@ pub fn thread(props: &ThreadProps) -> Html {
                 // One button that changes, not two: the one pressed keeps the keyboard's focus.
                 <button onclick={post_action(if open { "close" } else { "reopen" }.to_owned())}>{ if open { "Close conversation" } else { "Reopen" } }</button>
             </header>
+            if let Some(r) = &c.referral { { referral_banner(r) } }
             if c.link_disputed_at.is_some() && c.handed_off_at.is_some() {
                 <div class="warning" role="alert">
                     <p>{ "The website visitor says this WhatsApp number is not theirs: someone else may have sent their handoff code. If so, undo the link — the conversation returns to the visitor's Messenger with its history, and these WhatsApp messages stay here, marked." }</p>
