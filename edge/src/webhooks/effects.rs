@@ -57,7 +57,7 @@ pub fn effects(
             statements.push(db.stmt(
                 &format!(
                     "UPDATE messages SET edit_history = json_insert(COALESCE(edit_history, '[]'), '$[#]', \
-                       json_object('text', text, 'content', json(COALESCE(content, 'null')), 'until', ?6)), \
+                       json_object('text', text, 'content', json(COALESCE(content, 'null')), 'until', CAST(?6 AS INTEGER))), \
                      text = ?7, content = ?8, edited_at = ?6 \
                      WHERE wamid = ?2 AND phone_number_id = ?3 AND wa_id = ?4 AND direction = ?5 \
                        AND COALESCE(edited_at, 0) < ?6 AND {INSERTED}"
