@@ -48,7 +48,7 @@ pub fn content_view(content: &MessageContent) -> Option<Html> {
         MessageContent::Contacts { contacts } => html! {
             <span class="body typed contacts">
                 { for contacts.iter().map(|c| html! {
-                    <span class="card">
+                    <span class="shared-contact">
                         <strong>{ c.display_name() }</strong>
                         { for c.phones.iter().filter_map(|p| p.phone.clone().or_else(|| p.wa_id.clone())).map(|p| html! { <span>{ format!("Phone: {p}") }</span> }) }
                         { for c.emails.iter().map(|e| html! { <span>{ format!("Email: {}", e.email) }</span> }) }
