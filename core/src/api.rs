@@ -41,6 +41,9 @@ pub struct NumberView {
     /// Survey and auto-resolve settings.
     #[serde(default)]
     pub csat: crate::csat::CsatSettings,
+    /// Opening a conversation marks the customer's last message read (blue ticks).
+    #[serde(default = "on")]
+    pub read_receipts: bool,
     /// This number's own reset rule; `None` follows the project default.
     pub reset_days: Option<ResetDays>,
     pub effective_reset_days: ResetDays,
@@ -50,6 +53,11 @@ pub struct NumberView {
     /// Send it back as `If-Match` with a change: a change made meanwhile then answers 409.
     #[serde(default)]
     pub version: u64,
+}
+
+/// `true`, for settings that are on unless turned off.
+pub(crate) fn on() -> bool {
+    true
 }
 
 /// The answer to `DELETE /api/admin/numbers/<id>?intent=…`.

@@ -9,7 +9,8 @@ use crate::config::health;
 use crate::config::numbers::Numbers;
 use crate::config::store::ConfigStore;
 use crate::conversations::{
-    api as conversations, attachments as conversations_attachments, store::ConversationStore,
+    api as conversations, attachments as conversations_attachments, receipts,
+    store::ConversationStore,
 };
 use crate::error::EdgeError;
 use crate::live::{self, publish::Live};
@@ -111,6 +112,10 @@ async fn admin(
         (Method::Post, ["conversations", id, "unlink"]) => {
             conversations::unlink(&store, id, live).await
         }
+        (Method::Post, ["conversations", id, "seen"]) => receipts::seen(&store, &numbers, id).await,
+        (Method::Post, ["conversations", id, "typing"]) => {
+            receipts::typing(&store, &numbers, id).await
+        }
         (Method::Get, ["unrouted"]) => ok_json(&WebhookStore(&store).unrouted(100).await?),
         (Method::Get, ["media", id]) => media::api::serve(req, env, &store, id).await,
         (Method::Post, ["media", id, "retry"]) => {
@@ -140,6 +145,9 @@ async fn admin(
         (_, ["media", _]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
         (_, ["media", _, "retry"]) => Err(EdgeError::MethodNotAllowed { allow: "POST" }),
         (_, ["live"] | ["live", "disconnect"]) => {
+            Err(EdgeError::MethodNotAllowed { allow: "POST" })
+        }
+        (_, ["conversations", _, "seen" | "typing"]) => {
             Err(EdgeError::MethodNotAllowed { allow: "POST" })
         }
         (_, ["conversations", _, "messages" | "close" | "reopen" | "unlink" | "attachments"])

@@ -165,3 +165,33 @@ test('played applies to a sent voice note', async () => {
   }
   assert.equal(byWamid(await thread(to), sent).status, 'played');
 });
+
+test('opening the conversation marks the last customer message read once; typing is throttled; the number can turn it off', async () => {
+  const from = '4917000000007';
+  const last = message(from, 'text', { body: 'Second' });
+  await send(message(from, 'text', { body: 'First' }), last);
+  const { conversation } = await thread(from);
+  const seen = () => edge.adminJson(`/conversations/${conversation.id}/seen`, { method: 'POST', body: '{}' });
+  const typing = () => edge.adminJson(`/conversations/${conversation.id}/typing`, { method: 'POST', body: '{}' });
+  const before = stack.graph.receipts.length;
+  const [a, b] = await Promise.all([seen(), seen()]);
+  assert.deepEqual([a.status, b.status], [200, 200]);
+  assert.equal([a.body.sent, b.body.sent].filter(Boolean).length, 1, 'two agents opening at once: one call');
+  assert.equal((await seen()).body.sent, false);
+  assert.deepEqual(stack.graph.receipts.slice(before), [{ phone_number_id: NUMBER, message_id: last.id, typing: false }]);
+
+  assert.equal((await typing()).body.sent, true);
+  assert.equal((await typing()).body.sent, false, 'at most once every 20 s');
+  assert.equal(stack.graph.receipts.at(-1).typing, true);
+  assert.equal((await edge.adminJson(`/conversations/${conversation.id}/typing`)).status, 405);
+
+  // A new message, but the owner turned read receipts off for the number: nothing is sent.
+  const read = await edge.adminJson(`/numbers/${NUMBER}`);
+  const off = await edge.adminJson(`/numbers/${NUMBER}`, { method: 'PATCH', headers: { 'if-match': String(read.body.version) }, body: JSON.stringify({ read_receipts: false }) });
+  assert.equal(off.status, 200, JSON.stringify(off.body));
+  assert.equal(off.body.read_receipts, false);
+  await send(message(from, 'text', { body: 'Third' }));
+  const count = stack.graph.receipts.length;
+  assert.equal((await seen()).body.sent, false);
+  assert.equal(stack.graph.receipts.length, count);
+});

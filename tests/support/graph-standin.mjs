@@ -52,6 +52,7 @@ function multipart(buffer, contentType) {
 export async function startGraphStandin(port = 0) {
   const numbers = new Map(); // phone_number_id -> { token, waba_id, info, profile }
   const sent = [];
+  const receipts = [];
   let beforeAnswer = null;
   const turnstileUsed = new Set();
   let answerDelayMs = 0;
@@ -140,6 +141,16 @@ export async function startGraphStandin(port = 0) {
       }
       if (edge === 'messages') {
         if (failSends) return graphError(failSends.status, failSends.message, 'OAuthException', failSends.code);
+        // A read receipt, with or without the typing indicator (Meta: "Mark messages as read",
+        // "Typing indicators"): no recipient, the customer's message id, `{ success: true }`.
+        if (body.status !== undefined) {
+          const typing = body.typing_indicator;
+          if (body.status !== 'read' || !String(body.message_id ?? '').startsWith('wamid.') || (typing && typing.type !== 'text')) {
+            return graphError(400, '(#100) Invalid parameter', 'OAuthException', 100);
+          }
+          receipts.push({ phone_number_id: id, message_id: body.message_id, typing: Boolean(typing) });
+          return { status: 200, body: { success: true } };
+        }
         // A phone number goes as `to`; a business-scoped user ID (it holds a dot) as `recipient`.
         if (!body.to && !body.recipient) return graphError(400, '(#100) The parameter to is required.', 'OAuthException', 100);
         if (String(body.to ?? '').includes('.')) return graphError(400, '(#100) Invalid parameter: to must be a phone number', 'OAuthException', 100);
@@ -268,6 +279,8 @@ export async function startGraphStandin(port = 0) {
   return {
     base,
     sent,
+    /** Read receipts and typing indicators, in order. */
+    receipts,
     media: mediaLog,
     /** Meta holds a file under `id`, readable with `token` (the number's). `url`: the metadata
      *  names this URL instead of the stand-in's own; `redirect`: the media URL answers 302 there. */

@@ -25,6 +25,8 @@ fn every_route_needs_the_role_the_matrix_gives_it() {
         ("POST", "/api/admin/conversations/c1/close", Agent),
         ("POST", "/api/admin/conversations/c1/reopen", Agent),
         ("POST", "/api/admin/conversations/c1/unlink", Agent),
+        ("POST", "/api/admin/conversations/c1/seen", Agent),
+        ("POST", "/api/admin/conversations/c1/typing", Agent),
         ("POST", "/api/admin/conversations/c1/notes", Agent),
         ("POST", "/api/admin/conversations/c1/assign", Agent),
         ("GET", "/api/admin/media/f1", Agent),
