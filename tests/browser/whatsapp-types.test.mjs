@@ -67,6 +67,13 @@ async function openThread(viewport) {
 
 test('each type reads as it was meant, customer text stays text, and the page is accessible', async () => {
   const page = await openThread({ width: 1280, height: 800 });
+  // Opening the thread marked the customer's last message read (one call); typing shows "typing…".
+  for (let i = 0; i < 50 && stack.graph.receipts.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(stack.graph.receipts.length, 1);
+  assert.equal(stack.graph.receipts[0].typing, false);
+  await page.getByPlaceholder('Reply on WhatsApp…').pressSequentially('On it', { delay: 20 });
+  for (let i = 0; i < 50 && stack.graph.receipts.length === 1; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(stack.graph.receipts.map((r) => r.typing), [false, true], 'one typing indicator for five keystrokes');
   await page.getByRole('link', { name: 'Open in OpenStreetMap' }).waitFor();
   assert.match(await page.getByRole('link', { name: 'Open in OpenStreetMap' }).getAttribute('href'), /^https:\/\/www\.openstreetmap\.org\/\?mlat=52\.520008&mlon=13\.404954/);
   for (const link of await page.locator('.messages a[target="_blank"], .referral a').all()) {
@@ -103,6 +110,7 @@ test('each type reads as it was meant, customer text stays text, and the page is
 test('on a phone the same thread fits the screen', async () => {
   const page = await openThread({ width: 390, height: 844 });
   await page.getByText('Security code changed').first().waitFor();
+  assert.equal(stack.graph.receipts.filter((r) => !r.typing).length, 1, 'opened again: already marked read, nothing sent');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px)`);
   await page.locator('.messages').evaluate((list) => { list.scrollIntoView(); list.scrollTop = 0; });

@@ -8,6 +8,7 @@ use switchboard_core::api::{template_placeholders, MessageView};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
+use super::receipts::use_typing;
 use crate::api::Admin;
 use crate::dom::{bind_textarea, select_value};
 
@@ -37,6 +38,7 @@ pub fn composer(props: &ComposerProps) -> Html {
     let template = use_state(String::new);
     let parameters = use_state(Vec::<String>::new);
     let (whatsapp, window_open) = (props.whatsapp, props.window_open);
+    let typing = use_typing(&props.admin, &props.id, whatsapp && window_open);
     let (send_error, bump) = (props.send_error.clone(), props.bump.clone());
     {
         let (admin, templates) = (props.admin.clone(), templates.clone());
@@ -211,7 +213,7 @@ pub fn composer(props: &ComposerProps) -> Html {
             <form class="reply" onsubmit={on_submit}>
                 <label for="reply-text" class="sr">{ "Reply" }</label>
                 <textarea id="reply-text" placeholder={if whatsapp { "Reply on WhatsApp…" } else { "Reply in the Messenger…" }}
-                    value={(*draft).clone()} oninput={bind_textarea(&draft)} />
+                    value={(*draft).clone()} oninput={typed_with(bind_textarea(&draft), typing)} />
                 <label class="attach" for="reply-file" title="The text box becomes its caption">{ "Attach file" }
                     // Busy while sending, never disabled: a disabled control loses the keyboard's
                     // focus (to the page's start). A send already in flight refuses a second one.
@@ -268,4 +270,12 @@ fn template_body(t: &Value) -> String {
 fn new_client_key() -> String {
     let random = (js_sys::Math::random() * 1e15) as u64;
     format!("ck-{random:x}-{:x}", js_sys::Date::now() as u64)
+}
+
+/// The draft's input handler that also tells the customer the agent is typing.
+fn typed_with(bind: Callback<InputEvent>, typing: Callback<()>) -> Callback<InputEvent> {
+    Callback::from(move |e| {
+        typing.emit(());
+        bind.emit(e);
+    })
 }

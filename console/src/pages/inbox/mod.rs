@@ -1,6 +1,7 @@
 //! The inbox: conversations filtered by number, channel and status (`filters`, `list`); a
 //! `thread` with every `message` type shown as it was meant (reactions, edits and deletions
-//! folded onto their message, the ad a conversation came from: `message_events`), the handoff marked, delivery statuses, and a reply
+//! folded onto their message, the ad a conversation came from: `message_events`; read receipts
+//! and typing sent back to a WhatsApp customer: `receipts`), the handoff marked, delivery statuses, and a reply
 //! box (`composer`) that respects WhatsApp's 24-hour window (templates outside it). Nothing typed
 //! is lost: a failed send stays visible with its error and a retry. New conversations and
 //! messages arrive over the live socket.
@@ -10,6 +11,7 @@ mod filters;
 mod list;
 mod message;
 mod message_events;
+mod receipts;
 mod thread;
 
 use std::rc::Rc;

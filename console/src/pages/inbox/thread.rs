@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 use switchboard_core::api::{
-    within_reply_window, Channel, ConversationDetail, ConversationStatus, MessageView,
+    within_reply_window, Channel, ConversationDetail, ConversationStatus, Direction, MessageView,
 };
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -13,6 +13,7 @@ use super::composer::Composer;
 use super::list::channel_label;
 use super::message::message_item;
 use super::message_events::{folded, referral_banner};
+use super::receipts::use_seen;
 use crate::api::Admin;
 use crate::dom::{focus, now_seconds, Counter};
 
@@ -109,6 +110,15 @@ pub fn thread(props: &ThreadProps) -> Html {
             });
         })
     };
+    // The agent sees the customer's last WhatsApp message: it is marked read for them.
+    let last_inbound = detail.as_ref().and_then(|d| {
+        d.messages
+            .iter()
+            .rev()
+            .find(|m| m.channel == Channel::Whatsapp && m.direction == Direction::Inbound)
+            .and_then(|m| m.wamid.clone())
+    });
+    use_seen(&props.admin, &props.id, last_inbound);
     let Some(d) = (*detail).clone() else {
         return html! { <section class="thread"><p>{ "Loading…" }</p></section> };
     };
