@@ -264,6 +264,9 @@ pub struct AgentReply {
     /// nothing twice.
     #[serde(default)]
     pub client_key: Option<String>,
+    /// A message of the thread (our id) this reply quotes; WhatsApp shows it above the reply.
+    #[serde(default)]
+    pub reply_to: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use crate::config::health;
 use crate::config::numbers::Numbers;
 use crate::config::store::ConfigStore;
 use crate::conversations::{
-    api as conversations, attachments as conversations_attachments, receipts,
+    api as conversations, attachments as conversations_attachments, reactions, receipts,
     store::ConversationStore,
 };
 use crate::error::EdgeError;
@@ -112,6 +112,9 @@ async fn admin(
         (Method::Post, ["conversations", id, "unlink"]) => {
             conversations::unlink(&store, id, live).await
         }
+        (Method::Post, ["conversations", id, "messages", message, "reaction"]) => {
+            reactions::react(req, &store, &numbers, id, message, live).await
+        }
         (Method::Post, ["conversations", id, "seen"]) => receipts::seen(&store, &numbers, id).await,
         (Method::Post, ["conversations", id, "typing"]) => {
             receipts::typing(&store, &numbers, id).await
@@ -151,7 +154,7 @@ async fn admin(
             Err(EdgeError::MethodNotAllowed { allow: "POST" })
         }
         (_, ["conversations", _, "messages" | "close" | "reopen" | "unlink" | "attachments"])
-        | (_, ["conversations", _, "messages", _, "retry"]) => {
+        | (_, ["conversations", _, "messages", _, "retry" | "reaction"]) => {
             Err(EdgeError::MethodNotAllowed { allow: "POST" })
         }
         _ => Err(EdgeError::NotFound(format!(

@@ -195,3 +195,30 @@ test('opening the conversation marks the last customer message read once; typing
   assert.equal((await seen()).body.sent, false);
   assert.equal(stack.graph.receipts.length, count);
 });
+
+test('an agent replies to a specific message and reacts to one; the reaction shows on it', async () => {
+  const from = '4917000000008';
+  const asked = message(from, 'text', { body: 'Is the red one in stock?' });
+  await send(asked);
+  const d = await thread(from);
+  const target = byWamid(d, asked.id);
+  const reply = await edge.adminJson(`/conversations/${d.conversation.id}/messages`, { method: 'POST', body: JSON.stringify({ text: 'Yes, three left', reply_to: target.id }) });
+  assert.equal(reply.status, 201, JSON.stringify(reply.body));
+  assert.equal(reply.body.reply_to, asked.id, 'the stored reply quotes the customer message');
+  assert.deepEqual(stack.graph.sent.at(-1).context, { message_id: asked.id });
+  assert.equal(stack.graph.sent.at(-1).text.body, 'Yes, three left');
+  assert.equal((await edge.adminJson(`/conversations/${d.conversation.id}/messages`, { method: 'POST', body: JSON.stringify({ text: 'x', reply_to: 'msg_nope' }) })).status, 400);
+
+  const react = (emoji) => edge.adminJson(`/conversations/${d.conversation.id}/messages/${target.id}/reaction`, { method: 'POST', body: JSON.stringify({ emoji }) });
+  let r = await react('❤️');
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.reactions.agent, '❤️');
+  assert.deepEqual(stack.graph.sent.at(-1).reaction, { message_id: asked.id, emoji: '❤️' });
+  assert.equal(stack.graph.sent.at(-1).type, 'reaction');
+  r = await react(null);
+  assert.equal(r.body.reactions.agent, null);
+  assert.deepEqual(stack.graph.sent.at(-1).reaction, { message_id: asked.id, emoji: '' });
+  assert.equal((await react('<script>')).status, 400);
+  const thread2 = await thread(from);
+  assert.equal(thread2.messages.filter((m) => m.type === 'reaction').length, 0, 'a reaction is not a message of the thread');
+});

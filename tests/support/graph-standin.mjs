@@ -172,6 +172,14 @@ export async function startGraphStandin(port = 0) {
             buttons.some((b) => b.type !== 'reply' || !b.reply?.id || b.reply.id.length > 256 || !b.reply?.title || b.reply.title.length > 20);
           if (bad) return graphError(400, '(#131009) Parameter value is not valid', 'OAuthException', 131009);
         }
+        // Reactions and quoted replies name the customer's message by its wamid (Meta's
+        // "Reaction messages" and "Contextual replies"); an emoji of "" takes a reaction off.
+        if (body.type === 'reaction' && (!String(body.reaction?.message_id ?? '').startsWith('wamid.') || typeof body.reaction?.emoji !== 'string')) {
+          return graphError(400, '(#131009) Parameter value is not valid', 'OAuthException', 131009);
+        }
+        if (body.context !== undefined && !String(body.context?.message_id ?? '').startsWith('wamid.')) {
+          return graphError(400, '(#100) Invalid parameter', 'OAuthException', 100);
+        }
         const wamid = 'wamid.' + randomBytes(24).toString('base64url');
         sent.push({ phone_number_id: id, wamid, ...body });
         // Meta's status webhooks can overtake its answer to the send: a test may deliver them here.

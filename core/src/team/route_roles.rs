@@ -68,6 +68,7 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
     route("POST", "/api/admin/conversations/{id}/close", Agent, "close a conversation"),
     route("POST", "/api/admin/conversations/{id}/reopen", Agent, "reopen a conversation"),
     route("POST", "/api/admin/conversations/{id}/unlink", Agent, "undo a WhatsApp link"),
+    route("POST", "/api/admin/conversations/{id}/messages/{message}/reaction", Agent, "react to a message"),
     route("POST", "/api/admin/conversations/{id}/seen", Agent, "mark the customer's message read"),
     route("POST", "/api/admin/conversations/{id}/typing", Agent, "show the customer typing"),
     planned("POST", "/api/admin/conversations/{id}/notes", Agent, "write a private note"),

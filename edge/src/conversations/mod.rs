@@ -1,10 +1,11 @@
 //! Conversations and messages: the admin routes (`api`, and `attachments` for an agent's files),
 //! their steps and the cron's auto-resolve (`service`), the D1 statements of conversations and
 //! messages (`store`) and the rows read back (`rows`); read receipts and typing sent back to a
-//! WhatsApp customer (`receipts`). The webhook places inbound messages.
+//! WhatsApp customer (`receipts`); an agent's reaction and quoted reply (`reactions`). The webhook places inbound messages.
 
 pub mod api;
 pub mod attachments;
+pub mod reactions;
 pub mod receipts;
 pub mod rows;
 pub mod service;

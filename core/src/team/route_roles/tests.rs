@@ -26,6 +26,11 @@ fn every_route_needs_the_role_the_matrix_gives_it() {
         ("POST", "/api/admin/conversations/c1/reopen", Agent),
         ("POST", "/api/admin/conversations/c1/unlink", Agent),
         ("POST", "/api/admin/conversations/c1/seen", Agent),
+        (
+            "POST",
+            "/api/admin/conversations/c1/messages/m1/reaction",
+            Agent,
+        ),
         ("POST", "/api/admin/conversations/c1/typing", Agent),
         ("POST", "/api/admin/conversations/c1/notes", Agent),
         ("POST", "/api/admin/conversations/c1/assign", Agent),
