@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 use super::receipts::use_typing;
 use crate::api::Admin;
+use crate::components::message_content::snippet;
 use crate::dom::{bind_textarea, select_value};
 
 #[derive(Properties, PartialEq)]
@@ -25,6 +26,11 @@ pub struct ComposerProps {
     pub send_error: UseStateHandle<Option<String>>,
     /// Reads the thread and the list again after a send.
     pub bump: Callback<()>,
+    /// The message the next text quotes (WhatsApp shows it above the reply), and how to drop it.
+    #[prop_or_default]
+    pub quoting: Option<MessageView>,
+    #[prop_or_default]
+    pub clear_quote: Callback<()>,
 }
 
 #[function_component(Composer)]
@@ -123,10 +129,16 @@ pub fn composer(props: &ComposerProps) -> Html {
     };
     let on_submit = {
         let (send, draft) = (send.clone(), draft.clone());
+        let (quoting, clear_quote) = (props.quoting.clone(), props.clear_quote.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if !draft.trim().is_empty() {
-                send.emit(json!({ "text": *draft }));
+                let mut body = json!({ "text": *draft });
+                if let Some(quoted) = &quoting {
+                    body["reply_to"] = Value::from(quoted.id.clone());
+                    clear_quote.emit(());
+                }
+                send.emit(body);
             }
         })
     };
@@ -211,6 +223,7 @@ pub fn composer(props: &ComposerProps) -> Html {
     html! {
         if window_open {
             <form class="reply" onsubmit={on_submit}>
+                if let Some(quoted) = &props.quoting { { quote_bar(quoted, &props.clear_quote) } }
                 <label for="reply-text" class="sr">{ "Reply" }</label>
                 <textarea id="reply-text" placeholder={if whatsapp { "Reply on WhatsApp…" } else { "Reply in the Messenger…" }}
                     value={(*draft).clone()} oninput={typed_with(bind_textarea(&draft), typing)} />
@@ -278,4 +291,15 @@ fn typed_with(bind: Callback<InputEvent>, typing: Callback<()>) -> Callback<Inpu
         typing.emit(());
         bind.emit(e);
     })
+}
+
+/// Above the reply box: the message the reply will quote, with a way to drop the quote.
+fn quote_bar(quoted: &MessageView, clear: &Callback<()>) -> Html {
+    let clear = clear.reform(|_: MouseEvent| ());
+    html! {
+        <p class="quoting">
+            <span>{ format!("Replying to: {}", snippet(quoted)) }</span>
+            <button type="button" class="link" onclick={clear}>{ "Cancel quote" }</button>
+        </p>
+    }
 }

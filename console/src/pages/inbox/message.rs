@@ -23,12 +23,25 @@ pub fn anchor(message_id: &str) -> String {
     format!("msg-{message_id}")
 }
 
+/// What an agent can do with a customer's WhatsApp message while the window is open.
+#[derive(Clone)]
+pub struct Answer {
+    /// Quote it in the next reply.
+    pub reply: Callback<MessageView>,
+    /// Put our emoji on it (`None` takes it off): message id and emoji.
+    pub react: Callback<(String, Option<String>)>,
+}
+
+/// The emoji offered for a quick reaction.
+const QUICK_REACTIONS: [&str; 4] = ["👍", "❤️", "🙏", "😊"];
+
 pub fn message_item(
     m: &MessageView,
     thread: &[MessageView],
     retry: Callback<MouseEvent>,
     admin: &Admin,
     reload: &Callback<()>,
+    answer: Option<&Answer>,
 ) -> Html {
     let mine = m.direction == Direction::Outbound;
     let status = m.status.map(|s| s.as_str()).unwrap_or_default();
@@ -61,6 +74,7 @@ pub fn message_item(
                 </details>
             }
             { reactions(m) }
+            if let Some(answer) = answer.filter(|_| whatsapp && !mine && m.wamid.is_some()) { { answer_bar(m, answer) } }
             <span class="meta">
                 { time_label(m.sent_at) }
                 if m.edited_at.is_some() { { " · edited" } }
@@ -77,6 +91,25 @@ pub fn message_item(
                 <button class="retry" onclick={retry}>{ "Send again" }</button>
             }
         </li>
+    }
+}
+
+/// Reply (quoting it) or react: small buttons under a customer's message.
+fn answer_bar(m: &MessageView, answer: &Answer) -> Html {
+    let quoted = m.clone();
+    let reply = answer.reply.reform(move |_: MouseEvent| quoted.clone());
+    let ours = m.reactions.agent.clone();
+    html! {
+        <span class="answer">
+            <button type="button" class="link" onclick={reply}>{ "Reply to this" }</button>
+            { for QUICK_REACTIONS.iter().map(|emoji| {
+                let (id, on) = (m.id.clone(), ours.as_deref() == Some(*emoji));
+                let (shown, emoji) = (*emoji, (*emoji).to_owned());
+                let label = if on { format!("Remove reaction {shown}") } else { format!("React {shown}") };
+                let react = answer.react.reform(move |_: MouseEvent| (id.clone(), (!on).then(|| emoji.clone())));
+                html! { <button type="button" class={classes!("emoji", on.then_some("on"))} aria-label={label} aria-pressed={on.to_string()} onclick={react}>{ shown }</button> }
+            }) }
+        </span>
     }
 }
 

@@ -11,8 +11,8 @@ use yew::prelude::*;
 
 use super::composer::Composer;
 use super::list::channel_label;
-use super::message::message_item;
-use super::message_events::{folded, referral_banner};
+use super::message::{message_item, Answer};
+use super::message_events::{folded, react_with, referral_banner};
 use super::receipts::use_seen;
 use crate::api::Admin;
 use crate::dom::{focus, now_seconds, Counter};
@@ -37,6 +37,7 @@ pub fn thread(props: &ThreadProps) -> Html {
     let older = use_state(Vec::<MessageView>::new);
     let older_cursor = use_state(|| None::<String>);
     let anchor = use_state(|| None::<String>);
+    let quoting = use_state(|| None::<MessageView>);
     {
         let (admin, id, detail) = (props.admin.clone(), props.id.clone(), detail.clone());
         let (anchor, older_cursor) = (anchor.clone(), older_cursor.clone());
@@ -163,6 +164,14 @@ pub fn thread(props: &ThreadProps) -> Html {
         })
     };
 
+    // Reply to or react on a customer's WhatsApp message (only while a reply can go out).
+    let answer = (whatsapp && window_open).then(|| Answer {
+        reply: {
+            let quoting = quoting.clone();
+            Callback::from(move |m: MessageView| quoting.set(Some(m)))
+        },
+        react: react_with(&props.admin, &props.id, &bump, &send_error),
+    });
     let mut items = Vec::new();
     let mut previous_channel = None;
     let thread: Vec<MessageView> = older.iter().chain(&d.messages).cloned().collect();
@@ -184,6 +193,7 @@ pub fn thread(props: &ThreadProps) -> Html {
             post_action(format!("messages/{}/retry", m.id)),
             &props.admin,
             &bump,
+            answer.as_ref(),
         ));
     }
     let title = c
@@ -228,7 +238,8 @@ pub fn thread(props: &ThreadProps) -> Html {
             <ol class="messages" aria-label="Messages" tabindex="0" ref={messages_list}>{ for items }</ol>
             if let Some(e) = &*send_error { <p class="error" role="alert">{ e.clone() }</p> }
             <Composer admin={props.admin.clone()} id={props.id.clone()} phone_number_id={c.phone_number_id.clone()}
-                {whatsapp} {window_open} send_error={send_error.clone()} bump={bump.clone()} />
+                {whatsapp} {window_open} send_error={send_error.clone()} bump={bump.clone()}
+                quoting={(*quoting).clone()} clear_quote={{ let q = quoting.clone(); Callback::from(move |_| q.set(None)) }} />
         </section>
     }
 }
