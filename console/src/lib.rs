@@ -11,6 +11,7 @@
 
 pub mod forms;
 pub mod hours_text;
+pub mod links;
 
 #[cfg(target_arch = "wasm32")]
 mod api;

@@ -12,6 +12,9 @@ use switchboard_core::vcard::{vcard, vcard_filename, VCardVersion, VCARD_MEDIA_T
 use switchboard_core::webhook::{MessageContent, Order, SystemChange, SystemMessage};
 use yew::prelude::*;
 
+pub use crate::links::is_web_link;
+use crate::links::{host_of, map_link};
+
 /// The message's typed content, when it has one this console reads.
 pub fn typed(m: &MessageView) -> Option<MessageContent> {
     serde_json::from_value(m.content.clone()?).ok()
@@ -190,55 +193,10 @@ pub fn snippet(m: &MessageView) -> String {
     }
 }
 
-/// OpenStreetMap's page for a point, with a marker: a link, never an embedded map.
-pub fn map_link(latitude: f64, longitude: f64) -> String {
-    format!("https://www.openstreetmap.org/?mlat={latitude}&mlon={longitude}#map=16/{latitude}/{longitude}")
-}
-
-/// Only `http(s)` links with a host are ever made from what a customer sent.
-pub fn is_web_link(link: &str) -> bool {
-    let lower = link.to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://")) && !host_of(link).is_empty()
-}
-
-fn host_of(link: &str) -> String {
-    link.split_once("://")
-        .map(|(_, rest)| {
-            rest.split(['/', '?', '#'])
-                .next()
-                .unwrap_or_default()
-                .to_owned()
-        })
-        .unwrap_or_default()
-}
-
 /// The contacts as a vCard 3.0 file (the version phones' address books read best) in a `data:`
 /// URL, for a download link (no request, nothing stored).
 pub fn vcard_data_url(contacts: &[switchboard_core::webhook::SharedContact]) -> String {
     let card = vcard(contacts, VCardVersion::V3);
     let encoded: String = js_sys::encode_uri_component(&card).into();
     format!("data:{VCARD_MEDIA_TYPE};charset=utf-8,{encoded}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_web_links_with_a_host_are_links() {
-        assert!(is_web_link("https://example.com/a"));
-        assert!(is_web_link("HTTP://example.com"));
-        assert!(!is_web_link("javascript:alert(1)"));
-        assert!(!is_web_link("data:text/html,x"));
-        assert!(!is_web_link("https://"));
-        assert_eq!(host_of("https://shop.example/p?q=1"), "shop.example");
-    }
-
-    #[test]
-    fn a_map_link_points_at_openstreetmap_with_a_marker() {
-        assert_eq!(
-            map_link(52.52, 13.405),
-            "https://www.openstreetmap.org/?mlat=52.52&mlon=13.405#map=16/52.52/13.405"
-        );
-    }
 }
