@@ -99,14 +99,21 @@ test('each type reads as it was meant, customer text stays text, and the page is
   await page.getByRole('button', { name: /Replying to the customer/ }).click();
   assert.ok(await page.evaluate(() => document.activeElement?.textContent.includes('saw your ad')));
   // Both ways: quote the location in a reply, and react to it.
-  const location = page.locator('.message', { hasText: 'Alexanderplatz' });
+  // Older messages show their buttons on hover or focus; the latest customer message always.
+  const location = page.locator('.message.in', { hasText: 'Alexanderplatz' });
+  await page.mouse.move(0, 0);
+  await page.locator('.messages').focus();
+  assert.equal(await location.getByRole('button', { name: 'Reply to this' }).isVisible(), false);
+  await location.hover();
   await location.getByRole('button', { name: 'Reply to this' }).click();
   await page.getByText('Replying to: Alexanderplatz', { exact: false }).waitFor();
   await page.getByPlaceholder('Reply on WhatsApp…').fill('See you there');
   await page.getByRole('button', { name: 'Send' }).click();
   await page.locator('.message.out', { hasText: 'See you there' }).getByRole('button', { name: /Replying to the customer/ }).waitFor();
   assert.match(stack.graph.sent.at(-1).context.message_id, /^wamid\./);
+  await location.hover();
   await location.getByRole('button', { name: 'React 👍' }).click();
+  await location.hover();
   await location.getByRole('button', { name: 'Remove reaction 👍' }).waitFor();
   assert.equal(stack.graph.sent.at(-1).reaction.emoji, '👍');
   await page.locator('.messages').evaluate((list) => { list.scrollTop = 0; });

@@ -30,6 +30,9 @@ pub struct Answer {
     pub reply: Callback<MessageView>,
     /// Put our emoji on it (`None` takes it off): message id and emoji.
     pub react: Callback<(String, Option<String>)>,
+    /// The customer's latest message (its wamid): its buttons always show. Others show theirs on
+    /// hover or focus, so the keyboard's path from the thread to the reply box stays short.
+    pub latest: Option<String>,
 }
 
 /// The emoji offered for a quick reaction.
@@ -74,7 +77,7 @@ pub fn message_item(
                 </details>
             }
             { reactions(m) }
-            if let Some(answer) = answer.filter(|_| whatsapp && !mine && m.wamid.is_some()) { { answer_bar(m, answer) } }
+            if let Some(answer) = answer.filter(|_| whatsapp && !mine && m.wamid.is_some() && answerable(&m.kind)) { { answer_bar(m, answer) } }
             <span class="meta">
                 { time_label(m.sent_at) }
                 if m.edited_at.is_some() { { " · edited" } }
@@ -99,8 +102,9 @@ fn answer_bar(m: &MessageView, answer: &Answer) -> Html {
     let quoted = m.clone();
     let reply = answer.reply.reform(move |_: MouseEvent| quoted.clone());
     let ours = m.reactions.agent.clone();
+    let latest = answer.latest.is_some() && answer.latest == m.wamid;
     html! {
-        <span class="answer">
+        <span class={classes!("answer", latest.then_some("latest"))}>
             <button type="button" class="link" onclick={reply}>{ "Reply to this" }</button>
             { for QUICK_REACTIONS.iter().map(|emoji| {
                 let (id, on) = (m.id.clone(), ours.as_deref() == Some(*emoji));
@@ -111,6 +115,14 @@ fn answer_bar(m: &MessageView, answer: &Answer) -> Html {
             }) }
         </span>
     }
+}
+
+/// A customer's message one can quote or react to (not a notice of WhatsApp's own).
+fn answerable(kind: &str) -> bool {
+    !matches!(
+        kind,
+        "system" | "unsupported" | "unknown" | "reaction" | "edit" | "revoke" | "request_welcome"
+    )
 }
 
 /// The emoji each side put on the message.

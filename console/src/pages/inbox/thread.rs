@@ -119,7 +119,7 @@ pub fn thread(props: &ThreadProps) -> Html {
             .find(|m| m.channel == Channel::Whatsapp && m.direction == Direction::Inbound)
             .and_then(|m| m.wamid.clone())
     });
-    use_seen(&props.admin, &props.id, last_inbound);
+    use_seen(&props.admin, &props.id, last_inbound.clone());
     let Some(d) = (*detail).clone() else {
         return html! { <section class="thread"><p>{ "Loading…" }</p></section> };
     };
@@ -171,6 +171,7 @@ pub fn thread(props: &ThreadProps) -> Html {
             Callback::from(move |m: MessageView| quoting.set(Some(m)))
         },
         react: react_with(&props.admin, &props.id, &bump, &send_error),
+        latest: last_inbound.clone(),
     });
     let mut items = Vec::new();
     let mut previous_channel = None;
