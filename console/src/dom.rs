@@ -122,3 +122,36 @@ pub fn copy_to_clipboard(
         });
     })
 }
+
+/// True while the console's tab is visible (not in the background, not minimised).
+pub fn tab_visible() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_none_or(|d| !d.hidden())
+}
+
+/// Calls `changed(visible)` on each `visibilitychange`, until the returned listener is dropped.
+pub fn on_visibility_change(changed: impl Fn(bool) + 'static) -> VisibilityListener {
+    use wasm_bindgen::JsCast;
+    let closure = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || changed(tab_visible()));
+    if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+        let _ = d
+            .add_event_listener_with_callback("visibilitychange", closure.as_ref().unchecked_ref());
+    }
+    VisibilityListener(closure)
+}
+
+/// A `visibilitychange` listener, removed when dropped.
+pub struct VisibilityListener(wasm_bindgen::closure::Closure<dyn Fn()>);
+
+impl Drop for VisibilityListener {
+    fn drop(&mut self) {
+        use wasm_bindgen::JsCast;
+        if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+            let _ = d.remove_event_listener_with_callback(
+                "visibilitychange",
+                self.0.as_ref().unchecked_ref(),
+            );
+        }
+    }
+}

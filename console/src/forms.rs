@@ -225,6 +225,10 @@ mod tests {
             media: None,
             author_name: None,
             author_email: None,
+            edited_at: None,
+            edit_history: Vec::new(),
+            revoked_at: None,
+            reactions: Default::default(),
         }
     }
 

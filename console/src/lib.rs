@@ -16,6 +16,7 @@
 
 pub mod forms;
 pub mod hours_text;
+pub mod links;
 pub mod route;
 
 #[cfg(target_arch = "wasm32")]

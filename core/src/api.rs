@@ -44,6 +44,9 @@ pub struct NumberView {
     /// Survey and auto-resolve settings.
     #[serde(default)]
     pub csat: crate::csat::CsatSettings,
+    /// Opening a conversation marks the customer's last message read (blue ticks).
+    #[serde(default = "on")]
+    pub read_receipts: bool,
     /// This number's own reset rule; `None` follows the project default.
     pub reset_days: Option<ResetDays>,
     pub effective_reset_days: ResetDays,
@@ -53,6 +56,11 @@ pub struct NumberView {
     /// Send it back as `If-Match` with a change: a change made meanwhile then answers 409.
     #[serde(default)]
     pub version: u64,
+}
+
+/// `true`, for settings that are on unless turned off.
+pub(crate) fn on() -> bool {
+    true
 }
 
 /// The answer to `DELETE /api/admin/numbers/<id>?intent=…`.
@@ -121,6 +129,9 @@ pub struct ConversationView {
     /// It opened while the business was closed (outside its opening hours).
     #[serde(default)]
     pub opened_after_hours: bool,
+    /// The click-to-WhatsApp ad or post the customer came from (their first message's).
+    #[serde(default)]
+    pub referral: Option<crate::webhook::Referral>,
     /// The member it is assigned to (their email), if any.
     #[serde(default)]
     pub assignee: Option<String>,
@@ -194,6 +205,37 @@ pub struct MessageView {
     pub author_name: Option<String>,
     #[serde(default)]
     pub author_email: Option<String>,
+    /// When the sender last edited it; `text` and `content` say what it says now.
+    #[serde(default)]
+    pub edited_at: Option<i64>,
+    /// What it said before each edit, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edit_history: Vec<EditedVersion>,
+    /// When the sender deleted it for everyone (WhatsApp's "revoke").
+    #[serde(default)]
+    pub revoked_at: Option<i64>,
+    /// The emoji each side put on it.
+    #[serde(default)]
+    pub reactions: Reactions,
+}
+
+/// What a message said before an edit replaced it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditedVersion {
+    pub text: Option<String>,
+    #[serde(default)]
+    pub content: Option<Value>,
+    /// The time of the edit that replaced it.
+    pub until: i64,
+}
+
+/// The reactions on a message: at most one per side, as WhatsApp allows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reactions {
+    #[serde(default)]
+    pub customer: Option<String>,
+    #[serde(default)]
+    pub agent: Option<String>,
 }
 
 /// A message's file: where it stands, and what the console needs to show it.
@@ -281,6 +323,9 @@ pub struct AgentReply {
     /// nothing twice.
     #[serde(default)]
     pub client_key: Option<String>,
+    /// A message of the thread (our id) this reply quotes; WhatsApp shows it above the reply.
+    #[serde(default)]
+    pub reply_to: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -33,6 +33,9 @@ pub struct NumberRecord {
     /// This number's survey and auto-resolve settings.
     #[serde(default)]
     pub csat: CsatSettings,
+    /// Opening a conversation marks the customer's last message read (blue ticks).
+    #[serde(default = "crate::api::on")]
+    pub read_receipts: bool,
     pub connected: bool,
     pub connected_at: i64,
     pub disconnected_at: Option<i64>,
@@ -61,6 +64,7 @@ impl NumberRecord {
             },
             handoff_enabled: self.handoff_enabled,
             csat: self.csat.clone(),
+            read_receipts: self.read_receipts,
             reset_days: self.reset_days,
             effective_reset_days: self.effective_reset_days(settings),
             manager_links: ManagerLinks::for_number(&self.waba_id, &self.phone_number_id),
@@ -105,6 +109,8 @@ pub struct NumberChanges {
     pub token: Option<VerifiedToken>,
     #[serde(default)]
     pub csat: Option<CsatSettings>,
+    #[serde(default)]
+    pub read_receipts: Option<bool>,
 }
 
 /// One change to the document, as the writer receives it. Everything that needs the network
@@ -237,6 +243,9 @@ impl ConfigDocument {
                 if let Some(handoff) = changes.handoff_enabled {
                     number.handoff_enabled = handoff;
                 }
+                if let Some(receipts) = changes.read_receipts {
+                    number.read_receipts = receipts;
+                }
                 if let Some(reset_days) = changes.reset_days {
                     number.reset_days = reset_days;
                 }
@@ -306,6 +315,7 @@ mod tests {
             quality_rating: None,
             sealed_access_token: Some("sealed".into()),
             handoff_enabled: true,
+            read_receipts: true,
             csat: CsatSettings::default(),
             reset_days: None,
             connected: true,

@@ -279,6 +279,8 @@ pub struct NumberPatch {
     pub access_token: Option<String>,
     #[serde(default)]
     pub csat: Option<crate::csat::CsatSettings>,
+    #[serde(default)]
+    pub read_receipts: Option<bool>,
 }
 
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(

@@ -8,7 +8,7 @@ use crate::config::health;
 use crate::config::numbers::Numbers;
 use crate::config::store::ConfigStore;
 use crate::conversations::{
-    api as conversations, attachments as conversations_attachments, attention,
+    api as conversations, attachments as conversations_attachments, attention, reactions, receipts,
     store::ConversationStore, teamwork,
 };
 use crate::error::EdgeError;
@@ -159,15 +159,21 @@ async fn admin(
         (Method::Post, ["conversations", id, "assign"]) => {
             teamwork::assign(req, &store, db, id, live, caller).await
         }
-        (Method::Post, ["conversations", id, "read"]) => {
-            attention::read(&store, id, live, caller).await
-        }
         (Method::Get, ["unread"]) => attention::unread(&store, caller).await,
         (Method::Post, ["conversations", id, "notes"]) => {
             teamwork::note(req, &store, id, live, caller).await
         }
         (Method::Post, ["conversations", id, "unlink"]) => {
             conversations::unlink(&store, id, live, caller).await
+        }
+        (Method::Post, ["conversations", id, "messages", message, "reaction"]) => {
+            reactions::react(req, &store, &numbers, id, message, live).await
+        }
+        (Method::Post, ["conversations", id, "seen"]) => {
+            attention::seen(&store, &numbers, id, live, caller).await
+        }
+        (Method::Post, ["conversations", id, "typing"]) => {
+            receipts::typing(&store, &numbers, id).await
         }
         (Method::Get, ["unrouted"]) => ok_json(&WebhookStore(&store).unrouted(100).await?),
         (Method::Get, ["media", id]) => media::api::serve(req, env, &store, id).await,
@@ -220,12 +226,14 @@ async fn admin(
         (_, ["live"] | ["live", "disconnect"]) => {
             Err(EdgeError::MethodNotAllowed { allow: "POST" })
         }
+        (_, ["conversations", _, "seen" | "typing"]) => {
+            Err(EdgeError::MethodNotAllowed { allow: "POST" })
+        }
         (
             _,
-            ["conversations", _, "messages" | "close" | "reopen" | "unlink" | "attachments" | "assign" | "notes"
-            | "read"],
+            ["conversations", _, "messages" | "close" | "reopen" | "unlink" | "attachments" | "assign" | "notes"],
         )
-        | (_, ["conversations", _, "messages", _, "retry"]) => {
+        | (_, ["conversations", _, "messages", _, "retry" | "reaction"]) => {
             Err(EdgeError::MethodNotAllowed { allow: "POST" })
         }
         _ => Err(EdgeError::NotFound(format!(

@@ -2,7 +2,7 @@
 // who writes with only a username (a business-scoped user ID, no phone number) now reaches the
 // inbox instead of "not understood" and is answered by `recipient`; a customer with both is
 // filed by phone as before; and the
-// Business app's echoes (coexistence numbers) are kept whole until the inbox shows them.
+// Business app's echoes (coexistence numbers) are stored as the business's messages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../support/fixtures.mjs';
@@ -53,7 +53,7 @@ test('a username-only customer reaches the inbox; one with a phone is filed by p
   assert.equal(stack.graph.sent.length - before2, 1);
 });
 
-test('echoes from the WhatsApp Business app are kept whole, not lost', async () => {
+test('echoes from the WhatsApp Business app are stored as the business\'s messages, not lost', async () => {
   const echo = {
     object: 'whatsapp_business_account',
     entry: [{ id: '102290129340398', changes: [{ field: 'smb_message_echoes', value: {
@@ -63,7 +63,12 @@ test('echoes from the WhatsApp Business app are kept whole, not lost', async () 
   };
   const r = await edge.deliver(echo);
   assert.equal(r.status, 200);
-  assert.equal((await r.json()).not_understood, 1);
-  const kept = (await edge.adminJson('/not-understood')).body;
-  assert.ok(kept.some((k) => JSON.stringify(k).includes('Sent from the app')), JSON.stringify(kept).slice(0, 300));
+  const summary = await r.json();
+  assert.equal(summary.not_understood, 0);
+  assert.equal(summary.messages_stored, 1);
+  const [c] = (await edge.adminJson('/conversations?wa_id=4915112345678')).body;
+  const detail = (await edge.adminJson(`/conversations/${c.id}`)).body;
+  const stored = detail.messages.find((m) => m.wamid === 'wamid.ECHO1');
+  assert.equal(stored.direction, 'outbound');
+  assert.equal(stored.text, 'Sent from the app');
 });

@@ -52,6 +52,7 @@ function multipart(buffer, contentType) {
 export async function startGraphStandin(port = 0) {
   const numbers = new Map(); // phone_number_id -> { token, waba_id, info, profile }
   const sent = [];
+  const receipts = [];
   let beforeAnswer = null;
   const turnstileUsed = new Set();
   let answerDelayMs = 0;
@@ -140,6 +141,16 @@ export async function startGraphStandin(port = 0) {
       }
       if (edge === 'messages') {
         if (failSends) return graphError(failSends.status, failSends.message, 'OAuthException', failSends.code);
+        // A read receipt, with or without the typing indicator (Meta: "Mark messages as read",
+        // "Typing indicators"): no recipient, the customer's message id, `{ success: true }`.
+        if (body.status !== undefined) {
+          const typing = body.typing_indicator;
+          if (body.status !== 'read' || !String(body.message_id ?? '').startsWith('wamid.') || (typing && typing.type !== 'text')) {
+            return graphError(400, '(#100) Invalid parameter', 'OAuthException', 100);
+          }
+          receipts.push({ phone_number_id: id, message_id: body.message_id, typing: Boolean(typing) });
+          return { status: 200, body: { success: true } };
+        }
         // A phone number goes as `to`; a business-scoped user ID (it holds a dot) as `recipient`.
         if (!body.to && !body.recipient) return graphError(400, '(#100) The parameter to is required.', 'OAuthException', 100);
         if (String(body.to ?? '').includes('.')) return graphError(400, '(#100) Invalid parameter: to must be a phone number', 'OAuthException', 100);
@@ -160,6 +171,14 @@ export async function startGraphStandin(port = 0) {
           const bad = it.type !== 'button' || !it.body?.text || buttons.length < 1 || buttons.length > 3 ||
             buttons.some((b) => b.type !== 'reply' || !b.reply?.id || b.reply.id.length > 256 || !b.reply?.title || b.reply.title.length > 20);
           if (bad) return graphError(400, '(#131009) Parameter value is not valid', 'OAuthException', 131009);
+        }
+        // Reactions and quoted replies name the customer's message by its wamid (Meta's
+        // "Reaction messages" and "Contextual replies"); an emoji of "" takes a reaction off.
+        if (body.type === 'reaction' && (!String(body.reaction?.message_id ?? '').startsWith('wamid.') || typeof body.reaction?.emoji !== 'string')) {
+          return graphError(400, '(#131009) Parameter value is not valid', 'OAuthException', 131009);
+        }
+        if (body.context !== undefined && !String(body.context?.message_id ?? '').startsWith('wamid.')) {
+          return graphError(400, '(#100) Invalid parameter', 'OAuthException', 100);
         }
         const wamid = 'wamid.' + randomBytes(24).toString('base64url');
         sent.push({ phone_number_id: id, wamid, ...body });
@@ -268,6 +287,8 @@ export async function startGraphStandin(port = 0) {
   return {
     base,
     sent,
+    /** Read receipts and typing indicators, in order. */
+    receipts,
     media: mediaLog,
     /** Meta holds a file under `id`, readable with `token` (the number's). `url`: the metadata
      *  names this URL instead of the stand-in's own; `redirect`: the media URL answers 302 there. */

@@ -28,6 +28,7 @@ fn number(sealed: Option<&str>) -> NumberRecord {
         quality_rating: Some("GREEN".into()),
         sealed_access_token: sealed.map(str::to_owned),
         handoff_enabled: true,
+        read_receipts: true,
         reset_days: None,
         csat: CsatSettings::default(),
         connected: sealed.is_some(),

@@ -17,7 +17,7 @@ use super::store::ConfigStore;
 use crate::platform::http::json_response;
 
 /// Every migration in `edge/migrations`, in order (a test keeps this list true).
-pub const MIGRATIONS: [&str; 13] = [
+pub const MIGRATIONS: [&str; 14] = [
     "0001_conversations.sql",
     "0002_seams.sql",
     "0003_agent_sends.sql",
@@ -30,6 +30,7 @@ pub const MIGRATIONS: [&str; 13] = [
     "0010_opening_hours.sql",
     "0011_team.sql",
     "0012_push_subscriptions.sql",
+    "0013_message_types.sql",
     "0014_unread.sql",
 ];
 

@@ -8,6 +8,7 @@ use switchboard_core::delivery_status::DeliveryStatus;
 use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
 use worker::{Request, Response};
 
+use super::reactions::{quoted_wamid, quoting_text};
 use super::rows::{ConversationRow, NewMessage};
 use super::service::{
     already_stored, find, message, outbound, publish, record_send, send_file, send_status,
@@ -155,6 +156,10 @@ pub async fn reply(
         ));
     }
     let conversation = find(store, id).await?;
+    let quoted = match &body.reply_to {
+        Some(quoted) => Some(quoted_wamid(store, id, quoted).await?),
+        None => None,
+    };
     let now = now_seconds();
     let text = match (&body.text, &body.template) {
         (Some(text), None) => Some(
@@ -205,6 +210,7 @@ pub async fn reply(
         .and_then(|t| serde_json::to_string(t).ok());
     let row = NewMessage {
         client_key: body.client_key.as_deref(),
+        reply_to: quoted.as_deref(),
         ..outbound(&message_id, &conversation, kind, Some(&shown), content, now)
     };
     let results = store
@@ -246,6 +252,11 @@ pub async fn reply(
     };
     let to = conversation.wa_id.clone().unwrap_or_default();
     let sent = match (&text, &body.template) {
+        (Some(t), _) if quoted.is_some() => {
+            let quoted = quoted.as_deref().unwrap_or_default();
+            let request = quoting_text(&to, t, quoted, &message_id)?;
+            graph.send_json(&number, &request).await
+        }
         (Some(t), _) => graph.send_text(&number, &to, t, &message_id).await,
         (None, Some(t)) => graph.send_template(&number, &to, t, &message_id).await,
         (None, None) => unreachable!("checked above"),

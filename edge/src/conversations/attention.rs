@@ -1,5 +1,6 @@
-//! What needs a member's attention: `POST /api/admin/conversations/<id>/read` (the console calls
-//! it while the thread is open and visible: everything in it is then seen by that member) and
+//! What needs a member's attention: `POST /api/admin/conversations/<id>/seen` (the console calls
+//! it while the thread is open and visible: everything in it is then seen by that member, and a
+//! WhatsApp customer's last message is marked read for them: `receipts`) and
 //! `GET /api/admin/unread` (how many conversations hold unseen customer messages: the tab's
 //! count). Unread is per member; the admin token counts as one member of its own.
 
@@ -9,6 +10,7 @@ use worker::Response;
 
 use super::service::find;
 use super::store::ConversationStore;
+use crate::config::numbers::Numbers;
 use crate::error::EdgeError;
 use crate::live::publish::Live;
 use crate::platform::clock::now_seconds;
@@ -20,8 +22,11 @@ pub fn reader(caller: &Caller) -> String {
     caller.email().unwrap_or("admin-token").to_owned()
 }
 
-pub async fn read(
+/// The one "seen" moment: this member has read the thread (their unread state), and the
+/// customer is told (`receipts::seen`: one read receipt per message, WhatsApp only).
+pub async fn seen(
     store: &ConversationStore,
+    numbers: &Numbers<'_>,
     id: &str,
     live: &Live,
     caller: &Caller,
@@ -34,7 +39,7 @@ pub async fn read(
             &LiveEvent::changed(Some(id.to_owned()), Change::Read),
         );
     }
-    ok_json(&serde_json::json!({ "unread": 0 }))
+    super::receipts::seen(store, numbers, id).await
 }
 
 pub async fn unread(store: &ConversationStore, caller: &Caller) -> Result<Response, EdgeError> {

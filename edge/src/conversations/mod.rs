@@ -1,11 +1,14 @@
 //! Conversations and messages: the admin routes (`api`, `attachments` for an agent's files, and
 //! `teamwork` for assignment, notes and who did what, `attention` for unread state),
 //! their steps and the cron's auto-resolve (`service`), the D1 statements of conversations and
-//! messages (`store`) and the rows read back (`rows`). The webhook places inbound messages.
+//! messages (`store`) and the rows read back (`rows`); read receipts and typing sent back to a
+//! WhatsApp customer (`receipts`); an agent's reaction and quoted reply (`reactions`). The webhook places inbound messages.
 
 pub mod api;
 pub mod attachments;
 pub mod attention;
+pub mod reactions;
+pub mod receipts;
 pub mod rows;
 pub mod service;
 pub mod store;

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use switchboard_core::api::{
     Channel, CloseReason, ConversationStatus, ConversationView, Direction, MediaView, MessageView,
-    ThreadCursor, WidgetAttachment,
+    Reactions, ThreadCursor, WidgetAttachment,
 };
 use switchboard_core::delivery_status::DeliveryStatus;
 use switchboard_core::webhook::StatusError;
@@ -42,6 +42,9 @@ pub struct ConversationRow {
     pub unread: Option<i64>,
     #[serde(default)]
     pub last_message: Option<String>,
+    /// Meta's `referral` of the first message, as JSON text.
+    #[serde(default)]
+    pub referral: Option<String>,
 }
 
 impl ConversationRow {
@@ -96,6 +99,10 @@ impl ConversationRow {
                 .last_message
                 .as_deref()
                 .and_then(|m| serde_json::from_str(m).ok()),
+            referral: self
+                .referral
+                .as_deref()
+                .and_then(|r| serde_json::from_str(r).ok()),
         }
     }
 }
@@ -129,6 +136,17 @@ pub struct MessageRow {
     pub author_name: Option<String>,
     #[serde(default)]
     pub author_email: Option<String>,
+    #[serde(default)]
+    pub edited_at: Option<i64>,
+    /// JSON array of the versions an edit replaced.
+    #[serde(default)]
+    pub edit_history: Option<String>,
+    #[serde(default)]
+    pub revoked_at: Option<i64>,
+    #[serde(default)]
+    pub customer_reaction: Option<String>,
+    #[serde(default)]
+    pub agent_reaction: Option<String>,
 }
 
 impl MessageRow {
@@ -186,6 +204,17 @@ impl MessageRow {
                 .and_then(|m| serde_json::from_str(m).ok()),
             author_name: self.author_name.clone(),
             author_email: self.author_email.clone(),
+            edited_at: self.edited_at,
+            edit_history: self
+                .edit_history
+                .as_deref()
+                .and_then(|h| serde_json::from_str(h).ok())
+                .unwrap_or_default(),
+            revoked_at: self.revoked_at,
+            reactions: Reactions {
+                customer: self.customer_reaction.clone(),
+                agent: self.agent_reaction.clone(),
+            },
         }
     }
 }

@@ -40,6 +40,7 @@ impl Numbers<'_> {
             quality_rating: info.quality_rating,
             handoff_enabled: request.handoff_enabled.unwrap_or(true),
             csat: Default::default(),
+            read_receipts: true,
             reset_days: request.reset_days,
             connected: true,
             connected_at: now_seconds(),
@@ -95,6 +96,7 @@ impl Numbers<'_> {
             reset_days: patch.reset_days,
             token,
             csat: patch.csat,
+            read_receipts: patch.read_receipts,
         };
         let document = self
             .store

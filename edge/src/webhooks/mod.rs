@@ -1,9 +1,12 @@
 //! WhatsApp Cloud API webhooks: the verification handshake and signed deliveries (`api`),
-//! applying a delivery (`service`), its D1 statements (`store`), changes kept for numbers not
+//! applying a delivery (`service`), one message or Business-app echo on its way in (`inbound`)
+//! and what it does to earlier messages (`effects`), its D1 statements (`store`), changes kept for numbers not
 //! connected (`unrouted`) and their replay (`replay`), the wiring panel's data (`wiring`), and
-//! changes the inbox does not show yet, kept whole (`not_shown_yet`).
+//! history syncs the inbox does not show, kept whole (`not_shown_yet`).
 
 pub mod api;
+mod effects;
+mod inbound;
 pub mod not_shown_yet;
 pub mod replay;
 pub mod service;

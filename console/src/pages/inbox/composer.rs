@@ -8,7 +8,9 @@ use switchboard_core::api::{template_placeholders, MessageView};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
+use super::receipts::use_typing;
 use crate::api::Admin;
+use crate::components::message_content::snippet;
 use crate::dom::{bind_textarea, select_value};
 
 #[derive(Properties, PartialEq)]
@@ -24,6 +26,11 @@ pub struct ComposerProps {
     pub send_error: UseStateHandle<Option<String>>,
     /// Reads the thread and the list again after a send.
     pub bump: Callback<()>,
+    /// The message the next text quotes (WhatsApp shows it above the reply), and how to drop it.
+    #[prop_or_default]
+    pub quoting: Option<MessageView>,
+    #[prop_or_default]
+    pub clear_quote: Callback<()>,
 }
 
 #[function_component(Composer)]
@@ -37,6 +44,7 @@ pub fn composer(props: &ComposerProps) -> Html {
     let template = use_state(String::new);
     let parameters = use_state(Vec::<String>::new);
     let (whatsapp, window_open) = (props.whatsapp, props.window_open);
+    let typing = use_typing(&props.admin, &props.id, whatsapp && window_open);
     let (send_error, bump) = (props.send_error.clone(), props.bump.clone());
     {
         let (admin, templates) = (props.admin.clone(), templates.clone());
@@ -121,10 +129,16 @@ pub fn composer(props: &ComposerProps) -> Html {
     };
     let on_submit = {
         let (send, draft) = (send.clone(), draft.clone());
+        let (quoting, clear_quote) = (props.quoting.clone(), props.clear_quote.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if !draft.trim().is_empty() {
-                send.emit(json!({ "text": *draft }));
+                let mut body = json!({ "text": *draft });
+                if let Some(quoted) = &quoting {
+                    body["reply_to"] = Value::from(quoted.id.clone());
+                    clear_quote.emit(());
+                }
+                send.emit(body);
             }
         })
     };
@@ -209,9 +223,10 @@ pub fn composer(props: &ComposerProps) -> Html {
     html! {
         if window_open {
             <form class="reply" onsubmit={on_submit}>
+                if let Some(quoted) = &props.quoting { { quote_bar(quoted, &props.clear_quote) } }
                 <label for="reply-text" class="sr">{ "Reply" }</label>
                 <textarea id="reply-text" placeholder={if whatsapp { "Reply on WhatsApp…" } else { "Reply in the Messenger…" }}
-                    value={(*draft).clone()} oninput={bind_textarea(&draft)} />
+                    value={(*draft).clone()} oninput={typed_with(bind_textarea(&draft), typing)} />
                 <label class="attach" for="reply-file" title="The text box becomes its caption">{ "Attach file" }
                     // Busy while sending, never disabled: a disabled control loses the keyboard's
                     // focus (to the page's start). A send already in flight refuses a second one.
@@ -268,4 +283,23 @@ fn template_body(t: &Value) -> String {
 fn new_client_key() -> String {
     let random = (js_sys::Math::random() * 1e15) as u64;
     format!("ck-{random:x}-{:x}", js_sys::Date::now() as u64)
+}
+
+/// The draft's input handler that also tells the customer the agent is typing.
+fn typed_with(bind: Callback<InputEvent>, typing: Callback<()>) -> Callback<InputEvent> {
+    Callback::from(move |e| {
+        typing.emit(());
+        bind.emit(e);
+    })
+}
+
+/// Above the reply box: the message the reply will quote, with a way to drop the quote.
+fn quote_bar(quoted: &MessageView, clear: &Callback<()>) -> Html {
+    let clear = clear.reform(|_: MouseEvent| ());
+    html! {
+        <p class="quoting">
+            <span>{ format!("Replying to: {}", snippet(quoted)) }</span>
+            <button type="button" class="link" onclick={clear}>{ "Cancel quote" }</button>
+        </p>
+    }
 }

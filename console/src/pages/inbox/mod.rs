@@ -1,5 +1,7 @@
 //! The inbox: conversations filtered by number, channel and status (`filters`, `list`); a
-//! `thread` with every `message` type labelled, the handoff marked, delivery statuses, and a reply
+//! `thread` with every `message` type shown as it was meant (reactions, edits and deletions
+//! folded onto their message, the ad a conversation came from: `message_events`; read receipts
+//! and typing sent back to a WhatsApp customer: `receipts`), the handoff marked, delivery statuses, and a reply
 //! box (`composer`) that respects WhatsApp's 24-hour window (templates outside it). Nothing typed
 //! is lost: a failed send stays visible with its error and a retry. New conversations and
 //! messages arrive over the live socket. The open conversation is the address's
@@ -9,6 +11,8 @@ mod composer;
 mod filters;
 mod list;
 mod message;
+mod message_events;
+mod receipts;
 mod teamwork;
 mod thread;
 

@@ -4,14 +4,16 @@
 
 use serde_json::{json, Value};
 use switchboard_core::api::{
-    within_reply_window, Channel, ConversationDetail, ConversationStatus, MessageView,
+    within_reply_window, Channel, ConversationDetail, ConversationStatus, Direction, MessageView,
 };
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use super::composer::Composer;
 use super::list::channel_label;
-use super::message::message_item;
+use super::message::{message_item, Answer};
+use super::message_events::{folded, react_with, referral_banner};
+use super::receipts::use_seen;
 use super::teamwork::{activity_item, AssignControl, NoteForm};
 use crate::api::Admin;
 use crate::dom::{focus, now_seconds, Counter};
@@ -41,6 +43,7 @@ pub fn thread(props: &ThreadProps) -> Html {
     let older = use_state(Vec::<MessageView>::new);
     let older_cursor = use_state(|| None::<String>);
     let anchor = use_state(|| None::<String>);
+    let quoting = use_state(|| None::<MessageView>);
     {
         let (admin, id, detail) = (props.admin.clone(), props.id.clone(), detail.clone());
         let (anchor, older_cursor) = (anchor.clone(), older_cursor.clone());
@@ -114,6 +117,18 @@ pub fn thread(props: &ThreadProps) -> Html {
             });
         })
     };
+    // The agent sees the thread: it is read for them (and, on WhatsApp, for the customer).
+    let last_inbound = detail.as_ref().and_then(|d| {
+        d.messages
+            .iter()
+            .rev()
+            .find(|m| m.channel == Channel::Whatsapp && m.direction == Direction::Inbound)
+            .and_then(|m| m.wamid.clone())
+    });
+    let newest = detail
+        .as_ref()
+        .and_then(|d| d.messages.last().map(|m| m.id.clone()));
+    use_seen(&props.admin, &props.id, newest);
     let Some(d) = (*detail).clone() else {
         return html! { <section class="thread"><p>{ "Loading…" }</p></section> };
     };
@@ -158,19 +173,33 @@ pub fn thread(props: &ThreadProps) -> Html {
         })
     };
 
+    // Reply to or react on a customer's WhatsApp message (only while a reply can go out).
+    let answer = (whatsapp && window_open).then(|| Answer {
+        reply: {
+            let quoting = quoting.clone();
+            Callback::from(move |m: MessageView| quoting.set(Some(m)))
+        },
+        react: react_with(&props.admin, &props.id, &bump, &send_error),
+        latest: last_inbound.clone(),
+    });
     let mut items = Vec::new();
     let mut previous_channel = None;
+    let thread: Vec<MessageView> = older.iter().chain(&d.messages).cloned().collect();
     // What agents did, by time between the messages; what happened before the first message
     // shown waits for the earlier messages to be shown.
-    let first_shown = older.first().or(d.messages.first()).map(|m| m.sent_at);
+    let first_shown = thread.first().map(|m| m.sent_at);
     let mut activity = d
         .activity
         .iter()
         .filter(|a| older_cursor.is_none() || first_shown.is_some_and(|t| a.at >= t))
         .peekable();
-    for m in older.iter().chain(&d.messages) {
+    for m in &thread {
         while let Some(a) = activity.next_if(|a| a.at < m.sent_at) {
             items.push(activity_item(a, &props.team));
+        }
+        // A reaction, edit or deletion shows on the message it acts on, when that is in view.
+        if folded(m, &thread) {
+            continue;
         }
         if c.handed_off_at.is_some()
             && previous_channel == Some(Channel::Messenger)
@@ -181,9 +210,11 @@ pub fn thread(props: &ThreadProps) -> Html {
         previous_channel = Some(m.channel);
         items.push(message_item(
             m,
+            &thread,
             post_action(format!("messages/{}/retry", m.id)),
             &props.admin,
             &bump,
+            answer.as_ref(),
         ));
     }
     items.extend(activity.map(|a| activity_item(a, &props.team)));
@@ -209,6 +240,7 @@ pub fn thread(props: &ThreadProps) -> Html {
             </header>
             <AssignControl admin={props.admin.clone()} id={props.id.clone()} assignee={c.assignee.clone()}
                 team={props.team.clone()} me={me.as_ref().and_then(|m| m.email.clone())} on_change={bump.clone()} error={send_error.clone()} />
+            if let Some(r) = &c.referral { { referral_banner(r) } }
             if c.link_disputed_at.is_some() && c.handed_off_at.is_some() {
                 <div class="warning" role="alert">
                     <p>{ "The website visitor says this WhatsApp number is not theirs: someone else may have sent their handoff code. If so, undo the link — the conversation returns to the visitor's Messenger with its history, and these WhatsApp messages stay here, marked." }</p>
@@ -231,7 +263,8 @@ pub fn thread(props: &ThreadProps) -> Html {
             if let Some(e) = &*send_error { <p class="error" role="alert">{ e.clone() }</p> }
             <NoteForm admin={props.admin.clone()} id={props.id.clone()} on_change={bump.clone()} />
             <Composer admin={props.admin.clone()} id={props.id.clone()} phone_number_id={c.phone_number_id.clone()}
-                {whatsapp} {window_open} send_error={send_error.clone()} bump={bump.clone()} />
+                {whatsapp} {window_open} send_error={send_error.clone()} bump={bump.clone()}
+                quoting={(*quoting).clone()} clear_quote={{ let q = quoting.clone(); Callback::from(move |_| q.set(None)) }} />
         </section>
     }
 }

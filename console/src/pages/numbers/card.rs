@@ -99,6 +99,19 @@ pub fn number_card(props: &CardProps) -> Html {
             patch.emit(json!({ "handoff_enabled": on }));
         })
     };
+    let receipts_on = use_state(|| n.read_receipts);
+    {
+        let receipts_on = receipts_on.clone();
+        use_effect_with(n.read_receipts, move |saved| receipts_on.set(*saved));
+    }
+    let on_receipts = {
+        let (patch, receipts_on) = (patch.clone(), receipts_on.clone());
+        Callback::from(move |e: Event| {
+            let on = checked(&e);
+            receipts_on.set(on);
+            patch.emit(json!({ "read_receipts": on }));
+        })
+    };
     let csat_on = use_state(|| n.csat.enabled);
     let csat_question = use_state(|| n.csat.question.clone().unwrap_or_default());
     let auto_hours = use_state(|| {
@@ -261,6 +274,10 @@ pub fn number_card(props: &CardProps) -> Html {
                     <label class="inline">
                         <input type="checkbox" checked={*handoff_on} onchange={on_handoff} />
                         { " Offer \"Continue on WhatsApp\" in the Messenger" }
+                    </label>
+                    <label class="inline">
+                        <input type="checkbox" checked={*receipts_on} onchange={on_receipts} />
+                        { " Show customers when an agent has read their message and is typing" }
                     </label>
                     <form class="inline" onsubmit={save_reset}>
                         <label for={format!("reset-{id}")}>{ "Reset after (days, off, or empty for the project default)" }</label>

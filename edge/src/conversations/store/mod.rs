@@ -22,11 +22,12 @@ pub use reads::{PageRange, ThreadPage};
 
 pub(crate) const CONVERSATION_COLUMNS: &str = "c.id, c.channel, c.status, c.close_reason, c.phone_number_id, c.wa_id, \
      c.contact_name, c.visitor_id, c.handed_off_at, c.link_disputed_at, c.unlinked_at, c.opened_at, c.closed_at, c.last_message_at, \
-     c.last_inbound_at, c.last_outbound_at, c.opened_after_hours, c.assignee_email, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count";
+     c.last_inbound_at, c.last_outbound_at, c.opened_after_hours, c.assignee_email, c.referral, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count";
 
 pub(crate) const MESSAGE_COLUMNS: &str =
     "id, rowid AS seq, wamid, channel, direction, type, text, content, reply_to, \
      sent_at, received_at, status, error_code, error_title, detached_at, author_name, author_email, \
+     edited_at, edit_history, revoked_at, customer_reaction, agent_reaction, \
      (SELECT json_object('state', x.state, 'kind', x.kind, 'mime_type', x.mime_type, 'filename', x.filename, \
        'size', x.size, 'error', x.error) FROM media x WHERE x.message_id = messages.id) AS media";
 

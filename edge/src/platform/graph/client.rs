@@ -166,6 +166,23 @@ impl<'a> GraphClient<'a> {
         self.send(phone_number_id, body).await
     }
 
+    /// A read receipt or typing indicator (`core::whatsapp_outgoing`): Graph answers
+    /// `{"success": true}`, not a message id.
+    pub async fn send_receipt(
+        &self,
+        phone_number_id: &str,
+        body: &Value,
+    ) -> Result<(), GraphError> {
+        let _: Value = self
+            .call(
+                Method::Post,
+                &format!("{phone_number_id}/messages"),
+                Some(body),
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Sends an approved template (for replies outside the 24-hour window).
     pub async fn send_template(
         &self,
