@@ -76,7 +76,11 @@ pub fn focus(node: &NodeRef) {
 /// Names the browser tab after the page shown.
 pub fn set_page_title(title: &str) {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-        document.set_title(&format!("{title} · Switchboard console"));
+        let count = UNREAD.with(std::cell::Cell::get);
+        document.set_title(&crate::attention::titled(
+            count,
+            &format!("{title} · Switchboard console"),
+        ));
     }
 }
 
@@ -154,4 +158,59 @@ impl Drop for VisibilityListener {
             );
         }
     }
+}
+
+thread_local! {
+    /// Conversations holding messages the member has not seen (the title's and favicon's count).
+    static UNREAD: std::cell::Cell<i64> = const { std::cell::Cell::new(0) };
+}
+
+/// Shows `count` in the tab: "(3) Inbox · Switchboard console", and a dot on the favicon.
+pub fn set_unread(count: i64) {
+    UNREAD.with(|u| u.set(count));
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    document.set_title(&crate::attention::titled(count, &document.title()));
+    if let Some(icon) = document.get_element_by_id("favicon") {
+        let href = if count > 0 {
+            "/console/favicon-unread.svg"
+        } else {
+            "/console/favicon.svg"
+        };
+        let _ = icon.set_attribute("href", href);
+    }
+}
+
+/// "2 min ago", "yesterday", "3 days ago", in the browser's language (Intl.RelativeTimeFormat).
+pub fn relative_time(now: i64, then: i64) -> String {
+    let seconds = (now - then).max(0);
+    let (amount, unit) = match seconds {
+        s if s < 60 => (0, "second"),
+        s if s < 3_600 => (s / 60, "minute"),
+        s if s < 86_400 => (s / 3_600, "hour"),
+        s if s < 7 * 86_400 => (s / 86_400, "day"),
+        s => (s / (7 * 86_400), "week"),
+    };
+    if amount == 0 {
+        return "now".to_owned();
+    }
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"numeric".into(), &"auto".into());
+    let _ = js_sys::Reflect::set(&options, &"style".into(), &"short".into());
+    let format = js_sys::Intl::RelativeTimeFormat::new(&js_sys::Array::new(), &options);
+    format.format(-(amount as f64), unit).into()
+}
+
+/// `n` and the word for it, with the plural the language's rules choose (Intl.PluralRules):
+/// "1 message", "2 messages".
+pub fn count_of(n: i64, one: &str, other: &str) -> String {
+    let rules =
+        js_sys::Intl::PluralRules::new(&js_sys::Array::of1(&"en".into()), &js_sys::Object::new());
+    let word = if rules.select(n as f64) == "one" {
+        one
+    } else {
+        other
+    };
+    format!("{n} {word}")
 }

@@ -14,6 +14,7 @@
 //! page uses. Imports go one way: app → pages → components → api, dom, forms, route; pages never
 //! import each other.
 
+pub mod attention;
 pub mod forms;
 pub mod hours_text;
 pub mod links;

@@ -30,7 +30,7 @@ pub fn filter_bar(
             </label>
             <label>{ "Channel " }
                 <select onchange={filter(channel)} aria-label="Channel">
-                    { for [("", "All channels"), ("messenger", "Messenger"), ("whatsapp", "WhatsApp"), ("handed_off", "Handed off")]
+                    { for [("", "All channels"), ("messenger", "Messenger"), ("whatsapp", "WhatsApp"), ("handed_off", "Handed off"), ("waiting", "Waiting for WhatsApp")]
                         .iter()
                         .map(|(value, label)| html! { <option value={*value} selected={channel.as_str() == *value}>{ *label }</option> }) }
                 </select>

@@ -1,12 +1,14 @@
-//! The inbox's conversation list: who, channel, number, message count, last activity and, for
-//! an open WhatsApp conversation, its 24-hour reply window (flagged when unanswered and closing
-//! within the hour). Choosing one opens its thread.
+//! The inbox's conversation list, a row per conversation: who, when (relative), channel and
+//! number, the newest message on one line with its sender, an unread badge (and the row in bold),
+//! the assignee's initials and, for an open WhatsApp conversation, its 24-hour reply window
+//! (flagged when unanswered and closing within the hour). Choosing one opens its thread.
 
 use switchboard_core::api::{Channel, ConversationStatus, ConversationView, NumberView};
 use switchboard_core::reply_window::{reply_window, ReplyWindow};
 use yew::prelude::*;
 
-use crate::dom::time_label;
+use crate::attention::last_line;
+use crate::dom::{count_of, relative_time, time_label};
 use crate::forms::duration;
 use switchboard_core::team::session::initials;
 use switchboard_core::team::Member;
@@ -36,12 +38,24 @@ pub fn conversation_list(
                 let window = window_label(c, clock);
                 let flagged = window.as_ref().is_some_and(|(_, f)| *f);
                 let active = selected == Some(c.id.as_str());
+                let unread = c.unread > 0;
                 html! {
                     <li key={c.id.clone()}>
-                        <button class={classes!("conversation", active.then_some("active"), flagged.then_some("flagged"))} aria-current={active.then_some("true")} {onclick}>
-                            <strong>{ who }</strong>
-                            <span class="meta">{ channel_label(c) }{ label_of(&c.phone_number_id).map(|l| format!(" · {l}")).unwrap_or_default() }{ format!(" · {} messages", c.message_count) }</span>
-                            <span class="meta">{ time_label(c.last_message_at) }</span>
+                        <button class={classes!("conversation", active.then_some("active"), flagged.then_some("flagged"), unread.then_some("unread"))} aria-current={active.then_some("true")} {onclick}>
+                            <span class="row-top">
+                                <strong>{ who }</strong>
+                                if unread {
+                                    <span class="unread-badge">
+                                        <span aria-hidden="true">{ c.unread }</span>
+                                        <span class="sr">{ count_of(c.unread, "unread message", "unread messages") }</span>
+                                    </span>
+                                }
+                                <time class="when" title={time_label(c.last_message_at)}>{ relative_time(clock, c.last_message_at) }</time>
+                            </span>
+                            <span class="meta">{ channel_label(c) }{ label_of(&c.phone_number_id).map(|l| format!(" · {l}")).unwrap_or_default() }{ format!(" · {}", count_of(c.message_count, "message", "messages")) }</span>
+                            if let Some(m) = &c.last_message {
+                                <span class="preview">{ last_line(m) }</span>
+                            }
                             if let Some(email) = &c.assignee {
                                 { assignee_badge(email, team) }
                             }

@@ -7,8 +7,10 @@
 //! messages arrive over the live socket. The open conversation is the address's
 //! (`/console/inbox/<conversation>`): choosing one goes there, and back and reload keep it.
 
+mod attention;
 mod composer;
 mod filters;
+mod keys;
 mod list;
 mod message;
 mod message_events;
@@ -135,10 +137,25 @@ pub fn inbox(props: &Props) -> Html {
         let tick = tick.dispatcher();
         Callback::from(move |_: ()| tick.dispatch(()))
     };
+    attention::use_attention(&props.admin, &list, props.selected.clone(), tick.0);
+    let shortcuts = use_state(|| false);
+    keys::use_inbox_keys({
+        let shortcuts = shortcuts.clone();
+        Callback::from(move |_| shortcuts.set(true))
+    });
+    let close_shortcuts = {
+        let shortcuts = shortcuts.clone();
+        Callback::from(move |_| shortcuts.set(false))
+    };
     html! {
         <div class="page inbox">
             <h1 tabindex="-1">{ "Inbox" }</h1>
-            <PushToggle admin={props.admin.clone()} />
+            <div class="inbox-tools row wrap">
+                <attention::AttentionSettings />
+                <PushToggle admin={props.admin.clone()} />
+                <button type="button" class="link" onclick={let s = shortcuts.clone(); Callback::from(move |_| s.set(true))}>{ "Keyboard shortcuts (?)" }</button>
+            </div>
+            <keys::Shortcuts open={*shortcuts} on_close={close_shortcuts} />
             { filter_bar(&numbers, &number, &channel, &status, &window, &customer, &assignee) }
             if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
             <div class="split">
