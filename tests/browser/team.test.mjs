@@ -146,3 +146,20 @@ test('someone Access signed in who is not a member is told to ask an owner, and 
   await page.context().close();
   assert.deepEqual(errors, []);
 });
+
+test('the owner chooses who gets new conversations in turn, and Install says Access works', async () => {
+  const page = await signedIn('ana@example.com');
+  await page.goto(`${edge.url}/console/numbers/${NUMBER}`);
+  const section = page.getByRole('region', { name: 'Assign new conversations in turn' });
+  await section.getByLabel(/Bob Silva/).check();
+  await section.getByRole('button', { name: 'Save round-robin' }).click();
+  await section.getByText('Saved: new conversations go to bob@example.com in turn.').waitFor();
+  await expectAccessible(page, 'number page with round-robin');
+  const now = Math.floor(Date.now() / 1000);
+  assert.equal((await edge.deliver(delivery(NUMBER, { messages: [text('15550009999', 'New here', now)], contacts: [{ wa_id: '15550009999', profile: { name: 'Eve' } }] }))).status, 200);
+  await page.goto(`${edge.url}/console/inbox`);
+  await page.getByRole('button', { name: /Eve/ }).getByText('Assigned to Bob Silva').waitFor();
+  await page.goto(`${edge.url}/console/install`);
+  await page.getByText(`Configured and working: you are signed in through ${access.issuer} as ana@example.com.`).waitFor();
+  await page.context().close();
+});

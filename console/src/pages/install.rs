@@ -1,9 +1,11 @@
 //! Install: the script tag to paste into the owner's site (with `data-presence` when the launcher
 //! hides outside hours), how this deployment is kept up to date, and its setup status as
-//! `/healthz` reports it (version, storage, secrets, migrations).
+//! `/healthz` reports it (version, storage, secrets, migrations), and whether the team signs in
+//! with Cloudflare Access and who is signed in.
 
 use switchboard_core::api::HealthReport;
 use switchboard_core::settings::ProjectSettings;
+use switchboard_core::team::session::{Me, SignedInVia};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -17,6 +19,7 @@ pub struct Props {
 
 #[function_component(InstallPage)]
 pub fn install_page(props: &Props) -> Html {
+    let me = use_context::<std::rc::Rc<Me>>();
     let settings = use_state(|| None::<ProjectSettings>);
     let report = use_state(|| None::<HealthReport>);
     let copied = use_state(|| None::<Result<String, String>>);
@@ -58,12 +61,40 @@ pub fn install_page(props: &Props) -> Html {
                     Some(h) => status_list(h),
                 } }
             </section>
+            { access_section(me.as_deref()) }
             <section class="card" aria-labelledby="deploy-h">
                 <h2 id="deploy-h">{ "Deploy and update" }</h2>
                 <p>{ "From your copy of Switchboard: " }<code>{ "scripts/deploy" }</code>{ " builds, deploys, applies the database migrations and sets any missing secret (" }<code>{ "scripts/deploy --dry-run" }</code>{ " does everything but the upload)." }</p>
                 <p>{ "Deployed with Cloudflare's Deploy button: each push to your repository builds and runs " }<code>{ "npm run deploy" }</code>{ ", which applies the migrations and then deploys." }</p>
             </section>
         </div>
+    }
+}
+
+/// Whether the team signs in with Cloudflare Access, whether that works, and who is signed in.
+fn access_section(me: Option<&Me>) -> Html {
+    let Some(me) = me else {
+        return Html::default();
+    };
+    let status = match (&me.access.problem, me.access.configured, me.via) {
+        (Some(problem), _, _) => html! {
+            <p class="error" role="alert">{ format!("Cloudflare Access is set up wrongly: {problem}. Members cannot sign in; the admin token still works.") }</p>
+        },
+        (None, false, _) => html! {
+            <p>{ "Not configured: the console signs in with the admin token. To give each teammate their own sign-in and role, put the console behind a Cloudflare Access application (see the README, \"Your team\") and set ACCESS_TEAM_DOMAIN and ACCESS_AUD." }</p>
+        },
+        (None, true, SignedInVia::Access) => html! {
+            <p>{ format!("Configured and working: you are signed in through {} as {}.", me.access.team_domain.clone().unwrap_or_default(), me.email.clone().unwrap_or_default()) }</p>
+        },
+        (None, true, SignedInVia::AdminToken) => html! {
+            <p>{ format!("Configured ({}), but you signed in with the admin token, so this visit says nothing about Access itself. Open the console through its Access application to check it.", me.access.team_domain.clone().unwrap_or_default()) }</p>
+        },
+    };
+    html! {
+        <section class="card" aria-labelledby="access-h">
+            <h2 id="access-h">{ "Team sign-in (Cloudflare Access)" }</h2>
+            { status }
+        </section>
     }
 }
 

@@ -2,6 +2,7 @@
 //! name, status, quality), then its figures and settings, WhatsApp Manager links, business
 //! profile and disconnect (`card`). An id that is not connected here says so, with the way back.
 
+use super::round_robin::RoundRobin;
 use switchboard_core::api::{NumberStats, NumberStatus, NumberView};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -88,6 +89,7 @@ pub fn number_page(props: &Props) -> Html {
                         </div>
                     </div>
                     <NumberCard admin={props.admin.clone()} number={n.clone()} stats={stats.clone()} on_change={reload} />
+                    <RoundRobin admin={props.admin.clone()} phone_number_id={n.phone_number_id.clone()} />
                 </>
             }
         }

@@ -6,6 +6,7 @@ mod card;
 mod connect;
 mod detail;
 mod profile;
+mod round_robin;
 
 pub use detail::NumberPage;
 
