@@ -108,7 +108,8 @@ for (const p of PAGES) {
     await page.goto(`${edge.url}${path}`);
     await p.ready();
     assert.equal(await h1().textContent(), p.heading);
-    await page.waitForFunction((t) => document.title === `${t} · Switchboard console`, p.title ?? p.heading);
+    // The inbox puts its unread count in front: "(1) Inbox · Switchboard console".
+    await page.waitForFunction((t) => document.title.replace(/^\(\d+\) /, '') === `${t} · Switchboard console`, p.title ?? p.heading);
     const current = page.getByRole('navigation', { name: 'Console' }).locator('[aria-current="page"]');
     if (p.nav) assert.equal(await current.textContent(), p.nav);
     else assert.equal(await current.count(), 0);
