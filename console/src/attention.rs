@@ -3,6 +3,7 @@
 //! tab title with its count, and the one line an inbox row shows of the newest message.
 
 use switchboard_core::api::{ConversationView, LastMessage};
+use switchboard_core::handoff::mask_wa_id;
 
 /// The conversations whose customer wrote since `before` was read: their unread count grew (or
 /// they are new with unread messages) and their newest message is the customer's. Nothing on the
@@ -61,11 +62,12 @@ pub fn strip_count(title: &str) -> &str {
         .map_or(title, |(_, rest)| rest)
 }
 
-/// The customer's name, or "Website visitor", as a row and a notification call them.
+/// The customer's name, else their number masked (a row and a desktop notification are seen
+/// over a shoulder), else "Website visitor".
 pub fn who(c: &ConversationView) -> String {
     c.contact_name
         .clone()
-        .or_else(|| c.wa_id.as_ref().map(|w| format!("+{w}")))
+        .or_else(|| c.wa_id.as_deref().map(mask_wa_id))
         .unwrap_or_else(|| "Website visitor".to_owned())
 }
 

@@ -281,11 +281,53 @@ pub fn assemble(rows: &[KpiSqlRow], numbers: &[(String, String)]) -> Vec<KpiRow>
 /// The periods the console offers.
 pub const PERIODS: [u32; 3] = [7, 30, 90];
 
+/// How many weeks a trend may span (`GET /api/admin/kpis/trend?weeks=`), and its default.
+pub const TREND_WEEKS_MAX: u32 = 12;
+pub const TREND_WEEKS_DEFAULT: u32 = 8;
+
+/// One week of the project's KPIs (with the reset, as the inbox counts them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiTrendPoint {
+    pub from: i64,
+    pub to: i64,
+    pub project: Kpis,
+}
+
+/// `GET /api/admin/kpis/trend?weeks=`: the project's KPIs week by week, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiTrend {
+    pub weeks: Vec<KpiTrendPoint>,
+}
+
+/// The weeks of a trend ending at `to` (unix seconds), oldest first: `[from, to)` each.
+pub fn trend_weeks(to: i64, weeks: u32) -> Vec<(i64, i64)> {
+    const WEEK: i64 = 7 * 86_400;
+    (0..i64::from(weeks))
+        .rev()
+        .map(|i| (to - (i + 1) * WEEK, to - i * WEEK))
+        .collect()
+}
+
+/// The project's figures of one week's rows.
+pub fn project_kpis(rows: &[KpiSqlRow]) -> Kpis {
+    kpis_of(rows, 0, None, true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const DAY: i64 = 86_400;
+
+    #[test]
+    fn a_trend_is_consecutive_weeks_oldest_first() {
+        let weeks = trend_weeks(100 * DAY, 3);
+        assert_eq!(
+            weeks,
+            [(79 * DAY, 86 * DAY), (86 * DAY, 93 * DAY), (93 * DAY, 100 * DAY)]
+        );
+        assert!(trend_weeks(0, 0).is_empty());
+    }
 
     fn conv(customer: &str, opened: i64, closed: Option<(i64, &str)>) -> ConversationFacts {
         ConversationFacts {

@@ -138,6 +138,7 @@ async fn admin(
             numbers::disconnect_preview(req, &numbers, id).await
         }
         (Method::Get, ["stats"]) => numbers::stats(req, &numbers, &store).await,
+        (Method::Get, ["kpis", "trend"]) => kpis::api::trend(req, db).await,
         (Method::Get, ["kpis"]) => kpis::api::report(req, &numbers, &store).await,
         (Method::Get, ["conversations"]) => conversations::list(req, &store, caller).await,
         (Method::Get, ["conversations", id]) => conversations::read(req, &store, id).await,
@@ -215,6 +216,7 @@ async fn admin(
         | (_, ["conversations", _]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
         (_, ["media", _]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
         (_, ["team"]) => Err(EdgeError::MethodNotAllowed { allow: "GET, POST" }),
+        (_, ["kpis", "trend"]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
         (_, ["numbers", _, "round-robin"]) => {
             Err(EdgeError::MethodNotAllowed { allow: "GET, PUT" })
         }

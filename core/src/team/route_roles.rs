@@ -83,6 +83,7 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
     route("GET", "/api/admin/numbers/{id}", Agent, "one number's name and state"),
     route("GET", "/api/admin/numbers/{id}/templates", Agent, "templates for the composer"),
     route("GET", "/api/admin/kpis", Agent, "support KPIs"),
+    route("GET", "/api/admin/kpis/trend", Agent, "support KPIs week by week"),
     route("GET", "/api/admin/push/key", Agent, "the VAPID key to turn push on with"),
     route("POST", "/api/admin/push/subscriptions", Agent, "turn push on for a browser"),
     route("DELETE", "/api/admin/push/subscriptions", Agent, "turn push off for a browser"),

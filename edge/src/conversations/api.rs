@@ -231,8 +231,13 @@ pub async fn reply(
     );
     let Some(graph) = graph else {
         if let Some(visitor) = &conversation.visitor_id {
-            let agent = (!numbers.store.settings().await?.hide_agent_names)
-                .then(|| caller.name().to_owned());
+            // A member's name (the admin token is nobody: the business speaks).
+            let agent = match &caller.member {
+                Some(member) if !numbers.store.settings().await?.hide_agent_names => {
+                    Some(member.display_name.clone())
+                }
+                _ => None,
+            };
             live.publish(
                 &visitor_room(visitor),
                 &LiveEvent::message(

@@ -292,7 +292,8 @@ async fn conversation(req: &Request, ctx: &Context<'_>) -> Result<Response, Edge
             },
             text: m.text.clone().unwrap_or_default(),
             attachment: m.attachment(),
-            agent: (!m.is_inbound() && !ctx.settings.hide_agent_names)
+            // A member's name only (a reply sent with the admin token has no author email).
+            agent: (!m.is_inbound() && !ctx.settings.hide_agent_names && m.author_email.is_some())
                 .then(|| m.author_name.clone())
                 .flatten(),
             id: m.id,

@@ -34,7 +34,7 @@ pub fn conversation_list(
             { for list.iter().map(|c| {
                 let id = c.id.clone();
                 let onclick = on_select.reform(move |_: MouseEvent| id.clone());
-                let who = c.contact_name.clone().or_else(|| c.wa_id.clone()).unwrap_or_else(|| "Website visitor".to_owned());
+                let who = crate::attention::who(c);
                 let window = window_label(c, clock);
                 let flagged = window.as_ref().is_some_and(|(_, f)| *f);
                 let active = selected == Some(c.id.as_str());

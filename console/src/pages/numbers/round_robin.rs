@@ -24,13 +24,16 @@ pub struct Props {
 pub fn round_robin(props: &Props) -> Html {
     let team = use_state(Vec::<Member>::new);
     let chosen = use_state(Vec::<String>::new);
+    // The checkboxes wait for what is saved: a tick made before it arrived would be overwritten.
+    let loaded = use_state(|| false);
     let status = use_state(|| None::<Result<String, String>>);
     {
-        let (admin, id, team, chosen) = (
+        let (admin, id, team, chosen, loaded) = (
             props.admin.clone(),
             props.phone_number_id.clone(),
             team.clone(),
             chosen.clone(),
+            loaded.clone(),
         );
         use_effect_with(props.phone_number_id.clone(), move |_| {
             spawn_local(async move {
@@ -97,8 +100,9 @@ pub fn round_robin(props: &Props) -> Html {
             <form onsubmit={save}>
                 <fieldset>
                     <legend>{ "New WhatsApp conversations on this number go to these members, one after the other:" }</legend>
-                    if team.is_empty() { <p class="hint">{ "Add members on the Team page first." }</p> }
-                    { for team.iter().map(|m| html! {
+                    if !*loaded { <p class="hint">{ "Loading…" }</p> }
+                    else if team.is_empty() { <p class="hint">{ "Add members on the Team page first." }</p> }
+                    { for team.iter().filter(|_| *loaded).map(|m| html! {
                         <label class="check">
                             <input type="checkbox" checked={chosen.contains(&m.email)} onchange={toggle(m.email.clone())} />
                             { format!(" {} ({})", m.display_name, m.email) }

@@ -65,6 +65,7 @@ pub fn messenger_form(props: &MessengerProps) -> Html {
     let always = use_state(|| s.language.always_default);
     let away = use_state(|| s.away_message.clone().unwrap_or_default());
     let reply_time = use_state(|| s.show_reply_time);
+    let agent_names = use_state(|| !s.hide_agent_names);
     let translations = use_state(|| s.translations.clone());
     let editing = use_state(|| {
         NAMES
@@ -95,6 +96,7 @@ pub fn messenger_form(props: &MessengerProps) -> Html {
             reply_time.clone(),
             translations.clone(),
         );
+        let agent_names = agent_names.clone();
         let (hours_on, zone, days, exceptions, hide) = (
             hours_on.clone(),
             zone.clone(),
@@ -119,6 +121,7 @@ pub fn messenger_form(props: &MessengerProps) -> Html {
                     },
                     away_message: Some(away.trim().to_owned()).filter(|a| !a.is_empty()),
                     show_reply_time: *reply_time,
+                    hide_agent_names: !*agent_names,
                     translations: (*translations).clone(),
                     opening_hours: OpeningHours {
                         enabled: *hours_on,
@@ -196,6 +199,10 @@ pub fn messenger_form(props: &MessengerProps) -> Html {
         let d = reply_time.clone();
         Callback::from(move |e: Event| d.set(checked(&e)))
     };
+    let on_agent_names = {
+        let d = agent_names.clone();
+        Callback::from(move |e: Event| d.set(checked(&e)))
+    };
     let on_hours = {
         let d = hours_on.clone();
         Callback::from(move |e: Event| d.set(checked(&e)))
@@ -268,6 +275,7 @@ pub fn messenger_form(props: &MessengerProps) -> Html {
                 </div>
                 <label class="inline"><input type="checkbox" checked={*hide} onchange={on_hide} />{ " Hide the launcher outside hours" }</label>
                 <span class="hint">{ "Needs data-presence on the script tag (the snippet on the Install page adds it): the loader then asks once a minute per visitor whether you are in, one Worker request each time." }</span>
+                <label class="inline"><input type="checkbox" checked={*agent_names} onchange={on_agent_names} />{ " Show the agent's name on replies in the Messenger (\"Ana\" above the reply)" }</label>
                 <label class="inline"><input type="checkbox" checked={*reply_time} onchange={on_reply} />{ " Show \"usually replies within …\" (the median first response of the last 30 days, in hours)" }</label>
                 { outcome(status.as_ref()) }
                 <button type="submit" class="primary">{ "Save languages and hours" }</button>

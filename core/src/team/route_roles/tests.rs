@@ -42,6 +42,7 @@ fn every_route_needs_the_role_the_matrix_gives_it() {
         ("GET", "/api/admin/numbers/106540352242922", Agent),
         ("GET", "/api/admin/numbers/106540352242922/templates", Agent),
         ("GET", "/api/admin/kpis?days=30", Agent),
+        ("GET", "/api/admin/kpis/trend?weeks=8", Agent),
         ("GET", "/api/admin/push/key", Agent),
         ("POST", "/api/admin/push/subscriptions", Agent),
         ("DELETE", "/api/admin/push/subscriptions", Agent),
