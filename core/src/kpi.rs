@@ -324,7 +324,11 @@ mod tests {
         let weeks = trend_weeks(100 * DAY, 3);
         assert_eq!(
             weeks,
-            [(79 * DAY, 86 * DAY), (86 * DAY, 93 * DAY), (93 * DAY, 100 * DAY)]
+            [
+                (79 * DAY, 86 * DAY),
+                (86 * DAY, 93 * DAY),
+                (93 * DAY, 100 * DAY)
+            ]
         );
         assert!(trend_weeks(0, 0).is_empty());
     }

@@ -49,9 +49,7 @@ pub async fn trend(req: &Request, store: &Db) -> Result<Response, EdgeError> {
             .parse::<u32>()
             .ok()
             .filter(|w| (1..=TREND_WEEKS_MAX).contains(w))
-            .ok_or_else(|| {
-                EdgeError::BadRequest(format!("weeks must be 1–{TREND_WEEKS_MAX}"))
-            })?,
+            .ok_or_else(|| EdgeError::BadRequest(format!("weeks must be 1–{TREND_WEEKS_MAX}")))?,
     };
     let to = crate::platform::clock::now_seconds() + 1;
     let mut points = Vec::new();

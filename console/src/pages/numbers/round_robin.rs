@@ -46,6 +46,7 @@ pub fn round_robin(props: &Props) -> Html {
                 {
                     chosen.set(c.members);
                 }
+                loaded.set(true);
             });
         });
     }
