@@ -413,6 +413,8 @@ mod tests {
                 sent_at: 5,
                 attachment: None,
                 agent: None,
+                quote: None,
+                reaction: None,
             },
         );
         let json = serde_json::to_value(&e).unwrap();
