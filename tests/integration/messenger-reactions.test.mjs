@@ -105,3 +105,17 @@ test('what is refused: a reaction on the business\'s own message, an unknown mes
   assert.deepEqual(shown.map((m) => m.text), ['Hello?', 'Hi!']);
   assert.equal(shown[0].reaction, undefined);
 });
+
+test('a reaction in a closed conversation asks the Messenger to read it again, and shows there', async () => {
+  const v = visitor(edge);
+  await v.session();
+  const thanks = (await v.say('Thanks, all sorted!')).body;
+  const conversation = (await edge.adminJson('/conversations?channel=messenger')).body.find((c) => c.last_message?.text === 'Thanks, all sorted!');
+  assert.equal((await edge.adminJson(`/conversations/${conversation.id}/close`, { method: 'POST', body: '{}' })).status, 200);
+  const socket = await socketOf(v);
+  const r = await edge.adminJson(`/conversations/${conversation.id}/messages/${thanks.id}/reaction`, { method: 'POST', body: JSON.stringify({ emoji: '🙏' }) });
+  assert.equal(r.status, 200);
+  const e = await eventWhere(socket, (e) => e.conversation_id === conversation.id);
+  assert.deepEqual(e, { type: 'changed', conversation_id: conversation.id, change: 'message' });
+  assert.equal((await v.conversation()).body.messages.find((m) => m.id === thanks.id).reaction, '🙏');
+});

@@ -291,6 +291,13 @@ impl Chat {
                     .find(|m| m.id == message.id)
                 {
                     *shown = message;
+                } else if self.older.is_some()
+                    && self
+                        .history()
+                        .next()
+                        .is_some_and(|f| message.sent_at < f.sent_at)
+                {
+                    // On a page not loaded (a reaction on an old message): shown with that page.
                 } else {
                     if message.author == Author::Business {
                         self.announce = Some(message.clone());
@@ -389,6 +396,24 @@ mod tests {
         // Taken off again.
         let chat = chat.apply(Action::Pushed(asked));
         assert_eq!(chat.messages[0].reaction, None);
+    }
+
+    #[test]
+    fn a_reaction_on_a_message_of_a_page_not_loaded_waits_for_that_page() {
+        let mut shown = message("m9", Author::Visitor, "Newest");
+        shown.sent_at = 90;
+        let chat = Chat::default().apply(Action::ConversationLoaded(WidgetConversation {
+            messages: vec![shown],
+            older: Some("c".into()),
+            continued_on_whatsapp: None,
+            survey: None,
+        }));
+        let mut old = message("m1", Author::Visitor, "Long ago");
+        old.sent_at = 10;
+        old.reaction = Some("👍".into());
+        let chat = chat.apply(Action::Pushed(old));
+        let ids: Vec<&str> = chat.history().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["m9"]);
     }
 
     #[test]

@@ -92,11 +92,15 @@ pub async fn react(
         &LiveEvent::changed(Some(id.to_owned()), Change::Message),
     );
     if let Some(visitor) = &conversation.visitor_id {
-        // The Messenger replaces the message it shows with this one (same id).
-        live.publish(
-            &visitor_room(visitor),
-            &LiveEvent::message(id.to_owned(), updated.widget(None, false)),
-        );
+        // The Messenger replaces the message it shows with this one (same id). An open Messenger
+        // conversation is the visitor's only one; a closed one may no longer be what their
+        // Messenger shows, so it is told to read its conversation again instead.
+        let event = if conversation.status == "open" {
+            LiveEvent::message(id.to_owned(), updated.widget(None, false))
+        } else {
+            LiveEvent::changed(Some(id.to_owned()), Change::Message)
+        };
+        live.publish(&visitor_room(visitor), &event);
     }
     Ok(json_response(&updated.view(), 200))
 }
