@@ -476,6 +476,12 @@ pub struct WidgetMessage {
     /// The agent's display name on a reply (unless the owner hides names).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent: Option<String>,
+    /// The message this one quotes (an agent's reply to a specific message).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<crate::messenger_quote::WidgetQuote>,
+    /// The business's emoji on this (visitor's) message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reaction: Option<String>,
 }
 
 /// A file in the Messenger: an image shown, anything else a download.

@@ -24,6 +24,7 @@ pub mod live;
 pub mod manager_links;
 pub mod media;
 pub mod media_source;
+pub mod messenger_quote;
 pub mod messenger_texts;
 pub mod opening_hours;
 pub mod reply_time;

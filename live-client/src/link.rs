@@ -200,7 +200,7 @@ pub fn decode_event(text: &str) -> Option<LiveEvent> {
         .ok()?
         .as_string()?;
     match kind.as_str() {
-        LiveEvent::MESSAGE => from_js(value).ok().map(LiveEvent::Message),
+        LiveEvent::MESSAGE => from_js(value).ok().map(|m| LiveEvent::Message(Box::new(m))),
         LiveEvent::CHANGED => from_js(value).ok().map(LiveEvent::Changed),
         _ => None,
     }

@@ -51,6 +51,14 @@ test('optional fields may be missing or null', () => {
   assert.deepEqual(attached.attachment, { kind: 'image', mime_type: 'image/png', filename: null, size: null });
 });
 
+test('a quote and a reaction decode; a quote of the wrong shape refuses the message', () => {
+  const quote = { id: 'm0', author: 'visitor', excerpt: 'Do you ship to Portugal?' };
+  const got = decode('message', message({ quote, reaction: '👍' }));
+  assert.deepEqual([got.quote, got.reaction], [quote, '👍']);
+  assert.equal(decode('message', message({ quote: { ...quote, author: 'robot' } })), REFUSED);
+  assert.equal(decode('message', message({ quote: 'm0' })), REFUSED);
+});
+
 test('numbers: whole ones in range are kept exactly, negatives too; fractions and unsafe integers are refused', () => {
   assert.equal(decode('message', message({ sent_at: -5 })).sent_at, -5);
   assert.equal(decode('message', message({ sent_at: 2 ** 53 - 1 })).sent_at, 2 ** 53 - 1);

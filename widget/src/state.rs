@@ -146,7 +146,8 @@ pub enum Action {
         local_id: u32,
         percent: u8,
     },
-    /// A message pushed over the live socket (a reply, or the visitor's own from another tab).
+    /// A message pushed over the live socket (a reply, or the visitor's own from another tab),
+    /// or one shown already, again with the business's reaction.
     Pushed(WidgetMessage),
 }
 
@@ -281,7 +282,23 @@ impl Chat {
             }
             Action::Problem(reason) => self.notice = Some(reason),
             Action::Pushed(message) => {
-                if !self.history().any(|m| m.id == message.id) {
+                // A message shown already comes again when it changed (the business reacted to
+                // it): shown as it is now, in its place, and not announced again.
+                if let Some(shown) = self
+                    .messages
+                    .iter_mut()
+                    .chain(self.earlier.iter_mut())
+                    .find(|m| m.id == message.id)
+                {
+                    *shown = message;
+                } else if self.older.is_some()
+                    && self
+                        .history()
+                        .next()
+                        .is_some_and(|f| message.sent_at < f.sent_at)
+                {
+                    // On a page not loaded (a reaction on an old message): shown with that page.
+                } else {
                     if message.author == Author::Business {
                         self.announce = Some(message.clone());
                     }
@@ -340,7 +357,63 @@ mod tests {
             sent_at: 0,
             attachment: None,
             agent: None,
+            quote: None,
+            reaction: None,
         }
+    }
+
+    #[test]
+    fn a_reaction_pushed_later_changes_the_shown_message_in_its_place_unannounced() {
+        let earlier = message("m0", Author::Visitor, "Hello?");
+        let asked = message("m1", Author::Visitor, "In stock?");
+        let chat = Chat::default()
+            .apply(Action::SessionStarted(session(false)))
+            .apply(Action::ConversationLoaded(WidgetConversation {
+                messages: vec![asked.clone()],
+                older: Some("c".into()),
+                continued_on_whatsapp: None,
+                survey: None,
+            }))
+            .apply(Action::EarlierLoaded(WidgetConversation {
+                messages: vec![earlier.clone()],
+                older: None,
+                continued_on_whatsapp: None,
+                survey: None,
+            }));
+        let mut liked = asked.clone();
+        liked.reaction = Some("👍".into());
+        let mut old_liked = earlier.clone();
+        old_liked.reaction = Some("❤️".into());
+        let chat = chat
+            .apply(Action::Pushed(liked))
+            .apply(Action::Pushed(old_liked));
+        let shown: Vec<(&str, Option<&str>)> = chat
+            .history()
+            .map(|m| (m.id.as_str(), m.reaction.as_deref()))
+            .collect();
+        assert_eq!(shown, [("m0", Some("❤️")), ("m1", Some("👍"))]);
+        assert_eq!(chat.announce, None);
+        // Taken off again.
+        let chat = chat.apply(Action::Pushed(asked));
+        assert_eq!(chat.messages[0].reaction, None);
+    }
+
+    #[test]
+    fn a_reaction_on_a_message_of_a_page_not_loaded_waits_for_that_page() {
+        let mut shown = message("m9", Author::Visitor, "Newest");
+        shown.sent_at = 90;
+        let chat = Chat::default().apply(Action::ConversationLoaded(WidgetConversation {
+            messages: vec![shown],
+            older: Some("c".into()),
+            continued_on_whatsapp: None,
+            survey: None,
+        }));
+        let mut old = message("m1", Author::Visitor, "Long ago");
+        old.sent_at = 10;
+        old.reaction = Some("👍".into());
+        let chat = chat.apply(Action::Pushed(old));
+        let ids: Vec<&str> = chat.history().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["m9"]);
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! Routes under `/api/admin/conversations`: list, read, reply, retry, close, reopen.
 
 use switchboard_core::api::{
-    checked_text, within_reply_window, AgentReply, Author, ConversationDetail, TemplateChoice,
-    ThreadCursor, WidgetMessage, REPLY_WINDOW_SECONDS,
+    checked_text, within_reply_window, AgentReply, ConversationDetail, TemplateChoice,
+    ThreadCursor, REPLY_WINDOW_SECONDS,
 };
 use switchboard_core::delivery_status::DeliveryStatus;
 use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
 use worker::{Request, Response};
 
+use super::messenger_view::quoted_message;
 use super::reactions::{quoted_wamid, quoting_text};
 use super::rows::{ConversationRow, NewMessage};
 use super::service::{
@@ -156,9 +157,16 @@ pub async fn reply(
         ));
     }
     let conversation = find(store, id).await?;
-    let quoted = match &body.reply_to {
-        Some(quoted) => Some(quoted_wamid(store, id, quoted).await?),
-        None => None,
+    let whatsapp = conversation.channel != "messenger";
+    // What the reply quotes: stored as the wamid for WhatsApp (Meta's context), as our message
+    // id in the Messenger (whose messages have no wamid), with the quoted row for its excerpt.
+    let (quoted, messenger_quote) = match &body.reply_to {
+        None => (None, None),
+        Some(q) if whatsapp => (Some(quoted_wamid(store, id, q).await?), None),
+        Some(q) => {
+            let row = quoted_message(store, id, q).await?;
+            (Some(row.id.clone()), Some(row))
+        }
     };
     let now = now_seconds();
     let text = match (&body.text, &body.template) {
@@ -174,7 +182,6 @@ pub async fn reply(
             ))
         }
     };
-    let whatsapp = conversation.channel != "messenger";
     if !whatsapp && text.is_none() {
         return Err(EdgeError::BadRequest(
             "Messenger replies are text".to_owned(),
@@ -230,30 +237,21 @@ pub async fn reply(
         &LiveEvent::changed(Some(id.to_owned()), Change::Message),
     );
     let Some(graph) = graph else {
+        let stored = store
+            .message(id, &message_id)
+            .await?
+            .ok_or_else(|| EdgeError::Storage(format!("message {message_id} went away")))?;
         if let Some(visitor) = &conversation.visitor_id {
-            // A member's name (the admin token is nobody: the business speaks).
-            let agent = match &caller.member {
-                Some(member) if !numbers.store.settings().await?.hide_agent_names => {
-                    Some(member.display_name.clone())
-                }
-                _ => None,
-            };
+            let agent_names = !numbers.store.settings().await?.hide_agent_names;
             live.publish(
                 &visitor_room(visitor),
                 &LiveEvent::message(
                     id.to_owned(),
-                    WidgetMessage {
-                        id: message_id.clone(),
-                        author: Author::Business,
-                        text: shown,
-                        sent_at: now,
-                        attachment: None,
-                        agent,
-                    },
+                    stored.widget(messenger_quote.as_ref(), agent_names),
                 ),
             );
         }
-        return Ok(json_response(&message(store, id, &message_id).await?, 201));
+        return Ok(json_response(&stored.view(), 201));
     };
     let to = conversation.wa_id.clone().unwrap_or_default();
     let sent = match (&text, &body.template) {

@@ -3,6 +3,7 @@
 //! reply that quotes a message of the thread (`reply_to` of the reply, sent as Meta's
 //! `context.message_id`). Both are messages to WhatsApp, so both need the 24-hour window.
 //! A reaction is not a message of the thread: it is shown on the message it is on.
+//! In a Messenger conversation both are ours alone (`messenger_view`): no Graph, no window.
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -49,6 +50,16 @@ pub async fn react(
         return Err(EdgeError::BadRequest("emoji must be one emoji".to_owned()));
     }
     let conversation = find(store, id).await?;
+    if conversation.channel == "messenger" {
+        return super::messenger_view::react(
+            store,
+            &conversation,
+            message_id,
+            emoji.as_deref(),
+            live,
+        )
+        .await;
+    }
     let target = message(store, id, message_id).await?;
     let (Some(number), Some(to), Some(wamid)) = (
         conversation

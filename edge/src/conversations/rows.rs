@@ -2,10 +2,11 @@
 
 use serde::Deserialize;
 use switchboard_core::api::{
-    Channel, CloseReason, ConversationStatus, ConversationView, Direction, MediaView, MessageView,
-    Reactions, ThreadCursor, WidgetAttachment,
+    Author, Channel, CloseReason, ConversationStatus, ConversationView, Direction, MediaView,
+    MessageView, Reactions, ThreadCursor, WidgetAttachment, WidgetMessage,
 };
 use switchboard_core::delivery_status::DeliveryStatus;
+use switchboard_core::messenger_quote::{excerpt, WidgetQuote};
 use switchboard_core::webhook::StatusError;
 
 use crate::csat::service::Resolved;
@@ -170,6 +171,40 @@ impl MessageRow {
             filename: media.filename,
             size: media.size,
         })
+    }
+
+    /// This message as the visitor's Messenger shows it: with the message it quotes (`quoted`)
+    /// and the business's reaction; the agent's name unless the owner hides names.
+    pub fn widget(&self, quoted: Option<&MessageRow>, agent_names: bool) -> WidgetMessage {
+        WidgetMessage {
+            id: self.id.clone(),
+            author: self.author(),
+            text: self.text.clone().unwrap_or_default(),
+            sent_at: self.sent_at,
+            attachment: self.attachment(),
+            // A member's name only: a reply sent with the admin token (no author email) is the
+            // business speaking.
+            agent: (!self.is_inbound() && agent_names && self.author_email.is_some())
+                .then(|| self.author_name.clone())
+                .flatten(),
+            quote: quoted.map(|q| WidgetQuote {
+                id: q.id.clone(),
+                author: q.author(),
+                excerpt: match q.text.as_deref().filter(|t| !t.trim().is_empty()) {
+                    Some(text) => excerpt(text),
+                    None => q.attachment().and_then(|a| a.filename).unwrap_or_default(),
+                },
+            }),
+            reaction: self.agent_reaction.clone(),
+        }
+    }
+
+    fn author(&self) -> Author {
+        if self.is_inbound() {
+            Author::Visitor
+        } else {
+            Author::Business
+        }
     }
 
     pub fn view(&self) -> MessageView {

@@ -27,6 +27,7 @@ use super::service::{
 };
 use crate::config::env::Config;
 use crate::config::store::ConfigStore;
+use crate::conversations::messenger_view::widget_page;
 use crate::conversations::rows::NewMessage;
 use crate::conversations::store::{ConversationStore, PageRange, ThreadPage};
 use crate::csat::store::SurveyStore;
@@ -281,25 +282,13 @@ async fn conversation(req: &Request, ctx: &Context<'_>) -> Result<Response, Edge
             limit: 100,
         })
         .await?;
-    let messages = page
-        .messages
-        .into_iter()
-        .map(|m| WidgetMessage {
-            author: if m.is_inbound() {
-                Author::Visitor
-            } else {
-                Author::Business
-            },
-            text: m.text.clone().unwrap_or_default(),
-            attachment: m.attachment(),
-            // A member's name only (a reply sent with the admin token has no author email).
-            agent: (!m.is_inbound() && !ctx.settings.hide_agent_names && m.author_email.is_some())
-                .then(|| m.author_name.clone())
-                .flatten(),
-            id: m.id,
-            sent_at: m.sent_at,
-        })
-        .collect();
+    let messages = widget_page(
+        &ctx.store,
+        &conversation.id,
+        &page.messages,
+        !ctx.settings.hide_agent_names,
+    )
+    .await?;
     let continued_on_whatsapp = continued_on_whatsapp(ctx, &conversation);
     let survey = if conversation.status == "closed" && conversation.handed_off_at.is_none() {
         SurveyStore(&ctx.store)
@@ -354,6 +343,8 @@ async fn post_message(req: &mut Request, ctx: &Context<'_>) -> Result<Response, 
         text: text.to_owned(),
         sent_at: now,
         attachment: None,
+        quote: None,
+        reaction: None,
     };
     // The visitor's other tabs show it; the inbox reads it; members' browsers are told.
     ctx.live.customer_wrote(CustomerMessage::new(

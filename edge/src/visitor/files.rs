@@ -113,6 +113,8 @@ pub async fn upload(
             filename: Some(filename),
             size: Some(size),
         }),
+        quote: None,
+        reaction: None,
     };
     live.customer_wrote(CustomerMessage::new(
         Customer::Messenger,

@@ -1,9 +1,12 @@
-//! The conversation's items: a message (with who said it, for screen readers, and when), a
-//! file in it, and a message on its way.
+//! The conversation's items: a message (with who said it, for screen readers, and when), the
+//! message a reply quotes (a button that moves focus to it when it is loaded), the business's
+//! reaction on the visitor's message, a file in it, and a message on its way.
 
 use std::rc::Rc;
 
 use switchboard_core::api::{Author, WidgetAttachment, WidgetMessage};
+use switchboard_core::messenger_quote::WidgetQuote;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -13,8 +16,14 @@ use crate::api::Edge;
 use crate::i18n::{Texts, T};
 use crate::state::{Action, Outgoing};
 
-/// One message of the history.
-pub fn message(m: &WidgetMessage, edge: Edge, texts: &Texts, business: &str) -> Html {
+/// One message of the history; `quote_loaded`: the message it quotes is in the log.
+pub fn message(
+    m: &WidgetMessage,
+    edge: Edge,
+    texts: &Texts,
+    business: &str,
+    quote_loaded: bool,
+) -> Html {
     let mine = m.author == Author::Visitor;
     // A reply carries the agent's name (unless the owner hides names): shown above the text,
     // and said in place of the business's name to a screen reader ("Ana said:").
@@ -31,11 +40,20 @@ pub fn message(m: &WidgetMessage, edge: Edge, texts: &Texts, business: &str) -> 
             if let Some(name) = agent {
                 <span class="sb-by" aria-hidden="true">{ text(AttrValue::from(name.to_owned())) }</span>
             }
+            if let Some(q) = &m.quote {
+                { quote(q, quote_loaded, texts, business) }
+            }
             if let Some(a) = &m.attachment {
                 <AttachmentView edge={edge} message_id={m.id.clone()} attachment={a.clone()} texts={texts.clone()} />
             }
             if !m.text.is_empty() {
                 <span class="sb-text">{ text(AttrValue::from(m.text.clone())) }</span>
+            }
+            if let Some(emoji) = &m.reaction {
+                <span class="sb-reaction" role="img"
+                    aria-label={texts.fill(T::Reacted, &[("business", business), ("emoji", emoji)])}>
+                    { text(AttrValue::from(emoji.clone())) }
+                </span>
             }
             if m.sent_at > 0 {
                 <time class="sb-time">{ text(AttrValue::from(intl::time_of_day(&texts.lang, at))) }</time>
@@ -43,13 +61,45 @@ pub fn message(m: &WidgetMessage, edge: Edge, texts: &Texts, business: &str) -> 
         </>
     };
     // Constant classes, one element per spelling: a computed class would bring `classes!`'s
-    // set and hashing code into the bundle for three elements.
-    let key = m.id.clone();
+    // set and hashing code into the bundle for three elements. `data-m` lets a quote find it.
+    let (key, id) = (m.id.clone(), m.id.clone());
     if mine {
-        html! { <li {key} class="sb-msg sb-visitor">{ body }</li> }
+        html! { <li {key} data-m={id} tabindex="-1" class="sb-msg sb-visitor">{ body }</li> }
     } else {
-        html! { <li {key} class="sb-msg sb-business">{ body }</li> }
+        html! { <li {key} data-m={id} tabindex="-1" class="sb-msg sb-business">{ body }</li> }
     }
+}
+
+/// Above a reply: who wrote the message it quotes, and its first words. When that message is
+/// in the log, the quote is a button that moves focus to it.
+fn quote(q: &WidgetQuote, loaded: bool, texts: &Texts, business: &str) -> Html {
+    let who = if q.author == Author::Visitor {
+        texts.text(T::QuoteYou)
+    } else {
+        texts.fill(T::QuoteBusiness, &[("business", business)])
+    };
+    let body = html! {
+        <>
+            <span class="sb-quote-by">{ text(who) }</span>
+            <span class="sb-quote-text">{ text(AttrValue::from(q.excerpt.clone())) }</span>
+        </>
+    };
+    if !loaded {
+        return html! { <span class="sb-quote">{ body }</span> };
+    }
+    let target = format!("[data-m=\"{}\"]", q.id);
+    let onclick = Callback::from(move |e: MouseEvent| {
+        let found = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|button| button.closest("ol").ok().flatten())
+            .and_then(|list| list.query_selector(&target).ok().flatten())
+            .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(quoted) = found {
+            let _ = quoted.focus();
+        }
+    });
+    html! { <button type="button" class="sb-quote" {onclick}>{ body }</button> }
 }
 
 #[derive(Properties, PartialEq)]

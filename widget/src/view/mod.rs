@@ -481,7 +481,10 @@ pub fn app(props: &AppProps) -> Html {
                             if chat.older.is_some() {
                                 <li class="sb-earlier"><button type="button" onclick={load_earlier}>{ t.html(T::Earlier) }</button></li>
                             }
-                            { for chat.history().map(|m| messages::message(m, edge(props, chat), t, &business)) }
+                            { for chat.history().map(|m| {
+                                let quote_loaded = m.quote.as_ref().is_some_and(|q| chat.history().any(|h| h.id == q.id));
+                                messages::message(m, edge(props, chat), t, &business, quote_loaded)
+                            }) }
                             { for chat.outbox.iter().map(|o| messages::outgoing(o, edge(props, chat), state.dispatcher(), t)) }
                         </ol>
                     </section>

@@ -23,14 +23,18 @@ pub fn anchor(message_id: &str) -> String {
     format!("msg-{message_id}")
 }
 
-/// What an agent can do with a customer's WhatsApp message while the window is open.
+/// What an agent can do with a customer's message: a WhatsApp message while the window is open,
+/// a visitor's message in a Messenger conversation at any time.
 #[derive(Clone)]
 pub struct Answer {
+    /// The conversation's channel: only its own messages can be answered (after a handoff, the
+    /// visitor's Messenger messages stay in the thread, but the Messenger no longer shows it).
+    pub channel: Channel,
     /// Quote it in the next reply.
     pub reply: Callback<MessageView>,
     /// Put our emoji on it (`None` takes it off): message id and emoji.
     pub react: Callback<(String, Option<String>)>,
-    /// The customer's latest message (its wamid): its buttons always show. Others show theirs on
+    /// The customer's latest message (its id): its buttons always show. Others show theirs on
     /// hover or focus, so the keyboard's path from the thread to the reply box stays short.
     pub latest: Option<String>,
 }
@@ -77,7 +81,7 @@ pub fn message_item(
                 </details>
             }
             { reactions(m) }
-            if let Some(answer) = answer.filter(|_| whatsapp && !mine && m.wamid.is_some() && answerable(&m.kind)) { { answer_bar(m, answer) } }
+            if let Some(answer) = answer.filter(|a| !mine && a.channel == m.channel && (!whatsapp || m.wamid.is_some()) && answerable(&m.kind)) { { answer_bar(m, answer) } }
             <span class="meta">
                 // Who sent an agent's message: "Ana · 10:42".
                 { m.author_name.as_ref().map(|name| format!("{name} · ")).unwrap_or_default() }
@@ -104,7 +108,7 @@ fn answer_bar(m: &MessageView, answer: &Answer) -> Html {
     let quoted = m.clone();
     let reply = answer.reply.reform(move |_: MouseEvent| quoted.clone());
     let ours = m.reactions.agent.clone();
-    let latest = answer.latest.is_some() && answer.latest == m.wamid;
+    let latest = answer.latest.as_deref() == Some(m.id.as_str());
     html! {
         <span class={classes!("answer", latest.then_some("latest"))}>
             <button type="button" class="link" onclick={reply}>{ "Reply to this" }</button>
@@ -141,10 +145,11 @@ fn reactions(m: &MessageView) -> Html {
     }
 }
 
-/// The quoted message: a button that brings it into view and focus, or a note when it is not
-/// among the messages loaded.
-fn quote(wamid: &str, thread: &[MessageView]) -> Html {
-    match thread.iter().find(|q| q.wamid.as_deref() == Some(wamid)) {
+/// The quoted message (by wamid on WhatsApp, by our id in the Messenger): a button that brings
+/// it into view and focus, or a note when it is not among the messages loaded.
+fn quote(reply_to: &str, thread: &[MessageView]) -> Html {
+    let quoted = |q: &&MessageView| q.wamid.as_deref() == Some(reply_to) || q.id == reply_to;
+    match thread.iter().find(quoted) {
         Some(quoted) => {
             let target = anchor(&quoted.id);
             let who = if quoted.direction == Direction::Outbound {

@@ -118,12 +118,13 @@ pub fn thread(props: &ThreadProps) -> Html {
         })
     };
     // The agent sees the thread: it is read for them (and, on WhatsApp, for the customer).
+    // The customer's latest message of the conversation's channel keeps its answer buttons shown.
     let last_inbound = detail.as_ref().and_then(|d| {
         d.messages
             .iter()
             .rev()
-            .find(|m| m.channel == Channel::Whatsapp && m.direction == Direction::Inbound)
-            .and_then(|m| m.wamid.clone())
+            .find(|m| m.channel == d.conversation.channel && m.direction == Direction::Inbound)
+            .map(|m| m.id.clone())
     });
     let newest = detail
         .as_ref()
@@ -173,8 +174,10 @@ pub fn thread(props: &ThreadProps) -> Html {
         })
     };
 
-    // Reply to or react on a customer's WhatsApp message (only while a reply can go out).
-    let answer = (whatsapp && window_open).then(|| Answer {
+    // Reply to or react on a customer's message: on WhatsApp while a reply can go out, in the
+    // Messenger always.
+    let answer = window_open.then(|| Answer {
+        channel: c.channel,
         reply: {
             let quoting = quoting.clone();
             Callback::from(move |m: MessageView| quoting.set(Some(m)))

@@ -1,5 +1,5 @@
-//! Reading a thread: one page of messages (newest, before a cursor, or since one) and one
-//! message.
+//! Reading a thread: one page of messages (newest, before a cursor, or since one), one
+//! message, and the messages a page quotes.
 
 use switchboard_core::api::ThreadCursor;
 
@@ -96,5 +96,30 @@ impl ConversationStore {
             .stmt(&sql, args![message_id, conversation_id])?
             .first(None)
             .await?)
+    }
+
+    /// The messages of a conversation with these ids (the ones a page's replies quote), in one
+    /// read; ids that are not there are left out.
+    pub async fn messages_by_id(
+        &self,
+        conversation_id: &str,
+        ids: &[&str],
+    ) -> Result<Vec<MessageRow>, EdgeError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = serde_json::to_string(ids)
+            .map_err(|e| EdgeError::Internal(format!("message ids: {e}")))?;
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?1 \
+             AND id IN (SELECT value FROM json_each(?2))"
+        );
+        decode_rows(
+            &self
+                .stmt(&sql, args![conversation_id, ids.as_str()])?
+                .all()
+                .await?,
+            "message",
+        )
     }
 }
