@@ -84,3 +84,22 @@ test('?window=closing lists open WhatsApp conversations whose window is open, cl
   assert.ok(answered.last_outbound_at >= now);
   assert.equal((await edge.adminJson('/conversations?window=whenever')).status, 400);
 });
+
+test('the trend is the project week by week, oldest first, each week counting its own conversations', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  // One conversation opened ten days ago (the week before last's), on top of this week's above.
+  await edge.deliver(delivery(NUMBER, { messages: [text('15145550199', 'ten days ago', now - 10 * DAY)] }));
+  const r = await edge.adminJson('/kpis/trend?weeks=4');
+  assert.equal(r.status, 200);
+  const weeks = r.body.weeks;
+  assert.equal(weeks.length, 4);
+  for (let i = 1; i < weeks.length; i++) assert.equal(weeks[i].from, weeks[i - 1].to, 'consecutive weeks');
+  assert.ok(weeks.at(-1).to >= now);
+  assert.ok(weeks.at(-1).project.conversations_opened >= 2, JSON.stringify(weeks.at(-1)));
+  assert.equal(weeks.at(-2).project.conversations_opened, 1, 'the one ten days ago is the week before');
+  assert.equal(weeks[0].project.conversations_opened, 0);
+  assert.equal((await edge.adminJson('/kpis/trend')).body.weeks.length, 8, 'eight by default');
+  const bad = await edge.adminJson('/kpis/trend?weeks=13');
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.error, /weeks must be 1–12/);
+});
