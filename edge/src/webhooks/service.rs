@@ -108,15 +108,16 @@ pub async fn apply_change(
         .map(|m| (m, false))
         .chain(echoes.iter().map(|m| (m, true)));
     for (message, outbound) in arriving {
-        let contact_name = change
-            .contact_for(&message.customer)
-            .and_then(|c| c.profile_name.as_deref());
+        let contact = change.contact_for(&message.customer);
+        let contact_name = contact.and_then(|c| c.profile_name.as_deref());
+        let username = contact.and_then(|c| c.username.as_deref());
         let number = &change.phone_number_id;
-        let inbound = if outbound {
+        let mut inbound = if outbound {
             Inbound::echo(store, number, contact_name, message)
         } else {
             Inbound::new(store, number, contact_name, message)
-        };
+        }
+        .with_username(username);
         match inbound.apply(&rules, now).await? {
             Applied::Stored(conversation_id) => {
                 summary.messages_stored += 1;
