@@ -332,7 +332,9 @@ fn clip(raw: &str) -> String {
     raw.chars().take(64).collect()
 }
 
+mod display;
 mod filing;
+pub use display::customer_handle;
 pub use filing::Filing;
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ CREATE TABLE customer_identities (
 );
 CREATE INDEX customer_identities_by_phone ON customer_identities (phone_number_id, phone)
   WHERE phone IS NOT NULL;
-CREATE INDEX customer_identities_by_username ON customer_identities (username)
+CREATE INDEX customer_identities_by_username ON customer_identities (username COLLATE NOCASE)
   WHERE username IS NOT NULL;
 -- Links already in stored messages: a customer message that named both `from` and
 -- `from_user_id` (kept whole in `raw`) since BSUIDs appeared in April 2026.

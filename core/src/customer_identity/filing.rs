@@ -91,9 +91,7 @@ mod tests {
 
     #[test]
     fn a_bsuid_only_message_of_a_linked_customer_lands_with_their_phone_history() {
-        let filing = CustomerId::from_bsuid(BSUID)
-            .unwrap()
-            .filing(Some(PHONE));
+        let filing = CustomerId::from_bsuid(BSUID).unwrap().filing(Some(PHONE));
         assert_eq!(filing.key, phone(PHONE));
         assert!(filing.history.contains(&CustomerKey::Bsuid(BSUID.into())));
         // Rows a concurrent delivery filed under the BSUID before the link was known move too.

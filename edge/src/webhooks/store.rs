@@ -68,21 +68,42 @@ impl WebhookStore<'_> {
         // primary-key lookup, in this same read.
         const LINKED: &str = "(SELECT i.phone FROM customer_identities i WHERE i.phone_number_id = ?1 AND i.bsuid = ?7)";
         let keys = format!("wa_id IN (COALESCE(?2, {LINKED}), ?7)");
-        let thread = format!(
-            "FROM messages WHERE phone_number_id = ?1 AND {keys} \
-             AND (direction = 'inbound' OR status IS NULL OR status != 'failed') AND detached_at IS NULL"
+        let thread = |key: &str| {
+            format!(
+                "FROM messages WHERE phone_number_id = ?1 AND wa_id = {key} \
+                 AND (direction = 'inbound' OR status IS NULL OR status != 'failed') AND detached_at IS NULL"
+            )
+        };
+        let (phone_thread, bsuid_thread) =
+            (thread(&format!("COALESCE(?2, {LINKED})")), thread("?7"));
+        // The nearest message under either key: each key's nearest is one index step (LIMIT 1
+        // in index order), and the nearer of the two wins.
+        let nearest = |column: &str, range: &str, order: &str| {
+            let one = |thread: &str| {
+                format!("SELECT * FROM (SELECT sent_at, conversation_id {thread} AND {range} ORDER BY sent_at {order} LIMIT 1)")
+            };
+            format!(
+                "(SELECT {column} FROM ({} UNION ALL {}) ORDER BY sent_at {order} LIMIT 1)",
+                one(&phone_thread),
+                one(&bsuid_thread)
+            )
+        };
+        let (before, after) = (
+            "sent_at <= ?3 AND sent_at >= ?5",
+            "sent_at > ?3 AND sent_at <= ?6",
         );
         // With two open conversations (a phone one and a BSUID one not merged yet), the one under
         // the filing key is the one the reset rule may close; the write batch merges the other.
         let sql = format!(
             "SELECT EXISTS (SELECT 1 FROM messages WHERE wamid = ?4) AS duplicate, \
-             (SELECT sent_at {thread} AND sent_at <= ?3 AND sent_at >= ?5 ORDER BY sent_at DESC LIMIT 1) AS previous_at, \
-             (SELECT conversation_id {thread} AND sent_at <= ?3 AND sent_at >= ?5 ORDER BY sent_at DESC LIMIT 1) AS previous_conversation, \
-             (SELECT sent_at {thread} AND sent_at > ?3 AND sent_at <= ?6 ORDER BY sent_at ASC LIMIT 1) AS next_at, \
-             (SELECT conversation_id {thread} AND sent_at > ?3 AND sent_at <= ?6 ORDER BY sent_at ASC LIMIT 1) AS next_conversation, \
+             {} AS previous_at, {} AS previous_conversation, {} AS next_at, {} AS next_conversation, \
              (SELECT id FROM conversations WHERE phone_number_id = ?1 AND {keys} AND status = 'open' \
                ORDER BY wa_id = COALESCE(?2, {LINKED}, ?7) DESC, last_message_at DESC LIMIT 1) AS open_conversation, \
-             {LINKED} AS linked_phone"
+             {LINKED} AS linked_phone",
+            nearest("sent_at", before, "DESC"),
+            nearest("conversation_id", before, "DESC"),
+            nearest("sent_at", after, "ASC"),
+            nearest("conversation_id", after, "ASC"),
         );
         let row: Option<InboundContext> = self
             .0

@@ -3,6 +3,7 @@
 //! within the hour). Choosing one opens its thread.
 
 use switchboard_core::api::{Channel, ConversationStatus, ConversationView, NumberView};
+use switchboard_core::customer_identity::customer_handle;
 use switchboard_core::reply_window::{reply_window, ReplyWindow};
 use yew::prelude::*;
 
@@ -32,7 +33,9 @@ pub fn conversation_list(
             { for list.iter().map(|c| {
                 let id = c.id.clone();
                 let onclick = on_select.reform(move |_: MouseEvent| id.clone());
-                let who = c.contact_name.clone().or_else(|| c.wa_id.clone()).unwrap_or_else(|| "Website visitor".to_owned());
+                // WhatsApp: `@username · +phone` (issue 23); a username-only customer's BSUID is no number.
+                let handle = customer_handle(c.username.as_deref(), c.phone.as_deref());
+                let who = c.contact_name.clone().or_else(|| handle.clone()).or_else(|| c.wa_id.clone()).unwrap_or_else(|| "Website visitor".to_owned());
                 let window = window_label(c, clock);
                 let flagged = window.as_ref().is_some_and(|(_, f)| *f);
                 let active = selected == Some(c.id.as_str());
@@ -40,6 +43,9 @@ pub fn conversation_list(
                     <li key={c.id.clone()}>
                         <button class={classes!("conversation", active.then_some("active"), flagged.then_some("flagged"))} aria-current={active.then_some("true")} {onclick}>
                             <strong>{ who }</strong>
+                            if let Some(handle) = handle.filter(|_| c.contact_name.is_some()) {
+                                <span class="meta">{ handle }</span>
+                            }
                             <span class="meta">{ channel_label(c) }{ label_of(&c.phone_number_id).map(|l| format!(" · {l}")).unwrap_or_default() }{ format!(" · {} messages", c.message_count) }</span>
                             <span class="meta">{ time_label(c.last_message_at) }</span>
                             if let Some(email) = &c.assignee {
