@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../support/fixtures.mjs';
 import { delivery, text, status, wamid, DAY } from '../support/meta.mjs';
+import { visitor } from '../support/visitor.mjs';
 
 const NUMBER = '106540352242922';
 // A second number with a 7-day reset rule, for the username-only customer's reset.
@@ -242,4 +243,25 @@ test('a redelivery links nothing twice and stores nothing twice', async () => {
   }
   const after = await assertOneHistory(phone, bsuid, ['first', 'second']);
   assert.deepEqual(after.map((c) => [c.id, c.status]), before.map((c) => [c.id, c.status]));
+});
+
+test('a username-only customer can continue a website chat with a handoff code; a later link keeps it', async () => {
+  const { body: settings } = await edge.adminJson('/settings');
+  await edge.putSettings({ ...settings, handoff_enabled: true, default_handoff_number: NUMBER });
+  const v = visitor(edge);
+  await v.session();
+  assert.equal((await v.say('Can I continue on WhatsApp?')).status, 201);
+  const code = (await v.handoff()).body.code;
+  const [phone, bsuid] = ['447700900501', 'GB.5550501'];
+  const t = Math.floor(Date.now() / 1000);
+  const summary = await deliverOk(fromCustomer(NUMBER, { bsuid, username: 'kim', body: `Hi (ref ${code})`, at: t }));
+  assert.equal(summary.handoffs, 1, JSON.stringify(summary));
+  const [linked] = await conversationsOf('kim');
+  assert.ok(linked.handed_off_at, 'the Messenger conversation continues on WhatsApp');
+  assert.equal(linked.wa_id, bsuid);
+  // Her phone number shows up later: the handed-off conversation moves under it, still open.
+  await deliverOk(fromCustomer(NUMBER, { phone, bsuid, username: 'kim', body: 'my number now shows', at: t + 5 }));
+  const conversations = await assertOneHistory(phone, bsuid, ['Can I continue on WhatsApp?', `Hi (ref ${code})`, 'my number now shows']);
+  assert.deepEqual(conversations.map((c) => [c.id, c.status]), [[linked.id, 'open']]);
+  await edge.putSettings({ ...(await edge.adminJson('/settings')).body, handoff_enabled: false });
 });
