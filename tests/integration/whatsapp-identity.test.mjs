@@ -265,3 +265,18 @@ test('a username-only customer can continue a website chat with a handoff code; 
   assert.deepEqual(conversations.map((c) => [c.id, c.status]), [[linked.id, 'open']]);
   await edge.putSettings({ ...(await edge.adminJson('/settings')).body, handoff_enabled: false });
 });
+
+test('a BSUID change carries the link: the new BSUID alone still finds the phone history', async () => {
+  const [phone, bsuid, next] = ['447700900601', 'GB.5550601', 'GB.5550699'];
+  const t = Math.floor(Date.now() / 1000) - 300;
+  await deliverOk(fromCustomer(NUMBER, { phone, bsuid, username: 'jo', body: 'before', at: t }));
+  // Meta's system messages reference (updated Aug 11, 2026): no contacts array, no phone number.
+  const change = delivery(NUMBER, { messages: [{ id: wamid(), timestamp: String(t + 10), type: 'system',
+    system: { body: 'User changed', type: 'user_changed_user_id', user_id: next, previous_user_id: bsuid } }], contacts: [] });
+  await deliverOk(change);
+  await deliverOk(fromCustomer(NUMBER, { bsuid: next, username: 'jo', body: 'after', at: t + 20 }));
+  assert.deepEqual(await conversationsOf(next), []);
+  const conversations = await assertOneHistory(phone, bsuid, ['before', 'User changed', 'after']);
+  assert.equal(conversations.length, 1);
+  assert.equal(conversations[0].username, 'jo');
+});
