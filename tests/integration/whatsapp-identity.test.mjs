@@ -280,3 +280,18 @@ test('a BSUID change carries the link: the new BSUID alone still finds the phone
   assert.equal(conversations.length, 1);
   assert.equal(conversations[0].username, 'jo');
 });
+
+test('a status naming both links them: a phone customer who next writes with only a BSUID is found', async () => {
+  const [phone, bsuid] = ['447700900701', 'GB.5550701'];
+  const t = Math.floor(Date.now() / 1000) - 300;
+  await deliverOk(delivery(NUMBER, { messages: [text(phone, 'from the old days', t)] }));
+  const [c] = await conversationsOf(phone);
+  const reply = await edge.adminJson(`/conversations/${c.id}/messages`, { method: 'POST', body: JSON.stringify({ text: 'Hello!' }) });
+  assert.equal(reply.status, 201);
+  const read = { ...status(reply.body.wamid, 'read', t + 20, phone), recipient_user_id: bsuid };
+  assert.equal((await deliverOk(delivery(NUMBER, { statuses: [read] }))).statuses, 1);
+  await deliverOk(fromCustomer(NUMBER, { bsuid, username: 'pat', body: 'now with a username', at: t + 30 }));
+  const conversations = await assertOneHistory(phone, bsuid, ['from the old days', 'Hello!', 'now with a username']);
+  assert.deepEqual(conversations.map((x) => x.id), [c.id]);
+  assert.equal(conversations[0].username, 'pat');
+});

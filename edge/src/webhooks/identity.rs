@@ -27,6 +27,44 @@ const INSERTED: &str = "EXISTS (SELECT 1 FROM messages WHERE id = ?2)";
 /// The conversation the message row `?2` went to.
 const TARGET: &str = "(SELECT conversation_id FROM messages WHERE id = ?2)";
 
+/// Remembers what `identity` says (None without a BSUID): the link when it names a phone number
+/// too, the parent BSUID and the username — the newest word wins, and a missing one keeps what
+/// was known. Also used for statuses that name both (`recipient_id` and `recipient_user_id`), so
+/// a customer we wrote to by phone is found when they next write with only their BSUID.
+pub fn remember(
+    db: &Db,
+    identity: &Identity<'_>,
+) -> Result<Option<D1PreparedStatement>, EdgeError> {
+    let Some(bsuid) = identity.customer.bsuid() else {
+        return Ok(None);
+    };
+    let newer = |column: &str| {
+        format!(
+            "{column} = CASE WHEN excluded.updated_at >= updated_at \
+               THEN COALESCE(excluded.{column}, {column}) ELSE COALESCE({column}, excluded.{column}) END"
+        )
+    };
+    db.stmt(
+        &format!(
+            "INSERT INTO customer_identities (phone_number_id, bsuid, phone, parent_bsuid, username, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+             ON CONFLICT (phone_number_id, bsuid) DO UPDATE SET {}, {}, {}, updated_at = MAX(updated_at, excluded.updated_at)",
+            newer("phone"),
+            newer("parent_bsuid"),
+            newer("username")
+        ),
+        args![
+            identity.phone_number_id,
+            bsuid,
+            identity.customer.phone(),
+            identity.customer.parent_bsuid(),
+            identity.username,
+            identity.at
+        ],
+    )
+    .map(Some)
+}
+
 /// What a message says about its customer.
 pub struct Identity<'a> {
     pub phone_number_id: &'a str,
@@ -49,30 +87,6 @@ pub fn statements(
         return Ok(Vec::new());
     };
     let (number, at) = (identity.phone_number_id, identity.at);
-    let newer = |column: &str| {
-        format!(
-            "{column} = CASE WHEN excluded.updated_at >= updated_at \
-               THEN COALESCE(excluded.{column}, {column}) ELSE COALESCE({column}, excluded.{column}) END"
-        )
-    };
-    let remember = db.stmt(
-        &format!(
-            "INSERT INTO customer_identities (phone_number_id, bsuid, phone, parent_bsuid, username, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
-             ON CONFLICT (phone_number_id, bsuid) DO UPDATE SET {}, {}, {}, updated_at = MAX(updated_at, excluded.updated_at)",
-            newer("phone"),
-            newer("parent_bsuid"),
-            newer("username")
-        ),
-        args![
-            number,
-            bsuid,
-            identity.customer.phone(),
-            identity.customer.parent_bsuid(),
-            identity.username,
-            at
-        ],
-    )?;
     let merge_open = db.stmt(
         &format!(
             "UPDATE conversations SET status = 'closed', close_reason = NULL, closed_at = ?4 \
@@ -99,10 +113,8 @@ pub fn statements(
         ),
         args![number, row_id, bsuid],
     )?;
-    Ok(vec![
-        remember,
-        merge_open,
-        refile_conversations,
-        refile_messages,
-    ])
+    Ok(remember(db, identity)?
+        .into_iter()
+        .chain([merge_open, refile_conversations, refile_messages])
+        .collect())
 }
