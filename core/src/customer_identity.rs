@@ -44,7 +44,8 @@
 //! - **Replying** ([`CustomerId::recipient`]): to the phone number when we know it (as before, and
 //!   what the statuses of phone sends report), else to the BSUID in `recipient`.
 //!
-//! # Sources (read 2026-11; "updated" is each page's own date)
+//! # Sources (read 2026-11/12; "updated" is each page's own date; Meta's BSUID page also seen
+//! as updated May 28, 2026 and Nov 5, 2026)
 //!
 //! - Meta, *Business-scoped user IDs*,
 //!   <https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids>
@@ -61,6 +62,10 @@
 //! - pywa (david-lev/pywa at 0bcf2f1, 2026-08-12, release 4.4.0): `contacts[].user_id` /
 //!   `parent_user_id` / `profile.username`, echoes' `to_user_id` / `to_parent_user_id`, sending a
 //!   BSUID in `recipient` instead of `to`, BSUID pattern `^[A-Z]{2}\.\d+$`.
+//! - devlooped/WhatsApp (PR #407, 2026-05-01: a BSUID is `CC.` + 1–128 alphanumerics, the phone
+//!   number nullable) and vercel/chat (PR #818, 2026-08-12: identity aliases keep phone-based
+//!   thread ids when a BSUID appears — the choice made here, see [`Filing`]); Chatwoot issue
+//!   #13837 (phone-first continuity when Meta sends both).
 //! - Dualhook, *BSUID Webhook Changes* (`recipient_user_id`, `recipient_parent_user_id`,
 //!   `contacts[].profile.username`), <https://dualhook.com/docs/contacts-bsuid-webhooks>; YCloud,
 //!   *BSUID changelogs* (`recipient`, and `to` winning over it),
