@@ -2,7 +2,7 @@
 //! customer messages a list refresh brought, whether one deserves a desktop notification, the
 //! tab title with its count, and the one line an inbox row shows of the newest message.
 
-use switchboard_core::api::{ConversationView, LastMessage};
+use switchboard_core::api::{Channel, ConversationView, LastMessage};
 use switchboard_core::handoff::mask_wa_id;
 
 /// The conversations whose customer wrote since `before` was read: their unread count grew (or
@@ -62,13 +62,27 @@ pub fn strip_count(title: &str) -> &str {
         .map_or(title, |(_, rest)| rest)
 }
 
-/// The customer's name, else their number masked (a row and a desktop notification are seen
-/// over a shoulder), else "Website visitor".
+/// The customer's name, else their WhatsApp username, else their phone number masked (a row and
+/// a desktop notification are seen over a shoulder; a username-only customer's BSUID is no
+/// number and never shown), else "Website visitor".
 pub fn who(c: &ConversationView) -> String {
-    c.contact_name
-        .clone()
-        .or_else(|| c.wa_id.as_deref().map(mask_wa_id))
-        .unwrap_or_else(|| "Website visitor".to_owned())
+    if let Some(name) = &c.contact_name {
+        return name.clone();
+    }
+    if c.channel == Channel::Messenger {
+        return "Website visitor".to_owned();
+    }
+    c.username
+        .as_ref()
+        .map(|u| format!("@{u}"))
+        .or_else(|| c.phone.as_deref().map(mask_wa_id))
+        .or_else(|| {
+            c.wa_id
+                .as_deref()
+                .filter(|w| !w.contains('.'))
+                .map(mask_wa_id)
+        })
+        .unwrap_or_else(|| "WhatsApp customer".to_owned())
 }
 
 /// One line of the newest message, with its sender: the customer's words as they are, an
@@ -115,7 +129,7 @@ fn one_line(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use switchboard_core::api::{Channel, ConversationStatus};
+    use switchboard_core::api::ConversationStatus;
 
     fn conversation(
         id: &str,
@@ -143,6 +157,8 @@ mod tests {
             unlinked_at: None,
             opened_after_hours: false,
             referral: None,
+            username: None,
+            phone: None,
             assignee: assignee.map(str::to_owned),
             unread,
             last_message: Some(LastMessage {

@@ -141,6 +141,14 @@ pub struct ConversationView {
     /// The newest message, for the inbox row (in the list only).
     #[serde(default)]
     pub last_message: Option<LastMessage>,
+    /// WhatsApp: the customer's username (`contacts[].profile.username`, the newest seen), if
+    /// they adopted one. For display: it can change.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// WhatsApp: the customer's phone number, when known (a username-only customer's `wa_id` is
+    /// their business-scoped user ID, and this is empty).
+    #[serde(default)]
+    pub phone: Option<String>,
 }
 
 /// One line of the newest message of a conversation, as the inbox row shows it.

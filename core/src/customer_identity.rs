@@ -32,16 +32,20 @@
 //!
 //! # The rules here
 //!
-//! - **Filing key** ([`CustomerId::key`]): the BSUID when there is one, else the phone number.
-//!   Keys are stored as plain text: a BSUID always holds a dot, a phone number never does, so
-//!   existing phone-keyed rows keep their keys and [`CustomerKey::from_stored`] tells them apart.
-//! - **Linking** ([`CustomerId::link`]): when one item carries both, the phone number and the
-//!   BSUID are the same customer; history filed under either key ([`CustomerId::keys`]) belongs to
-//!   the one customer.
+//! - **Filing key** ([`CustomerId::key`]): the phone number when there is one, else the BSUID.
+//!   Every conversation filed before usernames is keyed by the phone number, so the phone number
+//!   stays the key whenever it is known (no migration rewrites old rows). Keys are stored as plain
+//!   text: a BSUID always holds a dot, a phone number never does, and
+//!   [`CustomerKey::from_stored`] tells them apart.
+//! - **Linking** ([`CustomerId::link`], [`CustomerId::filing`]): when one item carries both, the
+//!   phone number and the BSUID are the same customer. The link is remembered (per connected
+//!   number), history filed under the BSUID moves under the phone number, and a later message
+//!   that shows only the BSUID is filed under the linked phone number: one history either way.
 //! - **Replying** ([`CustomerId::recipient`]): to the phone number when we know it (as before, and
 //!   what the statuses of phone sends report), else to the BSUID in `recipient`.
 //!
-//! # Sources (read 2026-11; "updated" is each page's own date)
+//! # Sources (read 2026-11/12; "updated" is each page's own date; Meta's BSUID page also seen
+//! as updated May 28, 2026 and Nov 5, 2026)
 //!
 //! - Meta, *Business-scoped user IDs*,
 //!   <https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids>
@@ -58,6 +62,10 @@
 //! - pywa (david-lev/pywa at 0bcf2f1, 2026-08-12, release 4.4.0): `contacts[].user_id` /
 //!   `parent_user_id` / `profile.username`, echoes' `to_user_id` / `to_parent_user_id`, sending a
 //!   BSUID in `recipient` instead of `to`, BSUID pattern `^[A-Z]{2}\.\d+$`.
+//! - devlooped/WhatsApp (PR #407, 2026-05-01: a BSUID is `CC.` + 1–128 alphanumerics, the phone
+//!   number nullable) and vercel/chat (PR #818, 2026-08-12: identity aliases keep phone-based
+//!   thread ids when a BSUID appears — the choice made here, see [`Filing`]); Chatwoot issue
+//!   #13837 (phone-first continuity when Meta sends both).
 //! - Dualhook, *BSUID Webhook Changes* (`recipient_user_id`, `recipient_parent_user_id`,
 //!   `contacts[].profile.username`), <https://dualhook.com/docs/contacts-bsuid-webhooks>; YCloud,
 //!   *BSUID changelogs* (`recipient`, and `to` winning over it),
@@ -216,22 +224,22 @@ impl CustomerId {
         self.parent_bsuid.as_deref()
     }
 
-    /// The key the customer's conversations are filed under: the BSUID when there is one,
-    /// else the phone number.
+    /// The key the customer's conversations are filed under: the phone number when there is
+    /// one, else the BSUID.
     pub fn key(&self) -> CustomerKey {
-        match (&self.bsuid, &self.phone) {
-            (Some(id), _) => CustomerKey::Bsuid(id.clone()),
-            (None, Some(phone)) => CustomerKey::Phone(phone.clone()),
+        match (&self.phone, &self.bsuid) {
+            (Some(phone), _) => CustomerKey::Phone(phone.clone()),
+            (None, Some(id)) => CustomerKey::Bsuid(id.clone()),
             (None, None) => unreachable!("a CustomerId names somebody"),
         }
     }
 
-    /// Every key earlier history of this customer may be filed under, the filing key first
-    /// (a customer first seen by phone and now by BSUID keeps one history).
+    /// Every key history of this customer may be filed under, the filing key first (a customer
+    /// first seen by BSUID and now with their phone number keeps one history).
     pub fn keys(&self) -> Vec<CustomerKey> {
         let mut keys = vec![self.key()];
-        if let (Some(_), Some(phone)) = (&self.bsuid, &self.phone) {
-            keys.push(CustomerKey::Phone(phone.clone()));
+        if let (Some(_), Some(id)) = (&self.phone, &self.bsuid) {
+            keys.push(CustomerKey::Bsuid(id.clone()));
         }
         keys
     }
@@ -328,6 +336,11 @@ fn valid_bsuid(raw: &str, parent: bool) -> Result<String, IdentityError> {
 fn clip(raw: &str) -> String {
     raw.chars().take(64).collect()
 }
+
+mod display;
+mod filing;
+pub use display::customer_handle;
+pub use filing::Filing;
 
 #[cfg(test)]
 mod tests;

@@ -7,9 +7,9 @@ const PARENT: &str = "US.ENT.11815799212886844830";
 const PHONE: &str = "16505551234";
 
 #[test]
-fn a_customer_is_filed_under_the_bsuid_when_there_is_one_else_the_phone() {
+fn a_customer_is_filed_under_the_phone_when_there_is_one_else_the_bsuid() {
     let both = CustomerId::new(Some(PHONE), Some(BSUID)).unwrap();
-    assert_eq!(both.key(), CustomerKey::Bsuid(BSUID.into()));
+    assert_eq!(both.key(), CustomerKey::Phone(PHONE.into()));
     let phone_only = CustomerId::from_phone(PHONE).unwrap();
     assert_eq!(phone_only.key(), CustomerKey::Phone(PHONE.into()));
     let username_only = CustomerId::from_bsuid(BSUID).unwrap();
@@ -30,8 +30,8 @@ fn both_known_means_linked_and_both_keys_lead_to_the_history() {
     assert_eq!(
         both.keys(),
         vec![
-            CustomerKey::Bsuid(BSUID.into()),
-            CustomerKey::Phone(PHONE.into())
+            CustomerKey::Phone(PHONE.into()),
+            CustomerKey::Bsuid(BSUID.into())
         ]
     );
     assert_eq!(CustomerId::from_phone(PHONE).unwrap().link(), None);

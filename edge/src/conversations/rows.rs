@@ -5,6 +5,7 @@ use switchboard_core::api::{
     Author, Channel, CloseReason, ConversationStatus, ConversationView, Direction, MediaView,
     MessageView, Reactions, ThreadCursor, WidgetAttachment, WidgetMessage,
 };
+use switchboard_core::customer_identity::CustomerKey;
 use switchboard_core::delivery_status::DeliveryStatus;
 use switchboard_core::messenger_quote::{excerpt, WidgetQuote};
 use switchboard_core::webhook::StatusError;
@@ -46,6 +47,9 @@ pub struct ConversationRow {
     /// Meta's `referral` of the first message, as JSON text.
     #[serde(default)]
     pub referral: Option<String>,
+    /// The WhatsApp customer's newest username (`customer_identities`).
+    #[serde(default)]
+    pub username: Option<String>,
 }
 
 impl ConversationRow {
@@ -104,6 +108,16 @@ impl ConversationRow {
                 .referral
                 .as_deref()
                 .and_then(|r| serde_json::from_str(r).ok()),
+            username: self.username.clone(),
+            // A stored key is a phone number unless it holds a dot (a BSUID).
+            phone: self
+                .wa_id
+                .as_deref()
+                .map(CustomerKey::from_stored)
+                .and_then(|key| match key {
+                    CustomerKey::Phone(phone) => Some(phone),
+                    CustomerKey::Bsuid(_) => None,
+                }),
         }
     }
 }

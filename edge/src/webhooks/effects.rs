@@ -95,7 +95,7 @@ pub fn effects(
         _ => {}
     }
     if let Some(moved) = message.identity_move() {
-        statements.extend(identity_move(db, source, &moved)?);
+        statements.extend(identity_move(db, source, &moved, message.timestamp)?);
     }
     if let Some(referral) = &message.referral {
         let referral = serde_json::to_string(referral).ok();
@@ -115,11 +115,36 @@ fn identity_move(
     db: &Db,
     source: &Source<'_>,
     moved: &IdentityMove,
+    moved_at: i64,
 ) -> Result<Vec<D1PreparedStatement>, EdgeError> {
     let Some(to) = moved.to.phone().or(moved.to.bsuid()) else {
         return Ok(Vec::new());
     };
+    let at = moved_at;
     let mut statements = Vec::new();
+    // The new BSUID inherits what was known of the old one (its phone number, unless the move
+    // names a new one; its username), so a later message naming only the new BSUID finds the
+    // customer's history.
+    if let Some(new_bsuid) = moved.to.bsuid() {
+        statements.push(db.stmt(
+            "INSERT INTO customer_identities (phone_number_id, bsuid, phone, parent_bsuid, username, updated_at) \
+             SELECT ?2, ?3, COALESCE(?4, (SELECT i.phone FROM customer_identities i WHERE i.phone_number_id = ?2 AND i.bsuid = ?5)), ?6, \
+               (SELECT i.username FROM customer_identities i WHERE i.phone_number_id = ?2 AND i.bsuid = ?5), ?7 \
+             WHERE EXISTS (SELECT 1 FROM messages WHERE id = ?1) \
+             ON CONFLICT (phone_number_id, bsuid) DO UPDATE SET phone = COALESCE(excluded.phone, phone), \
+               parent_bsuid = COALESCE(excluded.parent_bsuid, parent_bsuid), username = COALESCE(username, excluded.username), \
+               updated_at = MAX(updated_at, excluded.updated_at)",
+            args![
+                source.row_id,
+                source.phone_number_id,
+                new_bsuid,
+                moved.to.phone(),
+                moved.from.bsuid(),
+                moved.to.parent_bsuid(),
+                at
+            ],
+        )?);
+    }
     for from in [moved.from.phone(), moved.from.bsuid()]
         .into_iter()
         .flatten()

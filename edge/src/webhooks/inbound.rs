@@ -15,6 +15,7 @@ use switchboard_core::webhook::{InboundMessage, MessageContent, OutboundEcho, Ti
 use worker::D1PreparedStatement;
 
 use super::effects::{effects, Source};
+use super::identity::{self, Identity};
 use super::store::{claimed_conversation, Claim, CodeClaim, WebhookStore};
 use crate::conversations::rows::NewMessage;
 use crate::conversations::store::ConversationStore;
@@ -53,11 +54,11 @@ pub(super) struct Inbound<'a> {
     message: &'a InboundMessage,
     /// An echo of the business's own message (stored outbound).
     outbound: bool,
-    /// Who wrote, as conversations are filed today: the phone number when Meta sends one (every
-    /// existing conversation is keyed by it), else the business-scoped user ID of a customer
-    /// who only shows a username. (Linking the two and replying by `recipient` come with the
-    /// identity work of issue 23; until then such a customer is at least in the inbox.)
-    customer: &'a str,
+    /// `contacts[].profile.username` of the customer, if the change's contacts show one.
+    username: Option<&'a str>,
+    /// The key the customer is filed under (`CustomerId::filing`): the phone number when the
+    /// message or the remembered link knows it, else the BSUID. Settled by the context read.
+    customer: String,
     text: Option<String>,
     content: Option<String>,
     raw: String,
@@ -69,7 +70,7 @@ impl<'a> Inbound<'a> {
     pub(super) fn for_push(&self, conversation_id: &str) -> CustomerMessage {
         let customer = Customer::WhatsApp {
             name: self.contact_name,
-            wa_id: self.customer,
+            wa_id: &self.customer,
         };
         CustomerMessage::new(customer, self.text.as_deref(), conversation_id)
     }
@@ -80,25 +81,30 @@ impl<'a> Inbound<'a> {
         contact_name: Option<&'a str>,
         message: &'a InboundMessage,
     ) -> Self {
-        let customer = message
-            .customer
-            .phone()
-            .or(message.customer.bsuid())
-            .unwrap_or_default();
         Self {
             store,
             phone_number_id,
             contact_name,
+            username: None,
             message,
             outbound: false,
-            customer,
+            customer: message.customer.key().as_str().to_owned(),
             text: message.content.text(),
             content: serde_json::to_string(&message.content).ok(),
             raw: message.raw.to_string(),
         }
     }
 
-    pub(super) async fn apply(&self, rules: &Rules<'_>, now: i64) -> Result<Applied, EdgeError> {
+    /// With the username the change's contacts show for the customer.
+    pub(super) fn with_username(self, username: Option<&'a str>) -> Self {
+        Self { username, ..self }
+    }
+
+    pub(super) async fn apply(
+        &mut self,
+        rules: &Rules<'_>,
+        now: i64,
+    ) -> Result<Applied, EdgeError> {
         let (duplicate, mut history) = self.context(rules.window).await?;
         if duplicate {
             return Ok(Applied::Duplicate);
@@ -130,7 +136,7 @@ impl<'a> Inbound<'a> {
                             &id,
                             "whatsapp",
                             Some(self.phone_number_id),
-                            Some(self.customer),
+                            Some(&self.customer),
                             self.contact_name,
                             None,
                             message.timestamp,
@@ -162,21 +168,39 @@ impl<'a> Inbound<'a> {
         )))
     }
 
-    /// Whether the wamid is already stored, and the thread around this message.
+    /// Whether the wamid is already stored, and the thread around this message under every key
+    /// of the customer; settles the key the message is filed under.
     async fn context(
-        &self,
+        &mut self,
         window: TimestampWindow,
     ) -> Result<(bool, switchboard_core::reset::UserHistory<String>), EdgeError> {
         let m = self.message;
-        WebhookStore(self.store)
+        let context = WebhookStore(self.store)
             .inbound_context(
                 self.phone_number_id,
-                self.customer,
+                &m.customer,
                 m.timestamp,
                 &m.wamid,
                 window,
             )
-            .await
+            .await?;
+        let filing = m.customer.filing(context.linked_phone.as_deref());
+        self.customer = filing.key.as_str().to_owned();
+        Ok((context.duplicate, context.history))
+    }
+
+    /// What the message teaches about who the customer is (see `identity`).
+    fn identity(&self, row_id: &str) -> Result<Vec<D1PreparedStatement>, EdgeError> {
+        identity::statements(
+            self.store,
+            &Identity {
+                phone_number_id: self.phone_number_id,
+                customer: &self.message.customer,
+                username: self.username,
+                at: self.message.timestamp,
+            },
+            row_id,
+        )
     }
 
     /// The message row (for the handoff batch, `conversation_id` is resolved by the batch).
@@ -189,7 +213,7 @@ impl<'a> Inbound<'a> {
             channel: "whatsapp",
             direction: if self.outbound { "outbound" } else { "inbound" },
             phone_number_id: Some(self.phone_number_id),
-            wa_id: Some(self.customer),
+            wa_id: Some(&self.customer),
             kind: m.content.type_name(),
             text: self.text.as_deref(),
             content: self.content.clone(),
@@ -220,12 +244,13 @@ impl<'a> Inbound<'a> {
                 self.contact_name,
             )?,
         ];
+        statements.extend(self.identity(&row.id)?);
         statements.extend(effects(
             self.store,
             &Source {
                 row_id: &row.id,
                 phone_number_id: self.phone_number_id,
-                customer: self.customer,
+                customer: &self.customer,
                 outbound: self.outbound,
             },
             self.message,
@@ -265,7 +290,7 @@ impl<'a> Inbound<'a> {
             return Ok(None);
         };
         let Some(conversation_id) = SurveyStore(self.store)
-            .answer(&survey, score, "whatsapp", self.customer, now)
+            .answer(&survey, score, "whatsapp", &self.customer, now)
             .await?
         else {
             return Ok(None);
@@ -299,20 +324,21 @@ impl<'a> Inbound<'a> {
         let claim = Claim {
             token: &token,
             phone_number_id: self.phone_number_id,
-            wa_id: self.customer,
+            wa_id: &self.customer,
             wamid: &m.wamid,
             message_timestamp: m.timestamp,
             now,
         };
         let webhook_store = WebhookStore(store);
         let row = self.row("")?;
-        let statements = vec![
+        let mut statements = vec![
             webhook_store.claim_code(&codes, &claim)?,
             webhook_store.close_others_for_claim(&claim)?,
             webhook_store.link_claimed(&claim, self.contact_name)?,
             store.insert_claimed_message(&row, &token)?,
             store.touch(&row.id, m.timestamp, true, self.contact_name)?,
         ];
+        statements.extend(self.identity(&row.id)?);
         let results = store.batch(statements).await?;
         Ok(results
             .first()

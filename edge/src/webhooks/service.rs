@@ -5,7 +5,7 @@
 //! D1 round trips: one for the delivery's items kept aside (only when there are any), and per
 //! message one for the context (duplicate + reset neighbours) and one batch that writes it;
 //! a message carrying something that looks like a handoff code adds the claim batch. Statuses
-//! are one batch per change.
+//! are one batch per change, with the phone/BSUID links they name.
 
 use serde::Serialize;
 use switchboard_core::live::{visitor_room, Change as LiveChange, LiveEvent, INBOX_ROOM};
@@ -13,6 +13,7 @@ use switchboard_core::settings::ProjectSettings;
 use switchboard_core::webhook::{Change, Delivery, TimestampWindow};
 use worker::Env;
 
+use super::identity::{self, Identity};
 use super::inbound::{echo_message, Applied, Inbound, Rules};
 use super::not_shown_yet;
 use super::store::WebhookStore;
@@ -108,15 +109,16 @@ pub async fn apply_change(
         .map(|m| (m, false))
         .chain(echoes.iter().map(|m| (m, true)));
     for (message, outbound) in arriving {
-        let contact_name = change
-            .contact_for(&message.customer)
-            .and_then(|c| c.profile_name.as_deref());
+        let contact = change.contact_for(&message.customer);
+        let contact_name = contact.and_then(|c| c.profile_name.as_deref());
+        let username = contact.and_then(|c| c.username.as_deref());
         let number = &change.phone_number_id;
-        let inbound = if outbound {
+        let mut inbound = if outbound {
             Inbound::echo(store, number, contact_name, message)
         } else {
             Inbound::new(store, number, contact_name, message)
-        };
+        }
+        .with_username(username);
         match inbound.apply(&rules, now).await? {
             Applied::Stored(conversation_id) => {
                 summary.messages_stored += 1;
@@ -147,6 +149,16 @@ pub async fn apply_change(
         let mut statements = Vec::with_capacity(change.statuses.len() * 2);
         for status in &change.statuses {
             statements.extend(webhook_store.apply_status(status, now)?);
+            // A status naming both the phone number and the BSUID links them (no username there).
+            if let Some(customer) = status.recipient().filter(|c| c.link().is_some()) {
+                let identity = Identity {
+                    phone_number_id: &change.phone_number_id,
+                    customer: &customer,
+                    username: None,
+                    at: status.timestamp,
+                };
+                statements.extend(identity::remember(store, &identity)?);
+            }
         }
         store.batch(statements).await?;
         summary.statuses += change.statuses.len() as u32;

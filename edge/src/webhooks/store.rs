@@ -4,6 +4,7 @@
 //! Meta. Unrouted changes have theirs in `unrouted.rs`.
 
 use serde::Deserialize;
+use switchboard_core::customer_identity::CustomerId;
 use switchboard_core::reset::{Neighbour, UserHistory};
 use switchboard_core::webhook::{MetaError, NotUnderstood, StatusUpdate, TimestampWindow};
 use switchboard_core::webhook_wiring::ReportedError;
@@ -26,6 +27,17 @@ struct InboundContext {
     next_at: Option<i64>,
     next_conversation: Option<String>,
     open_conversation: Option<String>,
+    linked_phone: Option<String>,
+}
+
+/// What the one context read tells about an arriving message.
+pub struct ArrivalContext {
+    /// Its wamid is stored already.
+    pub duplicate: bool,
+    /// The thread around it, under every key of the customer.
+    pub history: UserHistory<String>,
+    /// The phone number remembered for the message's BSUID on this number (`customer_identities`).
+    pub linked_phone: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -46,20 +58,52 @@ impl WebhookStore<'_> {
     pub async fn inbound_context(
         &self,
         phone_number_id: &str,
-        wa_id: &str,
+        customer: &CustomerId,
         timestamp: i64,
         wamid: &str,
         window: TimestampWindow,
-    ) -> Result<(bool, UserHistory<String>), EdgeError> {
-        const THREAD: &str = "FROM messages WHERE phone_number_id = ?1 AND wa_id = ?2 \
-             AND (direction = 'inbound' OR status IS NULL OR status != 'failed') AND detached_at IS NULL";
+    ) -> Result<ArrivalContext, EdgeError> {
+        // The customer's keys (the linking rule, `CustomerId::filing`): their phone number (the
+        // message's, else the one remembered for their BSUID) and their BSUID. The link is one
+        // primary-key lookup, in this same read.
+        const LINKED: &str = "(SELECT i.phone FROM customer_identities i WHERE i.phone_number_id = ?1 AND i.bsuid = ?7)";
+        let keys = format!("wa_id IN (COALESCE(?2, {LINKED}), ?7)");
+        let thread = |key: &str| {
+            format!(
+                "FROM messages WHERE phone_number_id = ?1 AND wa_id = {key} \
+                 AND (direction = 'inbound' OR status IS NULL OR status != 'failed') AND detached_at IS NULL"
+            )
+        };
+        let (phone_thread, bsuid_thread) =
+            (thread(&format!("COALESCE(?2, {LINKED})")), thread("?7"));
+        // The nearest message under either key: each key's nearest is one index step (LIMIT 1
+        // in index order), and the nearer of the two wins.
+        let nearest = |column: &str, range: &str, order: &str| {
+            let one = |thread: &str| {
+                format!("SELECT * FROM (SELECT sent_at, conversation_id {thread} AND {range} ORDER BY sent_at {order} LIMIT 1)")
+            };
+            format!(
+                "(SELECT {column} FROM ({} UNION ALL {}) ORDER BY sent_at {order} LIMIT 1)",
+                one(&phone_thread),
+                one(&bsuid_thread)
+            )
+        };
+        let (before, after) = (
+            "sent_at <= ?3 AND sent_at >= ?5",
+            "sent_at > ?3 AND sent_at <= ?6",
+        );
+        // With two open conversations (a phone one and a BSUID one not merged yet), the one under
+        // the filing key is the one the reset rule may close; the write batch merges the other.
         let sql = format!(
             "SELECT EXISTS (SELECT 1 FROM messages WHERE wamid = ?4) AS duplicate, \
-             (SELECT sent_at {THREAD} AND sent_at <= ?3 AND sent_at >= ?5 ORDER BY sent_at DESC LIMIT 1) AS previous_at, \
-             (SELECT conversation_id {THREAD} AND sent_at <= ?3 AND sent_at >= ?5 ORDER BY sent_at DESC LIMIT 1) AS previous_conversation, \
-             (SELECT sent_at {THREAD} AND sent_at > ?3 AND sent_at <= ?6 ORDER BY sent_at ASC LIMIT 1) AS next_at, \
-             (SELECT conversation_id {THREAD} AND sent_at > ?3 AND sent_at <= ?6 ORDER BY sent_at ASC LIMIT 1) AS next_conversation, \
-             (SELECT id FROM conversations WHERE phone_number_id = ?1 AND wa_id = ?2 AND status = 'open') AS open_conversation"
+             {} AS previous_at, {} AS previous_conversation, {} AS next_at, {} AS next_conversation, \
+             (SELECT id FROM conversations WHERE phone_number_id = ?1 AND {keys} AND status = 'open' \
+               ORDER BY wa_id = COALESCE(?2, {LINKED}, ?7) DESC, last_message_at DESC LIMIT 1) AS open_conversation, \
+             {LINKED} AS linked_phone",
+            nearest("sent_at", before, "DESC"),
+            nearest("conversation_id", before, "DESC"),
+            nearest("sent_at", after, "ASC"),
+            nearest("conversation_id", after, "ASC"),
         );
         let row: Option<InboundContext> = self
             .0
@@ -67,11 +111,12 @@ impl WebhookStore<'_> {
                 &sql,
                 args![
                     phone_number_id,
-                    wa_id,
+                    customer.phone(),
                     timestamp,
                     wamid,
                     window.earliest,
-                    window.latest
+                    window.latest,
+                    customer.bsuid()
                 ],
             )?
             .first(None)
@@ -84,14 +129,15 @@ impl WebhookStore<'_> {
                 conversation: conversation?,
             })
         };
-        Ok((
-            row.duplicate != 0,
-            UserHistory {
+        Ok(ArrivalContext {
+            duplicate: row.duplicate != 0,
+            history: UserHistory {
                 previous: neighbour(row.previous_at, row.previous_conversation),
                 next: neighbour(row.next_at, row.next_conversation),
                 open: row.open_conversation,
             },
-        ))
+            linked_phone: row.linked_phone,
+        })
     }
 
     /// The first statement of the handoff batch: claims one of `codes` for message `wamid`,

@@ -56,7 +56,7 @@ pub fn filter_bar(
                 </select>
             </label>
             <label>{ "Customer " }
-                <input type="search" aria-label="Customer's WhatsApp number" placeholder="+1 650 555 1234"
+                <input type="search" aria-label="Customer's WhatsApp number or username" placeholder="+1 650 555 1234 or @username"
                     value={(**customer).clone()} oninput={bind_input(customer)} />
             </label>
         </div>

@@ -52,6 +52,10 @@ pub fn conversation_list(
                                 }
                                 <time class="when" title={time_label(c.last_message_at)}>{ relative_time(clock, c.last_message_at) }</time>
                             </span>
+                            // A named customer's WhatsApp username too (the thread shows their number).
+                            if let (Some(_), Some(username)) = (&c.contact_name, &c.username) {
+                                <span class="meta">{ format!("@{username}") }</span>
+                            }
                             <span class="meta">{ channel_label(c) }{ label_of(&c.phone_number_id).map(|l| format!(" · {l}")).unwrap_or_default() }{ format!(" · {}", count_of(c.message_count, "message", "messages")) }</span>
                             if let Some(m) = &c.last_message {
                                 <span class="preview">{ last_line(m) }</span>

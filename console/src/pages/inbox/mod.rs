@@ -77,8 +77,13 @@ pub fn inbox(props: &Props) -> Html {
     }
     {
         let (admin, list, error) = (props.admin.clone(), list.clone(), error.clone());
-        // WhatsApp ids are the number's digits: "+1 (650) 555-1234" finds 16505551234.
-        let wa_id: String = customer.chars().filter(char::is_ascii_digit).collect();
+        // WhatsApp ids are the number's digits: "+1 (650) 555-1234" finds 16505551234. Text with a
+        // letter is a WhatsApp username ("@sheena.nelson"), sent as typed (issue 23).
+        let wa_id: String = if customer.chars().any(char::is_alphabetic) {
+            String::from(js_sys::encode_uri_component(customer.trim()))
+        } else {
+            customer.chars().filter(char::is_ascii_digit).collect()
+        };
         let query = format!(
             "/conversations?number={}&channel={}&status={}&wa_id={wa_id}&window={}&assignee={}",
             *number, *channel, *status, *window, *assignee

@@ -17,6 +17,7 @@ use super::receipts::use_seen;
 use super::teamwork::{activity_item, AssignControl, NoteForm};
 use crate::api::Admin;
 use crate::dom::{focus, now_seconds, Counter};
+use switchboard_core::customer_identity::customer_handle;
 use switchboard_core::team::session::Me;
 use switchboard_core::team::Member;
 
@@ -221,9 +222,12 @@ pub fn thread(props: &ThreadProps) -> Html {
         ));
     }
     items.extend(activity.map(|a| activity_item(a, &props.team)));
+    // WhatsApp: `@username · +phone` (issue 23); a username-only customer's BSUID is no number.
+    let handle = customer_handle(c.username.as_deref(), c.phone.as_deref());
     let title = c
         .contact_name
         .clone()
+        .or_else(|| handle.clone())
         .or_else(|| c.wa_id.clone())
         .unwrap_or_else(|| "Website visitor".to_owned());
     let open = c.status == ConversationStatus::Open;
@@ -234,7 +238,7 @@ pub fn thread(props: &ThreadProps) -> Html {
                     <h2 tabindex="-1" ref={heading}>{ title }</h2>
                     <p class="meta">
                         { channel_label(c) }
-                        { c.wa_id.as_ref().map(|w| format!(" · +{w}")).unwrap_or_default() }
+                        { handle.filter(|_| c.contact_name.is_some()).map(|h| format!(" · {h}")).unwrap_or_default() }
                         { if open { " · open".to_owned() } else { format!(" · closed{}", c.close_reason.map(|r| format!(" ({})", serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())).unwrap_or_default()) } }
                     </p>
                 </div>

@@ -54,7 +54,7 @@ fn phone_and_bsuid_together_link_the_customer() {
         })
     );
     assert_eq!(m.customer.parent_bsuid(), Some(PARENT));
-    assert_eq!(m.customer.key(), CustomerKey::Bsuid(BSUID.into()));
+    assert_eq!(m.customer.key(), CustomerKey::Phone("16505551234".into()));
 }
 
 #[test]

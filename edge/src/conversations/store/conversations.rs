@@ -13,6 +13,7 @@ use crate::platform::d1::{decode_rows, returned_a_row, Arg};
 #[derive(Debug, Default)]
 pub struct ConversationFilter {
     pub phone_number_id: Option<String>,
+    /// `?wa_id=`: a customer's phone number or BSUID, or their WhatsApp username.
     pub wa_id: Option<String>,
     pub status: Option<String>,
     /// `messenger`, `whatsapp`, `handed_off`, or `waiting` (a handoff waiting for the visitor's
@@ -177,13 +178,25 @@ impl ConversationStore {
         let mut values: Vec<Arg<'_>> = Vec::new();
         for (column, value) in [
             ("c.phone_number_id", f.phone_number_id.as_ref()),
-            ("c.wa_id", f.wa_id.as_ref()),
             ("c.status", f.status.as_ref()),
         ] {
             if let Some(value) = value {
                 values.push(Arg::from(value));
                 clauses.push(format!("{column} = ?{}", values.len()));
             }
+        }
+        // The customer: their key (phone number or BSUID), or a WhatsApp username (any case, `@`
+        // optional) leading to the keys it was seen with — each an index lookup.
+        if let Some(customer) = &f.wa_id {
+            values.push(Arg::from(customer));
+            let key = values.len();
+            values.push(Arg::from(customer.trim().trim_start_matches('@')));
+            let username = values.len();
+            clauses.push(format!(
+                "c.wa_id IN (SELECT ?{key} UNION ALL \
+                 SELECT i.phone FROM customer_identities i WHERE i.username = ?{username} COLLATE NOCASE AND i.phone IS NOT NULL \
+                 UNION ALL SELECT i.bsuid FROM customer_identities i WHERE i.username = ?{username} COLLATE NOCASE)"
+            ));
         }
         match &f.assignee {
             Some(Some(email)) => {
