@@ -45,7 +45,10 @@ test('usernames show in the list and the thread, a phone number only when known,
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Inbox' }).click();
   const list = page.getByRole('list', { name: 'Conversations' });
-  await list.getByText('@tom · +447700900201').waitFor();
+  // A row names the customer (their name, else @username); the full number is in the thread.
+  await list.getByText('@tom', { exact: true }).waitFor();
+  await list.getByRole('button', { name: /@tom/ }).click();
+  await page.locator('.thread header').getByText('@tom · +447700900201', { exact: false }).waitFor();
   await list.getByText('@sheena.nelson', { exact: true }).waitFor();
   assert.equal(await list.getByText('+US.', { exact: false }).count(), 0, 'a BSUID is no phone number');
   await page.getByRole('button', { name: /Sheena Nelson/ }).click();
