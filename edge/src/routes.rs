@@ -17,7 +17,7 @@ use crate::numbers::api as numbers;
 use crate::platform::d1::Db;
 use crate::platform::http::{ok_json, query};
 use crate::push;
-use crate::team::caller::{identify, Caller, Identity};
+use crate::team::caller::{identify, refuse_cross_site, Caller, Identity};
 use crate::team::store::TeamStore;
 use crate::visitor::api as visitor;
 use crate::webhooks::store::WebhookStore;
@@ -45,6 +45,7 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
             visitor::handle(&mut req, env, &config, route, &live).await
         }
         ["api", "admin", route @ ..] => {
+            refuse_cross_site(&req)?;
             let db = Db::new(env)?;
             let caller = match identify(&req, &config, &db).await? {
                 Identity::Caller(caller) => caller,

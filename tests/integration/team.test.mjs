@@ -254,3 +254,18 @@ test('when Access\'s keys cannot be fetched, the last good keys serve for a whil
     await standin.stop();
   }
 });
+
+test('a change another site makes a signed-in browser send is refused (CSRF); the console's own are not', async () => {
+  const body = { text: 'forged' };
+  const [c] = (await as(ana(), '/conversations?channel=messenger&status=')).body;
+  const forged = await as(ana(), `/conversations/${c.id}/notes`, { method: 'POST', body, cookie: true, headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
+  assert.equal(forged.status, 403);
+  assert.match(forged.body.error, /cross-site request refused/);
+  const formPost = await as(ana(), '/team', { method: 'POST', cookie: true, headers: { origin: 'https://evil.example', 'content-type': 'text/plain' }, body: { email: 'mallory@example.com', display_name: 'x', role: 'owner' } });
+  assert.equal(formPost.status, 403);
+  assert.equal((await as(ana(), '/team')).body.some((m) => m.email === 'mallory@example.com'), false);
+  const own = await as(ana(), `/conversations/${c.id}/notes`, { method: 'POST', body: { text: 'from the console' }, cookie: true, headers: { origin: edge.url, 'sec-fetch-site': 'same-origin' } });
+  assert.equal(own.status, 201, own.text);
+  // Reads are not changes.
+  assert.equal((await as(ana(), '/me', { cookie: true, headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } })).status, 200);
+});

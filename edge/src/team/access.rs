@@ -85,12 +85,17 @@ impl AccessGate<'_> {
     }
 
     /// An unknown `kid` fetches the keys again when the ones held are old enough.
+    /// While Access is failing, forged kids get no fetch either (each would wait for a timeout).
     fn may_fetch_for_unknown_kid(&self, now_ms: i64) -> bool {
         KEPT.with(|k| {
-            k.borrow()
-                .keys
-                .as_ref()
-                .is_none_or(|(_, at)| now_ms - at >= self.min_refetch_seconds * 1000)
+            let k = k.borrow();
+            let failing = k
+                .last_attempt_failed_at
+                .is_some_and(|at| now_ms - at < FAILED_FETCH_BACKOFF_MS);
+            !failing
+                && k.keys
+                    .as_ref()
+                    .is_none_or(|(_, at)| now_ms - at >= self.min_refetch_seconds * 1000)
         })
     }
 

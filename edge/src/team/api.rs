@@ -89,30 +89,38 @@ pub async fn item(
 ) -> Result<Response, EdgeError> {
     let store = TeamStore(db);
     let email = normalize_email(&percent_decoded(email));
-    let change = match req.method() {
+    let (change, renamed, new_role) = match req.method() {
         Method::Patch => {
             let patch: MemberPatch = read_json(req).await?;
-            TeamChange::Update {
+            let (renamed, role) = (patch.display_name.is_some(), patch.role);
+            (
+                TeamChange::Update {
+                    email: email.clone(),
+                    display_name: patch.display_name,
+                    role: patch.role,
+                },
+                renamed,
+                role,
+            )
+        }
+        Method::Delete => (
+            TeamChange::Remove {
                 email: email.clone(),
-                display_name: patch.display_name,
-                role: patch.role,
-            }
-        }
-        Method::Delete => TeamChange::Remove {
-            email: email.clone(),
-        },
-        _ => {
-            return Err(EdgeError::MethodNotAllowed {
-                allow: "PATCH, DELETE",
-            })
-        }
+            },
+            false,
+            None,
+        ),
+        _ => return Err(EdgeError::MethodNotAllowed { allow: "PATCH, DELETE" }),
     };
     let removing = matches!(change, TeamChange::Remove { .. });
     let changed = change.apply(&store.list().await?).map_err(refusal)?;
     // The statements guard the last owner themselves: a concurrent change may have made this
     // one the last since the list above was read.
     let done = match &changed.after {
-        Some(after) if !removing => store.update(after).await?,
+        Some(after) if !removing => {
+            let name = renamed.then_some(after.display_name.as_str());
+            store.update(&email, name, new_role).await?
+        }
         _ => store.remove(&email).await?,
     };
     if !done {

@@ -11,7 +11,7 @@ use switchboard_core::admin_auth::bearer_matches;
 use switchboard_core::audit::Actor;
 use switchboard_core::team::session::{SignedInVia, ADMIN_TOKEN_NAME};
 use switchboard_core::team::{normalize_email, required_role, Member, Role};
-use worker::Request;
+use worker::{Method, Request};
 
 use super::access::AccessGate;
 use super::store::TeamStore;
@@ -117,6 +117,30 @@ pub async fn identify(req: &Request, config: &Config, db: &Db) -> Result<Identit
         }),
         None => Identity::NotAMember { email },
     })
+}
+
+/// Refuses a change a browser was made to send from another site (CSRF): with Access, the
+/// console's credential is a cookie the browser attaches by itself, so a page elsewhere could
+/// post a form to an admin route. A write must come from the console's own origin (`Origin`, and
+/// `Sec-Fetch-Site` when the browser says it). Reads are left alone (another site cannot read the
+/// answer), and so are requests with an `Authorization` header (a browser never adds one on its
+/// own) and clients that send neither header (scripts: not a browser carrying a cookie).
+pub fn refuse_cross_site(req: &Request) -> Result<(), EdgeError> {
+    if matches!(req.method(), Method::Get | Method::Head) || header(req, "authorization").is_some()
+    {
+        return Ok(());
+    }
+    let own = req.url()?.origin().ascii_serialization();
+    let origin_ok = header(req, "origin").is_none_or(|origin| origin == own);
+    let site_ok = header(req, "sec-fetch-site")
+        .is_none_or(|site| site == "same-origin" || site == "none");
+    if origin_ok && site_ok {
+        Ok(())
+    } else {
+        Err(EdgeError::Forbidden(
+            "cross-site request refused: changes are made from the console's own pages".to_owned(),
+        ))
+    }
 }
 
 /// The Access token: the header Access adds, else its cookie.

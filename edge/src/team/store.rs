@@ -106,19 +106,22 @@ impl TeamStore<'_> {
         Ok(())
     }
 
-    /// Renames a member or changes their role; `false` when they are gone, or when it would
-    /// demote the last owner.
-    pub async fn update(&self, member: &Member) -> Result<bool, EdgeError> {
+    /// Renames a member and/or changes their role, writing only what the owner changed (a
+    /// rename never puts back a role another owner changed meanwhile); `false` when they are
+    /// gone, or when it would demote the last owner.
+    pub async fn update(
+        &self,
+        email: &str,
+        display_name: Option<&str>,
+        role: Option<Role>,
+    ) -> Result<bool, EdgeError> {
         let sql = format!(
-            "UPDATE team_members SET display_name = ?2, role = ?3 \
-             WHERE email = ?1 AND (?3 = 'owner' OR {NOT_THE_LAST_OWNER}) RETURNING email"
+            "UPDATE team_members SET display_name = COALESCE(?2, display_name), role = COALESCE(?3, role) \
+             WHERE email = ?1 AND (COALESCE(?3, role) = 'owner' OR {NOT_THE_LAST_OWNER}) RETURNING email"
         );
         let result = self
             .0
-            .stmt(
-                &sql,
-                args![&member.email, &member.display_name, member.role.as_str()],
-            )?
+            .stmt(&sql, args![email, display_name, role.map(Role::as_str)])?
             .all()
             .await?;
         returned_a_row(Some(&result))
@@ -130,6 +133,17 @@ impl TeamStore<'_> {
             "DELETE FROM team_members WHERE email = ?1 AND {NOT_THE_LAST_OWNER} RETURNING email"
         );
         let result = self.0.stmt(&sql, args![email])?.all().await?;
-        returned_a_row(Some(&result))
+        let removed = returned_a_row(Some(&result))?;
+        if removed {
+            // Their browsers hear of nothing more (Web Push subscriptions are theirs alone).
+            self.0
+                .stmt(
+                    "DELETE FROM push_subscriptions WHERE member = ?1",
+                    args![email],
+                )?
+                .run()
+                .await?;
+        }
+        Ok(removed)
     }
 }
