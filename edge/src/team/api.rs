@@ -110,7 +110,11 @@ pub async fn item(
             false,
             None,
         ),
-        _ => return Err(EdgeError::MethodNotAllowed { allow: "PATCH, DELETE" }),
+        _ => {
+            return Err(EdgeError::MethodNotAllowed {
+                allow: "PATCH, DELETE",
+            })
+        }
     };
     let removing = matches!(change, TeamChange::Remove { .. });
     let changed = change.apply(&store.list().await?).map_err(refusal)?;

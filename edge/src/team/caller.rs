@@ -132,8 +132,8 @@ pub fn refuse_cross_site(req: &Request) -> Result<(), EdgeError> {
     }
     let own = req.url()?.origin().ascii_serialization();
     let origin_ok = header(req, "origin").is_none_or(|origin| origin == own);
-    let site_ok = header(req, "sec-fetch-site")
-        .is_none_or(|site| site == "same-origin" || site == "none");
+    let site_ok =
+        header(req, "sec-fetch-site").is_none_or(|site| site == "same-origin" || site == "none");
     if origin_ok && site_ok {
         Ok(())
     } else {
