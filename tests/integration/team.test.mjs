@@ -255,7 +255,7 @@ test('when Access\'s keys cannot be fetched, the last good keys serve for a whil
   }
 });
 
-test('a change another site makes a signed-in browser send is refused (CSRF); the console's own are not', async () => {
+test('a change another site makes a signed-in browser send is refused (CSRF); the console\'s own are not', async () => {
   const body = { text: 'forged' };
   const [c] = (await as(ana(), '/conversations?channel=messenger&status=')).body;
   const forged = await as(ana(), `/conversations/${c.id}/notes`, { method: 'POST', body, cookie: true, headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
