@@ -31,7 +31,7 @@ pub async fn seen(
     live: &Live,
     caller: &Caller,
 ) -> Result<Response, EdgeError> {
-    find(store, id).await?;
+    let conversation = find(store, id).await?;
     if store.mark_read(id, &reader(caller), now_seconds()).await? {
         // The member's other tabs and devices update their counts.
         live.publish(
@@ -39,7 +39,7 @@ pub async fn seen(
             &LiveEvent::changed(Some(id.to_owned()), Change::Read),
         );
     }
-    super::receipts::seen(store, numbers, id).await
+    super::receipts::seen(store, numbers, &conversation).await
 }
 
 pub async fn unread(store: &ConversationStore, caller: &Caller) -> Result<Response, EdgeError> {

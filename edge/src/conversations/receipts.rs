@@ -21,6 +21,7 @@ use switchboard_core::api::within_reply_window;
 use switchboard_core::whatsapp_outgoing::{mark_read, typing_indicator};
 use worker::Response;
 
+use super::rows::ConversationRow;
 use super::service::find;
 use super::store::ConversationStore;
 use crate::args;
@@ -39,14 +40,15 @@ struct LastInbound {
     read_wamid: Option<String>,
 }
 
-/// `POST /api/admin/conversations/{id}/seen`.
+/// The read receipt of `POST /api/admin/conversations/{id}/seen` (`attention::seen` has read
+/// the conversation already).
 pub async fn seen(
     store: &ConversationStore,
     numbers: &Numbers<'_>,
-    id: &str,
+    conversation: &ConversationRow,
 ) -> Result<Response, EdgeError> {
-    let conversation = find(store, id).await?;
-    let Some(number) = whatsapp_number(&conversation) else {
+    let id = conversation.id.as_str();
+    let Some(number) = whatsapp_number(conversation) else {
         return not_sent("not a WhatsApp conversation");
     };
     let Some(last) = last_inbound(store, id).await? else {
