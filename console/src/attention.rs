@@ -155,6 +155,7 @@ mod tests {
             message_count: 1,
             link_disputed_at: None,
             unlinked_at: None,
+            handoff_offered_at: None,
             opened_after_hours: false,
             referral: None,
             username: None,

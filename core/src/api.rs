@@ -126,6 +126,9 @@ pub struct ConversationView {
     /// An agent undid the handoff link: the conversation is back on the Messenger.
     #[serde(default)]
     pub unlinked_at: Option<i64>,
+    /// An agent offered the visitor to continue on WhatsApp (the newest offer), Messenger only.
+    #[serde(default)]
+    pub handoff_offered_at: Option<i64>,
     /// It opened while the business was closed (outside its opening hours).
     #[serde(default)]
     pub opened_after_hours: bool,
@@ -516,6 +519,14 @@ pub struct WidgetConversation {
     /// The survey of this (resolved) conversation, when the business asks for ratings.
     #[serde(default)]
     pub survey: Option<WidgetSurvey>,
+    /// An agent offered to continue on WhatsApp: the Messenger asks for a handoff code as if the
+    /// visitor had pressed the button, and shows it with its QR code (open conversations only).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub handoff_offered: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !b
 }
 
 /// A rating the Messenger asks for: 1–5, answered or not yet.

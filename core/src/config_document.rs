@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{NumberStatus, NumberView};
 use crate::csat::CsatSettings;
+use crate::handoff_routing::{choose_number, RoutableNumber};
 use crate::manager_links::ManagerLinks;
 use crate::reset::ResetDays;
 use crate::settings::ProjectSettings;
@@ -42,6 +43,26 @@ pub struct NumberRecord {
     /// Bumped by every change; 0 for records written before versions existed.
     #[serde(default)]
     pub version: u64,
+}
+
+/// The number "Continue on WhatsApp" goes to ([`choose_number`] over the records), if any.
+pub fn handoff_number<'a>(
+    settings: &ProjectSettings,
+    numbers: &'a [NumberRecord],
+    requested: Option<&str>,
+    country: Option<&str>,
+) -> Option<&'a NumberRecord> {
+    let routable: Vec<RoutableNumber<'_>> = numbers
+        .iter()
+        .map(|n| RoutableNumber {
+            phone_number_id: &n.phone_number_id,
+            label: &n.label,
+            connected: n.connected,
+            handoff_enabled: n.handoff_enabled,
+        })
+        .collect();
+    let id = choose_number(settings, &routable, requested, country)?;
+    numbers.iter().find(|n| n.phone_number_id == id)
 }
 
 impl NumberRecord {

@@ -8,8 +8,8 @@ use crate::config::health;
 use crate::config::numbers::Numbers;
 use crate::config::store::ConfigStore;
 use crate::conversations::{
-    api as conversations, attachments as conversations_attachments, attention, reactions, receipts,
-    store::ConversationStore, teamwork,
+    api as conversations, attachments as conversations_attachments, attention, handoff_offer,
+    reactions, receipts, store::ConversationStore, teamwork,
 };
 use crate::error::EdgeError;
 use crate::live::{self, publish::Live};
@@ -167,6 +167,9 @@ async fn admin(
         }
         (Method::Post, ["conversations", id, "unlink"]) => {
             conversations::unlink(&store, id, live, caller).await
+        }
+        (Method::Post, ["conversations", id, "handoff-offer"]) => {
+            handoff_offer::offer(&store, &numbers, id, live, caller).await
         }
         (Method::Post, ["conversations", id, "messages", message, "reaction"]) => {
             reactions::react(req, &store, &numbers, id, message, live).await

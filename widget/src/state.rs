@@ -22,6 +22,11 @@ pub struct Chat {
     /// The rating the business asks for once the conversation is resolved.
     pub survey: Option<WidgetSurvey>,
     pub handoff: Handoff,
+    /// An agent offered to continue on WhatsApp: the Messenger asks for the code by itself,
+    /// once in a page's life (not again after a refusal, or once the visitor asked).
+    pub offered: bool,
+    /// A handoff code was asked for on this page.
+    pub asked_for_code: bool,
     /// A problem to show (connection lost, refused), cleared by the next success.
     pub notice: Option<Notice>,
     /// The newest business message that arrived while the panel was showing, for screen
@@ -184,6 +189,12 @@ impl Chat {
             && self.session.as_ref().is_some_and(|s| s.handoff.is_some())
     }
 
+    /// An agent's offer the Messenger should take up now: handoff is available and no code is
+    /// being asked for or shown.
+    pub fn takes_up_offer(&self) -> bool {
+        self.offered && self.handoff == Handoff::Idle && self.handoff_available()
+    }
+
     pub fn apply(mut self, action: Action) -> Self {
         match action {
             Action::Toggle => self.open = !self.open,
@@ -223,6 +234,7 @@ impl Chat {
                     self.outbox.clear();
                 }
                 self.continued_on_whatsapp = conversation.continued_on_whatsapp;
+                self.offered = conversation.handoff_offered && !self.asked_for_code;
                 self.survey = conversation.survey;
                 self.notice = None;
             }
@@ -274,7 +286,10 @@ impl Chat {
                     o.failed = false;
                 }
             }
-            Action::HandoffRequested => self.handoff = Handoff::Requesting,
+            Action::HandoffRequested => {
+                self.handoff = Handoff::Requesting;
+                (self.offered, self.asked_for_code) = (false, true);
+            }
             Action::HandoffOffered(offer) => self.handoff = Handoff::Offered(offer),
             Action::HandoffFailed(reason) => {
                 self.handoff = Handoff::Idle;
@@ -373,12 +388,14 @@ mod tests {
                 older: Some("c".into()),
                 continued_on_whatsapp: None,
                 survey: None,
+                handoff_offered: false,
             }))
             .apply(Action::EarlierLoaded(WidgetConversation {
                 messages: vec![earlier.clone()],
                 older: None,
                 continued_on_whatsapp: None,
                 survey: None,
+                handoff_offered: false,
             }));
         let mut liked = asked.clone();
         liked.reaction = Some("👍".into());
@@ -407,6 +424,7 @@ mod tests {
             older: Some("c".into()),
             continued_on_whatsapp: None,
             survey: None,
+            handoff_offered: false,
         }));
         let mut old = message("m1", Author::Visitor, "Long ago");
         old.sent_at = 10;
@@ -452,6 +470,7 @@ mod tests {
                 older: None,
                 continued_on_whatsapp: None,
                 survey: None,
+                handoff_offered: false,
             }));
         let ids: Vec<&str> = chat.history().map(|m| m.id.as_str()).collect();
         assert_eq!(ids, ["m1", "m2"]);
@@ -532,6 +551,7 @@ mod tests {
                     older: None,
                     continued_on_whatsapp: None,
                     survey: None,
+                    handoff_offered: false,
                 }));
         assert!(!returning.needs_turnstile());
         assert!(returning.composer_enabled());
@@ -547,6 +567,7 @@ mod tests {
             older: older.map(str::to_owned),
             continued_on_whatsapp: None,
             survey: None,
+            handoff_offered: false,
         };
         let chat =
             Chat::default().apply(Action::ConversationLoaded(page(&["m3", "m4"], Some("c3"))));
@@ -579,10 +600,48 @@ mod tests {
                 reported_not_me: false,
             }),
             survey: None,
+            handoff_offered: false,
         }));
         assert!(!chat.handoff_available());
         assert!(!chat.composer_enabled());
         assert_eq!(chat.messages.len(), 1, "the history stays visible");
+    }
+
+    #[test]
+    fn an_agents_offer_is_taken_up_once_and_only_where_handoff_is_available() {
+        let offered = |on: bool| {
+            Action::ConversationLoaded(WidgetConversation {
+                older: None,
+                messages: vec![message("m1", Author::Visitor, "hi")],
+                continued_on_whatsapp: None,
+                survey: None,
+                handoff_offered: on,
+            })
+        };
+        let chat = Chat::default()
+            .apply(Action::SessionStarted(session(false)))
+            .apply(offered(true));
+        assert!(
+            !chat.takes_up_offer(),
+            "this page offers no number: nothing to ask for"
+        );
+        let chat = chat
+            .apply(Action::SessionStarted(session(true)))
+            .apply(offered(false));
+        assert!(!chat.takes_up_offer(), "no offer");
+        let chat = chat.apply(offered(true));
+        assert!(chat.takes_up_offer());
+        let chat = chat.apply(Action::HandoffRequested);
+        assert!(!chat.takes_up_offer(), "already asking for the code");
+        let chat = chat.apply(Action::HandoffFailed(Notice::TooFast));
+        assert_eq!(chat.notice, Some(Notice::TooFast), "a refusal is told");
+        assert!(!chat.takes_up_offer(), "and not asked again by itself");
+        let chat = chat.apply(offered(true));
+        assert!(
+            !chat.takes_up_offer(),
+            "not even when the offer is read again"
+        );
+        assert!(chat.handoff_available(), "the visitor's own button stays");
     }
 
     #[test]
@@ -599,6 +658,7 @@ mod tests {
             older: None,
             continued_on_whatsapp: None,
             survey: None,
+            handoff_offered: false,
         };
         let history = vec![
             message("m1", Author::Visitor, "In stock?"),

@@ -70,6 +70,7 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
     route("POST", "/api/admin/conversations/{id}/close", Agent, "close a conversation"),
     route("POST", "/api/admin/conversations/{id}/reopen", Agent, "reopen a conversation"),
     route("POST", "/api/admin/conversations/{id}/unlink", Agent, "undo a WhatsApp link"),
+    route("POST", "/api/admin/conversations/{id}/handoff-offer", Agent, "offer the visitor to continue on WhatsApp"),
     route("POST", "/api/admin/conversations/{id}/notes", Agent, "write a private note"),
     route("GET", "/api/admin/unread", Agent, "how many conversations hold unseen messages"),
     route("POST", "/api/admin/conversations/{id}/assign", Agent, "assign or unassign"),

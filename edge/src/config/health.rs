@@ -17,7 +17,7 @@ use super::store::ConfigStore;
 use crate::platform::http::json_response;
 
 /// Every migration in `edge/migrations`, in order (a test keeps this list true).
-pub const MIGRATIONS: [&str; 15] = [
+pub const MIGRATIONS: [&str; 16] = [
     "0001_conversations.sql",
     "0002_seams.sql",
     "0003_agent_sends.sql",
@@ -33,6 +33,7 @@ pub const MIGRATIONS: [&str; 15] = [
     "0013_message_types.sql",
     "0014_unread.sql",
     "0015_customer_identities.sql",
+    "0016_handoff_offers.sql",
 ];
 
 #[derive(Deserialize)]

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod attachments;
 pub mod attention;
+pub mod handoff_offer;
 pub mod messenger_view;
 pub mod reactions;
 pub mod receipts;

@@ -27,6 +27,8 @@ pub struct ConversationRow {
     pub link_disputed_at: Option<i64>,
     #[serde(default)]
     pub unlinked_at: Option<i64>,
+    #[serde(default)]
+    pub handoff_offered_at: Option<i64>,
     pub opened_at: i64,
     pub closed_at: Option<i64>,
     pub last_message_at: i64,
@@ -97,6 +99,7 @@ impl ConversationRow {
             message_count: self.message_count.unwrap_or(0),
             link_disputed_at: self.link_disputed_at,
             unlinked_at: self.unlinked_at,
+            handoff_offered_at: self.handoff_offered_at,
             opened_after_hours: self.opened_after_hours.unwrap_or(0) != 0,
             assignee: self.assignee_email.clone(),
             unread: self.unread.unwrap_or(0),

@@ -265,6 +265,7 @@ async fn conversation(req: &Request, ctx: &Context<'_>) -> Result<Response, Edge
             older: None,
             continued_on_whatsapp: None,
             survey: None,
+            handoff_offered: false,
         });
     };
     let range = match query(req, "before") {
@@ -302,11 +303,16 @@ async fn conversation(req: &Request, ctx: &Context<'_>) -> Result<Response, Edge
     } else {
         None
     };
+    // An agent's offer stands while the conversation is open and stays on the website.
+    let handoff_offered = conversation.handoff_offered_at.is_some()
+        && conversation.status == "open"
+        && conversation.handed_off_at.is_none();
     ok_json(&WidgetConversation {
         messages,
         older: page.older.map(|c| c.to_string()),
         continued_on_whatsapp,
         survey,
+        handoff_offered,
     })
 }
 

@@ -3,8 +3,8 @@
 //! did, and Turnstile on a visitor's first contact.
 
 use switchboard_core::api::ContinuedOnWhatsapp;
+use switchboard_core::config_document;
 use switchboard_core::handoff::mask_wa_id;
-use switchboard_core::handoff_routing::{choose_number, RoutableNumber};
 use switchboard_core::opening_hours::OpeningHours;
 use switchboard_core::settings::ProjectSettings;
 use worker::{D1PreparedStatement, Env, Request};
@@ -49,18 +49,7 @@ pub(super) fn handoff_number<'a>(
     requested: Option<&str>,
     country: Option<&str>,
 ) -> Option<&'a NumberRecord> {
-    let routable: Vec<RoutableNumber<'_>> = ctx
-        .numbers
-        .iter()
-        .map(|n| RoutableNumber {
-            phone_number_id: &n.phone_number_id,
-            label: &n.label,
-            connected: n.connected,
-            handoff_enabled: n.handoff_enabled,
-        })
-        .collect();
-    let id = choose_number(&ctx.settings, &routable, requested, country)?;
-    ctx.numbers.iter().find(|n| n.phone_number_id == id)
+    config_document::handoff_number(&ctx.settings, &ctx.numbers, requested, country)
 }
 
 pub(super) fn continued_on_whatsapp(

@@ -407,12 +407,14 @@ pub fn app(props: &AppProps) -> Html {
             apply(dispatch.clone(), edge.not_me(), Action::ConversationLoaded);
         })
     };
+    // `true`: the visitor pressed "Continue on WhatsApp"; `false`: an agent's offer, taken up
+    // by the Messenger itself.
     let start_handoff = {
         let dispatch = state.dispatcher();
         let edge = edge(props, chat);
         let number = props.number.clone();
         let prefill = texts.get(T::WaPrefill).to_owned();
-        Callback::from(move |_| {
+        Callback::from(move |pressed: bool| {
             dispatch.dispatch(Action::HandoffRequested);
             let (edge, dispatch, number) = (edge.clone(), dispatch.clone(), number.clone());
             let prefill = prefill.clone();
@@ -421,8 +423,9 @@ pub fn app(props: &AppProps) -> Html {
                     Ok(offer) => {
                         // Still within the click's user activation: open WhatsApp (the app on a
                         // phone, WhatsApp Web on a desktop). The link and QR code stay shown in
-                        // case a popup blocker or a missing app stops it.
-                        if let Some(window) = web_sys::window() {
+                        // case a popup blocker or a missing app stops it. An agent's offer opens
+                        // nothing: the visitor chooses.
+                        if let Some(window) = web_sys::window().filter(|_| pressed) {
                             let _ = window.open_with_url_and_target_and_features(
                                 &offer.wa_link,
                                 "_blank",
@@ -436,6 +439,14 @@ pub fn app(props: &AppProps) -> Html {
             });
         })
     };
+    {
+        let start = start_handoff.clone();
+        use_effect_with(chat.takes_up_offer(), move |take| {
+            if *take {
+                start.emit(false);
+            }
+        });
+    }
 
     let t = &*texts;
     let session = chat.session.as_ref();
@@ -499,7 +510,7 @@ pub fn app(props: &AppProps) -> Html {
                             <div class="sb-turnstile" ref={turnstile_ref.clone()} role="group" aria-label={t.text(T::TurnstileLabel)}></div>
                         }
                         { sections::rating(chat, edge(props, chat), state.dispatcher(), t) }
-                        { sections::handoff(chat, start_handoff, t, closed) }
+                        { sections::handoff(chat, start_handoff.reform(|_| true), t, closed) }
                         <form class="sb-composer" onsubmit={on_submit}>
                             <label class="sb-sr" for="sb-input">{ t.html(T::MessageLabel) }</label>
                             <label class="sb-attach" title={attach_label.clone()}>

@@ -32,6 +32,7 @@ pub fn activity_item(a: &ActivityView, team: &[Member]) -> Html {
         "closed" => "closed the conversation".to_owned(),
         "reopened" => "reopened the conversation".to_owned(),
         "unlinked" => "undid the WhatsApp link".to_owned(),
+        "offered_whatsapp" => "offered to continue on WhatsApp".to_owned(),
         "retried" => "sent a failed message again".to_owned(),
         "assigned" if a.body.is_some() && a.body == a.actor_email => {
             "took this conversation".to_owned()

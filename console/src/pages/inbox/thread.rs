@@ -152,8 +152,8 @@ pub fn thread(props: &ThreadProps) -> Html {
             bump.clone(),
             send_error.clone(),
         );
-        // Close and Reopen are one button that stays; every other action's button goes away.
-        let button_stays = path == "close" || path == "reopen";
+        // Close, Reopen and Offer WhatsApp are buttons that stay; every other action's goes away.
+        let button_stays = matches!(path.as_str(), "close" | "reopen" | "handoff-offer");
         let messages_list = messages_list.clone();
         Callback::from(move |_| {
             if !button_stays {
@@ -257,6 +257,12 @@ pub fn thread(props: &ThreadProps) -> Html {
                 <p class="row">
                     <button onclick={post_action("unlink".to_owned())}>{ "Undo WhatsApp link" }</button>
                     <span class="hint">{ "Only if this WhatsApp account is not the website visitor's." }</span>
+                </p>
+            }
+            if c.channel == Channel::Messenger && open && c.handed_off_at.is_none() && c.visitor_id.is_some() {
+                <p class="row">
+                    <button onclick={post_action("handoff-offer".to_owned())}>{ if c.handoff_offered_at.is_some() { "Offer WhatsApp again" } else { "Offer WhatsApp" } }</button>
+                    <span class="hint">{ if c.handoff_offered_at.is_some() { "Offered: the visitor's Messenger shows a code and QR code to continue on WhatsApp." } else { "Shows the visitor a code and QR code to continue this conversation on WhatsApp, with its history." } }</span>
                 </p>
             }
             if c.unlinked_at.is_some() {

@@ -25,6 +25,7 @@ fn every_route_needs_the_role_the_matrix_gives_it() {
         ("POST", "/api/admin/conversations/c1/close", Agent),
         ("POST", "/api/admin/conversations/c1/reopen", Agent),
         ("POST", "/api/admin/conversations/c1/unlink", Agent),
+        ("POST", "/api/admin/conversations/c1/handoff-offer", Agent),
         ("POST", "/api/admin/conversations/c1/seen", Agent),
         (
             "POST",

@@ -266,12 +266,27 @@ impl ConversationStore {
                 self.stmt(
                     "UPDATE conversations SET channel = 'messenger', handed_off_at = NULL, wa_id = NULL, \
                      phone_number_id = NULL, link_disputed_at = NULL, unlinked_at = ?2, status = 'open', \
-                     close_reason = NULL, closed_at = NULL \
+                     close_reason = NULL, closed_at = NULL, handoff_offered_at = NULL \
                      WHERE id = ?1 AND handed_off_at IS NOT NULL AND visitor_id IS NOT NULL RETURNING id",
                     args![conversation_id, now],
                 )?,
             ])
             .await?;
         returned_a_row(results.get(1))
+    }
+
+    /// An agent offers the visitor to continue on WhatsApp: only an open Messenger conversation
+    /// of a visitor that has not continued there yet (checked inside the statement, so an offer
+    /// racing the visitor's claim or a close does nothing). `false` when it did not apply.
+    pub async fn offer_handoff(&self, conversation_id: &str, now: i64) -> Result<bool, EdgeError> {
+        let rows = self
+            .stmt(
+                "UPDATE conversations SET handoff_offered_at = ?2 WHERE id = ?1 AND channel = 'messenger' \
+                 AND status = 'open' AND handed_off_at IS NULL AND visitor_id IS NOT NULL RETURNING id",
+                args![conversation_id, now],
+            )?
+            .all()
+            .await?;
+        returned_a_row(Some(&rows))
     }
 }

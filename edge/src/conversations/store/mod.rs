@@ -21,7 +21,7 @@ pub use conversations::ConversationFilter;
 pub use reads::{PageRange, ThreadPage};
 
 pub(crate) const CONVERSATION_COLUMNS: &str = "c.id, c.channel, c.status, c.close_reason, c.phone_number_id, c.wa_id, \
-     c.contact_name, c.visitor_id, c.handed_off_at, c.link_disputed_at, c.unlinked_at, c.opened_at, c.closed_at, c.last_message_at, \
+     c.contact_name, c.visitor_id, c.handed_off_at, c.link_disputed_at, c.unlinked_at, c.handoff_offered_at, c.opened_at, c.closed_at, c.last_message_at, \
      c.last_inbound_at, c.last_outbound_at, c.opened_after_hours, c.assignee_email, c.referral, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count, \
      (SELECT i.username FROM customer_identities i WHERE i.phone_number_id = c.phone_number_id \
        AND (i.bsuid = c.wa_id OR i.phone = c.wa_id) AND i.username IS NOT NULL ORDER BY i.updated_at DESC LIMIT 1) AS username";
