@@ -188,3 +188,65 @@ test('the visitor sees which WhatsApp number took the conversation, can say "Not
   assert.equal(theirs[0].message_count, 1);
   assert.equal((await edge.adminJson(`/conversations/${linked.id}/unlink`, { method: 'POST' })).status, 409);
 });
+
+// Issue 23, point 7: the agent offers WhatsApp; the visitor's Messenger takes it up through the
+// visitor's own handoff path (so its rate limit, one-way rule and language hold).
+test('an agent offers WhatsApp to a website visitor, who then continues there with the same path', async () => {
+  const v = visitor(edge);
+  await v.session();
+  const words = `can someone call me? ${Date.now()}`;
+  assert.equal((await v.say(words)).status, 201);
+  const list = (await edge.adminJson('/conversations?channel=messenger')).body;
+  const conversation = list.find((c) => c.last_message?.text === words);
+  assert.ok(conversation, 'the visitor\'s conversation is in the inbox');
+  assert.ok(!(await v.conversation()).body.handoff_offered, 'nothing offered yet');
+
+  const offered = await edge.adminJson(`/conversations/${conversation.id}/handoff-offer`, { method: 'POST' });
+  assert.equal(offered.status, 200);
+  assert.ok(offered.body.handoff_offered_at);
+  // Offered twice at once (two agents, a double click): one offer, told twice, nothing broken.
+  const twice = await Promise.all([1, 2].map(() => edge.adminJson(`/conversations/${conversation.id}/handoff-offer`, { method: 'POST' })));
+  assert.deepEqual(twice.map((r) => r.status), [200, 200]);
+  const thread = (await edge.adminJson(`/conversations/${conversation.id}`)).body;
+  assert.deepEqual(thread.activity.map((a) => [a.kind, a.actor_name]),
+    [['offered_whatsapp', 'Admin'], ['offered_whatsapp', 'Admin'], ['offered_whatsapp', 'Admin']], 'who offered, each time');
+  assert.equal((await v.conversation()).body.handoff_offered, true, 'the Messenger learns of the offer');
+
+  // The Messenger asks for its code as if the visitor had pressed the button.
+  const offer = (await v.handoff()).body;
+  assert.match(offer.wa_link, /^https:\/\/wa\.me\/15550783881\?text=/);
+  assert.match(offer.qr_svg, /<svg/);
+  const waUser = '15145550031';
+  await edge.deliver(delivery(SUPPORT, { messages: [text(waUser, `ref ${offer.code}`, now())] }));
+  const after = (await v.conversation()).body;
+  assert.equal(after.continued_on_whatsapp.wa_link, 'https://wa.me/15550783881');
+  assert.ok(!after.handoff_offered, 'the offer ends once the conversation continues on WhatsApp');
+  assert.equal((await v.say('still here?')).status, 409, 'one way');
+
+  // Nothing to offer on a conversation that moved, on a WhatsApp one, or on none.
+  const moved = await edge.adminJson(`/conversations/${conversation.id}/handoff-offer`, { method: 'POST' });
+  assert.equal(moved.status, 409);
+  assert.match(moved.body.error, /open website conversation/);
+  await edge.deliver(delivery(SUPPORT, { messages: [text('15145550032', 'hello', now())] }));
+  const [whatsapp] = (await edge.adminJson('/conversations?wa_id=15145550032')).body;
+  assert.equal((await edge.adminJson(`/conversations/${whatsapp.id}/handoff-offer`, { method: 'POST' })).status, 409);
+  assert.equal((await edge.adminJson('/conversations/conv_nope/handoff-offer', { method: 'POST' })).status, 404);
+});
+
+test('with handoff off there is nothing to offer, and the refusal says what to turn on', async () => {
+  const v = visitor(edge);
+  await v.session();
+  const words = `handoff off ${Date.now()}`;
+  await v.say(words);
+  const conversation = (await edge.adminJson('/conversations?channel=messenger')).body.find((c) => c.last_message?.text === words);
+  const { body: settings } = await edge.adminJson('/settings');
+  await edge.putSettings({ ...settings, handoff_enabled: false });
+  try {
+    const refused = await edge.adminJson(`/conversations/${conversation.id}/handoff-offer`, { method: 'POST' });
+    assert.equal(refused.status, 409);
+    assert.match(refused.body.error, /turn handoff on/);
+    assert.ok(!(await v.conversation()).body.handoff_offered);
+  } finally {
+    await edge.putSettings(settings);
+  }
+});
