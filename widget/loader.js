@@ -79,9 +79,11 @@
   };
   launcher.onclick = open;
   launcher.onpointerenter = launcher.onfocus = load;
-  // (Safari has neither requestIdleCallback nor rel=prefetch: it fetches on intent.)
-  const idle = () => window.requestIdleCallback?.(prefetch);
-  if (document.readyState == 'complete') idle(); else addEventListener('load', idle);
+  // Once the page has loaded, in an idle period of its own: a 'load' listener would put the
+  // load event's whole task on our account. (Safari has neither requestIdleCallback nor
+  // rel=prefetch: it fetches on intent.)
+  const idle = () => requestIdleCallback(() => document.readyState == 'complete' ? prefetch() : idle());
+  if (window.requestIdleCallback) idle();
   // Outside opening hours the owner may hide the launcher: asked of the edge only when the
   // snippet says so (data-presence), as that costs a Worker request per page view.
   const shown = attr('presence') != null ? fetch(base + '/api/widget/presence' + (number ? '?number=' + encodeURIComponent(number) : ''))
