@@ -41,9 +41,10 @@
 
   // Warming, in two steps, so that a visitor's click finds the Messenger nearly ready while the
   // host page pays next to nothing for it (Lighthouse's bootup-time for our scripts, budget
-  // 20 ms; tests/bench/messenger.mjs prints it). Measured with Lighthouse 12.8: the work of an
-  // idle callback is not put on our account, but a module's parse and run are, wherever they
-  // happen (importing at idle added 15-50 ms under its 4x CPU, a <link rel=modulepreload> too).
+  // 20 ms; tests/bench/messenger.mjs prints it). Measured with Lighthouse 12.8: it leaves out
+  // what runs inside an idle callback (little here: the compile itself is off the main thread),
+  // but counts a module's parse and run wherever they happen (importing at idle added 15-50 ms
+  // under its 4x CPU; a <link rel=modulepreload> counts too).
   // 1. In an idle period after the page's load: the wasm is fetched and compiled (streaming, off
   //    the main thread; instantiated only on open) and the panel's stylesheet read, both held.
   //    (A <link rel=prefetch> does not help: the files are revalidated on use, max-age=0.)
