@@ -3,8 +3,11 @@
 // browser context per run, as in run.mjs), and the widget's main-thread time on the host page:
 // the renderer's TaskDuration/ScriptDuration (CDP Performance.getMetrics) on the demo page with
 // its one script tag minus the same page without it, at the load event and 2 s later (once any
-// idle warming has run).
-import { existsSync, readFileSync } from 'node:fs';
+// idle warming has run). Then, when Lighthouse is installed, its own figure for the same page:
+// bootup-time's rows for the widget's scripts (mobile and desktop presets).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { ROOT } from '../support/edge.mjs';
@@ -12,7 +15,7 @@ import { startStack } from '../support/fixtures.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 15);
-const ONLY = process.env.ONLY; // 'open' or 'main-thread': one half only
+const ONLY = process.env.ONLY; // 'open', 'main-thread' or 'lighthouse': one section only
 const gzip = (f) => gzipSync(readFileSync(join(ROOT, f)), { level: 9 }).length;
 const LOADER_BUDGET = 1536;
 const MESSENGER = ['static/widget/pkg/switchboard_widget_bg.wasm', 'static/widget/pkg/switchboard_widget.js'];
@@ -37,11 +40,11 @@ const { url } = stack.edge;
 const browser = await launchBrowser();
 const TAG = '<script src="/widget.js" async></script>';
 
-console.log(`\n## Messenger load in headless chromium (median of ${RUNS} runs, cold cache)`);
+if (!ONLY || ONLY === 'open') console.log(`\n## Messenger load in headless chromium (median of ${RUNS} runs, cold cache)`);
 // Two clocks: from just before Playwright's click() (the figure run.mjs has always printed; it
 // includes Playwright's own actionability checks, tens of ms here), and from the click event itself.
 const open = [], fromEvent = [];
-for (let i = 0; ONLY !== 'main-thread' && i < RUNS; i++) {
+for (let i = 0; (!ONLY || ONLY === 'open') && i < RUNS; i++) {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${url}/`, { waitUntil: 'load' });
@@ -57,7 +60,7 @@ for (let i = 0; ONLY !== 'main-thread' && i < RUNS; i++) {
   fromEvent.push(mounted - await page.evaluate(() => window.benchClick));
   await context.close();
 }
-for (const [label, xs] of ONLY === 'main-thread' ? [] : [['click() called', open], ['click event   ', fromEvent]]) {
+for (const [label, xs] of ONLY && ONLY !== 'open' ? [] : [['click() called', open], ['click event   ', fromEvent]]) {
   const ms = median(xs);
   console.log(`${label} → Messenger mounted: ${ms.toFixed(1)} ms — budget ${OPEN_BUDGET_MS} ms: ${verdict(ms <= OPEN_BUDGET_MS)}` +
     `   (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)})`);
@@ -71,7 +74,7 @@ const metrics = async (cdp) => {
   return { task: m.TaskDuration * 1000, script: m.ScriptDuration * 1000 };
 };
 const samples = { plain: { load: [], idle: [] }, host: { load: [], idle: [] }, empty: { load: [], idle: [] } };
-for (let i = 0; ONLY !== 'open' && i < RUNS; i++) {
+for (let i = 0; (!ONLY || ONLY === 'main-thread') && i < RUNS; i++) {
   for (const kind of ['plain', 'host', 'empty']) {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -95,7 +98,7 @@ for (let i = 0; ONLY !== 'open' && i < RUNS; i++) {
   }
 }
 const m = (xs, k) => median(xs.map((x) => x[k]));
-for (const phase of ONLY === 'open' ? [] : ['load', 'idle']) {
+for (const phase of ONLY && ONLY !== 'main-thread' ? [] : ['load', 'idle']) {
   const task = m(samples.host[phase], 'task') - m(samples.plain[phase], 'task');
   const script = m(samples.host[phase], 'script') - m(samples.plain[phase], 'script');
   const label = phase === 'load' ? 'until the load event' : 'until 2 s after load';
@@ -105,4 +108,55 @@ for (const phase of ONLY === 'open' ? [] : ['load', 'idle']) {
     ` with an empty script ${m(samples.empty[phase], 'task').toFixed(1)} ms)`);
 }
 await browser.close();
+if (!ONLY || ONLY === 'lighthouse') lighthouse();
 await stack.stop();
+
+// Lighthouse's "main-thread figure for the widget": bootup-time's rows for our URLs (the loader,
+// the Messenger's module and wasm), on the demo page, under its mobile (simulated 4x CPU: the
+// observed time is multiplied by 4) and desktop presets, one run each (LH_RUNS for more, median).
+// Not a dependency (about 100 MB): LIGHTHOUSE=/path/to/lighthouse/bin, or an installed one that
+// `npx --no-install lighthouse` finds.
+function lighthouse() {
+  console.log('\n## Lighthouse bootup-time for the widget on the demo page');
+  const bin = process.env.LIGHTHOUSE ? [process.env.LIGHTHOUSE] : ['npx', '--no-install', 'lighthouse'];
+  try {
+    execFileSync(bin[0], [...bin.slice(1), '--version'], { stdio: 'pipe' });
+  } catch {
+    console.log('skipped: lighthouse not installed (install it outside the repository, e.g. ' +
+      '`mkdir -p /tmp/lh && cd /tmp/lh && npm init -y && npm i lighthouse@12.8.2`, ' +
+      'then LIGHTHOUSE=/tmp/lh/node_modules/.bin/lighthouse node tests/bench/messenger.mjs)');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-lh-'));
+  const audits = { onlyAudits: ['bootup-time'] };
+  const presets = {
+    mobile: audits,
+    desktop: { ...audits, formFactor: 'desktop', emulatedUserAgent: false,
+      screenEmulation: { mobile: false, width: 1350, height: 940, deviceScaleFactor: 1, disabled: false },
+      throttling: { rttMs: 40, throughputKbps: 10240, cpuSlowdownMultiplier: 1, requestLatencyMs: 0, downloadThroughputKbps: 0, uploadThroughputKbps: 0 } },
+  };
+  const chrome = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+  const ours = `${url}/widget`; // the loader, /widget.js, and everything under /widget/
+  const widget = (u) => u === `${ours}.js` || u.startsWith(`${ours}/`);
+  for (const [preset, settings] of Object.entries(presets)) {
+    const config = join(dir, `${preset}.json`);
+    writeFileSync(config, JSON.stringify({ extends: 'lighthouse:default', settings,
+      audits: [{ path: 'bootup-time', options: { thresholdInMs: 0 } }] }));
+    const runs = [];
+    for (let i = 0; i < Number(process.env.LH_RUNS ?? 1); i++) {
+      const out = join(dir, `${preset}-${i}.json`);
+      execFileSync(bin[0], [...bin.slice(1), `${url}/`, `--config-path=${config}`, '--output=json', `--output-path=${out}`,
+        '--quiet', '--chrome-flags=--headless=new --no-sandbox --disable-gpu'], { stdio: 'pipe', env: { ...process.env, CHROME_PATH: chrome } });
+      const rows = JSON.parse(readFileSync(out, 'utf8')).audits['bootup-time'].details.items.filter((r) => widget(r.url));
+      runs.push({ rows, total: rows.reduce((n, r) => n + r.total, 0), scripting: rows.reduce((n, r) => n + r.scripting, 0) });
+    }
+    const mid = [...runs].sort((a, b) => a.total - b.total)[Math.floor(runs.length / 2)];
+    for (const r of mid.rows) {
+      console.log(`  ${preset} ${new URL(r.url).pathname}: ${r.total.toFixed(1)} ms (${r.scripting.toFixed(1)} ms scripting, ${r.scriptParseCompile.toFixed(1)} ms parse/compile)`);
+    }
+    console.log(`${preset}: widget's main-thread time ${mid.total.toFixed(1)} ms (${mid.scripting.toFixed(1)} ms scripting) — ` +
+      `budget ${MAIN_THREAD_BUDGET_MS} ms: ${verdict(mid.total <= MAIN_THREAD_BUDGET_MS)}` +
+      (runs.length > 1 ? `   (median of ${runs.length}; totals ${runs.map((r) => r.total.toFixed(1)).join(', ')})` : ''));
+  }
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -147,21 +147,30 @@ test('the loader does not block the host page and keeps its styles apart', async
   page.on('request', (r) => { if (r.url().includes('/api/')) api.push(r.url()); });
   await page.goto(`${edge.url}/`);
   await page.getByRole('button', { name: 'Open chat' }).waitFor();
-  // The Messenger's static files are warmed only once the host page has loaded (when idle), and
-  // nothing is asked of the edge or stored in the browser until the visitor opens the chat.
-  // The launcher's words (the visitor's language file, a couple of KB) come first; the module,
-  // wasm and stylesheet only after the load event.
+  // The Messenger is warmed only once the host page has loaded (when idle), and nothing is asked
+  // of the edge or stored in the browser until the visitor opens the chat. The launcher's words
+  // (the visitor's language file, a couple of KB) come first; the wasm and the stylesheet only
+  // after the load event; the module (parsed and run on the host page's account) only when a
+  // visitor is about to click.
   // (Functions, not strings: the demo page's CSP forbids eval.)
+  const warmed = () => page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((e) => e.name.includes('/widget/') && !e.name.includes('/widget/i18n/'))
+    .map((e) => ({ path: new URL(e.name).pathname, start: e.startTime })));
   await page.waitForFunction(() => performance.getEntriesByType('resource')
-    .filter((e) => e.name.includes('/widget/') && !e.name.includes('/widget/i18n/')).length === 3);
-  const { load, starts, languages } = await page.evaluate(() => ({
+    .filter((e) => e.name.includes('/widget/') && !e.name.includes('/widget/i18n/')).length === 2);
+  const { load, languages } = await page.evaluate(() => ({
     load: performance.getEntriesByType('navigation')[0].loadEventEnd,
-    starts: performance.getEntriesByType('resource')
-      .filter((e) => e.name.includes('/widget/') && !e.name.includes('/widget/i18n/')).map((e) => e.startTime),
     languages: performance.getEntriesByType('resource').filter((e) => e.name.includes('/widget/i18n/')).map((e) => e.name),
   }));
+  const idle = await warmed();
   assert.deepEqual(languages.map((u) => new URL(u).pathname), ['/widget/i18n/en.json'], 'one language file');
-  assert.ok(load > 0 && starts.every((t) => t >= load), `warmed after the load event (${load}): ${starts}`);
+  assert.deepEqual(idle.map((e) => e.path).sort(), ['/widget/messenger.css', '/widget/pkg/switchboard_widget_bg.wasm']);
+  assert.ok(load > 0 && idle.every((e) => e.start >= load), `warmed after the load event (${load}): ${JSON.stringify(idle)}`);
+  await page.waitForTimeout(300);
+  assert.equal((await warmed()).length, 2, 'the module waits for a visitor about to click');
+  await page.locator('.sb-launcher').hover();
+  await page.waitForFunction(() => performance.getEntriesByType('resource')
+    .some((e) => e.name.endsWith('/widget/pkg/switchboard_widget.js')));
   assert.deepEqual(api, []);
   assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length), 0);
   // The host page's styles do not reach into the Messenger.
