@@ -21,6 +21,7 @@ pub mod keys;
 pub mod kpi;
 pub mod language;
 pub mod live;
+pub mod live_publish;
 pub mod manager_links;
 pub mod media;
 pub mod media_source;

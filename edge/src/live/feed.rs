@@ -9,10 +9,11 @@
 //!
 //! Internal routes (from the Worker only; the namespace is not reachable from outside):
 //! `GET /connect` (a WebSocket upgrade, already authorised by the Worker; the object admits a
-//! ticket once and holds at most `max_sockets(room)` sockets), `POST /publish` (one event, JSON),
-//! `POST /disconnect` (close every socket: clients reconnect and catch up).
+//! ticket once and holds at most `max_sockets(room)` sockets), `POST /publish` (a request's
+//! events for this room, one JSON text per line), `POST /disconnect` (close every socket: clients reconnect and catch up).
 
 use switchboard_core::live::{close, max_sockets, FloodGuard, FrameVerdict, PING, PONG};
+use switchboard_core::live_publish::events_of;
 use worker::worker_sys::WebSocketRequestResponsePair;
 use worker::{
     durable_object, DurableObject, Env, ListOptions, Request, Response, State, WebSocket,
@@ -103,11 +104,14 @@ impl DurableObject for LiveFeed {
                 Response::from_websocket(pair.client)
             }
             "/publish" => {
-                let event = req.text().await?;
+                let body = req.text().await?;
+                let sockets = self.state.get_websockets();
                 let mut delivered = 0u32;
-                for socket in self.state.get_websockets() {
-                    if socket.send_with_str(&event).is_ok() {
-                        delivered += 1;
+                for event in events_of(&body) {
+                    for socket in &sockets {
+                        if socket.send_with_str(event).is_ok() {
+                            delivered += 1;
+                        }
                     }
                 }
                 Response::ok(delivered.to_string())

@@ -1,11 +1,12 @@
 //! Publishing: handlers queue events as their D1 writes commit ([`Live`]); the router sends
-//! them to the rooms' objects after the answer (`ctx.wait_until`). A publish that fails is
+//! them to the rooms' objects after the answer (`ctx.wait_until`), one post per room. A publish that fails is
 //! logged and never fails the write. Also closing a room's sockets. The same carrier holds the
 //! new customer messages a request stored, for Web Push to announce after the answer.
 
 use std::cell::RefCell;
 
 use switchboard_core::live::LiveEvent;
+use switchboard_core::live_publish::{batch_by_room, RoomBatch};
 use switchboard_core::web_push::payload::CustomerMessage;
 use worker::{Context, Env, Method, Request, RequestInit};
 
@@ -48,10 +49,12 @@ impl Live {
         ctx.wait_until(async move { self.send_now(&env).await });
     }
 
-    /// Sends what was queued, now (the scheduled handler, which has no answer to wait for).
+    /// Sends what was queued, now (the scheduled handler, which has no answer to wait for):
+    /// one post per room, with that room's events (a batch of ten messages is one subrequest
+    /// to the inbox, not ten).
     pub async fn send_now(self, env: &Env) {
-        for (room, json) in self.queued.into_inner() {
-            if let Err(e) = post(env, &room, "/publish", Some(json)).await {
+        for RoomBatch { room, body } in batch_by_room(self.queued.into_inner()) {
+            if let Err(e) = post(env, &room, "/publish", Some(body)).await {
                 worker::console_warn!("live publish to {room} failed (clients catch up): {e}");
             }
         }

@@ -116,6 +116,25 @@ impl PushStore<'_> {
     }
 
     /// Every subscription, with its coalescing state for `conversation_id` (one query).
+    /// Whether anyone subscribed at all (a batch of messages asks once, before reading each
+    /// message's recipients).
+    pub async fn any(&self) -> Result<bool, EdgeError> {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            any: i64,
+        }
+        let result = self
+            .0
+            .stmt(
+                "SELECT EXISTS (SELECT 1 FROM push_subscriptions) AS any",
+                args![],
+            )?
+            .all()
+            .await?;
+        let rows: Vec<Row> = decode_rows(&result, "push subscriptions")?;
+        Ok(rows.first().is_some_and(|r| r.any != 0))
+    }
+
     pub async fn recipients(&self, conversation_id: &str) -> Result<Vec<Recipient>, EdgeError> {
         let result = self
             .0
