@@ -11,7 +11,9 @@
   mark('loader-start');
   window.__switchboard = true;
   const base = new URL(script.src).origin;
-  const files = base + '/widget/';
+  // The Messenger's files, asked for by version (MESSENGER_VERSION: a hash of their contents that
+  // scripts/build bakes in), so a browser may keep them (static/_headers): a new build, new URLs.
+  const file = (path) => base + '/widget/' + path + '?v=' + MESSENGER_VERSION;
   const attr = (name) => script.dataset[name]; // undefined when absent
   const number = attr('number');
   const asked = attr('lang');
@@ -23,7 +25,7 @@
       (base == 'pt' ? (tag == 'pt' ? 'pt-BR' : 'pt-PT') : shipped.find((l) => l == base));
   };
   const lang = [asked, ...navigator.languages].map((t) => t && pick(t)).find((l) => l) || 'en';
-  const text = (l) => fetch(files + 'i18n/' + l + '.json').then((r) => r.json());
+  const text = (l) => fetch(file('i18n/' + l + '.json')).then((r) => r.json());
   const words = text(lang).catch(() => text('en'));
   const host = document.createElement('div');
   host.id = 'switchboard-messenger';
@@ -47,22 +49,22 @@
   // under its 4x CPU; a <link rel=modulepreload> counts too).
   // 1. In an idle period after the page's load: the wasm is fetched and compiled (streaming, off
   //    the main thread; instantiated only on open) and the panel's stylesheet read, both held.
-  //    (A <link rel=prefetch> does not help: the files are revalidated on use, max-age=0.)
+  //    (A <link rel=prefetch> would add nothing: this is the prefetch, and its result is held.)
   // 2. When a visitor is about to click (pointer over, or focus on, the launcher), and on the
   //    click: the module is imported, beside the held wasm and styles. A failure is forgotten:
   //    the next try fetches again.
   let warm, loading, mounted;
   const prefetch = () => {
     if (!warm) {
-      warm = [WebAssembly.compileStreaming(fetch(files + 'pkg/switchboard_widget_bg.wasm')),
-        fetch(files + 'messenger.css').then((r) => r.ok ? r.text() : Promise.reject())];
+      warm = [WebAssembly.compileStreaming(fetch(file('pkg/switchboard_widget_bg.wasm'))),
+        fetch(file('messenger.css')).then((r) => r.ok ? r.text() : Promise.reject())];
       Promise.all(warm).catch(() => { warm = null; });
     }
     return warm;
   };
   const load = () => {
     if (!loading) {
-      loading = Promise.all([import(files + 'pkg/switchboard_widget.js'), ...prefetch(), words]);
+      loading = Promise.all([import(file('pkg/switchboard_widget.js')), ...prefetch(), words]);
       loading.catch(() => { loading = warm = null; });
     }
     return loading;

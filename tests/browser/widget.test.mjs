@@ -170,13 +170,38 @@ test('the loader does not block the host page and keeps its styles apart', async
   assert.equal((await warmed()).length, 2, 'the module waits for a visitor about to click');
   await page.locator('.sb-launcher').hover();
   await page.waitForFunction(() => performance.getEntriesByType('resource')
-    .some((e) => e.name.endsWith('/widget/pkg/switchboard_widget.js')));
+    .some((e) => new URL(e.name).pathname === '/widget/pkg/switchboard_widget.js'));
   assert.deepEqual(api, []);
   assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length), 0);
   // The host page's styles do not reach into the Messenger.
   await page.addStyleTag({ content: 'button { background: red !important; }' });
   const bg = await page.locator('.sb-launcher').evaluate((el) => getComputedStyle(el).backgroundColor);
   assert.notEqual(bg, 'rgb(255, 0, 0)');
+  await context.close();
+});
+
+test('the Messenger\'s files are asked for by version, so a later page view opens it from the browser\'s cache', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const opened = async () => {
+    await page.goto(`${edge.url}/`);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await page.waitForFunction(() => performance.getEntriesByName('switchboard:messenger-mounted').length > 0);
+    return page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name))
+      .filter((u) => u.pathname.startsWith('/widget/'))
+      .map((u) => ({ path: u.pathname, v: u.searchParams.get('v'), transfer: performance.getEntriesByName(u.href)[0].transferSize })));
+  };
+  const first = await opened();
+  assert.deepEqual(first.map((f) => f.path).sort(), ['/widget/i18n/en.json', '/widget/messenger.css',
+    '/widget/pkg/switchboard_widget.js', '/widget/pkg/switchboard_widget_bg.wasm']);
+  const versions = new Set(first.map((f) => f.v));
+  assert.equal(versions.size, 1, 'one version for all the files');
+  assert.match([...versions][0], /^[0-9a-f]{10}$/);
+  assert.ok(first.every((f) => f.transfer > 0), 'the first view fetches them');
+  // The next page of the same site: the files come from the cache, not even a revalidation (a
+  // 304 has a transfer size too), so the click waits on no round trip to the edge.
+  const second = await opened();
+  assert.deepEqual(second.map((f) => [f.path, f.v, f.transfer]).sort(), first.map((f) => [f.path, f.v, 0]).sort());
   await context.close();
 });
 
