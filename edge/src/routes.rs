@@ -123,8 +123,8 @@ async fn admin(
         (Method::Post, ["team"]) => team::api::collection(req, db, caller).await,
         // A member (or the admin token) claiming: the claim is for the first Access sign-in.
         (Method::Post, ["team", "claim"]) => team::api::claim_as_caller(caller),
-        (Method::Patch, ["team", email]) => team::api::item(req, db, caller, email).await,
-        (Method::Delete, ["team", email]) => team::api::item(req, db, caller, email).await,
+        (Method::Patch, ["team", email]) => team::api::item(req, env, db, caller, email).await,
+        (Method::Delete, ["team", email]) => team::api::item(req, env, db, caller, email).await,
         (Method::Get, ["audit"]) => team::api::log(req, db).await,
         (_, ["settings"]) => numbers::settings(req, &numbers).await,
         (_, ["numbers"]) => numbers::collection(req, &numbers, &store, live).await,

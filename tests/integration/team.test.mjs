@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { startEdge, ROOT } from '../support/edge.mjs';
 import { startAccess } from '../support/access-standin.mjs';
 import { visitor } from '../support/visitor.mjs';
+import { openLiveSocket } from '../support/live-socket.mjs';
 
 let access, edge;
 before(async () => {
@@ -147,10 +148,19 @@ test('a removed member is refused at once, whatever their Access session says', 
   await as(ana(), '/team', { method: 'POST', body: { email: 'carol@example.com', display_name: 'Carol', role: 'agent' } });
   const carol = access.sign({ email: 'carol@example.com' });
   assert.equal((await as(carol, '/conversations')).status, 200);
+  // Carol's open inbox socket (it hears which conversations change).
+  const ticket = await as(carol, '/live', { method: 'POST', headers: { origin: edge.url } });
+  assert.equal(ticket.status, 200);
+  const socket = await openLiveSocket(`${edge.url}/api/live?ticket=${encodeURIComponent(ticket.body.ticket)}`, { origin: edge.url });
+  assert.equal(socket.status, 101);
   assert.equal((await as(ana(), '/team/carol%40example.com', { method: 'DELETE' })).status, 200);
   const after = await as(carol, '/conversations');
   assert.equal(after.status, 403);
   assert.equal(after.body.code, 'not_a_member');
+  // Her socket is closed (the others reconnect and catch up); she gets no new ticket.
+  await socket.whenClosed();
+  assert.equal(socket.closed.code, 1001);
+  assert.equal((await as(carol, '/live', { method: 'POST', headers: { origin: edge.url } })).status, 403);
   // The last owner can neither leave nor be demoted.
   const demote = await as(ana(), '/team/ana@example.com', { method: 'PATCH', body: { role: 'agent' } });
   assert.equal(demote.status, 409);
@@ -268,4 +278,18 @@ test('a change another site makes a signed-in browser send is refused (CSRF); th
   assert.equal(own.status, 201, own.text);
   // Reads are not changes.
   assert.equal((await as(ana(), '/me', { cookie: true, headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } })).status, 200);
+});
+
+test('a deployment whose Access settings are wrong refuses sign-in with 503, and does not tell a stranger what its settings are', async () => {
+  const broken = await startEdge({ vars: { ACCESS_TEAM_DOMAIN: 'http://secret-team.internal.example', ACCESS_AUD: access.aud } });
+  try {
+    const r = await fetch(`${broken.url}/api/admin/me`, { headers: { 'cf-access-jwt-assertion': access.sign({ email: 'ana@example.com' }) } });
+    assert.equal(r.status, 503);
+    const body = await r.text();
+    assert.match(body, /not set up correctly/);
+    assert.match(body, /Worker's logs/);
+    assert.doesNotMatch(body, /secret-team|ACCESS_/);
+  } finally {
+    await broken.stop();
+  }
 });

@@ -83,7 +83,9 @@ impl Member {
 
 /// The form a member's email is kept and compared in: trimmed, lower case.
 pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
+    // ASCII only: Unicode case folding maps look-alikes together (the Kelvin sign `K` folds to
+    // `k`), so a crafted address could match a member it is not.
+    email.trim().to_ascii_lowercase()
 }
 
 /// A normalised email of a plausible shape (`name@example.com`), or why not.

@@ -41,6 +41,15 @@ fn a_member_is_kept_with_a_lower_case_email_and_a_trimmed_name() {
 }
 
 #[test]
+fn only_ascii_letters_are_folded_so_look_alikes_never_match_a_member() {
+    // U+212A KELVIN SIGN lower-cases to an ASCII `k` under Unicode rules.
+    let kelvin = "\u{212A}im@example.com";
+    assert_ne!(normalize_email(kelvin), "kim@example.com");
+    assert_eq!(normalize_email("KIM@example.com"), "kim@example.com");
+    assert_eq!(normalize_email("ÉLODIE@example.com"), "Élodie@example.com");
+}
+
+#[test]
 fn emails_of_odd_shape_are_refused() {
     for bad in [
         "",

@@ -3,17 +3,19 @@
 //! `GET /api/admin/audit`. Every change to the team is written to the audit log.
 
 use switchboard_core::audit::AuditEntry;
+use switchboard_core::live::INBOX_ROOM;
 use switchboard_core::team::session::{AccessStatus, ClaimRequest, Me, MemberPatch};
 use switchboard_core::team::{
     claim_first_owner, normalize_email, ClaimRefusal, Member, TeamChange, TeamRefusal,
 };
-use worker::{Method, Request, Response};
+use worker::{Env, Method, Request, Response};
 
 use super::caller::Caller;
 use super::store::TeamStore;
 use crate::audit::{self, store::AuditStore};
 use crate::config::env::{AccessConfig, Config};
 use crate::error::EdgeError;
+use crate::live;
 use crate::platform::clock::now_seconds;
 use crate::platform::d1::Db;
 use crate::platform::http::{json_response, ok_json, query, read_json};
@@ -80,9 +82,12 @@ pub async fn collection(
     }
 }
 
-/// `PATCH /api/admin/team/<email>` (rename, change role) and `DELETE` (remove).
+/// `PATCH /api/admin/team/<email>` (rename, change role) and `DELETE` (remove). A removal
+/// closes the inbox's sockets: the others reconnect and catch up; the removed member's socket,
+/// which would otherwise go on hearing which conversations change, cannot get a ticket again.
 pub async fn item(
     req: &mut Request,
+    env: &Env,
     db: &Db,
     caller: &Caller,
     email: &str,
@@ -136,6 +141,11 @@ pub async fn item(
         }));
     }
     record(db, caller, &changed.before, &changed.after).await;
+    if removing {
+        if let Err(e) = live::publish::disconnect(env, INBOX_ROOM).await {
+            worker::console_error!("inbox sockets not closed after removing a member: {e}");
+        }
+    }
     match changed.after {
         Some(after) => ok_json(&after),
         None => ok_json(&serde_json::json!({ "removed": email })),

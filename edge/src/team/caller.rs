@@ -87,9 +87,13 @@ pub async fn identify(req: &Request, config: &Config, db: &Db) -> Result<Identit
     let (team, refresh_seconds, grace_seconds, min_refetch_seconds) = match &config.access {
         AccessConfig::Off => return Err(EdgeError::Unauthorized),
         AccessConfig::Broken(problem) => {
-            return Err(EdgeError::SignInUnavailable(format!(
-                "sign-in with Cloudflare Access is set up wrongly: {problem}"
-            )))
+            // What is wrong names the deployment's settings: for the owner's logs, not for
+            // whoever knocks.
+            worker::console_error!("sign-in with Cloudflare Access is set up wrongly: {problem}");
+            return Err(EdgeError::SignInUnavailable(
+                "sign-in with Cloudflare Access is not set up correctly on this deployment; its owner finds why in the Worker's logs"
+                    .to_owned(),
+            ));
         }
         AccessConfig::On {
             team,
