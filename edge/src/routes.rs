@@ -9,7 +9,7 @@ use crate::config::numbers::Numbers;
 use crate::config::store::ConfigStore;
 use crate::conversations::{
     api as conversations, attachments as conversations_attachments, attention, handoff_offer,
-    reactions, receipts, store::ConversationStore, teamwork,
+    lifecycle, reactions, receipts, store::ConversationStore, teamwork,
 };
 use crate::error::EdgeError;
 use crate::live::{self, publish::Live};
@@ -153,10 +153,10 @@ async fn admin(
             conversations::retry(env, &store, &numbers, id, message, live, caller).await
         }
         (Method::Post, ["conversations", id, "close"]) => {
-            conversations::close(&store, &numbers, id, live, caller).await
+            lifecycle::close(&store, &numbers, id, live, caller).await
         }
         (Method::Post, ["conversations", id, "reopen"]) => {
-            conversations::reopen(&store, id, live, caller).await
+            lifecycle::reopen(&store, id, live, caller).await
         }
         (Method::Post, ["conversations", id, "assign"]) => {
             teamwork::assign(req, &store, db, id, live, caller).await
@@ -166,7 +166,7 @@ async fn admin(
             teamwork::note(req, &store, id, live, caller).await
         }
         (Method::Post, ["conversations", id, "unlink"]) => {
-            conversations::unlink(&store, id, live, caller).await
+            lifecycle::unlink(&store, id, live, caller).await
         }
         (Method::Post, ["conversations", id, "handoff-offer"]) => {
             handoff_offer::offer(&store, &numbers, id, live, caller).await

@@ -236,7 +236,11 @@ impl Chat {
                 self.continued_on_whatsapp = conversation.continued_on_whatsapp;
                 self.offered = conversation.handoff_offered && !self.asked_for_code;
                 self.survey = conversation.survey;
-                self.notice = None;
+                // A reload succeeding says nothing of a message that failed: its notice stays
+                // until that message is sent (or another problem replaces it).
+                if !self.outbox.iter().any(|o| o.failed) {
+                    self.notice = None;
+                }
             }
             Action::TurnstilePassed(token) => {
                 self.turnstile_token = Some(token);
@@ -642,6 +646,40 @@ mod tests {
             "not even when the offer is read again"
         );
         assert!(chat.handoff_available(), "the visitor's own button stays");
+    }
+
+    #[test]
+    fn a_reload_does_not_hide_why_a_message_was_not_sent() {
+        let loaded = || {
+            Action::ConversationLoaded(WidgetConversation {
+                older: None,
+                messages: vec![message("m1", Author::Visitor, "hi")],
+                continued_on_whatsapp: None,
+                survey: None,
+                handoff_offered: false,
+            })
+        };
+        let chat = Chat::default()
+            .apply(Action::SessionStarted(session(false)))
+            .apply(Action::Sending {
+                local_id: 1,
+                text: "Hello?".into(),
+            })
+            .apply(Action::SendFailed {
+                local_id: 1,
+                reason: Notice::Generic,
+            })
+            // A reply pushed meanwhile makes the Messenger read its conversation again.
+            .apply(loaded());
+        assert_eq!(chat.notice, Some(Notice::Generic), "still told why");
+        let chat = chat
+            .apply(Action::Retry { local_id: 1 })
+            .apply(Action::Sent {
+                local_id: 1,
+                message: message("m2", Author::Visitor, "Hello?"),
+            });
+        assert_eq!(chat.notice, None, "sent: the notice goes");
+        assert_eq!(chat.apply(loaded()).notice, None);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Routes under `/api/admin/conversations`: list, read, reply, retry, close, reopen.
+//! Routes under `/api/admin/conversations`: list, read, reply, retry (close, reopen and unlink
+//! are `lifecycle`).
 
 use switchboard_core::api::{
     checked_text, within_reply_window, AgentReply, ConversationDetail, TemplateChoice,
@@ -16,7 +17,6 @@ use super::service::{
 };
 use super::store::{ConversationFilter, ConversationStore, PageRange, ThreadPage};
 use crate::config::numbers::Numbers;
-use crate::csat::service::ask_on_resolve;
 use crate::error::EdgeError;
 use crate::live::publish::Live;
 use crate::platform::clock::now_seconds;
@@ -359,73 +359,6 @@ pub async fn retry(
     publish(live, &conversation, Change::Status);
     let view = message(store, id, message_id).await?;
     Ok(json_response(&view, send_status(&sent, 200)))
-}
-
-/// Undoes a wrong handoff link (someone else sent the visitor's code): the conversation returns to
-/// the Messenger with its history; the WhatsApp messages stay, marked.
-pub async fn unlink(
-    store: &ConversationStore,
-    id: &str,
-    live: &Live,
-    caller: &Caller,
-) -> Result<Response, EdgeError> {
-    let conversation = find(store, id).await?;
-    if !store.unlink(id, now_seconds()).await? {
-        return Err(EdgeError::Conflict(
-            "only a website conversation that continued on WhatsApp can be unlinked".to_owned(),
-        ));
-    }
-    record_activity(store, id, "unlinked", caller, None).await?;
-    publish(live, &conversation, Change::Handoff);
-    ok_json(&detail(store, id).await?.conversation)
-}
-
-/// Resolves the conversation (an agent closed it) and, with the channel's survey on, asks the
-/// customer to rate it — once; a survey that could not be sent never undoes the close.
-pub async fn close(
-    store: &ConversationStore,
-    numbers: &Numbers<'_>,
-    id: &str,
-    live: &Live,
-    caller: &Caller,
-) -> Result<Response, EdgeError> {
-    let conversation = find(store, id).await?;
-    let now = now_seconds();
-    let resolved = returned_a_row(
-        store
-            .batch(vec![store.resolve(id, "agent", now)?])
-            .await?
-            .first(),
-    )?;
-    if resolved {
-        record_activity(store, id, "closed", caller, None).await?;
-        if let Err(e) = ask_on_resolve(store, numbers, &conversation.resolved(), now).await {
-            worker::console_error!("survey for {id} not asked: {e}");
-        }
-    }
-    publish(live, &conversation, Change::State);
-    ok_json(&detail(store, id).await?.conversation)
-}
-
-pub async fn reopen(
-    store: &ConversationStore,
-    id: &str,
-    live: &Live,
-    caller: &Caller,
-) -> Result<Response, EdgeError> {
-    let conversation = find(store, id).await?;
-    let was_open = conversation.is_open();
-    store.reopen(id).await.map_err(|e| match e {
-        EdgeError::ConcurrentWrite(_) => EdgeError::Conflict(
-            "this customer already has another open conversation on this number".to_owned(),
-        ),
-        other => other,
-    })?;
-    if !was_open {
-        record_activity(store, id, "reopened", caller, None).await?;
-    }
-    publish(live, &conversation, Change::State);
-    ok_json(&detail(store, id).await?.conversation)
 }
 
 /// How a sent template reads in the thread: its name, language and the values filled in.

@@ -5,8 +5,8 @@
 //! can only ever read and write their own conversation.
 
 use switchboard_core::api::{
-    checked_text, Author, HandoffRequest, HandoffTarget, RatingRequest, ThreadCursor,
-    VisitorMessage, WidgetConversation, WidgetHours, WidgetMessage, WidgetPresence, WidgetSession,
+    checked_text, Author, HandoffTarget, RatingRequest, ThreadCursor, VisitorMessage,
+    WidgetConversation, WidgetHours, WidgetMessage, WidgetPresence, WidgetSession,
     WidgetSessionRequest, WidgetSurvey,
 };
 use switchboard_core::contrast::accent_pair;
@@ -22,8 +22,8 @@ use worker::{Env, Method, Request, Response};
 use super::files;
 use super::handoff;
 use super::service::{
-    continued_on_whatsapp, first_contact_check, handed_off, handoff_number, open_conversation,
-    returned_conversation, Context,
+    continued_on_whatsapp, country, first_contact_check, handed_off, handoff_number,
+    open_conversation, returned_conversation, visitor_id, Context,
 };
 use crate::config::env::Config;
 use crate::config::store::ConfigStore;
@@ -35,7 +35,7 @@ use crate::error::EdgeError;
 use crate::kpis;
 use crate::live::{self, publish::Live};
 use crate::platform::clock::{now_millis, now_seconds};
-use crate::platform::d1::{returned_a_row, Db};
+use crate::platform::d1::Db;
 use crate::platform::http::{error_response, header, json_response, ok_json, query, read_json};
 use crate::platform::random;
 use crate::platform::rate_limits::{self, Limit};
@@ -105,7 +105,7 @@ async fn answer(
         (Method::Get, ["presence"]) => presence(&ctx),
         (Method::Get, ["conversation"]) => conversation(req, &ctx).await,
         (Method::Post, ["messages"]) => post_message(req, &ctx).await,
-        (Method::Post, ["handoff"]) => start_handoff(req, &ctx).await,
+        (Method::Post, ["handoff"]) => handoff::start(req, &ctx).await,
         (Method::Post, ["not-me"]) => not_me(req, &ctx).await,
         (Method::Post, ["rating"]) => rate(req, &ctx).await,
         (Method::Post, ["attachments"]) => {
@@ -150,23 +150,6 @@ fn cross_origin(req: &Request) -> Option<String> {
     let origin = header(req, "origin")?;
     let own = req.url().ok().map(|u| u.origin().ascii_serialization());
     (normalize_origin(&origin) != own.as_deref().and_then(normalize_origin)).then_some(origin)
-}
-
-fn visitor_id(req: &Request, config: &Config) -> Result<String, EdgeError> {
-    header(req, "authorization")
-        .as_deref()
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .and_then(|token| visitor_token::verify(&config.keys, token, now_seconds()))
-        .ok_or(EdgeError::BadVisitorToken)
-}
-
-fn country(req: &Request, config: &Config) -> Option<String> {
-    if config.trust_test_country_header {
-        if let Some(country) = header(req, "x-test-country") {
-            return Some(country);
-        }
-    }
-    req.cf().and_then(|cf| cf.country())
 }
 
 /// Whether the loader shows its launcher now (asked only by a snippet with `data-presence`):
@@ -367,45 +350,6 @@ async fn post_message(req: &mut Request, ctx: &Context<'_>) -> Result<Response, 
         &LiveEvent::changed(Some(conversation_id), Change::Message),
     );
     Ok(json_response(&shown, 201))
-}
-
-/// A handoff code for the visitor's open Messenger conversation (opened now if there is none),
-/// in one batch; 409 once the conversation continues on WhatsApp.
-async fn start_handoff(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeError> {
-    let visitor = visitor_id(req, ctx.config)?;
-    rate_limits::check(ctx.env, Limit::Handoff, &visitor).await?;
-    let body: HandoffRequest = read_json(req).await?;
-    first_contact_check(req, ctx, &visitor, body.turnstile_token.as_deref()).await?;
-    let country = country(req, ctx.config);
-    let number =
-        handoff_number(ctx, body.number.as_deref(), country.as_deref()).ok_or_else(|| {
-            EdgeError::Conflict("Continue on WhatsApp is not available here".to_owned())
-        })?;
-    let now = now_seconds();
-    let code = handoff::new_code()?;
-    let expires_at = now + ctx.config.handoff_code_lifetime;
-    let results = ctx
-        .store
-        .batch(vec![
-            open_conversation(&ctx.store, &visitor, now, &ctx.settings.opening_hours)?,
-            ctx.store.insert_visitor_handoff_code(
-                code.as_str(),
-                &visitor,
-                &number.phone_number_id,
-                now,
-                expires_at,
-            )?,
-        ])
-        .await?;
-    if !returned_a_row(results.get(1))? {
-        return Err(handed_off());
-    }
-    ok_json(&handoff::offer(
-        &code,
-        number,
-        body.prefill.as_deref(),
-        expires_at,
-    )?)
 }
 
 /// The visitor rates their resolved conversation (again: the new rating replaces the old).

@@ -1,22 +1,25 @@
-//! The widget API's steps between HTTP and D1: which number a handoff goes to, what the
-//! visitor is told of a conversation continued on WhatsApp, reading what a conditional insert
-//! did, and Turnstile on a visitor's first contact.
+//! The widget API's steps between HTTP and D1: who the visitor is (token, country), which
+//! number a handoff goes to, what the visitor is told of a conversation continued on WhatsApp
+//! (and its link), reading what a conditional insert did, and Turnstile on a visitor's first
+//! contact.
 
 use switchboard_core::api::ContinuedOnWhatsapp;
 use switchboard_core::config_document;
 use switchboard_core::handoff::mask_wa_id;
 use switchboard_core::opening_hours::OpeningHours;
 use switchboard_core::settings::ProjectSettings;
+use switchboard_core::visitor_token;
 use worker::{D1PreparedStatement, Env, Request};
 
-use super::handoff;
 use crate::config::env::Config;
 use crate::config::store::NumberRecord;
 use crate::conversations::rows::ConversationRow;
 use crate::conversations::store::ConversationStore;
 use crate::error::EdgeError;
 use crate::live::publish::Live;
+use crate::platform::clock::now_seconds;
 use crate::platform::d1::decode_rows;
+use crate::platform::http::header;
 use crate::platform::random;
 use crate::platform::rate_limits;
 use crate::platform::turnstile;
@@ -62,7 +65,7 @@ pub(super) fn continued_on_whatsapp(
         .iter()
         .find(|n| Some(&n.phone_number_id) == conversation.phone_number_id.as_ref())?;
     Some(ContinuedOnWhatsapp {
-        wa_link: handoff::chat_link(number),
+        wa_link: chat_link(number),
         display_phone_number: number.display_phone_number.clone(),
         continued_with: conversation.wa_id.as_deref().map(mask_wa_id),
         reported_not_me: conversation.link_disputed_at.is_some(),
@@ -115,4 +118,31 @@ pub(super) async fn first_contact_check(
         &rate_limits::client_ip(req, ctx.config.trust_test_country_header),
     )
     .await
+}
+
+/// The visitor a request's bearer token names (401 without a valid one).
+pub(super) fn visitor_id(req: &Request, config: &Config) -> Result<String, EdgeError> {
+    header(req, "authorization")
+        .as_deref()
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .and_then(|token| visitor_token::verify(&config.keys, token, now_seconds()))
+        .ok_or(EdgeError::BadVisitorToken)
+}
+
+/// The visitor's country: Cloudflare's, or the test seam's header when trusted.
+pub(super) fn country(req: &Request, config: &Config) -> Option<String> {
+    if config.trust_test_country_header {
+        if let Some(country) = header(req, "x-test-country") {
+            return Some(country);
+        }
+    }
+    req.cf().and_then(|cf| cf.country())
+}
+
+/// The plain link shown once a conversation continues on WhatsApp.
+pub fn chat_link(number: &NumberRecord) -> String {
+    format!(
+        "https://wa.me/{}",
+        switchboard_core::handoff::wa_me_digits(&number.display_phone_number)
+    )
 }
