@@ -5,6 +5,7 @@
 //! quiet for their number's auto-resolve delay (asking their surveys), and delete R2 files
 //! that no row references, and Web Push's coalescing state a day old.
 
+use switchboard_core::admin_auth::admin_subscriber;
 use worker::Env;
 
 use crate::config::env::Config;
@@ -52,6 +53,12 @@ pub async fn run(env: &Env) -> Result<(), EdgeError> {
     }
     // Auto-resolve (per number, off by default) needs the secrets: skipped while not set up.
     if let Ok(secrets) = Config::from_env(env) {
+        // Web Push subscriptions made with an admin token since rotated.
+        if !secrets.admin_token.is_empty() {
+            crate::push::store::PushStore(&store)
+                .purge_stale_admin(&admin_subscriber(&secrets.admin_token))
+                .await?;
+        }
         let numbers = Numbers {
             config: &secrets,
             store: ConfigStore::new(env)?,

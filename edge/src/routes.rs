@@ -194,10 +194,10 @@ async fn admin(
         // Web Push: the member is the signed-in member once sign-in lands (issue 20).
         (Method::Get, ["push", "key"]) => push::api::key(env),
         (Method::Post, ["push", "subscriptions"]) => {
-            push::api::subscribe(req, env, &attention::reader(caller)).await
+            push::api::subscribe(req, env, &push::api::member(caller, config)).await
         }
         (Method::Delete, ["push", "subscriptions"]) => {
-            push::api::unsubscribe(req, env, &attention::reader(caller)).await
+            push::api::unsubscribe(req, env, &push::api::member(caller, config)).await
         }
         (_, ["push", "key"]) => Err(EdgeError::MethodNotAllowed { allow: "GET" }),
         (_, ["push", "subscriptions"]) => Err(EdgeError::MethodNotAllowed {

@@ -185,3 +185,34 @@ test('without a VAPID key the key route says push is not configured', async () =
     await bare.stop();
   }
 });
+
+// Last: it restarts the edge with another admin token.
+test('a subscription made with the admin token ends when the token is rotated', async () => {
+  const old = push.subscribe();
+  assert.equal((await subscribe(old)).status, 200);
+  const customer = newCustomer();
+  await write(customer, 'before the rotation');
+  await push.waitFor(old.path, 1);
+
+  // The owner rotates ADMIN_TOKEN (a new secret: a new deployment of the same state).
+  const { statePath } = stack.edge;
+  await stack.edge.stopKeepingState();
+  stack.edge = edge = await startEdge({
+    graphBase: stack.graph.base, state: statePath,
+    vars: { VAPID_PRIVATE_KEY: vapid.privateKey, VAPID_SUBJECT: 'mailto:owner@example.com', PUSH_COALESCE_SECONDS: WINDOW, ADMIN_TOKEN: 'rotated-admin-token-0123456789abcdef' },
+  });
+  stack.ownedState = statePath;
+  assert.equal((await fetch(`${edge.url}/api/admin/me`, { headers: { authorization: `Bearer ${edge.secrets.ADMIN_TOKEN}` } })).status, 401, 'the old token no longer works');
+  edge.secrets.ADMIN_TOKEN = 'rotated-admin-token-0123456789abcdef';
+  await sleep(WINDOW * 1000 + 200);
+  await write(customer, 'after the rotation');
+  await sleep(600);
+  assert.equal(push.arrivals(old.path).length, 1, 'the old token\'s subscription hears nothing more');
+  // The maintenance forgets it; subscribing with the new token works as before.
+  assert.equal((await fetch(`${edge.url}/__scheduled?cron=*+*+*+*+*`)).status, 200);
+  const fresh = push.subscribe();
+  assert.equal((await subscribe(fresh)).status, 200);
+  await write(newCustomer(), 'to the new token');
+  await push.waitFor(fresh.path, 1);
+  assert.equal(push.arrivals(old.path).length, 1);
+});

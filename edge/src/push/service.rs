@@ -11,6 +11,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use futures_util::future::{join_all, select, Either};
+use switchboard_core::admin_auth::admin_subscriber;
 use switchboard_core::web_push::coalesce::{on_new_message, Decision, WINDOW_SECONDS};
 use switchboard_core::web_push::encryption::{encrypt, EncryptError};
 use switchboard_core::web_push::payload::{topic, CustomerMessage, PushPayload};
@@ -35,6 +36,9 @@ pub struct PushConfig {
     pub subject: String,
     /// The coalescing window (`PUSH_COALESCE_SECONDS`, a test seam; 60 s otherwise).
     pub window: i64,
+    /// Whom subscriptions made with the current admin token belong to (none while the token is
+    /// not set: then no such subscription is current).
+    pub admin_member: Option<String>,
 }
 
 impl PushConfig {
@@ -57,10 +61,15 @@ impl PushConfig {
         let window = value(env, "PUSH_COALESCE_SECONDS")
             .and_then(|v| v.parse().ok())
             .unwrap_or(WINDOW_SECONDS);
+        let admin_member = crate::config::env::Config::from_env(env)
+            .ok()
+            .filter(|c| !c.admin_token.is_empty())
+            .map(|c| admin_subscriber(&c.admin_token));
         Ok(Self {
             key,
             subject,
             window,
+            admin_member,
         })
     }
 }
@@ -126,7 +135,7 @@ async fn notify(
 ) -> Result<(), EdgeError> {
     let now = now_seconds();
     let recipients: Vec<Recipient> = store
-        .recipients(&message.conversation_id)
+        .recipients(&message.conversation_id, config.admin_member.as_deref())
         .await?
         .into_iter()
         .filter(|r| should_notify(r.assignee.as_deref(), &r.member))

@@ -115,6 +115,19 @@ impl PushStore<'_> {
         Ok(())
     }
 
+    /// Forgets subscriptions made with an admin token that is no longer the current one (and
+    /// those from before subscriptions were tied to the token), from the Cron Trigger.
+    pub async fn purge_stale_admin(&self, admin_member: &str) -> Result<(), EdgeError> {
+        self.0
+            .stmt(
+                "DELETE FROM push_subscriptions WHERE (member = 'admin-token' OR member LIKE 'admin-token:%') AND member != ?1",
+                args![admin_member],
+            )?
+            .run()
+            .await?;
+        Ok(())
+    }
+
     /// Every subscription, with its coalescing state for `conversation_id` (one query).
     /// Whether anyone subscribed at all (a batch of messages asks once, before reading each
     /// message's recipients).
@@ -135,7 +148,13 @@ impl PushStore<'_> {
         Ok(rows.first().is_some_and(|r| r.any != 0))
     }
 
-    pub async fn recipients(&self, conversation_id: &str) -> Result<Vec<Recipient>, EdgeError> {
+    /// A member's, or the current admin token's (`admin_member`); one made with a rotated
+    /// token belongs to nobody current and gets nothing.
+    pub async fn recipients(
+        &self,
+        conversation_id: &str,
+        admin_member: Option<&str>,
+    ) -> Result<Vec<Recipient>, EdgeError> {
         let result = self
             .0
             .stmt(
@@ -143,8 +162,8 @@ impl PushStore<'_> {
                  (SELECT a.assignee_email FROM conversations a WHERE a.id = ?1) AS assignee \
                  FROM push_subscriptions s LEFT JOIN push_coalescing c \
                  ON c.subscription_id = s.id AND c.conversation_id = ?1 \
-                 WHERE s.member = 'admin-token' OR EXISTS (SELECT 1 FROM team_members m WHERE m.email = s.member)",
-                args![conversation_id],
+                 WHERE s.member = ?2 OR EXISTS (SELECT 1 FROM team_members m WHERE m.email = s.member)",
+                args![conversation_id, admin_member],
             )?
             .all()
             .await?;
