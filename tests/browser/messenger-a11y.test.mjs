@@ -47,11 +47,15 @@ async function say(page, words) {
   await page.locator('.sb-visitor:not(.sb-pending)', { hasText: words }).waitFor();
 }
 
+// Each browser context its own client address: every page here comes from 127.0.0.1, and the
+// widget API allows one address 120 calls a minute, which this file's visitors together exceed.
+let clients = 0;
+const ownAddress = () => ({ 'x-test-client-ip': `203.0.113.${++clients}` });
 const latestConversation = async () => (await edge.adminJson('/conversations?channel=messenger')).body[0];
 const reply = (id, words) => edge.adminJson(`/conversations/${id}/messages`, { method: 'POST', body: JSON.stringify({ text: words }) });
 
 test('every state of the Messenger passes axe, from closed to continued on WhatsApp', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, extraHTTPHeaders: ownAddress() });
   const page = await context.newPage();
   await page.goto(`${edge.url}/`);
   await page.getByRole('button', { name: 'Open chat' }).waitFor();
@@ -96,7 +100,7 @@ test('every state of the Messenger passes axe, from closed to continued on Whats
   await context.close();
 
   // The handoff offer and, once the visitor writes on WhatsApp, the conversation there.
-  const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const other = await browser.newContext({ viewport: { width: 1280, height: 800 }, extraHTTPHeaders: ownAddress() });
   const visitor = await other.newPage();
   await visitor.goto(`${edge.url}/`);
   await openChat(visitor);
@@ -123,7 +127,7 @@ test('right to left, outside hours, and accent colours that fail contrast as giv
   try {
     for (const [accent, locale] of [['#25d366', 'ar'], ['#ffd400', 'he'], ['#8a8a8a', 'en-US']]) {
       await edge.putSettings({ ...settings, accent_color: accent, opening_hours: closed });
-      const context = await browser.newContext({ locale, viewport: { width: 390, height: 844 } });
+      const context = await browser.newContext({ locale, viewport: { width: 390, height: 844 }, extraHTTPHeaders: ownAddress() });
       const page = await context.newPage();
       await page.goto(`${edge.url}/`);
       const launcher = page.locator('#switchboard-messenger .sb-launcher');
@@ -143,7 +147,7 @@ test('right to left, outside hours, and accent colours that fail contrast as giv
 });
 
 test('focus: into the panel on opening (Enter), back to the launcher on Escape; a chat by keyboard alone', async () => {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ extraHTTPHeaders: ownAddress() });
   const page = await context.newPage();
   await page.goto(`${edge.url}/`);
   const launcher = page.getByRole('button', { name: 'Open chat' });
@@ -187,7 +191,7 @@ test('focus: into the panel on opening (Enter), back to the launcher on Escape; 
 });
 
 test('screen readers: a reply is announced once; the visitor\'s own message is not', async () => {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ extraHTTPHeaders: ownAddress() });
   const page = await context.newPage();
   await page.goto(`${edge.url}/`);
   await openChat(page);
