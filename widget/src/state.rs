@@ -22,10 +22,10 @@ pub struct Chat {
     /// The rating the business asks for once the conversation is resolved.
     pub survey: Option<WidgetSurvey>,
     pub handoff: Handoff,
-    /// An agent offered to continue on WhatsApp: the Messenger asks for the code by itself,
-    /// once in a page's life (not again after a refusal, or once the visitor asked).
+    /// An agent offered to continue on WhatsApp (as the conversation last read says).
     pub offered: bool,
-    /// A handoff code was asked for on this page.
+    /// A handoff code was asked for on this page: an agent's offer is taken up at most once
+    /// (not again after a refusal, nor once the visitor asked).
     pub asked_for_code: bool,
     /// A problem to show (connection lost, refused), cleared by the next success.
     pub notice: Option<Notice>,
@@ -192,7 +192,10 @@ impl Chat {
     /// An agent's offer the Messenger should take up now: handoff is available and no code is
     /// being asked for or shown.
     pub fn takes_up_offer(&self) -> bool {
-        self.offered && self.handoff == Handoff::Idle && self.handoff_available()
+        self.offered
+            && !self.asked_for_code
+            && self.handoff == Handoff::Idle
+            && self.handoff_available()
     }
 
     pub fn apply(mut self, action: Action) -> Self {
@@ -234,7 +237,7 @@ impl Chat {
                     self.outbox.clear();
                 }
                 self.continued_on_whatsapp = conversation.continued_on_whatsapp;
-                self.offered = conversation.handoff_offered && !self.asked_for_code;
+                self.offered = conversation.handoff_offered;
                 self.survey = conversation.survey;
                 // A reload succeeding says nothing of a message that failed: its notice stays
                 // until that message is sent (or another problem replaces it).
@@ -292,7 +295,7 @@ impl Chat {
             }
             Action::HandoffRequested => {
                 self.handoff = Handoff::Requesting;
-                (self.offered, self.asked_for_code) = (false, true);
+                self.asked_for_code = true;
             }
             Action::HandoffOffered(offer) => self.handoff = Handoff::Offered(offer),
             Action::HandoffFailed(reason) => {

@@ -231,6 +231,7 @@ pub fn thread(props: &ThreadProps) -> Html {
         .or_else(|| c.wa_id.clone())
         .unwrap_or_else(|| "Website visitor".to_owned());
     let open = c.status == ConversationStatus::Open;
+    let offered = c.handoff_offered_at.is_some();
     html! {
         <section class="thread" aria-label={format!("Conversation with {title}")}>
             <header class="row between">
@@ -261,8 +262,8 @@ pub fn thread(props: &ThreadProps) -> Html {
             }
             if c.channel == Channel::Messenger && open && c.handed_off_at.is_none() && c.visitor_id.is_some() {
                 <p class="row">
-                    <button onclick={post_action("handoff-offer".to_owned())}>{ if c.handoff_offered_at.is_some() { "Offer WhatsApp again" } else { "Offer WhatsApp" } }</button>
-                    <span class="hint">{ if c.handoff_offered_at.is_some() { "Offered: the visitor's Messenger shows a code and QR code to continue on WhatsApp." } else { "Shows the visitor a code and QR code to continue this conversation on WhatsApp, with its history." } }</span>
+                    <button onclick={post_action("handoff-offer".to_owned())}>{ if offered { "Offer WhatsApp again" } else { "Offer WhatsApp" } }</button>
+                    <span class="hint">{ if offered { "Offered: the visitor's Messenger shows a code and QR code to continue on WhatsApp." } else { "Shows the visitor a code and QR code to continue this conversation on WhatsApp, with its history." } }</span>
                 </p>
             }
             if c.unlinked_at.is_some() {
