@@ -13,6 +13,7 @@ pub mod config_document;
 pub mod contrast;
 pub mod csat;
 pub mod customer_identity;
+pub mod deferred_work;
 pub mod delivery_status;
 pub mod file_checks;
 pub mod handoff;

@@ -19,8 +19,11 @@ mod routes;
 mod team;
 mod visitor;
 mod webhooks;
+mod work;
 
-use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledEvent};
+use worker::{
+    event, Context, Env, MessageBatch, Request, Response, ScheduleContext, ScheduledEvent,
+};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response> {
@@ -34,4 +37,12 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     if let Err(e) = maintenance::run(&env).await {
         worker::console_error!("scheduled maintenance failed (next run retries): {e}");
     }
+}
+
+/// The work queue: multi-message deliveries' messages and media fetches, one per invocation.
+/// Never an `Err`: each item is acked or retried on its own (an `Err` here would panic).
+#[event(queue)]
+async fn queue(batch: MessageBatch<String>, env: Env, ctx: Context) -> worker::Result<()> {
+    work::consumer::run(batch, &env, &ctx).await;
+    Ok(())
 }

@@ -1,13 +1,15 @@
 //! Fetching inbound WhatsApp media into R2, as the Cloud API requires: `GET /<version>/<media
 //! id>` with the number's token gives a short-lived URL; `GET` that URL with the same bearer.
 //!
-//! Runs after the webhook is answered (`ctx.wait_until`: Meta never waits, and no Queue binding
-//! is needed — the retry state lives in D1, so a fetch that dies with its isolate is picked up
-//! by the Cron Trigger's sweep). A claim (a lease) keeps two fetchers off one file; a redelivery
+//! Runs in an invocation of its own, from the work queue (Meta never waits, and a 25 MiB file's
+//! CPU is never added to a delivery's), or after the answer when the queue cannot take it; the
+//! retry state lives in D1, so a fetch that dies with its isolate is picked up by the Cron
+//! Trigger's sweep. A claim (a lease) keeps two fetchers off one file; a redelivery
 //! creates no row, so nothing is fetched twice. Failures back off (1 min … 2 h) and after
 //! [`MAX_ATTEMPTS`] the file is "unavailable", with the reason, until the console's Retry.
 
 use sha2::{Digest, Sha256};
+use switchboard_core::deferred_work::Work;
 use switchboard_core::media::{essence, retry_delay_seconds, MAX_ATTEMPTS, MAX_MEDIA_BYTES};
 use worker::{Context, Env, HttpMetadata};
 
@@ -56,6 +58,25 @@ pub async fn delete_file(env: &Env, message_id: &str) {
     }
 }
 
+/// The files of these stored media messages are fetched each in an invocation of its own (the
+/// work queue); if the queue cannot take them, after this request's answer, as before. Either
+/// way the cron's sweep picks up a fetch that dies: its state lives in D1.
+pub async fn fetch_later(env: &Env, ctx: &Context, wamids: Vec<String>) {
+    if wamids.is_empty() {
+        return;
+    }
+    let items: Vec<Work> = wamids
+        .iter()
+        .map(|w| Work::Media {
+            wamids: vec![w.clone()],
+        })
+        .collect();
+    if let Err(e) = crate::platform::queue::send(env, &items).await {
+        worker::console_warn!("media fetches not queued ({e}); fetching after the answer");
+        fetch_after(ctx, env, wamids);
+    }
+}
+
 /// After the answer: fetches the files of the media messages this delivery stored.
 pub fn fetch_after(ctx: &Context, env: &Env, wamids: Vec<String>) {
     if wamids.is_empty() {
@@ -63,17 +84,19 @@ pub fn fetch_after(ctx: &Context, env: &Env, wamids: Vec<String>) {
     }
     let env = env.clone();
     ctx.wait_until(async move {
-        let run = async {
-            let store = Db::new(&env)?;
-            let refs: Vec<&str> = wamids.iter().map(String::as_str).collect();
-            let ids = MediaStore(&store).pending_of_wamids(&refs).await?;
-            fetch_all(&env, &store, &ids).await;
-            Ok::<_, EdgeError>(())
-        };
-        if let Err(e) = run.await {
+        if let Err(e) = fetch_now(&env, &wamids).await {
             worker::console_error!("media fetch after a delivery (the cron retries): {e}");
         }
     });
+}
+
+/// Fetches the files of these media messages now, those still pending (the queue consumer).
+pub async fn fetch_now(env: &Env, wamids: &[String]) -> Result<(), EdgeError> {
+    let store = Db::new(env)?;
+    let refs: Vec<&str> = wamids.iter().map(String::as_str).collect();
+    let ids = MediaStore(&store).pending_of_wamids(&refs).await?;
+    fetch_all(env, &store, &ids).await;
+    Ok(())
 }
 
 /// Fetches these files one after another, each failure recorded on its own row.

@@ -2,11 +2,11 @@
 
 use switchboard_core::admin_auth::secrets_equal;
 use switchboard_core::signature::verify_signature;
-use switchboard_core::webhook::{parse_delivery, MessageContent, MAX_DELIVERY_BYTES};
+use switchboard_core::webhook::{parse_delivery, MAX_DELIVERY_BYTES};
 use switchboard_core::webhook_wiring::WiringEvent;
 use worker::{Context, Env, Method, Request, Response};
 
-use super::service::apply_delivery;
+use super::service::receive;
 use super::wiring;
 use crate::config::env::Config;
 use crate::error::EdgeError;
@@ -50,18 +50,12 @@ pub async fn handle(
                 return Err(EdgeError::BadSignature(reason));
             }
             // Only a body that is not a delivery at all is refused; odd items inside are kept.
-            let delivery = parse_delivery(&body, now_seconds())
+            let now = now_seconds();
+            let delivery = parse_delivery(&body, now)
                 .map_err(|e| EdgeError::BadRequest(e.to_string()))?;
-            let summary = apply_delivery(env, &delivery, live).await?;
-            // Media files are fetched after the answer: Meta never waits for them.
-            let media: Vec<String> = delivery
-                .changes
-                .iter()
-                .flat_map(|c| &c.messages)
-                .filter(|m| matches!(m.content, MessageContent::Media { .. }))
-                .map(|m| m.wamid.clone())
-                .collect();
-            crate::media::fetch::fetch_after(ctx, env, media);
+            let (summary, media) = receive(env, &delivery, live, now).await?;
+            // Media files are fetched after the message is stored: Meta never waits for them.
+            crate::media::fetch::fetch_later(env, ctx, media).await;
             let mut events = vec![WiringEvent::Delivery];
             let mut numbers: Vec<&str> = delivery
                 .changes

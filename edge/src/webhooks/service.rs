@@ -10,7 +10,8 @@
 use serde::Serialize;
 use switchboard_core::live::{visitor_room, Change as LiveChange, LiveEvent, INBOX_ROOM};
 use switchboard_core::settings::ProjectSettings;
-use switchboard_core::webhook::{Change, Delivery, TimestampWindow};
+use switchboard_core::deferred_work::{should_defer, take_messages};
+use switchboard_core::webhook::{Change, Delivery, MessageContent, TimestampWindow};
 use worker::Env;
 
 use super::identity::{self, Identity};
@@ -22,12 +23,15 @@ use crate::config::store::{ConfigStore, NumberRecord};
 use crate::conversations::store::ConversationStore;
 use crate::error::EdgeError;
 use crate::live::publish::Live;
-use crate::platform::clock::now_seconds;
+use crate::platform::queue;
 
 /// What a delivery did; the webhook's 200 answer.
 #[derive(Debug, Default, Serialize)]
 pub struct DeliverySummary {
     pub messages_stored: u32,
+    /// Messages handed to the work queue, each stored by an invocation of its own (a delivery
+    /// of more than two; see `switchboard_core::deferred_work`).
+    pub messages_queued: u32,
     pub duplicates: u32,
     pub handoffs: u32,
     pub statuses: u32,
@@ -35,10 +39,53 @@ pub struct DeliverySummary {
     pub not_understood: u32,
 }
 
+/// Stores a delivery received at `now`: inside this request when it carries at most two
+/// messages, else its messages go to the work queue (one chain, stored one per invocation in
+/// Meta's order) and the rest is stored here. If the queue cannot take them, everything is stored here. Returns the summary and the
+/// media messages stored here, whose files are still to fetch.
+pub async fn receive(
+    env: &Env,
+    delivery: &Delivery,
+    live: &Live,
+    now: i64,
+) -> Result<(DeliverySummary, Vec<String>), EdgeError> {
+    if should_defer(delivery) {
+        let mut rest = delivery.clone();
+        if let Some(work) = take_messages(&mut rest, now) {
+            match queue::send(env, std::slice::from_ref(&work)).await {
+                Ok(()) => {
+                    let mut summary = apply_delivery(env, &rest, live, now).await?;
+                    summary.messages_queued = work.message_count() as u32;
+                    return Ok((summary, Vec::new()));
+                }
+                Err(e) => worker::console_warn!(
+                    "{} messages not queued ({e}): stored inside the request",
+                    work.message_count()
+                ),
+            }
+        }
+    }
+    let summary = apply_delivery(env, delivery, live, now).await?;
+    Ok((summary, media_wamids(delivery)))
+}
+
+/// The media messages of a delivery, whose files are fetched after they are stored.
+pub fn media_wamids(delivery: &Delivery) -> Vec<String> {
+    delivery
+        .changes
+        .iter()
+        .flat_map(|c| &c.messages)
+        .filter(|m| matches!(m.content, MessageContent::Media { .. }))
+        .map(|m| m.wamid.clone())
+        .collect()
+}
+
+/// Stores a delivery as of `now` (its arrival: the queue consumer passes the webhook's time).
 pub async fn apply_delivery(
     env: &Env,
     delivery: &Delivery,
     live: &Live,
+    now: i64,
 ) -> Result<DeliverySummary, EdgeError> {
     let config = ConfigStore::new(env)?;
     // Both KV reads at once.
@@ -47,7 +94,6 @@ pub async fn apply_delivery(
     let store = ConversationStore::new(env)?;
     let webhook_store = WebhookStore(&store);
     let mut summary = DeliverySummary::default();
-    let now = now_seconds();
     // Every item kept aside, the delivery's and its changes', in one batch. The Business app's
     // history sync (coexistence numbers) is not shown in the inbox: it is kept whole with the
     // not-understood items, so nothing Meta sends is lost.
