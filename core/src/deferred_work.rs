@@ -2,9 +2,10 @@
 //! budget (10 ms): the messages of a delivery that carries more than [`INLINE_MESSAGES`] of them,
 //! and the fetch of each media file.
 //!
-//! A delivery's messages travel as one chain ([`Work::Messages`]): an invocation stores the
-//! first and queues the rest, so each invocation stores one message and they are stored in
-//! Meta's order (two messages sent within the same second keep their order in the thread).
+//! Each customer's messages in a delivery travel as one chain ([`Work::Messages`]): an
+//! invocation stores the first and queues the rest, so each invocation stores one message and
+//! a customer's messages are stored in Meta's order (two sent within the same second keep their
+//! order in the thread); different customers' chains run side by side.
 //! Each is its change's `value` reduced to that one message (with the change's contacts, for
 //! the sender's name), so the consumer parses it with the webhook's own parser and stores it
 //! with the webhook's own steps: idempotent by wamid (a retried link stores nothing twice),
@@ -102,40 +103,62 @@ fn message_count(delivery: &Delivery) -> usize {
         .sum()
 }
 
-/// Takes every message out of `delivery`'s `messages` changes, as one [`Work::Messages`];
+/// Takes every message out of `delivery`'s `messages` changes, as one [`Work::Messages`] per
+/// number and customer, in Meta's order;
 /// what stays is the rest of the delivery (statuses, Meta's errors, items not understood,
 /// echoes), each change's `value` without its `messages` (so a change kept for replay while
 /// its number is not connected carries only what was left). A change left with nothing is
-/// dropped. Returns `None`, changing nothing, when the item would be over [`MAX_ITEM_BYTES`].
-pub fn take_messages(delivery: &mut Delivery, received_at: i64) -> Option<Work> {
-    let mut messages = Vec::new();
+/// dropped. Returns `None`, changing nothing, when an item would be over [`MAX_ITEM_BYTES`].
+pub fn take_messages(delivery: &mut Delivery, received_at: i64) -> Option<Vec<Work>> {
+    // (number, customer) → their messages, in order of first appearance.
+    let mut chains: Vec<((String, String), Vec<QueuedMessage>)> = Vec::new();
     for (index, change) in delivery.changes.iter().enumerate() {
         if change.field != ChangeField::Messages {
             continue;
         }
         let mut shared = change.value.clone();
         if let Some(object) = shared.as_object_mut() {
-            for key in ["messages", "statuses", "errors", "message_echoes", "history"] {
+            for key in [
+                "messages",
+                "statuses",
+                "errors",
+                "message_echoes",
+                "history",
+            ] {
                 object.remove(key);
             }
         }
         for message in &change.messages {
             let mut value = shared.clone();
             if let Some(object) = value.as_object_mut() {
-                object.insert("messages".to_owned(), Value::Array(vec![message.raw.clone()]));
+                object.insert(
+                    "messages".to_owned(),
+                    Value::Array(vec![message.raw.clone()]),
+                );
             }
-            messages.push(QueuedMessage {
+            let queued = QueuedMessage {
                 waba_id: change.waba_id.clone(),
                 path: format!("changes[{index}].value"),
                 value,
-            });
+            };
+            let key = (
+                change.phone_number_id.clone(),
+                message.customer.key().as_str().to_owned(),
+            );
+            match chains.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, chain)) => chain.push(queued),
+                None => chains.push((key, vec![queued])),
+            }
         }
     }
-    let work = Work::Messages {
-        received_at,
-        messages,
-    };
-    if work.to_json().len() > MAX_ITEM_BYTES {
+    let work: Vec<Work> = chains
+        .into_iter()
+        .map(|(_, messages)| Work::Messages {
+            received_at,
+            messages,
+        })
+        .collect();
+    if work.iter().any(|w| w.to_json().len() > MAX_ITEM_BYTES) {
         return None;
     }
     for change in &mut delivery.changes {

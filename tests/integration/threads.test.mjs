@@ -17,7 +17,14 @@ test('a 250-message thread reads newest page first, then older pages, with no ga
     const messages = Array.from({ length: 50 }, (_, i) => text(user, `m${batch * 50 + i}`, t0 + batch * 50 + i));
     assert.equal((await edge.deliver(delivery(NUMBER, { messages }))).status, 200);
   }
-  const [c] = (await edge.adminJson(`/conversations?wa_id=${user}`)).body;
+  // Deliveries of more than two messages are stored by the work queue, one message per
+  // invocation: wait until the 250th is there.
+  let c;
+  for (let i = 0; i < 600; i++) {
+    [c] = (await edge.adminJson(`/conversations?wa_id=${user}`)).body;
+    if (c && (await edge.adminJson(`/conversations/${c.id}?limit=300`)).body.messages?.length === 250) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const first = (await edge.adminJson(`/conversations/${c.id}`)).body;
   assert.equal(first.messages.length, 100);
   assert.equal(first.messages.at(-1).text, 'm249');

@@ -50,7 +50,12 @@ fn body() -> Vec<u8> {
 }
 
 fn wamids(delivery: &Delivery) -> Vec<String> {
-    delivery.changes.iter().flat_map(|c| &c.messages).map(|m| m.wamid.clone()).collect()
+    delivery
+        .changes
+        .iter()
+        .flat_map(|c| &c.messages)
+        .map(|m| m.wamid.clone())
+        .collect()
 }
 
 #[test]
@@ -59,22 +64,50 @@ fn up_to_two_messages_stay_in_the_request_and_three_go_to_the_queue() {
     assert!(should_defer(&one), "four messages");
     let mut two = one.clone();
     two.changes[0].messages.truncate(1);
-    assert!(!should_defer(&two), "two messages: stored inside the request");
+    assert!(
+        !should_defer(&two),
+        "two messages: stored inside the request"
+    );
 }
 
 #[test]
 fn each_message_is_queued_alone_and_reads_back_as_the_webhook_read_it() {
     let original = parse_delivery(&body(), NOW).unwrap();
     let mut rest = original.clone();
-    let work = take_messages(&mut rest, NOW).expect("a small item");
-    assert_eq!(work.message_count(), 4);
-    let Work::Messages { received_at, messages } = Work::from_json(&work.to_json()).unwrap() else {
-        panic!("a messages item");
+    let work = take_messages(&mut rest, NOW).expect("small items");
+    let chains: Vec<Vec<QueuedMessage>> = work
+        .iter()
+        .map(|w| match Work::from_json(&w.to_json()).unwrap() {
+            Work::Messages {
+                received_at,
+                messages,
+            } => {
+                assert_eq!(received_at, NOW);
+                messages
+            }
+            Work::Media { .. } => panic!("a messages item"),
+        })
+        .collect();
+    let wamids_of = |chain: &Vec<QueuedMessage>| -> Vec<String> {
+        chain
+            .iter()
+            .flat_map(|q| q.delivery(NOW).changes)
+            .flat_map(|c| c.messages)
+            .map(|m| m.wamid)
+            .collect()
     };
-    assert_eq!(received_at, NOW);
+    assert_eq!(
+        chains.iter().map(wamids_of).collect::<Vec<_>>(),
+        [vec!["wamid.A", "wamid.C"], vec!["wamid.B"], vec!["wamid.D"]],
+        "one chain per number and customer, each in Meta's order"
+    );
+    let received_at = NOW;
     let mut seen = Vec::new();
-    for queued in &messages {
-        assert!(queued.value.get("statuses").is_none(), "a status is applied once, by the request");
+    for queued in chains.iter().flatten() {
+        assert!(
+            queued.value.get("statuses").is_none(),
+            "a status is applied once, by the request"
+        );
         let alone = queued.delivery(received_at);
         assert_eq!(alone.all_not_understood().count(), 0);
         assert_eq!(alone.changes.len(), 1);
@@ -82,18 +115,34 @@ fn each_message_is_queued_alone_and_reads_back_as_the_webhook_read_it() {
         assert_eq!(change.messages.len(), 1);
         assert!(change.statuses.is_empty());
         let message = &change.messages[0];
-        let before = original.changes.iter().flat_map(|c| &c.messages).find(|m| m.wamid == message.wamid).unwrap();
+        let before = original
+            .changes
+            .iter()
+            .flat_map(|c| &c.messages)
+            .find(|m| m.wamid == message.wamid)
+            .unwrap();
         assert_eq!(message, before, "same message, same content, same sender");
-        let source = original.changes.iter().find(|c| c.messages.iter().any(|m| m.wamid == message.wamid)).unwrap();
+        let source = original
+            .changes
+            .iter()
+            .find(|c| c.messages.iter().any(|m| m.wamid == message.wamid))
+            .unwrap();
         assert_eq!(change.phone_number_id, source.phone_number_id);
         assert_eq!(
-            change.contact_for(&message.customer).and_then(|c| c.profile_name.clone()),
-            source.contact_for(&message.customer).and_then(|c| c.profile_name.clone()),
+            change
+                .contact_for(&message.customer)
+                .and_then(|c| c.profile_name.clone()),
+            source
+                .contact_for(&message.customer)
+                .and_then(|c| c.profile_name.clone()),
             "the sender's name travels with the message"
         );
         seen.push(message.wamid.clone());
     }
-    assert_eq!(seen, wamids(&original), "in Meta's order");
+    seen.sort();
+    let mut all = wamids(&original);
+    all.sort();
+    assert_eq!(seen, all, "every message, once");
 }
 
 #[test]
@@ -106,7 +155,12 @@ fn the_rest_keeps_statuses_and_what_was_not_understood_and_no_message() {
     assert!(wamids(&rest).is_empty());
     assert_eq!(rest.all_not_understood().count(), kept_before);
     assert_eq!(rest.changes[0].statuses.len(), 1);
-    assert!(rest.changes.iter().all(|c| c.value.get("messages").is_none()), "a change kept for replay holds no message twice");
+    assert!(
+        rest.changes
+            .iter()
+            .all(|c| c.value.get("messages").is_none()),
+        "a change kept for replay holds no message twice"
+    );
 }
 
 #[test]
@@ -115,7 +169,11 @@ fn a_change_left_with_nothing_is_dropped() {
     original.changes[1].not_understood.clear();
     let mut rest = original.clone();
     take_messages(&mut rest, NOW).unwrap();
-    assert_eq!(rest.changes.len(), 1, "only the change with a status is left");
+    assert_eq!(
+        rest.changes.len(),
+        1,
+        "only the change with a status is left"
+    );
     assert_eq!(rest.changes[0].phone_number_id, "106540352242922");
 }
 
@@ -137,12 +195,18 @@ fn messages_over_the_queue_size_stay_in_the_request() {
 
 #[test]
 fn a_queued_message_that_no_longer_parses_is_kept_not_lost() {
-    let queued = QueuedMessage { waba_id: "1".into(), path: "changes[0].value".into(), value: json!({ "messages": [] }) };
+    let queued = QueuedMessage {
+        waba_id: "1".into(),
+        path: "changes[0].value".into(),
+        value: json!({ "messages": [] }),
+    };
     let alone = queued.delivery(NOW);
     assert!(alone.changes.is_empty());
     assert_eq!(alone.all_not_understood().count(), 1);
     assert!(Work::from_json("{\"kind\":\"nonsense\"}").is_err());
-    let media = Work::Media { wamids: vec!["wamid.X".into()] };
+    let media = Work::Media {
+        wamids: vec!["wamid.X".into()],
+    };
     assert_eq!(Work::from_json(&media.to_json()).unwrap(), media);
     assert!(matches!(
         parse_delivery(&body(), NOW).unwrap().changes[0].messages[0].content,

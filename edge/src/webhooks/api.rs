@@ -51,8 +51,8 @@ pub async fn handle(
             }
             // Only a body that is not a delivery at all is refused; odd items inside are kept.
             let now = now_seconds();
-            let delivery = parse_delivery(&body, now)
-                .map_err(|e| EdgeError::BadRequest(e.to_string()))?;
+            let delivery =
+                parse_delivery(&body, now).map_err(|e| EdgeError::BadRequest(e.to_string()))?;
             let (summary, media) = receive(env, &delivery, live, now).await?;
             // Media files are fetched after the message is stored: Meta never waits for them.
             crate::media::fetch::fetch_later(env, ctx, media).await;

@@ -8,9 +8,9 @@
 //! are one batch per change, with the phone/BSUID links they name.
 
 use serde::Serialize;
+use switchboard_core::deferred_work::{should_defer, take_messages};
 use switchboard_core::live::{visitor_room, Change as LiveChange, LiveEvent, INBOX_ROOM};
 use switchboard_core::settings::ProjectSettings;
-use switchboard_core::deferred_work::{should_defer, take_messages};
 use switchboard_core::webhook::{Change, Delivery, MessageContent, TimestampWindow};
 use worker::Env;
 
@@ -40,8 +40,8 @@ pub struct DeliverySummary {
 }
 
 /// Stores a delivery received at `now`: inside this request when it carries at most two
-/// messages, else its messages go to the work queue (one chain, stored one per invocation in
-/// Meta's order) and the rest is stored here. If the queue cannot take them, everything is stored here. Returns the summary and the
+/// messages, else its messages go to the work queue (a chain per customer, stored one message
+/// per invocation in Meta's order) and the rest is stored here. If the queue cannot take them, everything is stored here. Returns the summary and the
 /// media messages stored here, whose files are still to fetch.
 pub async fn receive(
     env: &Env,
@@ -52,15 +52,15 @@ pub async fn receive(
     if should_defer(delivery) {
         let mut rest = delivery.clone();
         if let Some(work) = take_messages(&mut rest, now) {
-            match queue::send(env, std::slice::from_ref(&work)).await {
+            let count: usize = work.iter().map(|w| w.message_count()).sum();
+            match queue::send(env, &work).await {
                 Ok(()) => {
                     let mut summary = apply_delivery(env, &rest, live, now).await?;
-                    summary.messages_queued = work.message_count() as u32;
+                    summary.messages_queued = count as u32;
                     return Ok((summary, Vec::new()));
                 }
                 Err(e) => worker::console_warn!(
-                    "{} messages not queued ({e}): stored inside the request",
-                    work.message_count()
+                    "{count} messages not queued ({e}): stored inside the request"
                 ),
             }
         }

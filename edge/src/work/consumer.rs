@@ -36,7 +36,9 @@ pub async fn run(batch: MessageBatch<String>, env: &Env, ctx: &Context) {
                 match keep(env, &text, &reason, now).await {
                     Ok(()) => message.ack(),
                     Err(kept) => {
-                        worker::console_error!("queued work not stored and not kept ({kept}); retried");
+                        worker::console_error!(
+                            "queued work not stored and not kept ({kept}); retried"
+                        );
                         message.retry();
                     }
                 }
