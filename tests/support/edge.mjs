@@ -1,7 +1,7 @@
 // Starts the built Worker in wrangler dev (workerd) on a free 127.0.0.1 port with its own
 // fresh KV/D1 state, pointed at a Graph API stand-in. Secrets come from .dev.vars.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,8 +34,11 @@ async function freePort() {
  *  `migrate: false` leaves the fresh D1 database without its tables, so every D1 write fails.
  *  `inspector: true` keeps wrangler's DevTools proxy (for a benchmark that attaches to it and reads
  *  the isolate's heap); otherwise it is off: with nobody attached it keeps every DevTools message
- *  it sees, response bodies included, and a long run dies of it (wrangler 4.86). */
-export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {}, state: existing, migrate = true, inspector = false } = {}) {
+ *  it sees, response bodies included, and a long run dies of it (wrangler 4.86).
+ *  `workDelaySeconds`: the work queue holds each item that long before its consumer runs (the
+ *  producer's `delivery_delay`, in a copy of wrangler.toml), so a benchmark can tell a request's
+ *  CPU from its queue invocations'. */
+export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {}, state: existing, migrate = true, inspector = false, workDelaySeconds } = {}) {
   const state = existing ?? mkdtempSync(join(tmpdir(), 'switchboard-state-'));
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1' };
   if (inspector) delete env.VSCODE_INSPECTOR_OPTIONS;
@@ -47,7 +50,15 @@ export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {}, s
     });
   }
   const port = await freePort();
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--local', '--persist-to', state,
+  let config = null;
+  if (workDelaySeconds) {
+    // Beside wrangler.toml, so that its relative paths hold.
+    config = join(ROOT, `wrangler.bench-${port}.toml`);
+    const toml = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8')
+      .replace('queue = "switchboard-work"\n', `queue = "switchboard-work"\ndelivery_delay = ${workDelaySeconds}\n`);
+    writeFileSync(config, toml);
+  }
+  const args = ['dev', ...(config ? ['--config', config] : []), '--ip', '127.0.0.1', '--port', String(port), '--local', '--persist-to', state,
     '--show-interactive-dev-session=false', '--test-scheduled', '--inspector-port', String(inspectorPort),
     '--var', `GRAPH_API_BASE:${graphBase}`, '--var', 'TRUST_TEST_COUNTRY_HEADER:true'];
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
@@ -107,12 +118,14 @@ export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {}, s
       try { process.kill(-child.pid, 'SIGTERM'); } catch {}
       await new Promise((r) => setTimeout(r, 300));
       try { process.kill(-child.pid, 'SIGKILL'); } catch {}
+      if (config) rmSync(config, { force: true });
     },
     async stop() {
       try { process.kill(-child.pid, 'SIGTERM'); } catch {}
       await new Promise((r) => setTimeout(r, 300));
       try { process.kill(-child.pid, 'SIGKILL'); } catch {}
       if (!existing) rmSync(state, { recursive: true, force: true });
+      if (config) rmSync(config, { force: true });
     },
   };
 }
