@@ -6,6 +6,8 @@
 // objects in the same process, so this says how much is SQLite, not how much is our Worker's.
 // Needs `perf` (apt install linux-perf) and perf_event access; skipped otherwise.
 // Usage: node tests/bench/cpu-split.mjs [batch|one|image] [requests]
+// A batch (more than two messages) and an image include their work-queue invocations: the
+// profile is of the whole process.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { startStack } from '../support/fixtures.mjs';
