@@ -117,3 +117,30 @@ test('a consumer that cannot store yet (D1 not migrated) retries; once it can, e
     await cold.stop();
   }
 });
+
+test('a file whose fetch is stopped midway on every attempt ends unavailable, with the reason, and is not retaken', async () => {
+  const customer = '15146200041';
+  const id = '900000000000341';
+  const message = mediaMessage(customer, 'image', { id, mime_type: 'image/jpeg' }, now());
+  stack.graph.addMedia({ id, bytes: randomBytes(1000), mime_type: 'image/jpeg', token: TOKEN });
+  stack.graph.expireMediaUrls(true); // the first attempt fails and records why
+  await edge.deliver(delivery(NUMBER, { messages: [message] }));
+  for (let i = 0; i < 100 && !(await threadOf(customer, 1)).messages[0].media?.error; i++) await new Promise((r) => setTimeout(r, 100));
+  stack.graph.expireMediaUrls(false);
+  // As if each of its five attempts had been stopped before it could record anything (an
+  // invocation out of CPU): left 'fetching', its lease run out.
+  await stack.restart((state) => execFileSync('python3', [join(ROOT, 'tests/support/d1_exec.py'), state,
+    `UPDATE media SET state = 'fetching', lease_until = 1, attempts = 5 WHERE message_id = (SELECT id FROM messages WHERE wamid = '${message.id}')`]));
+  edge = stack.edge;
+  const downloads = stack.graph.media.downloads;
+  assert.equal((await fetch(`${edge.url}/__scheduled?cron=*+*+*+*+*`)).status, 200);
+  let media;
+  for (let i = 0; i < 50; i++) {
+    media = (await threadOf(customer, 1)).messages[0].media;
+    if (media.state === 'unavailable') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(media.state, 'unavailable');
+  assert.match(media.error, /stopped before it finished on every attempt/);
+  assert.equal(stack.graph.media.downloads, downloads, 'not retaken');
+});

@@ -90,12 +90,21 @@ pub fn fetch_after(ctx: &Context, env: &Env, wamids: Vec<String>) {
     });
 }
 
-/// Fetches the files of these media messages now, those still pending (the queue consumer).
+/// Fetches the files of these media messages now, those still pending (the queue consumer):
+/// each claimed by its wamid, in one D1 round trip.
 pub async fn fetch_now(env: &Env, wamids: &[String]) -> Result<(), EdgeError> {
     let store = Db::new(env)?;
-    let refs: Vec<&str> = wamids.iter().map(String::as_str).collect();
-    let ids = MediaStore(&store).pending_of_wamids(&refs).await?;
-    fetch_all(env, &store, &ids).await;
+    let config = Config::from_env(env)?;
+    let numbers = Numbers {
+        config: &config,
+        store: ConfigStore::new(env)?,
+    };
+    for wamid in wamids {
+        let claimed = MediaStore(&store)
+            .claim_by_wamid(wamid, now_seconds())
+            .await?;
+        fetch_claimed(env, &store, &numbers, claimed).await?;
+    }
     Ok(())
 }
 
@@ -132,11 +141,23 @@ pub async fn fetch_one(
     numbers: &Numbers<'_>,
     message_id: &str,
 ) -> Result<(), EdgeError> {
-    let media = MediaStore(store);
-    let now = now_seconds();
-    let Some(claimed) = media.claim(message_id, now).await? else {
-        return Ok(()); // another fetch has it, or it is done
+    let claimed = MediaStore(store).claim(message_id, now_seconds()).await?;
+    fetch_claimed(env, store, numbers, claimed).await
+}
+
+/// One attempt at a claimed file (`None`: another fetch has it, or it is done).
+async fn fetch_claimed(
+    env: &Env,
+    store: &Db,
+    numbers: &Numbers<'_>,
+    claimed: Option<Claimed>,
+) -> Result<(), EdgeError> {
+    let Some(claimed) = claimed else {
+        return Ok(());
     };
+    let media = MediaStore(store);
+    let message_id = claimed.message_id.as_str();
+    let now = now_seconds();
     match download(env, numbers, &claimed).await {
         Ok((mime, size, sha)) => {
             media

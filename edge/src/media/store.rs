@@ -3,12 +3,18 @@
 use serde::Deserialize;
 use worker::D1PreparedStatement;
 
+use switchboard_core::media::MAX_ATTEMPTS;
+
 use crate::args;
 use crate::error::EdgeError;
 use crate::platform::d1::{decode_rows, Db};
 
 /// How long a fetch holds its claim before another may take the file over.
 const LEASE_SECONDS: i64 = 120;
+
+/// Why a file whose every attempt was stopped midway is unavailable.
+const STOPPED_EVERY_TIME: &str = "the fetch was stopped before it finished on every attempt \
+     (on the Workers free plan a large file can need more than its 10 ms of CPU): Retry, or open it in WhatsApp";
 
 pub struct MediaStore<'a>(pub &'a Db);
 
@@ -91,9 +97,29 @@ impl MediaStore<'_> {
             .0
             .stmt(
                 "UPDATE media SET state = 'fetching', lease_until = ?2 + ?3, attempts = attempts + 1, updated_at = ?2 \
-                 WHERE message_id = ?1 AND (state = 'pending' OR (state = 'fetching' AND lease_until < ?2)) \
+                 WHERE message_id = ?1 AND (state = 'pending' OR (state = 'fetching' AND lease_until < ?2 AND attempts < ?4)) \
                  RETURNING message_id, media_id, phone_number_id, mime_type, attempts",
-                args![message_id, now, LEASE_SECONDS],
+                args![message_id, now, LEASE_SECONDS, MAX_ATTEMPTS],
+            )?
+            .all()
+            .await?;
+        Ok(decode_rows(&result, "media claim")?.into_iter().next())
+    }
+
+    /// [`Self::claim`] by the message's wamid (the queue's media items name the wamid).
+    pub async fn claim_by_wamid(
+        &self,
+        wamid: &str,
+        now: i64,
+    ) -> Result<Option<Claimed>, EdgeError> {
+        let result = self
+            .0
+            .stmt(
+                "UPDATE media SET state = 'fetching', lease_until = ?2 + ?3, attempts = attempts + 1, updated_at = ?2 \
+                 WHERE message_id = (SELECT id FROM messages WHERE wamid = ?1) \
+                 AND (state = 'pending' OR (state = 'fetching' AND lease_until < ?2 AND attempts < ?4)) \
+                 RETURNING message_id, media_id, phone_number_id, mime_type, attempts",
+                args![wamid, now, LEASE_SECONDS, MAX_ATTEMPTS],
             )?
             .all()
             .await?;
@@ -160,8 +186,19 @@ impl MediaStore<'_> {
         Ok(ids)
     }
 
-    /// Files whose next attempt is due (the Cron Trigger's sweep).
+    /// Files whose next attempt is due (the Cron Trigger's sweep). A file whose fetch was
+    /// stopped before it could record anything (its invocation ran out of CPU or died), as
+    /// many times as a file is tried, is marked unavailable with that reason first: never
+    /// retaken for ever.
     pub async fn due(&self, now: i64, limit: i64) -> Result<Vec<String>, EdgeError> {
+        self.0
+            .stmt(
+                "UPDATE media SET state = 'unavailable', lease_until = NULL, updated_at = ?1, error = ?3 \
+                 WHERE state = 'fetching' AND lease_until < ?1 AND attempts >= ?2",
+                args![now, MAX_ATTEMPTS, STOPPED_EVERY_TIME],
+            )?
+            .run()
+            .await?;
         let rows: Vec<Id> = decode_rows(
             &self
                 .0
