@@ -99,7 +99,7 @@ impl MediaStore<'_> {
                 "UPDATE media SET state = 'fetching', lease_until = ?2 + ?3, attempts = attempts + 1, updated_at = ?2 \
                  WHERE message_id = ?1 AND (state = 'pending' OR (state = 'fetching' AND lease_until < ?2 AND attempts < ?4)) \
                  RETURNING message_id, media_id, phone_number_id, mime_type, attempts",
-                args![message_id, now, LEASE_SECONDS, MAX_ATTEMPTS],
+                args![message_id, now, LEASE_SECONDS, i64::from(MAX_ATTEMPTS)],
             )?
             .all()
             .await?;
@@ -119,7 +119,7 @@ impl MediaStore<'_> {
                  WHERE message_id = (SELECT id FROM messages WHERE wamid = ?1) \
                  AND (state = 'pending' OR (state = 'fetching' AND lease_until < ?2 AND attempts < ?4)) \
                  RETURNING message_id, media_id, phone_number_id, mime_type, attempts",
-                args![wamid, now, LEASE_SECONDS, MAX_ATTEMPTS],
+                args![wamid, now, LEASE_SECONDS, i64::from(MAX_ATTEMPTS)],
             )?
             .all()
             .await?;
@@ -165,27 +165,6 @@ impl MediaStore<'_> {
         Ok(())
     }
 
-    /// Files of these messages still waiting for their first fetch.
-    pub async fn pending_of_wamids(&self, wamids: &[&str]) -> Result<Vec<String>, EdgeError> {
-        let mut ids = Vec::new();
-        // D1 binds at most 100 parameters per statement.
-        for chunk in wamids.chunks(90) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("?{i}")).collect();
-            let sql = format!(
-                "SELECT x.message_id FROM media x JOIN messages m ON m.id = x.message_id \
-                 WHERE x.state = 'pending' AND m.wamid IN ({})",
-                placeholders.join(", ")
-            );
-            let values: Vec<crate::platform::d1::Arg<'_>> = chunk
-                .iter()
-                .map(|w| crate::platform::d1::Arg::from(*w))
-                .collect();
-            let rows: Vec<Id> = decode_rows(&self.0.stmt(&sql, &values)?.all().await?, "media")?;
-            ids.extend(rows.into_iter().map(|r| r.message_id));
-        }
-        Ok(ids)
-    }
-
     /// Files whose next attempt is due (the Cron Trigger's sweep). A file whose fetch was
     /// stopped before it could record anything (its invocation ran out of CPU or died), as
     /// many times as a file is tried, is marked unavailable with that reason first: never
@@ -195,7 +174,7 @@ impl MediaStore<'_> {
             .stmt(
                 "UPDATE media SET state = 'unavailable', lease_until = NULL, updated_at = ?1, error = ?3 \
                  WHERE state = 'fetching' AND lease_until < ?1 AND attempts >= ?2",
-                args![now, MAX_ATTEMPTS, STOPPED_EVERY_TIME],
+                args![now, i64::from(MAX_ATTEMPTS), STOPPED_EVERY_TIME],
             )?
             .run()
             .await?;
