@@ -42,6 +42,8 @@ pub enum Work {
     },
     /// The files of these stored media messages, to fetch from Graph into R2.
     Media { wamids: Vec<String> },
+    /// A file whose next attempt is due (the cron's sweep), by its message's id.
+    MediaFile { message_id: String },
 }
 
 /// One message of a delivery, as its change's `value` holding only that message.
@@ -84,7 +86,7 @@ impl Work {
     pub fn message_count(&self) -> usize {
         match self {
             Self::Messages { messages, .. } => messages.len(),
-            Self::Media { .. } => 0,
+            Self::Media { .. } | Self::MediaFile { .. } => 0,
         }
     }
 }

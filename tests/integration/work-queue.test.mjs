@@ -2,7 +2,8 @@
 // stored one per invocation by the queue's consumer, in Meta's order, each once however often
 // Meta delivers it; statuses in the same delivery are applied by the request itself; media files
 // are fetched by the consumer; a consumer that fails (here: D1 not migrated yet) retries until it
-// can store, and nothing is lost. Everything runs in local workerd, the queue included.
+// can store, and what Cloudflare gives up on is kept as "not understood": nothing is lost.
+// Everything runs in local workerd, the queue included.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -118,6 +119,34 @@ test('a consumer that cannot store yet (D1 not migrated) retries; once it can, e
   }
 });
 
+test('a chain Cloudflare gives up on reaches the dead-letter queue, whose consumer keeps each message as not understood', async () => {
+  // Two attempts only (Cloudflare's count, as if each invocation had been stopped), on a D1
+  // that is not migrated yet: the items go to the dead letters, which keep retrying until the
+  // owner migrates, and then keep each message with its number.
+  const cold = await startStack({ migrate: false, workRetries: 1 });
+  try {
+    await cold.connect({ id: NUMBER }).catch(() => {});
+    const customer = '15146200051';
+    const burst = [1, 2, 3].map((i) => text(customer, `given up ${i}`, now() - 3 + i));
+    assert.equal((await (await cold.edge.deliver(delivery(NUMBER, { messages: burst }))).json()).messages_queued, 3);
+    for (let i = 0; i < 200 && !/to dead letter queue/i.test(cold.edge.log()); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(cold.edge.log(), /dead letter queue "switchboard-work-dead"/i);
+    const sql = readdirSync(join(ROOT, 'edge/migrations')).filter((f) => f.endsWith('.sql')).sort()
+      .map((f) => readFileSync(join(ROOT, 'edge/migrations', f), 'utf8')).join('\n');
+    execFileSync('python3', [join(ROOT, 'tests/support/d1_exec.py'), cold.edge.statePath, sql, '--any']);
+    let kept = [];
+    for (let i = 0; i < 300 && kept.length < 3; i++) {
+      kept = ((await cold.edge.adminJson('/not-understood')).body ?? []).filter((k) => /gave up/.test(k.reason));
+      if (kept.length < 3) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(kept.length, 3, 'each message kept');
+    assert.ok(kept.every((k) => k.phone_number_id === NUMBER), 'with its number');
+    assert.deepEqual(kept.map((k) => JSON.parse(k.raw).messages[0].text.body).sort(), burst.map((m) => m.text.body));
+  } finally {
+    await cold.stop();
+  }
+});
+
 test('a file whose fetch is stopped midway on every attempt ends unavailable, with the reason, and is not retaken', async () => {
   const customer = '15146200041';
   const id = '900000000000341';
@@ -141,6 +170,6 @@ test('a file whose fetch is stopped midway on every attempt ends unavailable, wi
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal(media.state, 'unavailable');
-  assert.match(media.error, /stopped before it finished on every attempt/);
+  assert.match(media.error, /every attempt is used up and the last was stopped before it finished/);
   assert.equal(stack.graph.media.downloads, downloads, 'not retaken');
 });

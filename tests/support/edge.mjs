@@ -37,8 +37,9 @@ async function freePort() {
  *  it sees, response bodies included, and a long run dies of it (wrangler 4.86).
  *  `workDelaySeconds`: the work queue holds each item that long before its consumer runs (the
  *  producer's `delivery_delay`, in a copy of wrangler.toml), so a benchmark can tell a request's
- *  CPU from its queue invocations'. */
-export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {}, state: existing, migrate = true, inspector = false, workDelaySeconds } = {}) {
+ *  CPU from its queue invocations'. `workRetries`: the work queue's `max_retries` (Cloudflare
+ *  gives up on an item after that many, into the dead-letter queue). */
+export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {}, state: existing, migrate = true, inspector = false, workDelaySeconds, workRetries } = {}) {
   const state = existing ?? mkdtempSync(join(tmpdir(), 'switchboard-state-'));
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1' };
   if (inspector) delete env.VSCODE_INSPECTOR_OPTIONS;
@@ -51,11 +52,12 @@ export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {}, s
   }
   const port = await freePort();
   let config = null;
-  if (workDelaySeconds) {
+  if (workDelaySeconds || workRetries !== undefined) {
     // Beside wrangler.toml, so that its relative paths hold.
     config = join(ROOT, `wrangler.bench-${port}.toml`);
-    const toml = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8')
-      .replace('queue = "switchboard-work"\n', `queue = "switchboard-work"\ndelivery_delay = ${workDelaySeconds}\n`);
+    let toml = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8');
+    if (workDelaySeconds) toml = toml.replace('queue = "switchboard-work"\n', `queue = "switchboard-work"\ndelivery_delay = ${workDelaySeconds}\n`);
+    if (workRetries !== undefined) toml = toml.replace('max_retries = 100\ndead_letter_queue', `max_retries = ${workRetries}\ndead_letter_queue`);
     writeFileSync(config, toml);
   }
   const args = ['dev', ...(config ? ['--config', config] : []), '--ip', '127.0.0.1', '--port', String(port), '--local', '--persist-to', state,

@@ -85,7 +85,7 @@ fn each_message_is_queued_alone_and_reads_back_as_the_webhook_read_it() {
                 assert_eq!(received_at, NOW);
                 messages
             }
-            Work::Media { .. } => panic!("a messages item"),
+            Work::Media { .. } | Work::MediaFile { .. } => panic!("a messages item"),
         })
         .collect();
     let wamids_of = |chain: &Vec<QueuedMessage>| -> Vec<String> {

@@ -127,10 +127,21 @@ pub async fn fetch_all(env: &Env, store: &Db, message_ids: &[String]) {
     }
 }
 
-/// The Cron Trigger's sweep: files whose next attempt is due.
+/// The Cron Trigger's sweep: files whose next attempt is due, each fetched in an invocation
+/// of its own through the work queue (a large file's CPU never stops the cron's other work), or
+/// here when the queue cannot take them.
 pub async fn retry_due(env: &Env, store: &Db) -> Result<usize, EdgeError> {
     let due = MediaStore(store).due(now_seconds(), 20).await?;
-    fetch_all(env, store, &due).await;
+    let items: Vec<Work> = due
+        .iter()
+        .map(|id| Work::MediaFile {
+            message_id: id.clone(),
+        })
+        .collect();
+    if let Err(e) = crate::platform::queue::send(env, &items).await {
+        worker::console_warn!("media retries not queued ({e}); fetching them here");
+        fetch_all(env, store, &due).await;
+    }
     Ok(due.len())
 }
 

@@ -13,8 +13,8 @@ use crate::platform::d1::{decode_rows, Db};
 const LEASE_SECONDS: i64 = 120;
 
 /// Why a file whose every attempt was stopped midway is unavailable.
-const STOPPED_EVERY_TIME: &str = "the fetch was stopped before it finished on every attempt \
-     (on the Workers free plan a large file can need more than its 10 ms of CPU): Retry, or open it in WhatsApp";
+const STOPPED_EVERY_TIME: &str = "every attempt is used up and the last was stopped before it \
+     finished (on the Workers free plan a large file can need more than its 10 ms of CPU): Retry, or open it in WhatsApp";
 
 pub struct MediaStore<'a>(pub &'a Db);
 

@@ -90,7 +90,7 @@ impl WebhookStore<'_> {
                 .0
                 .stmt(
                     "SELECT id, payload FROM unrouted_events WHERE phone_number_id = ?1 AND replayed_at IS NULL \
-                     ORDER BY received_at, id LIMIT ?2",
+                     ORDER BY received_at, rowid LIMIT ?2",
                     args![phone_number_id, limit],
                 )?
                 .all()
