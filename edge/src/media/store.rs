@@ -90,20 +90,11 @@ impl MediaStore<'_> {
         Ok(())
     }
 
-    /// Takes a file to fetch (pending, or a fetch whose lease ran out); `None` when another
-    /// fetch holds it or it is done.
+    /// Takes the file of message `message_id` for one attempt (a lease), if it is waiting or its
+    /// last holder's lease ran out with attempts left; `None` when another fetch has it or it is
+    /// done.
     pub async fn claim(&self, message_id: &str, now: i64) -> Result<Option<Claimed>, EdgeError> {
-        let result = self
-            .0
-            .stmt(
-                "UPDATE media SET state = 'fetching', lease_until = ?2 + ?3, attempts = attempts + 1, updated_at = ?2 \
-                 WHERE message_id = ?1 AND (state = 'pending' OR (state = 'fetching' AND lease_until < ?2 AND attempts < ?4)) \
-                 RETURNING message_id, media_id, phone_number_id, mime_type, attempts",
-                args![message_id, now, LEASE_SECONDS, i64::from(MAX_ATTEMPTS)],
-            )?
-            .all()
-            .await?;
-        Ok(decode_rows(&result, "media claim")?.into_iter().next())
+        self.claim_where("?1", message_id, now).await
     }
 
     /// [`Self::claim`] by the message's wamid (the queue's media items name the wamid).
@@ -112,14 +103,27 @@ impl MediaStore<'_> {
         wamid: &str,
         now: i64,
     ) -> Result<Option<Claimed>, EdgeError> {
+        self.claim_where("(SELECT id FROM messages WHERE wamid = ?1)", wamid, now)
+            .await
+    }
+
+    async fn claim_where(
+        &self,
+        message_id: &str,
+        key: &str,
+        now: i64,
+    ) -> Result<Option<Claimed>, EdgeError> {
+        let sql = format!(
+            "UPDATE media SET state = 'fetching', lease_until = ?2 + ?3, attempts = attempts + 1, updated_at = ?2 \
+             WHERE message_id = {message_id} \
+             AND (state = 'pending' OR (state = 'fetching' AND lease_until < ?2 AND attempts < ?4)) \
+             RETURNING message_id, media_id, phone_number_id, mime_type, attempts"
+        );
         let result = self
             .0
             .stmt(
-                "UPDATE media SET state = 'fetching', lease_until = ?2 + ?3, attempts = attempts + 1, updated_at = ?2 \
-                 WHERE message_id = (SELECT id FROM messages WHERE wamid = ?1) \
-                 AND (state = 'pending' OR (state = 'fetching' AND lease_until < ?2 AND attempts < ?4)) \
-                 RETURNING message_id, media_id, phone_number_id, mime_type, attempts",
-                args![wamid, now, LEASE_SECONDS, i64::from(MAX_ATTEMPTS)],
+                &sql,
+                args![key, now, LEASE_SECONDS, i64::from(MAX_ATTEMPTS)],
             )?
             .all()
             .await?;
