@@ -276,3 +276,4 @@ for (const r of rows) {
 }
 cdp.close();
 await stack.stop();
+process.exit(0); // a socket the DevTools proxy or the inbox left half-open must not keep the run alive
