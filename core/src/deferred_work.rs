@@ -6,17 +6,17 @@
 //! invocation stores the first and queues the rest, so each invocation stores one message and
 //! a customer's messages are stored in Meta's order (two sent within the same second keep their
 //! order in the thread); different customers' chains run side by side.
-//! Each is its change's `value` reduced to that one message (with the change's contacts, for
-//! the sender's name), so the consumer parses it with the webhook's own parser and stores it
-//! with the webhook's own steps: idempotent by wamid (a retried link stores nothing twice),
-//! placed by the reset rule. The webhook's 200 means every item is stored in D1 or held by the
-//! queue (durable once `send` resolves); statuses, errors and items not understood stay in the
-//! request, where they cost one batch per change.
+//! Each is its change's `value` reduced to that one message (with the sender's contact, for
+//! their name, username and phone/BSUID link), so the consumer parses it with the webhook's own
+//! parser and stores it with the webhook's own steps: idempotent by wamid (a retried link
+//! stores nothing twice), placed by the reset rule. The webhook's 200 means every item is
+//! stored in D1 or held by the queue (durable once `send` resolves); statuses, errors and items
+//! not understood stay in the request, where they cost one batch per change.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::webhook::{parse_change, ChangeField, Delivery, TimestampWindow};
+use crate::webhook::{parse_change, raw_contact_describes, ChangeField, Delivery, TimestampWindow};
 
 /// Most messages a delivery may carry and still be stored inside its own request (measured
 /// upper bound: 7.0 ms for one, ~9.2 ms for two, 26.7 ms for ten).
@@ -34,7 +34,7 @@ pub const GIVE_UP_AFTER_SECONDS: i64 = 20 * 3600;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Work {
-    /// A delivery's messages still to store, in Meta's order.
+    /// A customer's messages of one delivery still to store, in Meta's order.
     Messages {
         /// When the webhook received them (unix seconds): the consumer stores them as of then.
         received_at: i64,
@@ -119,17 +119,21 @@ pub fn take_messages(delivery: &mut Delivery, received_at: i64) -> Option<Vec<Wo
             continue;
         }
         let mut shared = change.value.clone();
-        if let Some(object) = shared.as_object_mut() {
-            for key in [
-                "messages",
-                "statuses",
-                "errors",
-                "message_echoes",
-                "history",
-            ] {
-                object.remove(key);
-            }
-        }
+        let contacts = shared
+            .as_object_mut()
+            .and_then(|object| {
+                for key in [
+                    "messages",
+                    "statuses",
+                    "errors",
+                    "message_echoes",
+                    "history",
+                ] {
+                    object.remove(key);
+                }
+                object.remove("contacts")
+            })
+            .and_then(|c| c.as_array().cloned());
         for message in &change.messages {
             let mut value = shared.clone();
             if let Some(object) = value.as_object_mut() {
@@ -137,6 +141,17 @@ pub fn take_messages(delivery: &mut Delivery, received_at: i64) -> Option<Vec<Wo
                     "messages".to_owned(),
                     Value::Array(vec![message.raw.clone()]),
                 );
+                // Only the sender's contact travels with their message (for the name, the
+                // username and the phone/BSUID link): an item does not grow with the number of
+                // customers in its change.
+                if let Some(contacts) = &contacts {
+                    let sender = contacts
+                        .iter()
+                        .filter(|c| raw_contact_describes(c, &message.customer))
+                        .cloned()
+                        .collect();
+                    object.insert("contacts".to_owned(), Value::Array(sender));
+                }
             }
             let queued = QueuedMessage {
                 waba_id: change.waba_id.clone(),

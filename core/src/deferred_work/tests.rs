@@ -108,6 +108,11 @@ fn each_message_is_queued_alone_and_reads_back_as_the_webhook_read_it() {
             queued.value.get("statuses").is_none(),
             "a status is applied once, by the request"
         );
+        assert_eq!(
+            queued.value["contacts"].as_array().map(Vec::len),
+            Some(1),
+            "only the sender's contact travels"
+        );
         let alone = queued.delivery(received_at);
         assert_eq!(alone.all_not_understood().count(), 0);
         assert_eq!(alone.changes.len(), 1);

@@ -27,6 +27,11 @@ impl Contact {
     }
 }
 
+/// Whether a raw `contacts[]` item describes `customer` (one we cannot read describes nobody).
+pub fn raw_contact_describes(raw: &Value, customer: &CustomerId) -> bool {
+    parse_contact(raw).is_ok_and(|c| c.describes(customer))
+}
+
 pub(super) fn parse_contact(c: &Value) -> Result<Contact, String> {
     if !c.is_object() {
         return Err("not an object".to_owned());

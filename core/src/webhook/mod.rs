@@ -30,7 +30,7 @@ mod shared_contacts;
 mod status;
 mod system;
 
-pub use contact::Contact;
+pub use contact::{raw_contact_describes, Contact};
 pub use content::{first_link, ErrorSummary, MediaKind, MessageContent};
 pub use echo::OutboundEcho;
 pub use fields::MAX_ID_LENGTH;
