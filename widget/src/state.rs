@@ -371,6 +371,18 @@ mod tests {
         }
     }
 
+    /// A conversation of `messages` with nothing else on it (no older page, handoff, survey or
+    /// offer); a test sets what it needs with `..conversation(…)`.
+    fn conversation(messages: Vec<WidgetMessage>) -> WidgetConversation {
+        WidgetConversation {
+            messages,
+            older: None,
+            continued_on_whatsapp: None,
+            survey: None,
+            handoff_offered: false,
+        }
+    }
+
     fn message(id: &str, author: Author, text: &str) -> WidgetMessage {
         WidgetMessage {
             id: id.into(),
@@ -391,19 +403,10 @@ mod tests {
         let chat = Chat::default()
             .apply(Action::SessionStarted(session(false)))
             .apply(Action::ConversationLoaded(WidgetConversation {
-                messages: vec![asked.clone()],
                 older: Some("c".into()),
-                continued_on_whatsapp: None,
-                survey: None,
-                handoff_offered: false,
+                ..conversation(vec![asked.clone()])
             }))
-            .apply(Action::EarlierLoaded(WidgetConversation {
-                messages: vec![earlier.clone()],
-                older: None,
-                continued_on_whatsapp: None,
-                survey: None,
-                handoff_offered: false,
-            }));
+            .apply(Action::EarlierLoaded(conversation(vec![earlier.clone()])));
         let mut liked = asked.clone();
         liked.reaction = Some("👍".into());
         let mut old_liked = earlier.clone();
@@ -427,11 +430,8 @@ mod tests {
         let mut shown = message("m9", Author::Visitor, "Newest");
         shown.sent_at = 90;
         let chat = Chat::default().apply(Action::ConversationLoaded(WidgetConversation {
-            messages: vec![shown],
             older: Some("c".into()),
-            continued_on_whatsapp: None,
-            survey: None,
-            handoff_offered: false,
+            ..conversation(vec![shown])
         }));
         let mut old = message("m1", Author::Visitor, "Long ago");
         old.sent_at = 10;
@@ -472,13 +472,10 @@ mod tests {
         // The catch-up read after a reconnect lists it again: still once, in order.
         let chat = chat
             .apply(Action::Pushed(asked.clone()))
-            .apply(Action::ConversationLoaded(WidgetConversation {
-                messages: vec![asked.clone(), reply.clone()],
-                older: None,
-                continued_on_whatsapp: None,
-                survey: None,
-                handoff_offered: false,
-            }));
+            .apply(Action::ConversationLoaded(conversation(vec![
+                asked.clone(),
+                reply.clone(),
+            ])));
         let ids: Vec<&str> = chat.history().map(|m| m.id.as_str()).collect();
         assert_eq!(ids, ["m1", "m2"]);
     }
@@ -553,13 +550,11 @@ mod tests {
         let returning =
             Chat::default()
                 .apply(Action::SessionStarted(asked))
-                .apply(Action::ConversationLoaded(WidgetConversation {
-                    messages: vec![message("m1", Author::Visitor, "hi")],
-                    older: None,
-                    continued_on_whatsapp: None,
-                    survey: None,
-                    handoff_offered: false,
-                }));
+                .apply(Action::ConversationLoaded(conversation(vec![message(
+                    "m1",
+                    Author::Visitor,
+                    "hi",
+                )])));
         assert!(!returning.needs_turnstile());
         assert!(returning.composer_enabled());
     }
@@ -618,11 +613,8 @@ mod tests {
     fn an_agents_offer_is_taken_up_once_and_only_where_handoff_is_available() {
         let offered = |on: bool| {
             Action::ConversationLoaded(WidgetConversation {
-                older: None,
-                messages: vec![message("m1", Author::Visitor, "hi")],
-                continued_on_whatsapp: None,
-                survey: None,
                 handoff_offered: on,
+                ..conversation(vec![message("m1", Author::Visitor, "hi")])
             })
         };
         let chat = Chat::default()
@@ -653,15 +645,8 @@ mod tests {
 
     #[test]
     fn a_reload_does_not_hide_why_a_message_was_not_sent() {
-        let loaded = || {
-            Action::ConversationLoaded(WidgetConversation {
-                older: None,
-                messages: vec![message("m1", Author::Visitor, "hi")],
-                continued_on_whatsapp: None,
-                survey: None,
-                handoff_offered: false,
-            })
-        };
+        let loaded =
+            || Action::ConversationLoaded(conversation(vec![message("m1", Author::Visitor, "hi")]));
         let chat = Chat::default()
             .apply(Action::SessionStarted(session(false)))
             .apply(Action::Sending {
@@ -694,13 +679,6 @@ mod tests {
 
     #[test]
     fn only_new_business_messages_are_announced() {
-        let conversation = |messages: Vec<WidgetMessage>| WidgetConversation {
-            messages,
-            older: None,
-            continued_on_whatsapp: None,
-            survey: None,
-            handoff_offered: false,
-        };
         let history = vec![
             message("m1", Author::Visitor, "In stock?"),
             message("m2", Author::Business, "Yes."),
