@@ -19,12 +19,7 @@ const detail = async (id) => (await edge.adminJson(`/conversations/${id}`)).body
 /** `user`'s one conversation's messages once there are `count` (a delivery of more than two
  *  messages is stored by the work queue's consumer, one message per invocation). */
 async function storedThread(user, count) {
-  let messages = [];
-  for (let i = 0; i < 100 && messages.length < count; i++) {
-    const [conversation] = await conversations({ wa_id: user });
-    if (conversation) messages = (await detail(conversation.id)).messages;
-    if (messages.length < count) await new Promise((r) => setTimeout(r, 100));
-  }
+  const messages = (await edge.threadOnceStored(user, count)).detail?.messages ?? [];
   assert.equal(messages.length, count, `${user}: all ${count} messages stored`);
   return messages;
 }

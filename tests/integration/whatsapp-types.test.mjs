@@ -27,16 +27,10 @@ async function send(...messages) {
 /** The thread of `waId`, once it holds at least `count` messages (a delivery of more than two
  *  is stored by the work queue's consumer, one message per invocation). */
 async function thread(waId, count = 1) {
-  let detail;
-  for (let i = 0; i < 100; i++) {
-    const [c] = (await edge.adminJson(`/conversations?wa_id=${encodeURIComponent(waId)}`)).body;
-    if (c) {
-      detail = (await edge.adminJson(`/conversations/${c.id}`)).body;
-      if (detail.messages.length >= count) return detail;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`${waId}: ${detail?.messages.length ?? 0} of ${count} messages`);
+  const { detail } = await edge.threadOnceStored(waId, count);
+  assert.ok(detail, `a conversation for ${waId}`);
+  assert.ok(detail.messages.length >= count, `${waId}: ${detail.messages.length} of ${count} messages`);
+  return detail;
 }
 const byWamid = (detail, id) => detail.messages.find((m) => m.wamid === id);
 

@@ -29,16 +29,10 @@ const sha = (b) => createHash('sha256').update(b).digest('hex');
 
 /** The thread of `waId`'s one conversation once it holds `count` messages (polls). */
 async function threadOf(waId, count, on = edge) {
-  let last;
-  for (let i = 0; i < 150; i++) {
-    const { status: code, body: list } = await on.adminJson(`/conversations?wa_id=${waId}`);
-    if (code === 200 && list.length) {
-      last = (await on.adminJson(`/conversations/${list[0].id}`)).body.messages;
-      if (last.length >= count) return { conversations: list, messages: last };
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`${waId}: ${last?.length ?? 0} of ${count} messages stored`);
+  const { list, detail } = await on.threadOnceStored(waId, count);
+  const stored = detail?.messages.length ?? 0;
+  assert.ok(stored >= count, `${waId}: ${stored} of ${count} messages stored`);
+  return { conversations: list, messages: detail.messages };
 }
 
 test('ten messages in one delivery: answered at once, each stored once, in Meta\'s order; its status applied by the request', async () => {

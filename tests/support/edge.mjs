@@ -100,6 +100,21 @@ export async function startEdge({ graphBase = 'http://127.0.0.1:9', vars = {}, s
       const r = await this.admin(path, init);
       return { status: r.status, body: await r.json() };
     },
+    /** `waId`'s newest conversation, its list row and its detail, once the thread holds at least
+     *  `count` messages (a delivery of more than two is stored by the work queue's consumer, one
+     *  message per invocation); after 15 s, whatever is there (`detail` null if nothing is). */
+    async threadOnceStored(waId, count = 1) {
+      let seen = { list: [], detail: null };
+      for (let i = 0; i < 150; i++) {
+        const { status, body: list } = await this.adminJson(`/conversations?wa_id=${encodeURIComponent(waId)}`);
+        if (status === 200 && list.length) {
+          seen = { list, detail: (await this.adminJson(`/conversations/${list[0].id}`)).body };
+          if (seen.detail.messages.length >= count) break;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return seen;
+    },
     /** Saves the settings as the console does: the current document with `change` applied,
      *  sent back with the version it was read at (If-Match). */
     async putSettings(change) {
