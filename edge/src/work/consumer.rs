@@ -33,7 +33,7 @@ pub async fn run(batch: MessageBatch<String>, env: &Env, ctx: &Context) {
         let age = now - (message.timestamp().as_millis() / 1000) as i64;
         let text = message.body().as_string().unwrap_or_default();
         let outcome = match Work::from_json(&text) {
-            Ok(work) if dead => keep_dead(env, work, now).await,
+            Ok(work) if dead => keep_dead(env, work).await,
             Ok(work) => run_one(env, ctx, work, age).await,
             Err(reason) => keep(env, unreadable(&text), &reason, None, now).await,
         };
@@ -107,7 +107,7 @@ async fn store_one(
 }
 
 /// An item Cloudflare gave up on: each message of a chain kept as "not understood".
-async fn keep_dead(env: &Env, work: Work, now: i64) -> Result<(), EdgeError> {
+async fn keep_dead(env: &Env, work: Work) -> Result<(), EdgeError> {
     if let Work::Messages {
         received_at,
         messages,
@@ -115,7 +115,7 @@ async fn keep_dead(env: &Env, work: Work, now: i64) -> Result<(), EdgeError> {
     {
         let reason = "the work queue gave up on it: every attempt to store it was stopped";
         for queued in &messages {
-            keep_message(env, queued, reason, received_at.min(now)).await?;
+            keep_message(env, queued, reason, received_at).await?;
         }
     }
     Ok(())
