@@ -31,6 +31,8 @@ before(async () => {
   const kim = { profile: { name: 'Kim Keys' }, wa_id: '15145550601' };
   const lines = Array.from({ length: 30 }, (_, i) => text(kim.wa_id, `Question ${i + 1} about my order`, now - 600 + i));
   await edge.deliver(delivery(NUMBER, { messages: lines, contacts: [kim] }));
+  // More than two in one delivery: stored by the work queue, one message per invocation.
+  await edge.threadOnceStored(kim.wa_id, lines.length);
   // A visitor who carried their conversation over to WhatsApp.
   const v = visitor(edge);
   await v.session();

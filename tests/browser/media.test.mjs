@@ -28,7 +28,9 @@ before(async () => {
     mediaMessage('15145550501', 'audio', { id: '910000000000002', mime_type: 'audio/ogg; codecs=opus', voice: true }, now - 20),
     mediaMessage('15145550501', 'document', { id: '910000000000003', mime_type: 'application/pdf', filename: 'invoice-42.pdf' }, now - 10),
   ] }));
-  // Wait until those three are fetched (after the answer), then make Graph fail for the fourth.
+  // Wait until those three are stored (a delivery of more than two goes through the work queue)
+  // and fetched (after the answer), then make Graph fail for the fourth.
+  await edge.threadOnceStored('15145550501', 3);
   for (let i = 0; i < 100; i++) {
     const [c] = (await edge.adminJson('/conversations?wa_id=15145550501')).body;
     const { body } = await edge.adminJson(`/conversations/${c.id}`);
