@@ -1,14 +1,14 @@
-/*! Switchboard Messenger loader */
-// The source of static/widget.js: scripts/build minifies it with esbuild (budget 1.5 KiB gzip).
-// It draws the launcher in the visitor's language and fetches the Messenger when asked. The
-// language list is core's `language::LANGUAGES`, and the choice its `supported()`, in short:
-// data-lang, then the browser's languages in order (exact tag, `pt` → pt-BR, other pt-XX →
-// pt-PT, else the base language); the edge may still choose another (the owner's default).
+// The Switchboard Messenger's loader, the source of static/widget.js: scripts/build minifies it with esbuild (budget 1.5 KiB gzip,
+// as served). It draws the launcher in the visitor's language and fetches the Messenger when asked.
+// The edge serves it (edge/src/visitor/loader.rs) with LAUNCHER_WORDS replaced by the launcher's
+// words in the language core's `language::choose` picks from the request's Accept-Language (the
+// browser's languages) and the owner's settings, so drawing the launcher costs no request and no
+// fetch() at page load. A data-lang on the tag wins: its language's file is fetched for the
+// launcher (core's `supported()`, in short: exact tag, `pt` → pt-BR, other pt-XX → pt-PT, else
+// the base language; one the Messenger does not ship keeps the edge's choice).
 (() => {
   const script = document.currentScript;
   if (!script || window.__switchboard) return;
-  const mark = (name) => performance.mark('switchboard:' + name);
-  mark('loader-start');
   window.__switchboard = true;
   const base = new URL(script.src).origin;
   // The Messenger's files, asked for by version (MESSENGER_VERSION: a hash of their contents that
@@ -17,6 +17,7 @@
   const attr = (name) => script.dataset[name]; // undefined when absent
   const number = attr('number');
   const asked = attr('lang');
+  const said = LAUNCHER_WORDS; // { lang, launcher_open, load_failed }
   const shipped = 'en pt-BR pt-PT es fr de it nl id tr hi ar he ru pl ja'.split(' ');
   const pick = (tag) => {
     tag = tag.toLowerCase();
@@ -24,9 +25,12 @@
     return shipped.find((l) => l.toLowerCase() == tag) ||
       (base == 'pt' ? (tag == 'pt' ? 'pt-BR' : 'pt-PT') : shipped.find((l) => l == base));
   };
-  const lang = [asked, ...navigator.languages].map((t) => t && pick(t)).find((l) => l) || 'en';
+  const lang = asked && pick(asked) || said.lang;
   const text = (l) => fetch(file('i18n/' + l + '.json')).then((r) => r.json());
-  const words = text(lang).catch(() => text('en'));
+  // The Messenger's words: fetched with it (on intent), or at once for a data-lang launcher.
+  let words;
+  const panel = () => words = words || text(lang).catch(() => text('en'));
+  const label = Promise.resolve(lang == said.lang ? said : panel().catch(() => said));
   const host = document.createElement('div');
   host.id = 'switchboard-messenger';
   const root = host.attachShadow({ mode: 'open' });
@@ -51,8 +55,8 @@
   //    the main thread; instantiated only on open) and the panel's stylesheet read, both held.
   //    (A <link rel=prefetch> would add nothing: this is the prefetch, and its result is held.)
   // 2. When a visitor is about to click (pointer over, or focus on, the launcher), and on the
-  //    click: the module is imported, beside the held wasm and styles. A failure is forgotten:
-  //    the next try fetches again.
+  //    click: the module is imported, and the Messenger's words fetched, beside the held wasm
+  //    and styles. A failure is forgotten: the next try fetches again.
   let warm, loading, mounted;
   const prefetch = () => {
     if (!warm) {
@@ -64,8 +68,8 @@
   };
   const load = () => {
     if (!loading) {
-      loading = Promise.all([import(file('pkg/switchboard_widget.js')), ...prefetch(), words]);
-      loading.catch(() => { loading = warm = null; });
+      loading = Promise.all([import(file('pkg/switchboard_widget.js')), ...prefetch(), panel()]);
+      loading.catch(() => { loading = warm = words = null; });
     }
     return loading;
   };
@@ -78,8 +82,8 @@
       root.firstChild.append(css);
       app.textContent = '';
       m.mount(app, base, number, asked, lang, texts);
-      mark('messenger-mounted');
-    })).catch(() => words.then((t) => {
+      performance.mark('switchboard:messenger-mounted');
+    })).catch(() => label.then((t) => {
       launcher.ariaBusy = null;
       launcher.title = t.load_failed;
     }));
@@ -90,15 +94,10 @@
   // load event's whole task on our account. (Safari has no requestIdleCallback: a timeout.)
   const idle = () => (window.requestIdleCallback || setTimeout)(() => document.readyState == 'complete' ? prefetch() : idle());
   idle();
-  // Outside opening hours the owner may hide the launcher: asked of the edge only when the
-  // snippet says so (data-presence), as that costs a Worker request per page view.
-  const shown = attr('presence') != null ? fetch(base + '/api/widget/presence' + (number ? '?number=' + encodeURIComponent(number) : ''))
-    .then((r) => r.json()).then((p) => !p.hide, () => true) : true;
-  const attach = () => Promise.all([words, shown]).then(([t, show]) => {
-    if (!show) return;
+  // (Outside opening hours the owner may hide the launcher: then the edge serves no loader.)
+  const attach = () => label.then((t) => {
     launcher.ariaLabel = t.launcher_open;
     document.body.append(host);
-    mark('launcher-visible');
     if (attr('open') == 'true') open();
   });
   if (document.body) attach(); else addEventListener('DOMContentLoaded', attach);

@@ -154,7 +154,7 @@ fn page(route: &Route, admin: Admin, me: &Me) -> Html {
         }
         Route::Reports => html! { <ReportsPage {admin} /> },
         Route::Settings => html! { <SettingsPage {admin} /> },
-        Route::Install => html! { <InstallPage {admin} /> },
+        Route::Install => html! { <InstallPage /> },
         Route::Webhook => html! { <WebhookPage {admin} /> },
         Route::Team => html! { <TeamPage {admin} /> },
         Route::Audit => html! { <AuditLog {admin} /> },

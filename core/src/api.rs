@@ -448,12 +448,6 @@ impl WidgetHours {
     }
 }
 
-/// `GET /api/widget/presence`: whether the loader shows its launcher now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WidgetPresence {
-    pub hide: bool,
-}
-
 fn white() -> String {
     crate::contrast::LIGHT_TEXT.to_owned()
 }

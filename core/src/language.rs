@@ -91,6 +91,21 @@ pub fn choose(asked: Asked<'_>, owner: OwnerChoice<'_>) -> &'static str {
         .unwrap_or(owner_default)
 }
 
+/// The most languages of a browser's list that are looked at (a longer list is someone's game).
+pub const MAX_ASKED: usize = 12;
+
+/// The browser's languages from its `Accept-Language` header, most preferred first: what
+/// `navigator.languages` holds, as the browser sends it with a request (the `/widget.js` the
+/// page loads). Entries with `q=0` ("not this one") are left out; at most [`MAX_ASKED`].
+pub fn from_accept_language(header: &str) -> Vec<String> {
+    accept_language::parse_with_quality(header)
+        .into_iter()
+        .filter(|(tag, quality)| *quality > 0.0 && tag != "*")
+        .map(|(tag, _)| tag)
+        .take(MAX_ASKED)
+        .collect()
+}
+
 /// Arabic and Hebrew are laid out right to left.
 pub fn is_rtl(lang: &str) -> bool {
     matches!(lang, "ar" | "he")
@@ -99,6 +114,25 @@ pub fn is_rtl(lang: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accept_language_is_read_in_order_of_quality() {
+        assert_eq!(
+            from_accept_language("de-AT;q=0.8, pt-BR,pt;q=0.9 , en;q=0.1"),
+            ["pt-BR", "pt", "de-AT", "en"]
+        );
+        assert_eq!(from_accept_language("fr;q=0, *;q=0.5, ja"), ["ja"]);
+        assert_eq!(from_accept_language(""), Vec::<String>::new());
+        let long = vec!["xx"; 200].join(",");
+        assert_eq!(from_accept_language(&long).len(), MAX_ASKED);
+        // What choose() makes of them: the first one shipped.
+        let browser = from_accept_language("sw-KE, pt;q=0.9");
+        let asked = Asked {
+            script: None,
+            browser: &browser,
+        };
+        assert_eq!(choose(asked, owner("es")), "pt-BR");
+    }
 
     fn browser(tags: &[&str]) -> Vec<String> {
         tags.iter().map(|t| t.to_string()).collect()

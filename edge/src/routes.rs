@@ -20,6 +20,7 @@ use crate::push;
 use crate::team::caller::{identify, refuse_cross_site, Caller, Identity};
 use crate::team::store::TeamStore;
 use crate::visitor::api as visitor;
+use crate::visitor::loader;
 use crate::webhooks::store::WebhookStore;
 use crate::{kpis, media, team, webhooks};
 
@@ -30,7 +31,7 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
         return Ok(health::health(env).await);
     }
     if segments == ["widget.js"] {
-        return widget_loader(req, env).await;
+        return loader::serve(&req, env).await;
     }
     if segments.first() == Some(&"console") {
         return console_page(&req, env, &path).await;
@@ -66,22 +67,6 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
     push::service::send_after(env, ctx, live.take_customer_messages());
     live.send_after(env, ctx);
     answer
-}
-
-/// `/widget.js` (the Worker runs first for it, see wrangler.toml): the loader from the assets
-/// once the deployment is set up; until then a script that draws nothing, so a site that already
-/// has the tag shows no broken chat while the owner finishes the setup.
-async fn widget_loader(req: Request, env: &Env) -> Result<Response, EdgeError> {
-    if health::is_ready(env).await {
-        return Ok(env.assets("ASSETS")?.fetch_request(req).await?);
-    }
-    let mut response = Response::ok(
-        "/*! Switchboard is not set up yet (see /console/ on this Worker): no Messenger is shown. */\n",
-    )?;
-    let headers = response.headers_mut();
-    headers.set("content-type", "text/javascript; charset=utf-8")?;
-    headers.set("cache-control", "no-store")?;
-    Ok(response)
 }
 
 /// A console address that is no file (`/console/numbers/123`: the assets answered first and had

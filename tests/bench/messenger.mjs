@@ -48,7 +48,7 @@ if (!ONLY || ONLY === 'open') console.log(`\n## Messenger load in headless chrom
 const clocks = { cold: { open: [], fromEvent: [] }, warm: { open: [], fromEvent: [] } };
 const openOn = async (page, into) => {
   await page.goto(`${url}/`, { waitUntil: 'load' });
-  await page.waitForFunction(() => performance.getEntriesByName('switchboard:launcher-visible').length > 0);
+  await page.locator('.sb-launcher').waitFor();
   const clicked = await page.evaluate(() => {
     addEventListener('click', (e) => { window.benchClick ??= e.timeStamp; }, true);
     return performance.now();

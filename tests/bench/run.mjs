@@ -140,17 +140,21 @@ const plainHtml = readFileSync(join(ROOT, 'static/index.html'), 'utf8').replace(
 const samples = { plain: [], host: [], plainDcl: [], hostDcl: [], launcher: [], open: [] };
 for (let i = 0; i < 15; i++) {
   const context = await browser.newContext();
+  // When the launcher is on the page (the loader marks nothing on the host page's timeline).
+  await context.addInitScript(() => new MutationObserver((_, seen) => {
+    if (document.getElementById('switchboard-messenger')) { window.benchLauncher = performance.now(); seen.disconnect(); }
+  }).observe(document, { childList: true, subtree: true }));
   const page = await context.newPage();
   await page.route(`${edge.url}/bench-plain`, (route) => route.fulfill({ contentType: 'text/html', body: plainHtml }));
   await page.goto(`${edge.url}/bench-plain`, { waitUntil: 'load' });
   samples.plain.push(await page.evaluate(() => performance.getEntriesByType('navigation')[0].loadEventEnd));
   samples.plainDcl.push(await page.evaluate(() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd));
   await page.goto(`${edge.url}/`, { waitUntil: 'load' });
-  await page.waitForFunction(() => performance.getEntriesByName('switchboard:launcher-visible').length > 0);
+  await page.waitForFunction(() => window.benchLauncher);
   samples.host.push(await page.evaluate(() => performance.getEntriesByType('navigation')[0].loadEventEnd));
   samples.hostDcl.push(await page.evaluate(() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd));
-  samples.launcher.push(await page.evaluate(() =>
-    performance.getEntriesByName('switchboard:launcher-visible')[0].startTime - performance.getEntriesByName('switchboard:loader-start')[0].startTime));
+  samples.launcher.push(await page.evaluate(() => window.benchLauncher -
+    performance.getEntriesByType('resource').find((e) => new URL(e.name).pathname === '/widget.js').responseEnd));
   const clicked = await page.evaluate(() => performance.now());
   await page.locator('.sb-launcher').click();
   await page.waitForFunction(() => performance.getEntriesByName('switchboard:messenger-mounted').length > 0);
@@ -160,7 +164,7 @@ for (let i = 0; i < 15; i++) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`demo page without the tag: DOMContentLoaded ${median(samples.plainDcl).toFixed(1)} ms, load ${median(samples.plain).toFixed(1)} ms`);
 console.log(`demo page with the tag:    DOMContentLoaded ${median(samples.hostDcl).toFixed(1)} ms, load ${median(samples.host).toFixed(1)} ms`);
-console.log(`loader start → launcher visible:       ${median(samples.launcher).toFixed(2)} ms`);
+console.log(`loader arrived → launcher on the page: ${median(samples.launcher).toFixed(2)} ms`);
 console.log(`click → Messenger mounted (wasm cold): ${median(samples.open).toFixed(1)} ms`);
 await browser.close();
 await stack.stop();

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { startStack } from '../support/fixtures.mjs';
 import { launchBrowser, shot } from '../support/browser.mjs';
 import { delivery, text } from '../support/meta.mjs';
@@ -147,36 +148,52 @@ test('the loader does not block the host page and keeps its styles apart', async
   page.on('request', (r) => { if (r.url().includes('/api/')) api.push(r.url()); });
   await page.goto(`${edge.url}/`);
   await page.getByRole('button', { name: 'Open chat' }).waitFor();
-  // The Messenger is warmed only once the host page has loaded (when idle), and nothing is asked
-  // of the edge or stored in the browser until the visitor opens the chat. The launcher's words
-  // (the visitor's language file, a couple of KB) come first; the wasm and the stylesheet only
-  // after the load event; the module (parsed and run on the host page's account) only when a
-  // visitor is about to click.
+  // The launcher's words came with the loader: the page asks for nothing else at load. The
+  // Messenger is warmed only once the host page has loaded (when idle), and nothing is asked of
+  // the edge or stored in the browser until the visitor opens the chat: the wasm and the
+  // stylesheet after the load event; the module (parsed and run on the host page's account) and
+  // the Messenger's words (the visitor's language file) only when a visitor is about to click.
   // (Functions, not strings: the demo page's CSP forbids eval.)
   const warmed = () => page.evaluate(() => performance.getEntriesByType('resource')
-    .filter((e) => e.name.includes('/widget/') && !e.name.includes('/widget/i18n/'))
+    .filter((e) => e.name.includes('/widget/'))
     .map((e) => ({ path: new URL(e.name).pathname, start: e.startTime })));
   await page.waitForFunction(() => performance.getEntriesByType('resource')
-    .filter((e) => e.name.includes('/widget/') && !e.name.includes('/widget/i18n/')).length === 2);
-  const { load, languages } = await page.evaluate(() => ({
-    load: performance.getEntriesByType('navigation')[0].loadEventEnd,
-    languages: performance.getEntriesByType('resource').filter((e) => e.name.includes('/widget/i18n/')).map((e) => e.name),
-  }));
+    .filter((e) => e.name.includes('/widget/')).length === 2);
+  const load = await page.evaluate(() => performance.getEntriesByType('navigation')[0].loadEventEnd);
   const idle = await warmed();
-  assert.deepEqual(languages.map((u) => new URL(u).pathname), ['/widget/i18n/en.json'], 'one language file');
   assert.deepEqual(idle.map((e) => e.path).sort(), ['/widget/messenger.css', '/widget/pkg/switchboard_widget_bg.wasm']);
   assert.ok(load > 0 && idle.every((e) => e.start >= load), `warmed after the load event (${load}): ${JSON.stringify(idle)}`);
   await page.waitForTimeout(300);
-  assert.equal((await warmed()).length, 2, 'the module waits for a visitor about to click');
+  assert.equal((await warmed()).length, 2, 'the module and the words wait for a visitor about to click');
   await page.locator('.sb-launcher').hover();
-  await page.waitForFunction(() => performance.getEntriesByType('resource')
-    .some((e) => new URL(e.name).pathname === '/widget/pkg/switchboard_widget.js'));
+  await page.waitForFunction(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/widget/')).length === 4);
+  assert.deepEqual((await warmed()).map((e) => e.path).sort(), ['/widget/i18n/en.json', '/widget/messenger.css',
+    '/widget/pkg/switchboard_widget.js', '/widget/pkg/switchboard_widget_bg.wasm']);
   assert.deepEqual(api, []);
   assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length), 0);
   // The host page's styles do not reach into the Messenger.
   await page.addStyleTag({ content: 'button { background: red !important; }' });
   const bg = await page.locator('.sb-launcher').evaluate((el) => getComputedStyle(el).backgroundColor);
   assert.notEqual(bg, 'rgb(255, 0, 0)');
+  await context.close();
+});
+
+test('when the Messenger cannot load (the network is gone), the launcher says so in the visitor\'s language, and a later click opens it', async () => {
+  const context = await browser.newContext({ locale: 'pt-BR' });
+  const page = await context.newPage();
+  const pt = JSON.parse(readFileSync(new URL('../../static/widget/i18n/pt-BR.json', import.meta.url)));
+  await page.goto(`${edge.url}/`);
+  const launcher = page.getByRole('button', { name: pt.launcher_open });
+  await launcher.waitFor();
+  // Every file of the Messenger fails from now on, its words included.
+  await context.route(/\/widget\//, (route) => route.abort('internetdisconnected'));
+  await launcher.click();
+  await page.waitForFunction(() => document.getElementById('switchboard-messenger').shadowRoot.querySelector('.sb-launcher').title);
+  assert.equal(await page.locator('.sb-launcher').getAttribute('title'), pt.load_failed);
+  assert.equal(await page.locator('.sb-launcher').getAttribute('aria-busy'), null, 'no longer busy');
+  await context.unroute(/\/widget\//);
+  await launcher.click();
+  await page.getByRole('textbox', { name: pt.message_label }).waitFor();
   await context.close();
 });
 

@@ -28,7 +28,7 @@ test('once set up, /widget.js is the Messenger loader', async () => {
   const r = await fetch(`${edge.url}/widget.js`);
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /javascript/);
-  assert.match(await r.text(), /Switchboard Messenger loader[\s\S]*attachShadow/);
+  assert.match(await r.text(), /switchboard-messenger[\s\S]*attachShadow/);
 });
 
 test('unknown paths answer 404 with a JSON reason', async () => {

@@ -1,7 +1,7 @@
 // The visitor's language and the owner's hours, through the widget API: the language chosen from
 // data-lang, the browser's languages and the owner's default; the owner's texts per language;
 // the prepared WhatsApp message in the visitor's language still claims the handoff; opening hours
-// (closed now, open now, across a time zone), the launcher's presence, the after-hours mark on
+// (closed now, open now, across a time zone), the after-hours mark on
 // the conversation, and the reply-time promise; settings that are nonsense are refused by field.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -104,7 +104,7 @@ test('nonsense settings are refused and name their field', async () => {
   assert.deepEqual(await settingsNow(), now, 'nothing changed');
 });
 
-test('closed now: the Messenger is told when the team is back, the launcher may hide, the conversation is marked', async () => {
+test('closed now: the Messenger is told when the team is back, the conversation is marked', async () => {
   const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
   const closed = {
     enabled: true, time_zone: 'America/Sao_Paulo',
@@ -118,7 +118,6 @@ test('closed now: the Messenger is told when the team is back, the launcher may 
   // 09:00 in São Paulo (UTC−3, no daylight saving since 2019) is 12:00 UTC.
   assert.deepEqual(s.hours, { open: false, changes_at_ms: Date.parse(`${inAMonth}T12:00:00Z`) });
   assert.equal(s.away_message, 'Back soon, promise.');
-  assert.deepEqual((await carol.presence()).body, { hide: false }, 'shown unless the owner hides it');
   assert.equal((await carol.say('Anyone there?')).status, 201, 'messages are still taken');
   const [conversation] = (await edge.adminJson('/conversations?channel=messenger')).body.filter((c) => c.visitor_id && c.message_count === 1);
   assert.equal(conversation.opened_after_hours, true);
@@ -126,11 +125,6 @@ test('closed now: the Messenger is told when the team is back, the launcher may 
   await edge.deliver(delivery(SUPPORT, { messages: [text('4915112345678', 'Hallo?', Math.floor(Date.now() / 1000))] }));
   const [wa] = (await edge.adminJson('/conversations?wa_id=4915112345678')).body;
   assert.equal(wa.opened_after_hours, true);
-
-  await edge.putSettings({ ...(await settingsNow()), opening_hours: { ...closed, hide_launcher_when_closed: true } });
-  const presence = await visitor(edge).presence();
-  assert.deepEqual(presence.body, { hide: true });
-  assert.match(presence.headers.get('cache-control'), /max-age=60/);
 });
 
 test('open now: the reply-time promise comes from the measured first responses in hours', async () => {
@@ -155,5 +149,4 @@ test('open now: the reply-time promise comes from the measured first responses i
   const s = session.body;
   assert.deepEqual(s.hours, { open: true }, 'open around the clock: no closing within a year');
   assert.equal(s.reply_time, 'minutes');
-  assert.deepEqual((await visitor(edge).presence()).body, { hide: false });
 });

@@ -26,10 +26,6 @@ export function visitor(edge, { origin, country, ip = `198.51.${Math.floor(clien
     conversation: () => call('GET', 'conversation'),
     say: (text) => call('POST', 'messages', { text }),
     handoff: (number, extra = {}) => call('POST', 'handoff', { number, ...extra }),
-    presence: async (query = '') => {
-      const r = await fetch(`${edge.url}/api/widget/presence${query}`, { headers: { 'x-test-client-ip': ip, ...(origin ? { origin } : {}) } });
-      return { status: r.status, headers: r.headers, body: await r.json().catch(() => null) };
-    },
     liveTicket: () => call('POST', 'live', {}),
   };
 }

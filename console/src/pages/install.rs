@@ -1,33 +1,25 @@
-//! Install: the script tag to paste into the owner's site (with `data-presence` when the launcher
-//! hides outside hours), how this deployment is kept up to date, and its setup status as
+//! Install: the script tag to paste into the owner's site, how this deployment is kept up to
+//! date, and its setup status as
 //! `/healthz` reports it (version, storage, secrets, migrations), and whether the team signs in
 //! with Cloudflare Access and who is signed in.
 
 use switchboard_core::api::HealthReport;
-use switchboard_core::settings::ProjectSettings;
 use switchboard_core::team::session::{Me, SignedInVia};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{health, Admin};
+use crate::api::health;
 use crate::dom::{copy_to_clipboard, outcome};
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub admin: Admin,
-}
-
 #[function_component(InstallPage)]
-pub fn install_page(props: &Props) -> Html {
+pub fn install_page() -> Html {
     let me = use_context::<std::rc::Rc<Me>>();
-    let settings = use_state(|| None::<ProjectSettings>);
     let report = use_state(|| None::<HealthReport>);
     let copied = use_state(|| None::<Result<String, String>>);
     {
-        let (admin, settings, report) = (props.admin.clone(), settings.clone(), report.clone());
+        let report = report.clone();
         use_effect_with((), move |_| {
             spawn_local(async move {
-                settings.set(admin.get::<ProjectSettings>("/settings").await.ok());
                 report.set(health().await);
             });
         });
@@ -35,14 +27,7 @@ pub fn install_page(props: &Props) -> Html {
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
-    // Hiding the launcher outside hours needs the loader to ask (data-presence).
-    let presence = settings
-        .as_ref()
-        .is_some_and(|s| s.opening_hours.enabled && s.opening_hours.hide_launcher_when_closed);
-    let snippet = format!(
-        "<script src=\"{origin}/widget.js\"{} async></script>",
-        if presence { " data-presence" } else { "" }
-    );
+    let snippet = format!("<script src=\"{origin}/widget.js\" async></script>");
     html! {
         <div class="page">
             <h1 tabindex="-1">{ "Install" }</h1>

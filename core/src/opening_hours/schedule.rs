@@ -70,6 +70,11 @@ impl OpeningHours {
     pub fn is_open_at(&self, now_ms: i64) -> bool {
         !matches!(self.status_at(now_ms), HoursStatus::Closed { .. })
     }
+
+    /// Whether the launcher is hidden now: closed, and the owner chose to hide it then.
+    pub fn hides_launcher_at(&self, now_ms: i64) -> bool {
+        self.hide_launcher_when_closed && !self.is_open_at(now_ms)
+    }
 }
 
 /// The hours read and checked: the zone found, the times in minutes, each day's spans sorted.

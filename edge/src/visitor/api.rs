@@ -6,8 +6,8 @@
 
 use switchboard_core::api::{
     checked_text, Author, HandoffTarget, RatingRequest, ThreadCursor, VisitorMessage,
-    WidgetConversation, WidgetHours, WidgetMessage, WidgetPresence, WidgetSession,
-    WidgetSessionRequest, WidgetSurvey,
+    WidgetConversation, WidgetHours, WidgetMessage, WidgetSession, WidgetSessionRequest,
+    WidgetSurvey,
 };
 use switchboard_core::contrast::accent_pair;
 use switchboard_core::csat::Score;
@@ -102,7 +102,6 @@ async fn answer(
     };
     match (req.method(), route) {
         (Method::Post, ["session"]) => session(req, &ctx).await,
-        (Method::Get, ["presence"]) => presence(&ctx),
         (Method::Get, ["conversation"]) => conversation(req, &ctx).await,
         (Method::Post, ["messages"]) => post_message(req, &ctx).await,
         (Method::Post, ["handoff"]) => handoff::start(req, &ctx).await,
@@ -138,7 +137,7 @@ async fn answer(
         ) => Err(EdgeError::MethodNotAllowed {
             allow: "POST, OPTIONS",
         }),
-        (_, ["conversation" | "presence"] | ["media", _]) => Err(EdgeError::MethodNotAllowed {
+        (_, ["conversation"] | ["media", _]) => Err(EdgeError::MethodNotAllowed {
             allow: "GET, OPTIONS",
         }),
         _ => Err(EdgeError::NotFound("no such widget route".to_owned())),
@@ -150,19 +149,6 @@ fn cross_origin(req: &Request) -> Option<String> {
     let origin = header(req, "origin")?;
     let own = req.url().ok().map(|u| u.origin().ascii_serialization());
     (normalize_origin(&origin) != own.as_deref().and_then(normalize_origin)).then_some(origin)
-}
-
-/// Whether the loader shows its launcher now (asked only by a snippet with `data-presence`):
-/// hidden while closed when the owner chose so. Nothing is created; browsers keep the answer
-/// for a minute.
-fn presence(ctx: &Context<'_>) -> Result<Response, EdgeError> {
-    let hours = &ctx.settings.opening_hours;
-    let hide = hours.hide_launcher_when_closed && !hours.is_open_at(now_millis());
-    let mut response = json_response(&WidgetPresence { hide }, 200);
-    response
-        .headers_mut()
-        .set("cache-control", "private, max-age=60")?;
-    Ok(response)
 }
 
 async fn session(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeError> {
@@ -193,7 +179,7 @@ async fn session(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeE
     let language = language::choose(
         Asked {
             script: body.lang.as_deref(),
-            browser: &body.languages[..body.languages.len().min(12)],
+            browser: &body.languages[..body.languages.len().min(language::MAX_ASKED)],
         },
         OwnerChoice {
             default: &settings.language.default,

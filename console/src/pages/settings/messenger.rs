@@ -274,7 +274,7 @@ pub fn messenger_form(props: &MessengerProps) -> Html {
                     <input id="hours-away" value={(*away).clone()} oninput={bind_input(&away)} placeholder="Leave a message and we'll reply when we're back." />
                 </div>
                 <label class="inline"><input type="checkbox" checked={*hide} onchange={on_hide} />{ " Hide the launcher outside hours" }</label>
-                <span class="hint">{ "Needs data-presence on the script tag (the snippet on the Install page adds it): the loader then asks once a minute per visitor whether you are in, one Worker request each time." }</span>
+                <span class="hint">{ "From the next page a visitor opens: while you are closed, your site gets no Messenger at all (nothing to change in the script tag)." }</span>
                 <label class="inline"><input type="checkbox" checked={*agent_names} onchange={on_agent_names} />{ " Show the agent's name on replies in the Messenger (\"Ana\" above the reply)" }</label>
                 <label class="inline"><input type="checkbox" checked={*reply_time} onchange={on_reply} />{ " Show \"usually replies within …\" (the median first response of the last 30 days, in hours)" }</label>
                 { outcome(status.as_ref()) }

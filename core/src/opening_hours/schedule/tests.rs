@@ -416,6 +416,15 @@ fn a_single_opening_in_the_year_closes_and_opens_on_time() {
         popup.status_at(utc("2026-06-13T15:00Z")),
         HoursStatus::Closed { opens_at_ms: None }
     );
+    // The owner hides the launcher while closed: hidden before and after, shown during.
+    assert!(popup.hides_launcher_at(utc("2026-01-10T12:00Z")));
+    assert!(!popup.hides_launcher_at(utc("2026-06-13T12:00Z")));
+    assert!(popup.hides_launcher_at(utc("2026-06-13T15:00Z")));
+    let shown = OpeningHours {
+        hide_launcher_when_closed: false,
+        ..popup
+    };
+    assert!(!shown.hides_launcher_at(utc("2026-01-10T12:00Z")));
 }
 
 #[test]

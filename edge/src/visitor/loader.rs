@@ -1,0 +1,197 @@
+//! The Messenger's loader, `/widget.js` (the Worker runs first for it: wrangler.toml), served with
+//! its launcher's words, so that a host page draws the launcher without a request or a `fetch()`
+//! of its own: the label in the language core's `language::choose` picks from the request's
+//! `Accept-Language` (the browser's languages) and the owner's settings. The loader's source has
+//! the placeholder `LAUNCHER_WORDS` where they go (widget/loader.js).
+//!
+//! Outside opening hours, when the owner hides the launcher then, it serves a script that draws
+//! nothing: the hours are known here, at no request of the page's own.
+//!
+//! The loader's text and each language's words are read from the assets once per isolate (a
+//! deploy starts new isolates). The answer varies with `Accept-Language` and carries an ETag of
+//! the loader's and the language, so a browser's revalidation on each page view gets a 304.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+use switchboard_core::language::{self, Asked, OwnerChoice, DEFAULT_LANGUAGE};
+use switchboard_core::settings::ProjectSettings;
+use worker::{Env, Headers, Request, Response};
+
+use crate::config::health;
+use crate::config::store::ConfigStore;
+use crate::error::EdgeError;
+use crate::platform::clock::now_millis;
+
+/// Where the words go in the loader's source.
+const PLACEHOLDER: &str = "LAUNCHER_WORDS";
+
+/// The loader as the assets hold it.
+struct Loader {
+    /// Its source, with [`PLACEHOLDER`] once.
+    text: String,
+    /// The assets' ETag, without quotes.
+    etag: String,
+    cache_control: String,
+}
+
+/// The words the loader needs before the Messenger's own file arrives: its button's label and
+/// what the button says when the Messenger cannot be loaded.
+#[derive(Deserialize)]
+struct FileWords {
+    launcher_open: String,
+    load_failed: String,
+}
+
+#[derive(Serialize)]
+struct LauncherWords<'a> {
+    lang: &'a str,
+    launcher_open: &'a str,
+    load_failed: &'a str,
+}
+
+thread_local! {
+    static LOADER: RefCell<Option<Rc<Loader>>> = const { RefCell::new(None) };
+    /// Each language's words as the JavaScript the placeholder becomes.
+    static WORDS: RefCell<HashMap<&'static str, Rc<str>>> = RefCell::new(HashMap::new());
+}
+
+/// `/widget.js`: the loader with its launcher's words. A script that draws nothing until the
+/// deployment is set up (a site that already has the tag shows no broken chat while the owner
+/// finishes the setup), and while the owner hides the launcher outside opening hours.
+pub async fn serve(req: &Request, env: &Env) -> Result<Response, EdgeError> {
+    if !health::is_ready(env).await {
+        return no_launcher(
+            "Switchboard is not set up yet (see /console/ on this Worker): no Messenger is shown.",
+        );
+    }
+    // The owner's settings are kept per isolate (`ConfigStore`); if they cannot be read, the
+    // launcher is shown in the browser's language or English.
+    let settings = match ConfigStore::new(env) {
+        Ok(store) => store.settings().await.ok(),
+        Err(_) => None,
+    };
+    if settings
+        .as_ref()
+        .is_some_and(|s| s.opening_hours.hides_launcher_at(now_millis()))
+    {
+        return no_launcher("Switchboard: outside opening hours, the chat is hidden.");
+    }
+    let lang = language_for(req, settings.as_ref())?;
+    let loader = loader(req, env).await?;
+    let etag = format!("\"{}-{lang}\"", loader.etag);
+    let headers = Headers::new();
+    headers.set("content-type", "text/javascript; charset=utf-8")?;
+    headers.set("cache-control", &loader.cache_control)?;
+    headers.set("access-control-allow-origin", "*")?;
+    headers.set("vary", "Accept-Language")?;
+    headers.set("etag", &etag)?;
+    let unchanged = req
+        .headers()
+        .get("if-none-match")?
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag));
+    if unchanged {
+        return Ok(Response::empty()?.with_status(304).with_headers(headers));
+    }
+    let words = words(req, env, lang).await?;
+    let text = loader.text.replacen(PLACEHOLDER, &words, 1);
+    Ok(Response::ok(text)?.with_headers(headers))
+}
+
+/// A script that draws nothing, asked for again on the next page view.
+fn no_launcher(why: &str) -> Result<Response, EdgeError> {
+    let mut response = Response::ok(format!("/*! {why} */\n"))?;
+    let headers = response.headers_mut();
+    headers.set("content-type", "text/javascript; charset=utf-8")?;
+    headers.set("cache-control", "no-store")?;
+    headers.set("access-control-allow-origin", "*")?;
+    Ok(response)
+}
+
+/// The browser's languages (`Accept-Language`) and the owner's choice, by core's rule.
+fn language_for(
+    req: &Request,
+    settings: Option<&ProjectSettings>,
+) -> Result<&'static str, EdgeError> {
+    let browser =
+        language::from_accept_language(&req.headers().get("accept-language")?.unwrap_or_default());
+    let owner = settings.map(|s| OwnerChoice {
+        default: &s.language.default,
+        always_default: s.language.always_default,
+    });
+    Ok(language::choose(
+        Asked {
+            script: None,
+            browser: &browser,
+        },
+        owner.unwrap_or(OwnerChoice {
+            default: DEFAULT_LANGUAGE,
+            always_default: false,
+        }),
+    ))
+}
+
+async fn loader(req: &Request, env: &Env) -> Result<Rc<Loader>, EdgeError> {
+    if let Some(kept) = LOADER.with(|l| l.borrow().clone()) {
+        return Ok(kept);
+    }
+    let mut asset = asset(req, env, "/widget.js").await?;
+    let headers = asset.headers();
+    let etag = headers
+        .get("etag")?
+        .unwrap_or_default()
+        .trim_start_matches("W/")
+        .trim_matches('"')
+        .to_owned();
+    let cache_control = headers
+        .get("cache-control")?
+        .unwrap_or_else(|| "public, max-age=0, must-revalidate".to_owned());
+    let text = asset.text().await?;
+    if !text.contains(PLACEHOLDER) {
+        return Err(EdgeError::Internal(
+            "the loader in the assets has no place for its words (rebuild: scripts/build)".into(),
+        ));
+    }
+    let loader = Rc::new(Loader {
+        text,
+        etag,
+        cache_control,
+    });
+    LOADER.with(|l| *l.borrow_mut() = Some(loader.clone()));
+    Ok(loader)
+}
+
+/// A language's words as a JavaScript object literal (JSON is one).
+async fn words(req: &Request, env: &Env, lang: &'static str) -> Result<Rc<str>, EdgeError> {
+    if let Some(kept) = WORDS.with(|w| w.borrow().get(lang).cloned()) {
+        return Ok(kept);
+    }
+    let mut file = asset(req, env, &format!("/widget/i18n/{lang}.json")).await?;
+    let words: FileWords = serde_json::from_str(&file.text().await?)
+        .map_err(|e| EdgeError::Internal(format!("widget/i18n/{lang}.json: {e}")))?;
+    let literal: Rc<str> = serde_json::to_string(&LauncherWords {
+        lang,
+        launcher_open: &words.launcher_open,
+        load_failed: &words.load_failed,
+    })
+    .map_err(|e| EdgeError::Internal(e.to_string()))?
+    .into();
+    WORDS.with(|w| w.borrow_mut().insert(lang, literal.clone()));
+    Ok(literal)
+}
+
+async fn asset(req: &Request, env: &Env, path: &str) -> Result<Response, EdgeError> {
+    let mut url = req.url()?;
+    url.set_path(path);
+    url.set_query(None);
+    let response = env.assets("ASSETS")?.fetch(url.to_string(), None).await?;
+    if response.status_code() != 200 {
+        return Err(EdgeError::Internal(format!(
+            "the assets answered {} for {path}",
+            response.status_code()
+        )));
+    }
+    Ok(response)
+}
