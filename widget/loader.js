@@ -1,5 +1,6 @@
-// The Switchboard Messenger's loader, the source of static/widget.js: scripts/build minifies it with esbuild (budget 1.5 KiB gzip,
-// as served). It draws the launcher in the visitor's language and fetches the Messenger when asked.
+// The Switchboard Messenger's loader, the source of static/widget.js: scripts/build minifies it
+// with esbuild (budget 1.5 KiB gzip as served, in every language: tests/bench/messenger.mjs).
+// It draws the launcher in the visitor's language and fetches the Messenger when asked.
 // The edge serves it (edge/src/visitor/loader.rs) with LAUNCHER_WORDS replaced by the launcher's
 // words in the language core's `language::choose` picks from the request's Accept-Language (the
 // browser's languages) and the owner's settings, so drawing the launcher costs no request and no
@@ -26,17 +27,17 @@
       (base == 'pt' ? (tag == 'pt' ? 'pt-BR' : 'pt-PT') : shipped.find((l) => l == base));
   };
   const lang = asked && pick(asked) || said.lang;
-  const text = (l) => fetch(file('i18n/' + l + '.json')).then((r) => r.json());
   // The Messenger's words: fetched with it (on intent), or at once for a data-lang launcher.
+  // (Every language `pick` or the edge can choose has its file.)
   let words;
-  const panel = () => words = words || text(lang).catch(() => text('en'));
+  const panel = () => words = words || fetch(file('i18n/' + lang + '.json')).then((r) => r.json());
   const label = Promise.resolve(lang == said.lang ? said : panel().catch(() => said));
   const host = document.createElement('div');
   host.id = 'switchboard-messenger';
   const root = host.attachShadow({ mode: 'open' });
   root.innerHTML = '<style>:host{all:initial}' +
     '.sb{position:fixed;right:20px;bottom:20px;z-index:2147483000;--sb-accent:#0b7a5c;--sb-on-accent:#fff}' +
-    '.sb-launcher{width:60px;height:60px;border-radius:50%;border:0;background:var(--sb-accent);color:var(--sb-on-accent);cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);display:grid;place-items:center;float:right}' +
+    '.sb-launcher{width:60px;height:60px;border-radius:50%;border:0;background:var(--sb-accent);color:var(--sb-on-accent);cursor:pointer;box-shadow:0 4px 14px #00000040;display:grid;place-items:center;float:right}' +
     '.sb-launcher:focus-visible{outline:3px solid #1c64f2;outline-offset:2px}' +
     '@media (max-width:600px){.sb{right:12px;bottom:12px;left:12px}}</style>' +
     '<div><div class=sb><button class=sb-launcher aria-expanded=false>' +
