@@ -27,7 +27,7 @@
       (base == 'pt' ? (tag == 'pt' ? 'pt-BR' : 'pt-PT') : shipped.find((l) => l == base));
   };
   const lang = asked && pick(asked) || said.lang;
-  // The Messenger's words: fetched with it (on intent), or at once for a data-lang launcher.
+  // The Messenger's words: fetched when it is warmed (below), or at once for a data-lang launcher.
   // (Every language `pick` or the edge can choose has its file.)
   let words;
   const panel = () => words = words || fetch(file('i18n/' + lang + '.json')).then((r) => r.json());
@@ -53,23 +53,24 @@
   // but counts a module's parse and run wherever they happen (importing at idle added 15-50 ms
   // under its 4x CPU; a <link rel=modulepreload> counts too).
   // 1. In an idle period after the page's load: the wasm is fetched and compiled (streaming, off
-  //    the main thread; instantiated only on open) and the panel's stylesheet read, both held.
-  //    (A <link rel=prefetch> would add nothing: this is the prefetch, and its result is held.)
+  //    the main thread; instantiated only on open), the panel's stylesheet read and the
+  //    Messenger's words (its language file) fetched, all held. (A <link rel=prefetch> would add
+  //    nothing: this is the prefetch, and its result is held.)
   // 2. When a visitor is about to click (pointer over, or focus on, the launcher), and on the
-  //    click: the module is imported, and the Messenger's words fetched, beside the held wasm
-  //    and styles. A failure is forgotten: the next try fetches again.
+  //    click: the module is imported, beside what step 1 holds. A failure is forgotten: the next
+  //    try fetches again.
   let warm, loading, mounted;
   const prefetch = () => {
     if (!warm) {
       warm = [WebAssembly.compileStreaming(fetch(file('pkg/switchboard_widget_bg.wasm'))),
-        fetch(file('messenger.css')).then((r) => r.ok ? r.text() : Promise.reject())];
-      Promise.all(warm).catch(() => { warm = null; });
+        fetch(file('messenger.css')).then((r) => r.ok ? r.text() : Promise.reject()), panel()];
+      Promise.all(warm).catch(() => { warm = words = null; });
     }
     return warm;
   };
   const load = () => {
     if (!loading) {
-      loading = Promise.all([import(file('pkg/switchboard_widget.js')), ...prefetch(), panel()]);
+      loading = Promise.all([import(file('pkg/switchboard_widget.js')), ...prefetch()]);
       loading.catch(() => { loading = warm = words = null; });
     }
     return loading;
