@@ -110,6 +110,16 @@ console.log('## CPU per request (workerd process CPU from /proc, one request at 
 const base = Math.floor(Date.now() / 1000) - 5 * 86_400;
 let user = 0;
 await measure('GET /healthz', 500, async () => ok(await fetch(`${edge.url}/healthz`)));
+// Every page view of a site with the tag: the loader with its launcher's words, in one of four
+// languages, and as a browser revalidating its kept copy (304).
+const pageLanguages = ['pt-BR,pt;q=0.9', 'de-DE', 'ja', 'en-US,en;q=0.9'];
+await measure('GET /widget.js (a page view)', 500, async (i) =>
+  ok(await fetch(`${edge.url}/widget.js`, { headers: { 'accept-language': pageLanguages[(i + 4) % 4] } })));
+const kept = (await fetch(`${edge.url}/widget.js`, { headers: { 'accept-language': 'de-DE' } })).headers.get('etag');
+await measure('GET /widget.js, kept by the browser (304)', 500, async () => {
+  const r = await fetch(`${edge.url}/widget.js`, { headers: { 'accept-language': 'de-DE', 'if-none-match': kept } });
+  if (r.status !== 304) throw new Error(`HTTP ${r.status}`);
+});
 await measure('webhook, 1 message', 500, async (i) => ok(await edge.deliver(delivery(NUMBER, { messages: [text(`1999${String(user++ % 300).padStart(7, '0')}`, `cpu ${i}`, base + user)] }))));
 // Classes whose work goes on after the answer, in the work queue's invocations (a delivery of
 // more than two messages: one invocation per message; an image: its fetch). The queue holds
