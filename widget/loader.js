@@ -28,9 +28,9 @@
   };
   const lang = asked && pick(asked) || said.lang;
   // The Messenger's words: fetched when it is warmed (below), or at once for a data-lang launcher.
-  // (Every language `pick` or the edge can choose has its file.)
+  // (Every language `pick` or the edge can choose has its file; an error page is a failure.)
   let words;
-  const panel = () => words = words || fetch(file('i18n/' + lang + '.json')).then((r) => r.json());
+  const panel = () => words = words || fetch(file('i18n/' + lang + '.json')).then((r) => r.ok ? r.json() : Promise.reject());
   const label = Promise.resolve(lang == said.lang ? said : panel().catch(() => said));
   const host = document.createElement('div');
   host.id = 'switchboard-messenger';

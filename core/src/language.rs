@@ -94,15 +94,40 @@ pub fn choose(asked: Asked<'_>, owner: OwnerChoice<'_>) -> &'static str {
 /// The most languages of a browser's list that are looked at (a longer list is someone's game).
 pub const MAX_ASKED: usize = 12;
 
-/// The browser's languages from its `Accept-Language` header, most preferred first: what
-/// `navigator.languages` holds, as the browser sends it with a request (the `/widget.js` the
-/// page loads). Entries with `q=0` ("not this one") are left out; at most [`MAX_ASKED`].
+/// The most entries of an `Accept-Language` header that are read (a longer one is someone's game).
+const MAX_ENTRIES: usize = 32;
+
+/// The browser's languages from its `Accept-Language` header (RFC 9110 §12.5.4), most preferred
+/// first, at most [`MAX_ASKED`]: what `navigator.languages` holds, as the browser sends it with a
+/// request (the `/widget.js` the page loads). An entry with `q=0` ("not this one"), a `q` that is
+/// not a number from 0 to 1, `*` or an empty tag is left out; equal qualities keep their order.
+/// (Not the `accept-language` crate: its ordering of a `q=NaN` is not a total order, and Rust's
+/// sort panics on that for some lists, so one crafted header would stop the Worker.)
 pub fn from_accept_language(header: &str) -> Vec<String> {
-    accept_language::parse_with_quality(header)
+    let mut entries: Vec<(f32, usize, &str)> = header
+        .split(',')
+        .take(MAX_ENTRIES)
+        .enumerate()
+        .filter_map(|(position, entry)| {
+            let mut parts = entry.split(';');
+            let tag = parts.next()?.trim();
+            let mut quality = 1.0;
+            for parameter in parts {
+                let (name, value) = parameter.split_once('=')?;
+                if name.trim().eq_ignore_ascii_case("q") {
+                    quality = value.trim().parse::<f32>().ok()?;
+                }
+            }
+            let wanted = (0.0..=1.0).contains(&quality) && quality > 0.0;
+            (wanted && !tag.is_empty() && tag != "*" && tag.len() <= 35)
+                .then_some((quality, position, tag))
+        })
+        .collect();
+    entries.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    entries
         .into_iter()
-        .filter(|(tag, quality)| *quality > 0.0 && tag != "*")
-        .map(|(tag, _)| tag)
         .take(MAX_ASKED)
+        .map(|(_, _, tag)| tag.to_owned())
         .collect()
 }
 
@@ -122,9 +147,23 @@ mod tests {
             ["pt-BR", "pt", "de-AT", "en"]
         );
         assert_eq!(from_accept_language("fr;q=0, *;q=0.5, ja"), ["ja"]);
+        // Not a quality from 0 to 1, or not a quality at all: that entry is left out.
+        assert_eq!(
+            from_accept_language("de;q=NaN, es;q=2, it;q=-0.5, nl;q=x, pl;q, ru;Q=0.3, tr"),
+            ["tr", "ru"]
+        );
+        // Equal qualities keep the browser's order.
+        assert_eq!(
+            from_accept_language("es;q=0.5,fr;q=0.5,de;q=0.5"),
+            ["es", "fr", "de"]
+        );
         assert_eq!(from_accept_language(""), Vec::<String>::new());
         let long = vec!["xx"; 200].join(",");
         assert_eq!(from_accept_language(&long).len(), MAX_ASKED);
+        assert_eq!(
+            from_accept_language(&"x".repeat(100_000)),
+            Vec::<String>::new()
+        );
         // What choose() makes of them: the first one shipped.
         let browser = from_accept_language("sw-KE, pt;q=0.9");
         let asked = Asked {
@@ -209,5 +248,31 @@ mod tests {
     fn right_to_left() {
         assert!(is_rtl("ar") && is_rtl("he"));
         assert!(!is_rtl("en") && !is_rtl("hi"));
+    }
+
+    proptest::proptest! {
+        /// Any header, crafted qualities (NaN, infinities, out of range) mixed with good ones
+        /// included: an answer, never a panic (the `accept-language` crate's sort panics on
+        /// some of these), at most MAX_ASKED tags, none empty or `*`.
+        #[test]
+        fn any_accept_language_is_read_without_a_panic(
+            entries in proptest::collection::vec(
+                ("[a-zA-Z*-]{0,9}", proptest::option::of(proptest::prop_oneof![
+                    proptest::strategy::Just("NaN".to_owned()),
+                    proptest::strategy::Just("inf".to_owned()),
+                    "-?[0-9]{0,2}(\\.[0-9]{0,3})?",
+                ])),
+                0..80,
+            )
+        ) {
+            let header = entries
+                .iter()
+                .map(|(tag, q)| q.as_ref().map_or(tag.clone(), |q| format!("{tag};q={q}")))
+                .collect::<Vec<_>>()
+                .join(",");
+            let tags = from_accept_language(&header);
+            proptest::prop_assert!(tags.len() <= MAX_ASKED);
+            proptest::prop_assert!(tags.iter().all(|t| !t.is_empty() && t != "*"));
+        }
     }
 }

@@ -102,6 +102,23 @@ test('data-lang on the script tag wins over the browser', async () => {
   await context.close();
 });
 
+test('a data-lang the Messenger does not ship, or whose file cannot be fetched, keeps the browser\'s language for the launcher', async () => {
+  const context = await browser.newContext({ locale: 'de-DE' });
+  const odd = await hostPage(context, 'data-lang="tlh"');
+  await odd.page.getByRole('button', { name: words('de').launcher_open }).waitFor();
+  assert.deepEqual(odd.errors, []);
+  // The site asks for European Portuguese, but its file fails (a network error, then an error page).
+  for (const failure of [(route) => route.abort('failed'), (route) => route.fulfill({ status: 404, contentType: 'application/json', body: '{"error":"nothing at"}' })]) {
+    await context.route(/\/widget\/i18n\/pt-PT\.json/, failure);
+    const failed = await hostPage(context, 'data-lang="pt-PT"');
+    const launcher = failed.page.getByRole('button', { name: words('de').launcher_open });
+    await launcher.waitFor();
+    assert.equal(await failed.page.locator('.sb-launcher').getAttribute('aria-label'), words('de').launcher_open, 'never unnamed');
+    await context.unroute(/\/widget\/i18n\/pt-PT\.json/);
+  }
+  await context.close();
+});
+
 test('the owner\'s default language serves a browser that asks for none the Messenger speaks', async () => {
   await edge.putSettings({ ...settings, language: { default: 'es', always_default: false } });
   try {

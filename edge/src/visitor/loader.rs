@@ -9,13 +9,16 @@
 //!
 //! The loader's text and each language's words are read from the assets once per isolate (a
 //! deploy starts new isolates). The answer varies with `Accept-Language` and carries an ETag of
-//! the loader's and the language, so a browser's revalidation on each page view gets a 304.
+//! the loader's source and the language, so a browser's revalidation on each page view gets a
+//! 304. A loader that cannot be read is logged and answered with a script that draws nothing; a
+//! language whose words cannot be read, with English.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use switchboard_core::language::{self, Asked, OwnerChoice, DEFAULT_LANGUAGE};
 use switchboard_core::settings::ProjectSettings;
 use worker::{Env, Headers, Request, Response};
@@ -32,8 +35,9 @@ const PLACEHOLDER: &str = "LAUNCHER_WORDS";
 struct Loader {
     /// Its source, with [`PLACEHOLDER`] once.
     text: String,
-    /// The assets' ETag, without quotes.
-    etag: String,
+    /// A hash of its source (the first 16 hex digits of its SHA-256): a new build, a new tag,
+    /// whatever the assets' own ETag says, or whether they send one.
+    hash: String,
     cache_control: String,
 }
 
@@ -79,25 +83,57 @@ pub async fn serve(req: &Request, env: &Env) -> Result<Response, EdgeError> {
     {
         return no_launcher("Switchboard: outside opening hours, the chat is hidden.");
     }
-    let lang = language_for(req, settings.as_ref())?;
-    let loader = loader(req, env).await?;
-    let etag = format!("\"{}-{lang}\"", loader.etag);
+    let chosen = language_for(req, settings.as_ref())?;
+    let loader = match loader(req, env).await {
+        Ok(loader) => loader,
+        Err(e) => {
+            worker::console_error!("/widget.js: {e}");
+            return no_launcher("Switchboard could not read its loader: no Messenger is shown.");
+        }
+    };
+    // A language whose words cannot be read (logged, and tried again on the next request) is
+    // served in English rather than with no launcher.
+    let (lang, words) = match words(req, env, chosen).await {
+        Ok(words) => (chosen, words),
+        Err(e) => {
+            worker::console_error!("/widget.js: {e}");
+            match words(req, env, DEFAULT_LANGUAGE).await {
+                Ok(words) => (DEFAULT_LANGUAGE, words),
+                Err(_) => {
+                    return no_launcher(
+                        "Switchboard could not read its words: no Messenger is shown.",
+                    )
+                }
+            }
+        }
+    };
+    let etag = format!("\"{}-{lang}\"", loader.hash);
     let headers = Headers::new();
     headers.set("content-type", "text/javascript; charset=utf-8")?;
     headers.set("cache-control", &loader.cache_control)?;
     headers.set("access-control-allow-origin", "*")?;
     headers.set("vary", "Accept-Language")?;
     headers.set("etag", &etag)?;
-    let unchanged = req
-        .headers()
-        .get("if-none-match")?
-        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag));
-    if unchanged {
-        return Ok(Response::empty()?.with_status(304).with_headers(headers));
+    if let Some(kept) = req.headers().get("if-none-match")? {
+        if names(&kept, &etag) {
+            return Ok(Response::empty()?.with_status(304).with_headers(headers));
+        }
     }
-    let words = words(req, env, lang).await?;
     let text = loader.text.replacen(PLACEHOLDER, &words, 1);
     Ok(Response::ok(text)?.with_headers(headers))
+}
+
+/// Whether an `If-None-Match` names `etag` (RFC 9110 §13.1.2: the weak comparison, or `*`).
+/// Cloudflare weakens an ETag (`W/"…"`) when it compresses an answer, and the browser sends it
+/// back so.
+fn names(if_none_match: &str, etag: &str) -> bool {
+    let opaque = |tag: &'_ str| {
+        let tag = tag.trim();
+        tag.strip_prefix("W/").unwrap_or(tag).to_owned()
+    };
+    if_none_match
+        .split(',')
+        .any(|tag| tag.trim() == "*" || opaque(tag) == opaque(etag))
 }
 
 /// A script that draws nothing, asked for again on the next page view.
@@ -138,14 +174,8 @@ async fn loader(req: &Request, env: &Env) -> Result<Rc<Loader>, EdgeError> {
         return Ok(kept);
     }
     let mut asset = asset(req, env, "/widget.js").await?;
-    let headers = asset.headers();
-    let etag = headers
-        .get("etag")?
-        .unwrap_or_default()
-        .trim_start_matches("W/")
-        .trim_matches('"')
-        .to_owned();
-    let cache_control = headers
+    let cache_control = asset
+        .headers()
         .get("cache-control")?
         .unwrap_or_else(|| "public, max-age=0, must-revalidate".to_owned());
     let text = asset.text().await?;
@@ -154,9 +184,10 @@ async fn loader(req: &Request, env: &Env) -> Result<Rc<Loader>, EdgeError> {
             "the loader in the assets has no place for its words (rebuild: scripts/build)".into(),
         ));
     }
+    let hash = hex::encode(&Sha256::digest(text.as_bytes())[..8]);
     let loader = Rc::new(Loader {
         text,
-        etag,
+        hash,
         cache_control,
     });
     LOADER.with(|l| *l.borrow_mut() = Some(loader.clone()));
@@ -194,4 +225,24 @@ async fn asset(req: &Request, env: &Env, path: &str) -> Result<Response, EdgeErr
         )));
     }
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names;
+
+    #[test]
+    fn if_none_match_compares_weakly_and_takes_a_star() {
+        let etag = "\"0123abcd-pt-BR\"";
+        assert!(names("\"0123abcd-pt-BR\"", etag));
+        assert!(
+            names("W/\"0123abcd-pt-BR\"", etag),
+            "weakened by a compressing proxy"
+        );
+        assert!(names("\"old-en\", W/\"0123abcd-pt-BR\"", etag));
+        assert!(names("*", etag));
+        assert!(!names("\"0123abcd-en\"", etag), "another language");
+        assert!(!names("\"0123abcd-pt-BR", etag));
+        assert!(!names("", etag));
+    }
 }

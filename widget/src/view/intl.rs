@@ -1,6 +1,7 @@
 //! The browser's own formatting and language facts: times and days in the visitor's language
 //! and time zone (`Intl.DateTimeFormat`), the browser's languages, and fetching another
-//! language file when the edge chose a different one than the loader guessed.
+//! language file when the edge chose a different one than the loader had (the browser's
+//! `Accept-Language` and `navigator.languages` differ, or the owner's settings changed).
 
 use js_sys::{Array, Date, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};

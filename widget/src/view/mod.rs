@@ -125,7 +125,7 @@ pub fn app(props: &AppProps) -> Html {
 
     {
         // Start (or resume) the visitor's session in the language the edge chooses (data-lang,
-        // the browser's, the owner's default), fetch that language if the loader guessed
+        // the browser's, the owner's default), fetch that language if the loader had
         // another, then load the conversation.
         let dispatch = state.dispatcher();
         let props = props.clone();
