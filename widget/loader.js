@@ -31,7 +31,8 @@
   // (Every language `pick` or the edge can choose has its file; an error page is a failure.)
   let words;
   const panel = () => words = words || fetch(file('i18n/' + lang + '.json')).then((r) => r.ok ? r.json() : Promise.reject());
-  const label = Promise.resolve(lang == said.lang ? said : panel().catch(() => said));
+  // (If a data-lang's words cannot be fetched, the launcher speaks the edge's language, and says so.)
+  const label = Promise.resolve(lang == said.lang ? said : panel().catch(() => (app.lang = said.lang, said)));
   const host = document.createElement('div');
   host.id = 'switchboard-messenger';
   const root = host.attachShadow({ mode: 'open' });

@@ -100,7 +100,9 @@ const MAX_ENTRIES: usize = 32;
 /// The browser's languages from its `Accept-Language` header (RFC 9110 §12.5.4), most preferred
 /// first, at most [`MAX_ASKED`]: what `navigator.languages` holds, as the browser sends it with a
 /// request (the `/widget.js` the page loads). An entry with `q=0` ("not this one"), a `q` that is
-/// not a number from 0 to 1, `*` or an empty tag is left out; equal qualities keep their order.
+/// not a number from 0 to 1, `*`, an empty tag or one longer than 35 characters (no language the
+/// Messenger ships is) is left out; equal qualities keep their order. Only the first 32 entries
+/// are read, whatever they hold: browsers send a handful.
 /// (Not the `accept-language` crate: its ordering of a `q=NaN` is not a total order, and Rust's
 /// sort panics on that for some lists, so one crafted header would stop the Worker.)
 pub fn from_accept_language(header: &str) -> Vec<String> {
@@ -113,7 +115,13 @@ pub fn from_accept_language(header: &str) -> Vec<String> {
             let tag = parts.next()?.trim();
             let mut quality = 1.0;
             for parameter in parts {
-                let (name, value) = parameter.split_once('=')?;
+                let Some((name, value)) = parameter.split_once('=') else {
+                    // A bare parameter (`en;`, `de;level`) says nothing; a bare `q` is broken.
+                    if parameter.trim().eq_ignore_ascii_case("q") {
+                        return None;
+                    }
+                    continue;
+                };
                 if name.trim().eq_ignore_ascii_case("q") {
                     quality = value.trim().parse::<f32>().ok()?;
                 }

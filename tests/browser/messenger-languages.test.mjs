@@ -105,15 +105,19 @@ test('data-lang on the script tag wins over the browser', async () => {
 test('a data-lang the Messenger does not ship, or whose file cannot be fetched, keeps the browser\'s language for the launcher', async () => {
   const context = await browser.newContext({ locale: 'de-DE' });
   const odd = await hostPage(context, 'data-lang="tlh"');
-  await odd.page.getByRole('button', { name: words('de').launcher_open }).waitFor();
+  await odd.page.getByRole('button', { name: words('de').launcher_open, exact: true }).waitFor();
   assert.deepEqual(odd.errors, []);
   // The site asks for European Portuguese, but its file fails (a network error, then an error page).
   for (const failure of [(route) => route.abort('failed'), (route) => route.fulfill({ status: 404, contentType: 'application/json', body: '{"error":"nothing at"}' })]) {
     await context.route(/\/widget\/i18n\/pt-PT\.json/, failure);
     const failed = await hostPage(context, 'data-lang="pt-PT"');
-    const launcher = failed.page.getByRole('button', { name: words('de').launcher_open });
+    const launcher = failed.page.getByRole('button', { name: words('de').launcher_open, exact: true });
     await launcher.waitFor();
     assert.equal(await failed.page.locator('.sb-launcher').getAttribute('aria-label'), words('de').launcher_open, 'never unnamed');
+    assert.deepEqual(failed.languageFiles, ['/widget/i18n/pt-PT.json'], 'the site\'s language was asked for');
+    const spoken = await failed.page.evaluate(() => document.getElementById('switchboard-messenger').shadowRoot.lastChild.lang);
+    assert.equal(spoken, 'de', 'the launcher says which language its words are in');
+    assert.deepEqual(failed.errors, []);
     await context.unroute(/\/widget\/i18n\/pt-PT\.json/);
   }
   await context.close();

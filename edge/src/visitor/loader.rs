@@ -108,8 +108,8 @@ pub async fn serve(req: &Request, env: &Env) -> Result<Response, EdgeError> {
         }
     };
     let etag = format!("\"{}-{lang}\"", loader.hash);
+    // What a cache needs, on the 200 and the 304 alike (RFC 9110 §15.4.5).
     let headers = Headers::new();
-    headers.set("content-type", "text/javascript; charset=utf-8")?;
     headers.set("cache-control", &loader.cache_control)?;
     headers.set("access-control-allow-origin", "*")?;
     headers.set("vary", "Accept-Language")?;
@@ -119,6 +119,7 @@ pub async fn serve(req: &Request, env: &Env) -> Result<Response, EdgeError> {
             return Ok(Response::empty()?.with_status(304).with_headers(headers));
         }
     }
+    headers.set("content-type", "text/javascript; charset=utf-8")?;
     let text = loader.text.replacen(PLACEHOLDER, &words, 1);
     Ok(Response::ok(text)?.with_headers(headers))
 }
