@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::language::{self, DEFAULT_LANGUAGE};
+use crate::language::{self, OwnerChoice, DEFAULT_LANGUAGE};
 
 /// The Messenger's language settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +21,16 @@ pub struct LanguageSettings {
     /// script tag still wins).
     #[serde(default)]
     pub always_default: bool,
+}
+
+impl LanguageSettings {
+    /// These settings as `language::choose` reads them.
+    pub fn owner_choice(&self) -> OwnerChoice<'_> {
+        OwnerChoice {
+            default: &self.default,
+            always_default: self.always_default,
+        }
+    }
 }
 
 impl Default for LanguageSettings {

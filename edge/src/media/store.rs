@@ -52,6 +52,10 @@ pub struct NewMedia<'a> {
     pub now: i64,
 }
 
+/// How [`MediaStore::claim_where`] finds the row: by the message's id, or by its wamid.
+const BY_MESSAGE_ID: &str = "?1";
+const BY_WAMID: &str = "(SELECT id FROM messages WHERE wamid = ?1)";
+
 impl MediaStore<'_> {
     /// The row of an inbound media message, in the message's own batch: only when the message
     /// was stored (a redelivery stores neither, so nothing is fetched twice).
@@ -94,7 +98,7 @@ impl MediaStore<'_> {
     /// last holder's lease ran out with attempts left; `None` when another fetch has it or it is
     /// done.
     pub async fn claim(&self, message_id: &str, now: i64) -> Result<Option<Claimed>, EdgeError> {
-        self.claim_where("?1", message_id, now).await
+        self.claim_where(BY_MESSAGE_ID, message_id, now).await
     }
 
     /// [`Self::claim`] by the message's wamid (the queue's media items name the wamid).
@@ -103,19 +107,20 @@ impl MediaStore<'_> {
         wamid: &str,
         now: i64,
     ) -> Result<Option<Claimed>, EdgeError> {
-        self.claim_where("(SELECT id FROM messages WHERE wamid = ?1)", wamid, now)
-            .await
+        self.claim_where(BY_WAMID, wamid, now).await
     }
 
+    /// The claim of the row whose message id `row` gives from `key` (one of the two above: an
+    /// SQL fragment of ours, never a value; the value is bound as `?1`).
     async fn claim_where(
         &self,
-        message_id: &str,
+        row: &'static str,
         key: &str,
         now: i64,
     ) -> Result<Option<Claimed>, EdgeError> {
         let sql = format!(
             "UPDATE media SET state = 'fetching', lease_until = ?2 + ?3, attempts = attempts + 1, updated_at = ?2 \
-             WHERE message_id = {message_id} \
+             WHERE message_id = {row} \
              AND (state = 'pending' OR (state = 'fetching' AND lease_until < ?2 AND attempts < ?4)) \
              RETURNING message_id, media_id, phone_number_id, mime_type, attempts"
         );

@@ -11,7 +11,7 @@ use switchboard_core::api::{
 };
 use switchboard_core::contrast::accent_pair;
 use switchboard_core::csat::Score;
-use switchboard_core::language::{self, Asked, OwnerChoice};
+use switchboard_core::language::{self, Asked};
 use switchboard_core::live::{visitor_room, Change, LiveEvent, INBOX_ROOM};
 use switchboard_core::messenger_texts::{self, DefaultTexts};
 use switchboard_core::settings::normalize_origin;
@@ -181,10 +181,7 @@ async fn session(req: &mut Request, ctx: &Context<'_>) -> Result<Response, EdgeE
             script: body.lang.as_deref(),
             browser: &body.languages[..body.languages.len().min(language::MAX_ASKED)],
         },
-        OwnerChoice {
-            default: &settings.language.default,
-            always_default: settings.language.always_default,
-        },
+        settings.language.owner_choice(),
     );
     let texts = messenger_texts::resolve(
         language,

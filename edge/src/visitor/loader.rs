@@ -19,7 +19,7 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use switchboard_core::language::{self, Asked, OwnerChoice, DEFAULT_LANGUAGE};
+use switchboard_core::language::{self, Asked, DEFAULT_LANGUAGE};
 use switchboard_core::settings::ProjectSettings;
 use worker::{Env, Headers, Request, Response};
 
@@ -72,18 +72,23 @@ pub async fn serve(req: &Request, env: &Env) -> Result<Response, EdgeError> {
         );
     }
     // The owner's settings are kept per isolate (`ConfigStore`); if they cannot be read, the
-    // launcher is shown in the browser's language or English.
+    // defaults (no hours, English) show the launcher in the browser's language or English.
     let settings = match ConfigStore::new(env) {
-        Ok(store) => store.settings().await.ok(),
-        Err(_) => None,
+        Ok(store) => store.settings().await.unwrap_or_default(),
+        Err(_) => ProjectSettings::default(),
     };
-    if settings
-        .as_ref()
-        .is_some_and(|s| s.opening_hours.hides_launcher_at(now_millis()))
-    {
+    if settings.opening_hours.hides_launcher_at(now_millis()) {
         return no_launcher("Switchboard: outside opening hours, the chat is hidden.");
     }
-    let chosen = language_for(req, settings.as_ref())?;
+    let browser =
+        language::from_accept_language(&req.headers().get("accept-language")?.unwrap_or_default());
+    let chosen = language::choose(
+        Asked {
+            script: None,
+            browser: &browser,
+        },
+        settings.language.owner_choice(),
+    );
     let loader = match loader(req, env).await {
         Ok(loader) => loader,
         Err(e) => {
@@ -128,10 +133,10 @@ pub async fn serve(req: &Request, env: &Env) -> Result<Response, EdgeError> {
 /// Cloudflare weakens an ETag (`W/"…"`) when it compresses an answer, and the browser sends it
 /// back so.
 fn names(if_none_match: &str, etag: &str) -> bool {
-    let opaque = |tag: &'_ str| {
+    fn opaque(tag: &str) -> &str {
         let tag = tag.trim();
-        tag.strip_prefix("W/").unwrap_or(tag).to_owned()
-    };
+        tag.strip_prefix("W/").unwrap_or(tag)
+    }
     if_none_match
         .split(',')
         .any(|tag| tag.trim() == "*" || opaque(tag) == opaque(etag))
@@ -145,29 +150,6 @@ fn no_launcher(why: &str) -> Result<Response, EdgeError> {
     headers.set("cache-control", "no-store")?;
     headers.set("access-control-allow-origin", "*")?;
     Ok(response)
-}
-
-/// The browser's languages (`Accept-Language`) and the owner's choice, by core's rule.
-fn language_for(
-    req: &Request,
-    settings: Option<&ProjectSettings>,
-) -> Result<&'static str, EdgeError> {
-    let browser =
-        language::from_accept_language(&req.headers().get("accept-language")?.unwrap_or_default());
-    let owner = settings.map(|s| OwnerChoice {
-        default: &s.language.default,
-        always_default: s.language.always_default,
-    });
-    Ok(language::choose(
-        Asked {
-            script: None,
-            browser: &browser,
-        },
-        owner.unwrap_or(OwnerChoice {
-            default: DEFAULT_LANGUAGE,
-            always_default: false,
-        }),
-    ))
 }
 
 async fn loader(req: &Request, env: &Env) -> Result<Rc<Loader>, EdgeError> {
